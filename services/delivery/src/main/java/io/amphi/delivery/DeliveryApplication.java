@@ -1,0 +1,13 @@
+package io.amphi.delivery;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The delivery service: exam sessions over gRPC, event-sourced on PostgreSQL. */
+@SpringBootApplication
+public class DeliveryApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DeliveryApplication.class, args);
+    }
+}

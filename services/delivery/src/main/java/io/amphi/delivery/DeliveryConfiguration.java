@@ -1,0 +1,95 @@
+package io.amphi.delivery;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.amphi.delivery.api.Answer;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.content.ExamFileReader;
+import io.amphi.delivery.deadline.AutoSubmitter;
+import io.amphi.delivery.deadline.SessionDeadlineProjection;
+import io.amphi.delivery.domain.ExamSession;
+import io.amphi.delivery.grpc.DeliveryGrpcService;
+import java.time.Clock;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Wires the delivery service's adapters around the ExamSession aggregate. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+public class DeliveryConfiguration {
+
+    @Bean
+    ExamFileReader examFileReader() {
+        return new ExamFileReader();
+    }
+
+    @Bean
+    JdbcExamCatalog examCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock) {
+        return new JdbcExamCatalog(jdbc, reader, clock);
+    }
+
+    @Bean
+    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog) {
+        return new DeliveryGrpcService(commands, catalog);
+    }
+
+    @Bean
+    SessionDeadlineProjection sessionDeadlineProjection(JdbcTemplate jdbc) {
+        return new SessionDeadlineProjection(jdbc);
+    }
+
+    @Bean
+    AutoSubmitter autoSubmitter(JdbcTemplate jdbc, CommandGateway commands, Clock clock) {
+        return new AutoSubmitter(jdbc, commands, clock);
+    }
+
+    /** Sessions are served from memory while in use; the cache never holds a stale version. */
+    @Bean
+    Cache examSessionCache() {
+        return new WeakReferenceCache();
+    }
+
+    /** A long session loads from its latest snapshot plus the events after it. */
+    @Bean
+    SnapshotTriggerDefinition examSessionSnapshotTrigger(Snapshotter snapshotter,
+                                                         @Value("${amphi.delivery.snapshot-every:100}") int events) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, events);
+    }
+
+    /** How delivery's events and snapshots are written as JSON. */
+    @Bean
+    Module deliveryJsonModule() {
+        return new SimpleModule("amphi-delivery")
+                .setMixInAnnotation(Answer.class, AnswerJson.class)
+                .setMixInAnnotation(ExamSession.class, SnapshotJson.class);
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = Answer.Choices.class, name = "choices"),
+            @JsonSubTypes.Type(value = Answer.Text.class, name = "text"),
+            @JsonSubTypes.Type(value = Answer.Likert.class, name = "likert"),
+            @JsonSubTypes.Type(value = Answer.Cleared.class, name = "cleared")})
+    private interface AnswerJson {
+    }
+
+    /** A snapshot is the aggregate's fields, nothing else. */
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+            getterVisibility = JsonAutoDetect.Visibility.NONE,
+            isGetterVisibility = JsonAutoDetect.Visibility.NONE,
+            setterVisibility = JsonAutoDetect.Visibility.NONE)
+    private interface SnapshotJson {
+    }
+}

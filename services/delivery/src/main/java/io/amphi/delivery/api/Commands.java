@@ -1,0 +1,41 @@
+package io.amphi.delivery.api;
+
+import java.time.Duration;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** What can be asked of an exam session. Every candidate command is idempotent. */
+public final class Commands {
+
+    private Commands() {
+    }
+
+    /** Start the candidate's session of the exam's latest published content version. */
+    public record StartSession(@TargetAggregateIdentifier String sessionId, String examId, String candidateId) {
+    }
+
+    /** Store an answer; {@code saveNumber} is the client's, increasing over the session. */
+    public record SaveAnswer(@TargetAggregateIdentifier String sessionId, String questionId, long saveNumber,
+                             Answer answer) {
+    }
+
+    /** Flag a question for review ({@code flagged} true) or remove the flag. */
+    public record FlagQuestion(@TargetAggregateIdentifier String sessionId, String questionId, boolean flagged) {
+    }
+
+    /** Grant extra time, by a proctor, with a reason. */
+    public record ExtendTime(@TargetAggregateIdentifier String sessionId, Duration extension, String reason,
+                             String proctorId) {
+    }
+
+    /** The candidate hands in their exam. */
+    public record SubmitSession(@TargetAggregateIdentifier String sessionId) {
+    }
+
+    /** The server hands in an exam whose deadline and grace have passed; a no-op otherwise. */
+    public record SubmitOnDeadline(@TargetAggregateIdentifier String sessionId) {
+    }
+
+    /** Report the session's state without changing it. */
+    public record DescribeSession(@TargetAggregateIdentifier String sessionId) {
+    }
+}

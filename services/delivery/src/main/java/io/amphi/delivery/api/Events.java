@@ -1,0 +1,38 @@
+package io.amphi.delivery.api;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** What happened to an exam session: the event log every score is computed from. */
+public final class Events {
+
+    private Events() {
+    }
+
+    /** A candidate started an exam on a given content version; the deadline is fixed by the server. */
+    public record SessionStarted(String sessionId, String examId, int contentVersion, String candidateId,
+                                 Instant startedAt, Duration extraTime, Instant deadline) {
+    }
+
+    /** An answer was stored under the client's save number. */
+    public record AnswerSaved(String sessionId, String questionId, long saveNumber, Answer answer,
+                              Instant savedAt) {
+    }
+
+    /** The candidate flagged a question for review. */
+    public record QuestionFlagged(String sessionId, String questionId, Instant flaggedAt) {
+    }
+
+    /** The candidate removed a flag. */
+    public record QuestionUnflagged(String sessionId, String questionId, Instant unflaggedAt) {
+    }
+
+    /** A proctor granted extra time. */
+    public record TimeExtended(String sessionId, Duration extension, String reason, String proctorId,
+                               Instant extendedAt, Instant newDeadline) {
+    }
+
+    /** The session was handed in; nothing changes after this. */
+    public record SessionSubmitted(String sessionId, SubmissionCause cause, Instant submittedAt) {
+    }
+}

@@ -1,0 +1,32 @@
+package io.amphi.delivery.api;
+
+import java.time.Duration;
+
+/** What commands answer with. */
+public final class Results {
+
+    private Results() {
+    }
+
+    /** StartSession's answer: the session, and whether it already existed. */
+    public record StartResult(SessionView session, boolean alreadyStarted) {
+    }
+
+    /** What a save did; every outcome acknowledges the save. */
+    public enum SaveOutcome {
+        /** Stored. */
+        APPLIED,
+        /** That save number was already stored; nothing changed. */
+        DUPLICATE,
+        /** A higher-numbered save of the same question is stored; this one was not applied. */
+        SUPERSEDED
+    }
+
+    /** SaveAnswer's answer. */
+    public record SaveResult(long saveNumber, SaveOutcome outcome, Duration remaining) {
+    }
+
+    /** FlagQuestion's answer. */
+    public record FlagResult(boolean flagged, boolean changed) {
+    }
+}

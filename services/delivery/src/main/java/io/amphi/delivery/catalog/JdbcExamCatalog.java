@@ -1,0 +1,137 @@
+package io.amphi.delivery.catalog;
+
+import io.amphi.delivery.content.ExamFileReader;
+import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.ExamCatalog;
+import io.amphi.delivery.domain.ExamContent;
+import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.domain.DomainException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The exam catalog in PostgreSQL: published content (insert-only, so a version never changes),
+ * schedules and enrolments. Published content is immutable, so it is cached in memory for good.
+ */
+public class JdbcExamCatalog implements ExamCatalog {
+
+    private record ContentKey(String examId, int version) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ExamFileReader reader;
+    private final Clock clock;
+    private final Map<ContentKey, ExamContent> contentCache = new ConcurrentHashMap<>();
+
+    public JdbcExamCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock) {
+        this.jdbc = jdbc;
+        this.reader = reader;
+        this.clock = clock;
+    }
+
+    /**
+     * Publishes a content version from its file. Publishing the same file again is a no-op;
+     * publishing different content under a version already published is refused.
+     *
+     * @return the published content
+     */
+    @Transactional
+    public ExamContent publish(byte[] examFile, String source) {
+        ExamContent content = reader.read(examFile, source);
+        String sha256 = sha256(examFile);
+        int inserted = jdbc.update("""
+                INSERT INTO exam_content (exam_id, version, title, content_json, content_sha256, published_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (exam_id, version) DO NOTHING""",
+                content.examId(), content.version(), content.title(), examFile, sha256,
+                Timestamp.from(clock.instant()));
+        if (inserted == 0) {
+            String existing = jdbc.queryForObject(
+                    "SELECT content_sha256 FROM exam_content WHERE exam_id = ? AND version = ?",
+                    String.class, content.examId(), content.version());
+            if (!sha256.equals(existing)) {
+                throw DomainException.precondition("VERSION_ALREADY_PUBLISHED",
+                        "Exam %s version %d is already published with other content; published content never changes: publish it as a new version."
+                                .formatted(content.examId(), content.version()));
+            }
+        }
+        return content;
+    }
+
+    /** Sets (or moves) the window in which the exam may be started. */
+    public void schedule(String examId, ExamSchedule schedule) {
+        jdbc.update("""
+                INSERT INTO exam_schedule (exam_id, opens_at, closes_at, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (exam_id) DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
+                                                    updated_at = EXCLUDED.updated_at""",
+                examId, Timestamp.from(schedule.opensAt()), Timestamp.from(schedule.closesAt()),
+                Timestamp.from(clock.instant()));
+    }
+
+    /** Enrols candidates, or updates their extra time. */
+    public void enrol(List<Enrolment> enrolments) {
+        jdbc.batchUpdate("""
+                INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds) VALUES (?, ?, ?)
+                ON CONFLICT (exam_id, candidate_id) DO UPDATE SET extra_time_seconds = EXCLUDED.extra_time_seconds""",
+                enrolments, enrolments.size(), (ps, e) -> {
+                    ps.setString(1, e.examId());
+                    ps.setString(2, e.candidateId());
+                    ps.setLong(3, e.extraTime().toSeconds());
+                });
+    }
+
+    @Override
+    public Optional<ExamContent> latestContent(String examId) {
+        Integer version = jdbc.queryForObject("SELECT max(version) FROM exam_content WHERE exam_id = ?",
+                Integer.class, examId);
+        return version == null ? Optional.empty() : content(examId, version);
+    }
+
+    @Override
+    public Optional<ExamContent> content(String examId, int version) {
+        ContentKey key = new ContentKey(examId, version);
+        ExamContent cached = contentCache.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        List<byte[]> files = jdbc.query("SELECT content_json FROM exam_content WHERE exam_id = ? AND version = ?",
+                (rs, row) -> rs.getBytes(1), examId, version);
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        ExamContent content = reader.read(files.getFirst(), "stored exam %s version %d".formatted(examId, version));
+        contentCache.putIfAbsent(key, content);
+        return Optional.of(content);
+    }
+
+    @Override
+    public Optional<ExamSchedule> schedule(String examId) {
+        return jdbc.query("SELECT opens_at, closes_at FROM exam_schedule WHERE exam_id = ?",
+                (rs, row) -> new ExamSchedule(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()),
+                examId).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Enrolment> enrolment(String examId, String candidateId) {
+        return jdbc.query("SELECT extra_time_seconds FROM exam_enrolment WHERE exam_id = ? AND candidate_id = ?",
+                (rs, row) -> new Enrolment(examId, candidateId, Duration.ofSeconds(rs.getLong(1))),
+                examId, candidateId).stream().findFirst();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.amphi.delivery.deadline;
+
+import io.amphi.delivery.api.Commands.SubmitOnDeadline;
+import io.amphi.delivery.domain.ExamSession;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * Submits sessions whose deadline and grace have passed. It works from the stored deadlines, not
+ * from in-memory timers, so a deadline that passed while the service was down is honoured as soon
+ * as it is back. The session itself decides: a session extended in the meantime, or already
+ * submitted, ignores the request, so several replicas may run this at once.
+ */
+public class AutoSubmitter {
+
+    private static final Logger log = LoggerFactory.getLogger(AutoSubmitter.class);
+    private static final int BATCH = 500;
+
+    private final JdbcTemplate jdbc;
+    private final CommandGateway commands;
+    private final Clock clock;
+
+    public AutoSubmitter(JdbcTemplate jdbc, CommandGateway commands, Clock clock) {
+        this.jdbc = jdbc;
+        this.commands = commands;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${amphi.delivery.auto-submit-interval:1s}")
+    public void submitDueSessions() {
+        Timestamp due = Timestamp.from(clock.instant().minus(ExamSession.SAVE_GRACE));
+        List<String> sessionIds = jdbc.queryForList("""
+                SELECT session_id FROM session_deadline WHERE NOT submitted AND deadline < ?
+                ORDER BY deadline LIMIT ?""", String.class, due, BATCH);
+        for (String sessionId : sessionIds) {
+            try {
+                Boolean submitted = commands.sendAndWait(new SubmitOnDeadline(sessionId));
+                if (Boolean.TRUE.equals(submitted)) {
+                    log.info("Session {} submitted at its deadline", sessionId);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not submit session {} at its deadline; will retry: {}", sessionId, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.amphi.delivery.demo;
+
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The demo exam, only when {@code amphi.demo.enabled} is true (the local profile). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "amphi.demo.enabled", havingValue = "true")
+public class DemoConfiguration {
+
+    @Bean
+    DemoExam demoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock) {
+        return new DemoExam(catalog, grpcServer, clock);
+    }
+}

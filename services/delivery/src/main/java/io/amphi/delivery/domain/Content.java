@@ -1,0 +1,30 @@
+package io.amphi.delivery.domain;
+
+import io.amphi.platform.domain.DomainException;
+import java.util.regex.Pattern;
+
+/** Checks shared by the content records; a broken exam is refused when it is loaded, never at 09:00. */
+final class Content {
+
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private Content() {
+    }
+
+    static void require(boolean condition, String questionId, String problem) {
+        if (!condition) {
+            throw DomainException.invalid("INVALID_EXAM_CONTENT", "Question " + questionId + " " + problem + ".");
+        }
+    }
+
+    static void requireId(String id, String what) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw DomainException.invalid("INVALID_ID",
+                    "The id of a " + what + " must be 1 to 64 letters, digits, '.', '_' or '-'; got '" + id + "'.");
+        }
+    }
+
+    static void requireText(String text, String questionId, String field) {
+        require(text != null && !text.isBlank(), questionId, "has no " + field);
+    }
+}

@@ -1,0 +1,267 @@
+package io.amphi.delivery.domain;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import io.amphi.delivery.api.Commands.DescribeSession;
+import io.amphi.delivery.api.Commands.ExtendTime;
+import io.amphi.delivery.api.Commands.FlagQuestion;
+import io.amphi.delivery.api.Commands.SaveAnswer;
+import io.amphi.delivery.api.Commands.StartSession;
+import io.amphi.delivery.api.Commands.SubmitOnDeadline;
+import io.amphi.delivery.api.Commands.SubmitSession;
+import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.QuestionFlagged;
+import io.amphi.delivery.api.Events.QuestionUnflagged;
+import io.amphi.delivery.api.Events.SessionStarted;
+import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.Events.TimeExtended;
+import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.SaveOutcome;
+import io.amphi.delivery.api.Results.SaveResult;
+import io.amphi.delivery.api.Results.StartResult;
+import io.amphi.delivery.api.SessionView;
+import io.amphi.delivery.api.SubmissionCause;
+import io.amphi.platform.domain.DomainException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * One candidate's sitting of one exam. Command handlers check the rules and apply events; the
+ * event-sourcing handlers only record state. The deadline is the server's: start + duration +
+ * the candidate's extra time + any extension.
+ */
+@Aggregate(snapshotTriggerDefinition = "examSessionSnapshotTrigger", cache = "examSessionCache")
+public class ExamSession {
+
+    /**
+     * Saves arriving up to this long after the deadline are still stored: they were in flight when
+     * time ran out. Automatic submission waits for it to pass.
+     */
+    public static final Duration SAVE_GRACE = Duration.ofSeconds(10);
+
+    /** The largest extension one grant may give. */
+    public static final Duration LONGEST_EXTENSION = Duration.ofHours(24);
+
+    @AggregateIdentifier
+    private String sessionId;
+    private String examId;
+    private int contentVersion;
+    private String candidateId;
+    private Instant startedAt;
+    private Instant deadline;
+    private final Map<String, SessionView.SavedAnswer> answers = new LinkedHashMap<>();
+    private final Map<Long, String> questionBySaveNumber = new HashMap<>();
+    private long highestSaveNumber;
+    private final Set<String> flagged = new LinkedHashSet<>();
+    private Instant submittedAt;
+    private SubmissionCause submissionCause;
+
+    protected ExamSession() {
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public StartResult handle(StartSession command, ExamCatalog catalog, Clock clock) {
+        Instant now = clock.instant();
+        if (sessionId != null) {
+            return new StartResult(describe(now), true);
+        }
+        if (!SessionIds.of(command.examId(), command.candidateId()).equals(command.sessionId())) {
+            throw DomainException.invalid("INVALID_SESSION_ID", "Session id '%s' does not belong to exam %s and candidate %s."
+                    .formatted(command.sessionId(), command.examId(), command.candidateId()));
+        }
+        ExamContent content = catalog.latestContent(command.examId()).orElseThrow(() -> DomainException.notFound(
+                "UNKNOWN_EXAM", "No exam '%s' is published.".formatted(command.examId())));
+        Enrolment enrolment = catalog.enrolment(command.examId(), command.candidateId()).orElseThrow(() ->
+                DomainException.forbidden("NOT_ENROLLED", "Candidate %s is not enrolled in exam %s."
+                        .formatted(command.candidateId(), command.examId())));
+        ExamSchedule schedule = catalog.schedule(command.examId()).orElseThrow(() -> DomainException.precondition(
+                "NOT_SCHEDULED", "Exam %s has no opening window yet.".formatted(command.examId())));
+        if (now.isBefore(schedule.opensAt())) {
+            throw DomainException.precondition("NOT_OPEN_YET", "Exam %s opens at %s; it is %s."
+                    .formatted(command.examId(), schedule.opensAt(), now));
+        }
+        if (now.isAfter(schedule.closesAt())) {
+            throw DomainException.precondition("CLOSED", "Exam %s could be started until %s; it is %s."
+                    .formatted(command.examId(), schedule.closesAt(), now));
+        }
+        Instant sessionDeadline = now.plus(content.duration()).plus(enrolment.extraTime());
+        apply(new SessionStarted(command.sessionId(), command.examId(), content.version(), command.candidateId(),
+                now, enrolment.extraTime(), sessionDeadline));
+        return new StartResult(describe(now), false);
+    }
+
+    @CommandHandler
+    public SaveResult handle(SaveAnswer command, ExamCatalog catalog, Clock clock) {
+        Instant now = clock.instant();
+        requireOpenForAnswers(now, "save an answer");
+        if (command.saveNumber() < 1) {
+            throw DomainException.invalidAnswer(command.questionId(),
+                    "Save numbers start at 1; got " + command.saveNumber() + ".");
+        }
+        if (command.answer() == null) {
+            throw DomainException.invalidAnswer(command.questionId(),
+                    "Save " + command.saveNumber() + " has no answer (send a cleared answer to withdraw one).");
+        }
+        content(catalog).requireAnswerable(command.questionId()).check(command.answer());
+
+        String earlierQuestion = questionBySaveNumber.get(command.saveNumber());
+        if (earlierQuestion != null && !earlierQuestion.equals(command.questionId())) {
+            throw DomainException.invalidAnswer(command.questionId(),
+                    "Save number %d was already used for question %s; number each save anew."
+                            .formatted(command.saveNumber(), earlierQuestion));
+        }
+        Duration remaining = remainingAt(now);
+        if (earlierQuestion != null) {
+            return new SaveResult(command.saveNumber(), SaveOutcome.DUPLICATE, remaining);
+        }
+        SessionView.SavedAnswer current = answers.get(command.questionId());
+        if (current != null && current.saveNumber() > command.saveNumber()) {
+            return new SaveResult(command.saveNumber(), SaveOutcome.SUPERSEDED, remaining);
+        }
+        apply(new AnswerSaved(sessionId, command.questionId(), command.saveNumber(), command.answer(), now));
+        return new SaveResult(command.saveNumber(), SaveOutcome.APPLIED, remaining);
+    }
+
+    @CommandHandler
+    public FlagResult handle(FlagQuestion command, ExamCatalog catalog, Clock clock) {
+        Instant now = clock.instant();
+        requireOpenForAnswers(now, command.flagged() ? "flag a question" : "remove a flag");
+        content(catalog).requireAnswerable(command.questionId());
+        if (flagged.contains(command.questionId()) == command.flagged()) {
+            return new FlagResult(command.flagged(), false);
+        }
+        apply(command.flagged()
+                ? new QuestionFlagged(sessionId, command.questionId(), now)
+                : new QuestionUnflagged(sessionId, command.questionId(), now));
+        return new FlagResult(command.flagged(), true);
+    }
+
+    @CommandHandler
+    public SessionView handle(ExtendTime command, Clock clock) {
+        Instant now = clock.instant();
+        requireOpenForAnswers(now, "extend the time");
+        Duration extension = command.extension();
+        if (extension == null || extension.isNegative() || extension.isZero()
+                || extension.compareTo(LONGEST_EXTENSION) > 0) {
+            throw DomainException.invalid("INVALID_EXTENSION",
+                    "An extension must be positive and at most 24 hours; got " + extension + ".");
+        }
+        if (command.reason() == null || command.reason().isBlank()) {
+            throw DomainException.invalid("MISSING_REASON", "Say why the time is extended: the reason is kept in the log.");
+        }
+        apply(new TimeExtended(sessionId, extension, command.reason().strip(), command.proctorId(), now,
+                deadline.plus(extension)));
+        return describe(now);
+    }
+
+    @CommandHandler
+    public SessionView handle(SubmitSession command, Clock clock) {
+        Instant now = clock.instant();
+        if (submittedAt == null) {
+            if (now.isAfter(deadline.plus(SAVE_GRACE))) {
+                apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, now));
+            } else {
+                apply(new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, now));
+            }
+        }
+        return describe(now);
+    }
+
+    @CommandHandler
+    public boolean handle(SubmitOnDeadline command, Clock clock) {
+        Instant now = clock.instant();
+        if (submittedAt != null || !now.isAfter(deadline.plus(SAVE_GRACE))) {
+            return false;
+        }
+        apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, now));
+        return true;
+    }
+
+    @CommandHandler
+    public SessionView handle(DescribeSession command, Clock clock) {
+        return describe(clock.instant());
+    }
+
+    private void requireOpenForAnswers(Instant now, String action) {
+        if (submittedAt != null) {
+            throw DomainException.precondition("SUBMITTED", "Cannot %s: session %s was submitted at %s."
+                    .formatted(action, sessionId, submittedAt));
+        }
+        if (now.isAfter(deadline.plus(SAVE_GRACE))) {
+            throw DomainException.precondition("DEADLINE_PASSED", "Cannot %s: the time of session %s ran out at %s."
+                    .formatted(action, sessionId, deadline));
+        }
+    }
+
+    private ExamContent content(ExamCatalog catalog) {
+        return catalog.content(examId, contentVersion).orElseThrow(() -> new IllegalStateException(
+                "Content version %d of exam %s is missing from the catalog".formatted(contentVersion, examId)));
+    }
+
+    private Duration remainingAt(Instant now) {
+        if (submittedAt != null || !now.isBefore(deadline)) {
+            return Duration.ZERO;
+        }
+        return Duration.between(now, deadline);
+    }
+
+    /** The session as its candidate should see it at {@code now}. */
+    public SessionView describe(Instant now) {
+        return new SessionView(sessionId, examId, contentVersion, candidateId, startedAt, deadline, remainingAt(now),
+                now, new ArrayList<>(answers.values()), new ArrayList<>(flagged), highestSaveNumber, submittedAt,
+                submissionCause);
+    }
+
+    @EventSourcingHandler
+    void on(SessionStarted event) {
+        sessionId = event.sessionId();
+        examId = event.examId();
+        contentVersion = event.contentVersion();
+        candidateId = event.candidateId();
+        startedAt = event.startedAt();
+        deadline = event.deadline();
+    }
+
+    @EventSourcingHandler
+    void on(AnswerSaved event) {
+        answers.put(event.questionId(),
+                new SessionView.SavedAnswer(event.questionId(), event.saveNumber(), event.answer(), event.savedAt()));
+        questionBySaveNumber.put(event.saveNumber(), event.questionId());
+        highestSaveNumber = Math.max(highestSaveNumber, event.saveNumber());
+    }
+
+    @EventSourcingHandler
+    void on(QuestionFlagged event) {
+        flagged.add(event.questionId());
+    }
+
+    @EventSourcingHandler
+    void on(QuestionUnflagged event) {
+        flagged.remove(event.questionId());
+    }
+
+    @EventSourcingHandler
+    void on(TimeExtended event) {
+        deadline = event.newDeadline();
+    }
+
+    @EventSourcingHandler
+    void on(SessionSubmitted event) {
+        submittedAt = event.submittedAt();
+        submissionCause = event.cause();
+    }
+}

@@ -1,0 +1,35 @@
+package io.amphi.delivery.domain;
+
+import io.amphi.platform.domain.DomainException;
+
+/** A session's id is "&lt;exam id&gt;:&lt;candidate id&gt;": one session per candidate per exam, by construction. */
+public final class SessionIds {
+
+    private SessionIds() {
+    }
+
+    /** The id of a candidate's session of an exam; INVALID_ARGUMENT if either id is malformed. */
+    public static String of(String examId, String candidateId) {
+        Content.requireId(examId, "exam");
+        Content.requireId(candidateId, "candidate");
+        return examId + ":" + candidateId;
+    }
+
+    /** The candidate a session belongs to; INVALID_ARGUMENT for a malformed id. */
+    public static String candidateOf(String sessionId) {
+        return parts(sessionId)[1];
+    }
+
+    public static String examOf(String sessionId) {
+        return parts(sessionId)[0];
+    }
+
+    private static String[] parts(String sessionId) {
+        String[] parts = sessionId == null ? new String[0] : sessionId.split(":", -1);
+        if (parts.length != 2 || !Content.ID.matcher(parts[0]).matches() || !Content.ID.matcher(parts[1]).matches()) {
+            throw DomainException.invalid("INVALID_SESSION_ID",
+                    "'" + sessionId + "' is not a session id; a session id looks like '<exam id>:<candidate id>'.");
+        }
+        return parts;
+    }
+}

@@ -1,0 +1,154 @@
+package io.amphi.delivery.grpc;
+
+import io.amphi.delivery.api.Commands;
+import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.SaveResult;
+import io.amphi.delivery.api.Results.StartResult;
+import io.amphi.delivery.api.SessionView;
+import io.amphi.delivery.domain.ExamCatalog;
+import io.amphi.delivery.domain.SessionIds;
+import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.Caller;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.ExamContent;
+import io.amphi.proto.delivery.v1.ExtendTimeRequest;
+import io.amphi.proto.delivery.v1.FlagQuestionRequest;
+import io.amphi.proto.delivery.v1.FlagQuestionResponse;
+import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.ResumeSessionRequest;
+import io.amphi.proto.delivery.v1.SaveAnswerRequest;
+import io.amphi.proto.delivery.v1.SaveAnswerResponse;
+import io.amphi.proto.delivery.v1.SessionState;
+import io.amphi.proto.delivery.v1.StartSessionRequest;
+import io.amphi.proto.delivery.v1.StartSessionResponse;
+import io.amphi.proto.delivery.v1.SubmitSessionRequest;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+
+/**
+ * The candidate's and proctor's door to exam sessions. It checks who is calling and what they may
+ * touch, turns requests into commands, and leaves every rule about answers and time to the session.
+ */
+public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImplBase {
+
+    private record ContentKey(String examId, int version) {
+    }
+
+    private final CommandGateway commands;
+    private final ExamCatalog catalog;
+    private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
+
+    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog) {
+        this.commands = commands;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void startSession(StartSessionRequest request, StreamObserver<StartSessionResponse> response) {
+        Caller candidate = Caller.require(Caller.Role.CANDIDATE);
+        String examId = request.getExamId();
+        if (examId.isBlank()) {
+            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to start: exam_id is empty.");
+        }
+        String sessionId = SessionIds.of(examId, candidate.id());
+        StartResult result = commands.sendAndWait(new Commands.StartSession(sessionId, examId, candidate.id()));
+        reply(response, StartSessionResponse.newBuilder()
+                .setSession(ProtoMapping.session(result.session()))
+                .setAlreadyStarted(result.alreadyStarted())
+                .build());
+    }
+
+    @Override
+    public void getExamContent(GetExamContentRequest request, StreamObserver<ExamContent> response) {
+        String sessionId = ownSession(request.getSessionId());
+        SessionView session = send(sessionId, new Commands.DescribeSession(sessionId));
+        ContentKey key = new ContentKey(session.examId(), session.contentVersion());
+        ExamContent content = contentMessages.computeIfAbsent(key, k -> ProtoMapping.content(
+                catalog.content(k.examId(), k.version()).orElseThrow(() -> new IllegalStateException(
+                        "Content version %d of exam %s is missing".formatted(k.version(), k.examId())))));
+        reply(response, content);
+    }
+
+    @Override
+    public void saveAnswer(SaveAnswerRequest request, StreamObserver<SaveAnswerResponse> response) {
+        String sessionId = ownSession(request.getSessionId());
+        String questionId = request.getQuestionId();
+        if (questionId.isBlank()) {
+            throw DomainException.invalid("MISSING_QUESTION_ID", "Say which question is answered: question_id is empty.");
+        }
+        if (!request.hasAnswer()) {
+            throw DomainException.invalidAnswer(questionId, "Save " + request.getSaveNumber()
+                    + " has no answer (send a cleared answer to withdraw one).");
+        }
+        SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, request.getSaveNumber(),
+                ProtoMapping.answer(questionId, request.getAnswer())));
+        reply(response, SaveAnswerResponse.newBuilder()
+                .setSaveNumber(result.saveNumber())
+                .setOutcome(ProtoMapping.outcome(result.outcome()))
+                .setRemaining(ProtoMapping.duration(result.remaining()))
+                .build());
+    }
+
+    @Override
+    public void flagQuestion(FlagQuestionRequest request, StreamObserver<FlagQuestionResponse> response) {
+        String sessionId = ownSession(request.getSessionId());
+        FlagResult result = send(sessionId,
+                new Commands.FlagQuestion(sessionId, request.getQuestionId(), request.getFlagged()));
+        reply(response, FlagQuestionResponse.newBuilder()
+                .setFlagged(result.flagged()).setChanged(result.changed()).build());
+    }
+
+    @Override
+    public void submitSession(SubmitSessionRequest request, StreamObserver<SessionState> response) {
+        String sessionId = ownSession(request.getSessionId());
+        SessionView view = send(sessionId, new Commands.SubmitSession(sessionId));
+        reply(response, ProtoMapping.session(view));
+    }
+
+    @Override
+    public void resumeSession(ResumeSessionRequest request, StreamObserver<SessionState> response) {
+        String sessionId = ownSession(request.getSessionId());
+        SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
+        reply(response, ProtoMapping.session(view));
+    }
+
+    @Override
+    public void extendTime(ExtendTimeRequest request, StreamObserver<SessionState> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String sessionId = request.getSessionId();
+        SessionIds.candidateOf(sessionId);
+        if (!request.hasExtension()) {
+            throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
+        }
+        SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
+                ProtoMapping.duration(request.getExtension()), request.getReason(), proctor.id()));
+        reply(response, ProtoMapping.session(view));
+    }
+
+    /** The session id, if it belongs to the calling candidate. */
+    private static String ownSession(String sessionId) {
+        Caller candidate = Caller.require(Caller.Role.CANDIDATE);
+        if (!SessionIds.candidateOf(sessionId).equals(candidate.id())) {
+            throw DomainException.forbidden("NOT_YOUR_SESSION",
+                    "Session %s is not yours: a candidate may only use their own session.".formatted(sessionId));
+        }
+        return sessionId;
+    }
+
+    private <R> R send(String sessionId, Object command) {
+        try {
+            return commands.sendAndWait(command);
+        } catch (AggregateNotFoundException e) {
+            throw DomainException.notFound("UNKNOWN_SESSION",
+                    "There is no session %s: start the exam first.".formatted(sessionId));
+        }
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

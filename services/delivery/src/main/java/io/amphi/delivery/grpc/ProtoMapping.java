@@ -1,0 +1,149 @@
+package io.amphi.delivery.grpc;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.amphi.delivery.api.Answer;
+import io.amphi.delivery.api.Results;
+import io.amphi.delivery.api.SessionView;
+import io.amphi.delivery.api.SubmissionCause;
+import io.amphi.delivery.domain.AnswerableQuestion;
+import io.amphi.delivery.domain.ChoiceOption;
+import io.amphi.delivery.domain.ExamContent;
+import io.amphi.delivery.domain.KeyFeaturesCase;
+import io.amphi.delivery.domain.MultipleResponse;
+import io.amphi.delivery.domain.Question;
+import io.amphi.delivery.domain.ScriptConcordance;
+import io.amphi.delivery.domain.ShortText;
+import io.amphi.delivery.domain.SingleBestAnswer;
+import io.amphi.platform.domain.DomainException;
+import io.amphi.proto.delivery.v1.ChoiceAnswer;
+import io.amphi.proto.delivery.v1.ChoiceQuestion;
+import io.amphi.proto.delivery.v1.KeyFeaturesCase.Builder;
+import io.amphi.proto.delivery.v1.LikertAnswer;
+import io.amphi.proto.delivery.v1.SaveOutcome;
+import io.amphi.proto.delivery.v1.SavedAnswer;
+import io.amphi.proto.delivery.v1.ScriptConcordanceItem;
+import io.amphi.proto.delivery.v1.SessionState;
+import io.amphi.proto.delivery.v1.SessionStatus;
+import io.amphi.proto.delivery.v1.ShortTextQuestion;
+import io.amphi.proto.delivery.v1.TextAnswer;
+import java.time.Instant;
+import java.util.List;
+
+/** Translates between the wire contract (amphi.delivery.v1) and the domain. */
+final class ProtoMapping {
+
+    private ProtoMapping() {
+    }
+
+    static Answer answer(String questionId, io.amphi.proto.delivery.v1.Answer answer) {
+        return switch (answer.getValueCase()) {
+            case CHOICES -> new Answer.Choices(answer.getChoices().getOptionIdsList());
+            case TEXT -> new Answer.Text(answer.getText().getText());
+            case LIKERT -> new Answer.Likert(answer.getLikert().getValue());
+            case CLEARED -> new Answer.Cleared();
+            case VALUE_NOT_SET -> throw DomainException.invalidAnswer(questionId,
+                    "The answer to question " + questionId + " is empty: set choices, text, likert or cleared.");
+        };
+    }
+
+    static io.amphi.proto.delivery.v1.Answer answer(Answer answer) {
+        var builder = io.amphi.proto.delivery.v1.Answer.newBuilder();
+        switch (answer) {
+            case Answer.Choices c -> builder.setChoices(ChoiceAnswer.newBuilder().addAllOptionIds(c.optionIds()));
+            case Answer.Text t -> builder.setText(TextAnswer.newBuilder().setText(t.text()));
+            case Answer.Likert l -> builder.setLikert(LikertAnswer.newBuilder().setValue(l.value()));
+            case Answer.Cleared c -> builder.setCleared(com.google.protobuf.Empty.getDefaultInstance());
+        }
+        return builder.build();
+    }
+
+    static SessionState session(SessionView view) {
+        SessionState.Builder state = SessionState.newBuilder()
+                .setSessionId(view.sessionId())
+                .setExamId(view.examId())
+                .setContentVersion(view.contentVersion())
+                .setCandidateId(view.candidateId())
+                .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
+                .setStartedAt(timestamp(view.startedAt()))
+                .setDeadline(timestamp(view.deadline()))
+                .setRemaining(duration(view.remaining()))
+                .setServerTime(timestamp(view.serverTime()))
+                .addAllFlaggedQuestionIds(view.flaggedQuestionIds())
+                .setHighestSaveNumber(view.highestSaveNumber());
+        for (SessionView.SavedAnswer saved : view.answers()) {
+            state.addAnswers(SavedAnswer.newBuilder()
+                    .setQuestionId(saved.questionId())
+                    .setSaveNumber(saved.saveNumber())
+                    .setAnswer(answer(saved.answer()))
+                    .setSavedAt(timestamp(saved.savedAt())));
+        }
+        if (view.submitted()) {
+            state.setSubmittedAt(timestamp(view.submittedAt()));
+            state.setSubmissionCause(view.submissionCause() == SubmissionCause.CANDIDATE
+                    ? io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_CANDIDATE
+                    : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
+        }
+        return state.build();
+    }
+
+    static SaveOutcome outcome(Results.SaveOutcome outcome) {
+        return switch (outcome) {
+            case APPLIED -> SaveOutcome.SAVE_OUTCOME_APPLIED;
+            case DUPLICATE -> SaveOutcome.SAVE_OUTCOME_DUPLICATE;
+            case SUPERSEDED -> SaveOutcome.SAVE_OUTCOME_SUPERSEDED;
+        };
+    }
+
+    static io.amphi.proto.delivery.v1.ExamContent content(ExamContent content) {
+        var builder = io.amphi.proto.delivery.v1.ExamContent.newBuilder()
+                .setExamId(content.examId())
+                .setVersion(content.version())
+                .setTitle(content.title())
+                .setDuration(duration(content.duration()));
+        content.questions().forEach(q -> builder.addQuestions(question(q)));
+        return builder.build();
+    }
+
+    private static io.amphi.proto.delivery.v1.Question question(Question question) {
+        var builder = io.amphi.proto.delivery.v1.Question.newBuilder().setId(question.id());
+        switch (question) {
+            case SingleBestAnswer q -> builder.setSingleBestAnswer(choice(q.stem(), q.options()));
+            case MultipleResponse q -> builder.setMultipleResponse(choice(q.stem(), q.options()));
+            case ShortText q -> builder.setShortText(ShortTextQuestion.newBuilder()
+                    .setStem(q.stem()).setMaxLength(q.maxLength()));
+            case ScriptConcordance q -> builder.setScriptConcordance(ScriptConcordanceItem.newBuilder()
+                    .setVignette(q.vignette() == null ? "" : q.vignette())
+                    .setHypothesis(q.hypothesis())
+                    .setNewInformation(q.newInformation())
+                    .addAllScaleLabels(ScriptConcordance.SCALE_LABELS));
+            case KeyFeaturesCase c -> {
+                Builder kfc = io.amphi.proto.delivery.v1.KeyFeaturesCase.newBuilder().setVignette(c.vignette());
+                for (AnswerableQuestion sub : c.questions()) {
+                    kfc.addQuestions(question(sub));
+                }
+                builder.setKeyFeaturesCase(kfc);
+            }
+        }
+        return builder.build();
+    }
+
+    private static ChoiceQuestion choice(String stem, List<ChoiceOption> options) {
+        var builder = ChoiceQuestion.newBuilder().setStem(stem);
+        options.forEach(o -> builder.addOptions(
+                io.amphi.proto.delivery.v1.ChoiceOption.newBuilder().setId(o.id()).setText(o.text())));
+        return builder.build();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    static Duration duration(java.time.Duration duration) {
+        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
+    }
+
+    static java.time.Duration duration(Duration duration) {
+        return java.time.Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
+    }
+}
