@@ -2,6 +2,7 @@ package io.amphi.platform.grpc;
 
 import io.amphi.platform.domain.DomainException;
 import io.grpc.Context;
+import io.grpc.Status;
 
 /**
  * Who is calling: a candidate or a proctor, with their id. Put in the gRPC {@link Context} by
@@ -14,12 +15,13 @@ public record Caller(Role role, String id) {
 
     static final Context.Key<Caller> CONTEXT_KEY = Context.key("amphi-caller");
 
-    /** The caller of the current call; PERMISSION_DENIED-style refusal if there is none. */
+    /** The caller of the current call; UNAUTHENTICATED if there is none. */
     public static Caller current() {
         Caller caller = CONTEXT_KEY.get();
         if (caller == null) {
-            throw DomainException.forbidden("UNIDENTIFIED_CALLER",
-                    "This call needs a caller identity: send the 'amphi-candidate-id' or 'amphi-proctor-id' metadata header.");
+            throw Status.UNAUTHENTICATED.withDescription(
+                    "This call needs a caller identity: send the 'amphi-candidate-id' or 'amphi-proctor-id' metadata header.")
+                    .asRuntimeException();
         }
         return caller;
     }

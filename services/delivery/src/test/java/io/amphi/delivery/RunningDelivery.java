@@ -1,0 +1,123 @@
+package io.amphi.delivery;
+
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.grpc.CallerInterceptor;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real delivery service for integration tests: embedded PostgreSQL in a folder the test owns,
+ * gRPC on an ephemeral loopback port, and a clock the test moves.
+ */
+public final class RunningDelivery implements AutoCloseable {
+
+    public static final String DEMO_EXAM = "demo-cardiology";
+
+    private final ConfigurableApplicationContext context;
+    private final ManagedChannel channel;
+
+    private RunningDelivery(ConfigurableApplicationContext context) {
+        this.context = context;
+        int port = context.getBean(GrpcServerLifecycle.class).port();
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    public static RunningDelivery start(Path dataDirectory, Clock clock, String... properties) {
+        List<String> all = new ArrayList<>(List.of(
+                "amphi.grpc.port=0",
+                "amphi.embedded-postgres.data-directory=" + dataDirectory,
+                "amphi.delivery.auto-submit-interval=200ms"));
+        all.addAll(List.of(properties));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(DeliveryApplication.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
+                .properties(all.toArray(String[]::new))
+                .run();
+        return new RunningDelivery(context);
+    }
+
+    /** Publishes the demo exam, opens it around the clock's now and enrols the candidates. */
+    public void openDemoExam(Clock clock, List<Enrolment> enrolments) {
+        JdbcExamCatalog catalog = catalog();
+        try (InputStream in = RunningDelivery.class.getResourceAsStream("/exams/demo-cardiology.json")) {
+            catalog.publish(in.readAllBytes(), "demo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catalog.schedule(DEMO_EXAM, new ExamSchedule(clock.instant().minus(Duration.ofMinutes(30)),
+                clock.instant().plus(Duration.ofMinutes(30))));
+        catalog.enrol(enrolments);
+    }
+
+    public JdbcExamCatalog catalog() {
+        return context.getBean(JdbcExamCatalog.class);
+    }
+
+    public JdbcTemplate jdbc() {
+        return context.getBean(JdbcTemplate.class);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context.getBean(name, type);
+    }
+
+    public DeliveryServiceBlockingStub asCandidate(String candidateId) {
+        return stubWith(CallerInterceptor.CANDIDATE_HEADER, candidateId);
+    }
+
+    public DeliveryServiceBlockingStub asProctor(String proctorId) {
+        return stubWith(CallerInterceptor.PROCTOR_HEADER, proctorId);
+    }
+
+    public DeliveryServiceBlockingStub anonymous() {
+        return DeliveryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private DeliveryServiceBlockingStub stubWith(Metadata.Key<String> header, String value) {
+        Metadata metadata = new Metadata();
+        metadata.put(header, value);
+        return DeliveryServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** The payload types of a session's stored events, in order. */
+    public List<String> storedEventTypes(String sessionId) {
+        return jdbc().queryForList("""
+                SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
+                String.class, sessionId).stream().map(t -> t.substring(t.lastIndexOf('$') + 1)).toList();
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+    }
+}
