@@ -12,10 +12,11 @@ import io.amphi.delivery.deadline.AutoSubmitter;
 import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
+import io.amphi.platform.axon.BoundedCache;
 import java.time.Clock;
+import java.time.Duration;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -55,16 +56,20 @@ public class DeliveryConfiguration {
         return new AutoSubmitter(jdbc, commands, clock);
     }
 
-    /** Sessions are served from memory while in use; the cache never holds a stale version. */
+    /**
+     * Sessions in use are served from memory. A command that fails to append (another node won
+     * the race) evicts its session, so the cache never serves a stale version twice.
+     */
     @Bean
-    Cache examSessionCache() {
-        return new WeakReferenceCache();
+    Cache examSessionCache(@Value("${amphi.delivery.session-cache.max-entries:50000}") long maxEntries,
+                           @Value("${amphi.delivery.session-cache.idle-timeout:30m}") Duration idleTimeout) {
+        return new BoundedCache(maxEntries, idleTimeout);
     }
 
     /** A long session loads from its latest snapshot plus the events after it. */
     @Bean
     SnapshotTriggerDefinition examSessionSnapshotTrigger(Snapshotter snapshotter,
-                                                         @Value("${amphi.delivery.snapshot-every:100}") int events) {
+                                                         @Value("${amphi.delivery.snapshot-every:250}") int events) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, events);
     }
 

@@ -76,9 +76,9 @@ class DeliveryRestartIT {
             }
             candidate.flagQuestion(FlagQuestionRequest.newBuilder().setSessionId(patient).setQuestionId("q6")
                     .setFlagged(true).build());
-            assertThat(first.jdbc().queryForObject(
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.jdbc().queryForObject(
                     "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Long.class, patient))
-                    .isPositive();
+                    .isPositive());
         }
 
         // Down for two hours and a minute: cand-002's two hours ran out meanwhile, cand-001 has an hour more.

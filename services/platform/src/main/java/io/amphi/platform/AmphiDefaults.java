@@ -21,6 +21,9 @@ public class AmphiDefaults implements EnvironmentPostProcessor {
         environment.getPropertySources().addLast(new MapPropertySource("amphiDefaults", Map.of(
                 UPDATE_CHECKER_SWITCH, "true",
                 "axon.axonserver.enabled", "false",
+                // Axon's handler time-outs schedule and cancel a task on one shared scheduler around
+                // every handler call, replays included: measured, that lock serialised all commands.
+                "axon.timeout.enabled", "false",
                 "spring.autoconfigure.exclude",
                 "org.axonframework.springboot.autoconfig.UpdateCheckerAutoConfiguration",
                 "spring.flyway.locations", "classpath:db/migration")));

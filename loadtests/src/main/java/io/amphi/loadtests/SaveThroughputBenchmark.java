@@ -1,0 +1,289 @@
+package io.amphi.loadtests;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.delivery.DeliveryApplication;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.grpc.CallerInterceptor;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.delivery.v1.Answer;
+import io.amphi.proto.delivery.v1.ChoiceAnswer;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
+import io.amphi.proto.delivery.v1.LikertAnswer;
+import io.amphi.proto.delivery.v1.SaveAnswerRequest;
+import io.amphi.proto.delivery.v1.SaveOutcome;
+import io.amphi.proto.delivery.v1.StartSessionRequest;
+import io.amphi.proto.delivery.v1.TextAnswer;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Durable answer saves per second through gRPC, end to end, next to the physical limit of the same
+ * PostgreSQL: raw durable single-row INSERTs at the same concurrency, measured in the same run
+ * (before and after the platform run, to show drift). Everything runs on loopback; every loop stops
+ * after a fixed time. A figure, not a pass/fail test.
+ *
+ * <p>Arguments: [clients=32] [seconds per phase=20] [warm-up seconds=5]
+ */
+public final class SaveThroughputBenchmark {
+
+    private static final String EXAM = "demo-cardiology";
+    private static final byte[] EVENT_SIZED_PAYLOAD = new byte[320];
+
+    private SaveThroughputBenchmark() {
+    }
+
+    /** What one timed phase did. */
+    record Phase(String name, long operations, long errors, double seconds, long[] latenciesMicros) {
+        double perSecond() {
+            return operations / seconds;
+        }
+
+        long percentile(double p) {
+            if (latenciesMicros.length == 0) {
+                return 0;
+            }
+            return latenciesMicros[Math.min(latenciesMicros.length - 1, (int) Math.ceil(p * latenciesMicros.length) - 1)];
+        }
+    }
+
+    /** One client's loop: returns the latencies of the operations it completed. */
+    interface Operation {
+        void run(int client, long iteration) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Path data = Files.createTempDirectory("amphi-bench");
+
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
+                .properties("amphi.grpc.port=0", "amphi.embedded-postgres.data-directory=" + data,
+                        "spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
+                        "logging.level.root=warn")
+                .run()) {
+            String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
+            int port = app.getBean(GrpcServerLifecycle.class).port();
+            List<String> sessions = openExam(app.getBean(JdbcExamCatalog.class), clients, port);
+
+            try (RawInserts raw = new RawInserts(jdbcUrl, clients)) {
+                run("warm-up", clients, warmup, raw::insert);
+                Phase before = run("raw INSERT (before)", clients, seconds, raw::insert);
+
+                try (GrpcClients grpc = new GrpcClients(port, clients, sessions)) {
+                    run("warm-up", clients, warmup, grpc::save);
+                    grpc.resetNumbers();
+                    Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
+                    Phase after = run("raw INSERT (after)", clients, seconds, raw::insert);
+                    report(clients, seconds, before, saves, after);
+                }
+            }
+        }
+    }
+
+    private static List<String> openExam(JdbcExamCatalog catalog, int clients, int port) throws IOException {
+        try (InputStream in = SaveThroughputBenchmark.class.getResourceAsStream("/exams/demo-cardiology.json")) {
+            catalog.publish(in.readAllBytes(), "demo");
+        }
+        Instant now = Instant.now();
+        catalog.schedule(EXAM, new ExamSchedule(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1))));
+        List<Enrolment> enrolments = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            enrolments.add(new Enrolment(EXAM, candidate(i), Duration.ZERO));
+        }
+        catalog.enrol(enrolments);
+        List<String> sessions = new ArrayList<>();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            for (int i = 0; i < clients; i++) {
+                sessions.add(stub(channel, candidate(i)).startSession(
+                        StartSessionRequest.newBuilder().setExamId(EXAM).build()).getSession().getSessionId());
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+        return sessions;
+    }
+
+    private static String candidate(int i) {
+        return "bench-%04d".formatted(i);
+    }
+
+    private static DeliveryServiceBlockingStub stub(ManagedChannel channel, String candidateId) {
+        Metadata headers = new Metadata();
+        headers.put(CallerInterceptor.CANDIDATE_HEADER, candidateId);
+        return DeliveryServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** Runs {@code clients} loops for {@code seconds}, each op timed. */
+    private static Phase run(String name, int clients, int seconds, Operation operation) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<long[]>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        long[] errors = new long[clients];
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            results.add(pool.submit((Callable<long[]>) () -> {
+                long[] latencies = new long[1 << 16];
+                int count = 0;
+                for (long i = 0; System.nanoTime() < end && count < latencies.length; i++) {
+                    long t0 = System.nanoTime();
+                    try {
+                        operation.run(client, i);
+                        latencies[count++] = (System.nanoTime() - t0) / 1_000;
+                    } catch (Exception e) {
+                        errors[client]++;
+                        if (errors[client] == 1) {
+                            System.err.println(name + ": " + e);
+                        }
+                    }
+                }
+                return Arrays.copyOf(latencies, count);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> result : results) {
+            all.add(result.get());
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Phase(name, latencies.length, Arrays.stream(errors).sum(), elapsed, latencies);
+    }
+
+    private static void report(int clients, int seconds, Phase before, Phase saves, Phase after) {
+        double baseline = (before.perSecond() + after.perSecond()) / 2;
+        System.out.printf("""
+
+                Amphi save throughput (%d concurrent clients, %d s per phase, %d cores, %s)
+                %-22s %12s %10s %10s %10s %8s
+                """, clients, seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                "phase", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
+        for (Phase phase : List.of(before, saves, after)) {
+            System.out.printf("%-22s %12.0f %10.2f %10.2f %10.2f %8d%n", phase.name(), phase.perSecond(),
+                    phase.percentile(0.50) / 1000.0, phase.percentile(0.99) / 1000.0,
+                    phase.percentile(1.0) / 1000.0, phase.errors());
+        }
+        System.out.printf("""
+                raw INSERT baseline (mean of before/after): %.0f per second
+                durable gRPC saves:                         %.0f per second
+                ratio saves / raw INSERTs:                  %.2f
+                %n""", baseline, saves.perSecond(), saves.perSecond() / baseline);
+    }
+
+    /** One autocommit connection per client, one durable single-row INSERT per operation. */
+    private static final class RawInserts implements AutoCloseable {
+        private final List<Connection> connections = new ArrayList<>();
+        private final List<PreparedStatement> statements = new ArrayList<>();
+
+        RawInserts(String jdbcUrl, int clients) throws SQLException {
+            try (Connection setup = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+                setup.createStatement().execute("""
+                        CREATE TABLE IF NOT EXISTS bench_insert (
+                            id BIGSERIAL PRIMARY KEY, client INTEGER NOT NULL, iteration BIGINT NOT NULL,
+                            payload BYTEA NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())""");
+            }
+            for (int i = 0; i < clients; i++) {
+                Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                connection.setAutoCommit(true);
+                connections.add(connection);
+                statements.add(connection.prepareStatement(
+                        "INSERT INTO bench_insert (client, iteration, payload) VALUES (?, ?, ?)"));
+            }
+        }
+
+        void insert(int client, long iteration) throws SQLException {
+            PreparedStatement statement = statements.get(client);
+            statement.setInt(1, client);
+            statement.setLong(2, iteration);
+            statement.setBytes(3, EVENT_SIZED_PAYLOAD);
+            statement.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (Connection connection : connections) {
+                connection.close();
+            }
+        }
+    }
+
+    /** One candidate session per client, saving answers with increasing save numbers. */
+    private static final class GrpcClients implements AutoCloseable {
+        private static final List<String> QUESTIONS = List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
+
+        private final List<ManagedChannel> channels = new ArrayList<>();
+        private final List<DeliveryServiceBlockingStub> stubs = new ArrayList<>();
+        private final List<String> sessions;
+        private final long[] nextSaveNumber;
+        private long base = 0;
+
+        GrpcClients(int port, int clients, List<String> sessions) {
+            this.sessions = sessions;
+            this.nextSaveNumber = new long[clients];
+            for (int i = 0; i < Math.max(1, clients / 8); i++) {
+                channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+            }
+            for (int i = 0; i < clients; i++) {
+                stubs.add(stub(channels.get(i % channels.size()), candidate(i)));
+            }
+        }
+
+        void resetNumbers() {
+            base = Arrays.stream(nextSaveNumber).max().orElse(0);
+        }
+
+        void save(int client, long iteration) {
+            long number = Math.max(base, nextSaveNumber[client]) + 1;
+            nextSaveNumber[client] = number;
+            String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
+            var response = stubs.get(client).withDeadlineAfter(30, TimeUnit.SECONDS).saveAnswer(SaveAnswerRequest.newBuilder()
+                    .setSessionId(sessions.get(client)).setQuestionId(question).setSaveNumber(number)
+                    .setAnswer(answerFor(question, number)).build());
+            if (response.getOutcome() != SaveOutcome.SAVE_OUTCOME_APPLIED) {
+                throw new IllegalStateException("save " + number + " was " + response.getOutcome());
+            }
+        }
+
+        private static Answer answerFor(String question, long number) {
+            return switch (question) {
+                case "q3", "case1.q3" -> Answer.newBuilder().setText(TextAnswer.newBuilder().setText("answer " + number)).build();
+                case "q5", "q6" -> Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue((int) (number % 5) - 2)).build();
+                case "q2", "case1.q2" -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("A").addOptionIds("C")).build();
+                default -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("B")).build();
+            };
+        }
+
+        @Override
+        public void close() {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+}
