@@ -194,6 +194,12 @@ class DeliveryGrpcIT {
     }
 
     @Test
+    void makesNoCallToAxonsVendor() {
+        assertThat(delivery.beansOf(org.axonframework.updates.UpdateChecker.class)).isEmpty();
+        assertThat(System.getProperty("axoniq.update-checker.disabled")).isEqualTo("true");
+    }
+
+    @Test
     void servesHealth() {
         var channel = NettyChannelBuilder.forAddress("127.0.0.1",
                 delivery.bean(io.amphi.platform.grpc.GrpcServerLifecycle.class).port()).usePlaintext().build();

@@ -79,6 +79,10 @@ public final class RunningDelivery implements AutoCloseable {
         return context.getBean(type);
     }
 
+    public <T> java.util.Map<String, T> beansOf(Class<T> type) {
+        return context.getBeansOfType(type);
+    }
+
     public <T> T bean(String name, Class<T> type) {
         return context.getBean(name, type);
     }
