@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -101,8 +102,19 @@ public final class SaveThroughputBenchmark {
                     Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
                     Phase after = run("raw INSERT (after)", clients, seconds, raw::insert);
                     report(clients, seconds, before, saves, after);
+                    System.out.printf("acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
+                            grpc.acknowledged(), storedAnswers(jdbcUrl));
                 }
             }
+        }
+    }
+
+    private static long storedAnswers(String jdbcUrl) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var result = connection.createStatement().executeQuery(
+                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
+            result.next();
+            return result.getLong(1);
         }
     }
 
@@ -243,6 +255,7 @@ public final class SaveThroughputBenchmark {
         private final List<DeliveryServiceBlockingStub> stubs = new ArrayList<>();
         private final List<String> sessions;
         private final long[] nextSaveNumber;
+        private final AtomicLong acknowledged = new AtomicLong();
         private long base = 0;
 
         GrpcClients(int port, int clients, List<String> sessions) {
@@ -270,6 +283,11 @@ public final class SaveThroughputBenchmark {
             if (response.getOutcome() != SaveOutcome.SAVE_OUTCOME_APPLIED) {
                 throw new IllegalStateException("save " + number + " was " + response.getOutcome());
             }
+            acknowledged.incrementAndGet();
+        }
+
+        long acknowledged() {
+            return acknowledged.get();
         }
 
         private static Answer answerFor(String question, long number) {

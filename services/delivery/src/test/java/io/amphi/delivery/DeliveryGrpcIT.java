@@ -200,6 +200,12 @@ class DeliveryGrpcIT {
     }
 
     @Test
+    void commitsAreDurable() {
+        assertThat(delivery.jdbc().queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
+        assertThat(delivery.jdbc().queryForObject("SHOW fsync", String.class)).isEqualTo("on");
+    }
+
+    @Test
     void servesHealth() {
         var channel = NettyChannelBuilder.forAddress("127.0.0.1",
                 delivery.bean(io.amphi.platform.grpc.GrpcServerLifecycle.class).port()).usePlaintext().build();

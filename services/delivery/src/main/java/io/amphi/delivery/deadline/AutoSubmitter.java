@@ -32,21 +32,36 @@ public class AutoSubmitter {
         this.clock = clock;
     }
 
+    /** Submits every due session, batch after batch while batches are full and make progress. */
     @Scheduled(fixedDelayString = "${amphi.delivery.auto-submit-interval:1s}")
     public void submitDueSessions() {
-        Timestamp due = Timestamp.from(clock.instant().minus(ExamSession.SAVE_GRACE));
-        List<String> sessionIds = jdbc.queryForList("""
-                SELECT session_id FROM session_deadline WHERE NOT submitted AND deadline < ?
-                ORDER BY deadline LIMIT ?""", String.class, due, BATCH);
-        for (String sessionId : sessionIds) {
-            try {
-                Boolean submitted = commands.sendAndWait(new SubmitOnDeadline(sessionId));
-                if (Boolean.TRUE.equals(submitted)) {
-                    log.info("Session {} submitted at its deadline", sessionId);
+        boolean more = true;
+        while (more) {
+            Timestamp due = Timestamp.from(clock.instant().minus(ExamSession.SAVE_GRACE));
+            List<String> sessionIds = jdbc.queryForList("""
+                    SELECT session_id FROM session_deadline WHERE NOT submitted AND deadline < ?
+                    ORDER BY deadline LIMIT ?""", String.class, due, BATCH);
+            int submitted = 0;
+            for (String sessionId : sessionIds) {
+                if (submit(sessionId)) {
+                    submitted++;
                 }
-            } catch (RuntimeException e) {
-                log.warn("Could not submit session {} at its deadline; will retry: {}", sessionId, e.toString());
             }
+            // A full batch where nothing was submitted is waiting for the projection to catch up.
+            more = sessionIds.size() == BATCH && submitted > 0;
+        }
+    }
+
+    private boolean submit(String sessionId) {
+        try {
+            boolean submitted = Boolean.TRUE.equals(commands.sendAndWait(new SubmitOnDeadline(sessionId)));
+            if (submitted) {
+                log.info("Session {} submitted at its deadline", sessionId);
+            }
+            return submitted;
+        } catch (RuntimeException e) {
+            log.warn("Could not submit session {} at its deadline; will retry: {}", sessionId, e.toString());
+            return false;
         }
     }
 }

@@ -29,12 +29,14 @@ public class DemoExam implements SmartInitializingSingleton {
     private final JdbcExamCatalog catalog;
     private final GrpcServerLifecycle grpcServer;
     private final Clock clock;
+    private final String databaseUrl;
     private ExamContent content;
 
-    public DemoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock) {
+    public DemoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock, String databaseUrl) {
         this.catalog = catalog;
         this.grpcServer = grpcServer;
         this.clock = clock;
+        this.databaseUrl = databaseUrl;
     }
 
     @Override
@@ -67,9 +69,10 @@ public class DemoExam implements SmartInitializingSingleton {
                    amphi-candidate-id: cand-001
                  e.g. grpcurl -plaintext -H 'amphi-candidate-id: cand-001' \\
                    -d '{"exam_id":"%s"}' 127.0.0.1:%d amphi.delivery.v1.DeliveryService/StartSession
-                 Data is kept in .amphi-data/ ; stop with Ctrl-C.
+                 Database: %s
+                 Stop with Ctrl-C; sessions are kept for the next start.
                 ============================================================
                 %n""", grpcServer.port(), content.examId(), content.version(), content.title(),
-                String.join(", ", CANDIDATES), content.examId(), grpcServer.port());
+                String.join(", ", CANDIDATES), content.examId(), grpcServer.port(), databaseUrl);
     }
 }

@@ -18,7 +18,7 @@ final class ChoiceRules {
         Content.require(options.size() <= maxOptions, questionId, "has more than " + maxOptions + " options");
         Set<String> ids = new HashSet<>();
         for (ChoiceOption option : options) {
-            Content.requireId(option.id(), "option of question " + questionId);
+            Content.requireId(option.id(), "an option of question " + questionId);
             Content.require(ids.add(option.id()), questionId, "has option id '" + option.id() + "' twice");
             Content.require(option.text() != null && !option.text().isBlank(), questionId,
                     "option '" + option.id() + "' has no text");

@@ -19,8 +19,8 @@ final class Content {
 
     static void requireId(String id, String what) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw DomainException.invalid("INVALID_ID",
-                    "The id of a " + what + " must be 1 to 64 letters, digits, '.', '_' or '-'; got '" + id + "'.");
+            throw DomainException.invalid("INVALID_ID", "Invalid id '" + id + "' for " + what
+                    + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
         }
     }
 

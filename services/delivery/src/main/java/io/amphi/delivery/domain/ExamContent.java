@@ -24,7 +24,7 @@ public final class ExamContent {
     private final Map<String, AnswerableQuestion> answerable;
 
     public ExamContent(String examId, int version, String title, Duration duration, List<Question> questions) {
-        Content.requireId(examId, "exam");
+        Content.requireId(examId, "an exam");
         if (version < 1) {
             throw invalid("Exam " + examId + ": the version must be 1 or more, not " + version + ".");
         }

@@ -6,7 +6,7 @@ import java.util.List;
 public record KeyFeaturesCase(String id, String vignette, List<AnswerableQuestion> questions) implements Question {
 
     public KeyFeaturesCase {
-        Content.requireId(id, "case");
+        Content.requireId(id, "a case");
         Content.requireText(vignette, id, "vignette");
         Content.require(questions != null && !questions.isEmpty(), id, "has no questions");
         questions = List.copyOf(questions);

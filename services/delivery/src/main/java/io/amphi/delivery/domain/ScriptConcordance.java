@@ -16,7 +16,7 @@ public record ScriptConcordance(String id, String vignette, String hypothesis, S
             "much less likely", "less likely", "neither more nor less likely", "more likely", "much more likely");
 
     public ScriptConcordance {
-        Content.requireId(id, "question");
+        Content.requireId(id, "a question");
         Content.requireText(hypothesis, id, "hypothesis");
         Content.requireText(newInformation, id, "new information");
     }

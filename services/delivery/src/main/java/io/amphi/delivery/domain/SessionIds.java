@@ -10,8 +10,8 @@ public final class SessionIds {
 
     /** The id of a candidate's session of an exam; INVALID_ARGUMENT if either id is malformed. */
     public static String of(String examId, String candidateId) {
-        Content.requireId(examId, "exam");
-        Content.requireId(candidateId, "candidate");
+        Content.requireId(examId, "an exam");
+        Content.requireId(candidateId, "a candidate");
         return examId + ":" + candidateId;
     }
 

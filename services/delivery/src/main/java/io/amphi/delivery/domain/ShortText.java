@@ -10,7 +10,7 @@ public record ShortText(String id, String stem, int maxLength) implements Answer
     public static final int LONGEST_LIMIT = 2000;
 
     public ShortText {
-        Content.requireId(id, "question");
+        Content.requireId(id, "a question");
         Content.requireText(stem, id, "stem");
         Content.require(maxLength >= 1 && maxLength <= LONGEST_LIMIT, id,
                 "needs a maxLength between 1 and " + LONGEST_LIMIT + ", not " + maxLength);

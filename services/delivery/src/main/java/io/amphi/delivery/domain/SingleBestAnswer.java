@@ -8,7 +8,7 @@ import java.util.List;
 public record SingleBestAnswer(String id, String stem, List<ChoiceOption> options) implements AnswerableQuestion {
 
     public SingleBestAnswer {
-        Content.requireId(id, "question");
+        Content.requireId(id, "a question");
         Content.requireText(stem, id, "stem");
         options = ChoiceRules.validOptions(id, options, 25);
     }

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * A real PostgreSQL server, started from binaries shipped on Maven Central, for local runs and
  * tests. It is used only when {@code spring.datasource.url} is not set; otherwise Spring Boot
- * connects to the configured (external) PostgreSQL as usual. Durability settings stay PostgreSQL's
- * defaults (fsync on): an acknowledged answer is on disk.
+ * connects to the configured (external) PostgreSQL as usual. Commits are durable (fsync and
+ * synchronous_commit on): an acknowledged answer is on disk.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnProperty(name = "spring.datasource.url", matchIfMissing = true, havingValue = "__never__")
@@ -34,6 +34,10 @@ public class EmbeddedPostgresAutoConfiguration {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(properties.dataDirectory().toAbsolutePath())
                     .setCleanDataDirectory(false)
+                    // The embedded server's library turns synchronous_commit off by default; an
+                    // acknowledged answer must be on disk, so it is switched back on here.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
                     .setServerConfig("max_connections", Integer.toString(properties.maxConnections()))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .start();
