@@ -3,7 +3,6 @@ package io.amphi.platform.db;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -34,6 +33,9 @@ public class EmbeddedPostgresAutoConfiguration {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(properties.dataDirectory().toAbsolutePath())
                     .setCleanDataDirectory(false)
+                    // Spring stops it, after everything that uses the database has stopped; its own
+                    // JVM hook would stop it at the same time as the application.
+                    .setRegisterShutdownHook(false)
                     // The embedded server's library turns synchronous_commit off by default; an
                     // acknowledged answer must be on disk, so it is switched back on here.
                     .setServerConfig("synchronous_commit", "on")
@@ -44,9 +46,10 @@ public class EmbeddedPostgresAutoConfiguration {
             log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(),
                     properties.dataDirectory().toAbsolutePath());
             return postgres;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + properties.dataDirectory()
-                    + " (is another Amphi using that folder?)", e);
+        } catch (IOException | IllegalStateException e) {
+            throw new IllegalStateException("Cannot start the embedded PostgreSQL in "
+                    + properties.dataDirectory().toAbsolutePath()
+                    + ": is another Amphi running on that folder? (" + e.getMessage() + ")", e);
         }
     }
 
