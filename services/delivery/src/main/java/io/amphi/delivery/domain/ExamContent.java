@@ -2,10 +2,12 @@ package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One published version of an exam's content: immutable, and without answer keys (those are
@@ -47,7 +49,7 @@ public final class ExamContent {
 
     private static Map<String, AnswerableQuestion> indexAnswerable(String examId, List<Question> questions) {
         Map<String, AnswerableQuestion> index = new LinkedHashMap<>();
-        java.util.Set<String> allIds = new java.util.HashSet<>();
+        Set<String> allIds = new HashSet<>();
         for (Question question : questions) {
             if (!allIds.add(question.id())) {
                 throw invalid("Exam " + examId + " uses the question id '" + question.id() + "' twice.");

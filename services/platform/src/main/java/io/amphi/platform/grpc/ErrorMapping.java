@@ -6,7 +6,10 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -76,22 +79,22 @@ public final class ErrorMapping {
         return new MappedError(status.withDescription(message), trailers);
     }
 
+    /** Digs out what a handler threw from the wrappers the command bus and futures put around it. */
     private static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         while (true) {
-            if (current instanceof CommandExecutionException cee && cee.getDetails().orElse(null) instanceof Throwable detail) {
-                current = detail;
-            } else if ((current instanceof java.util.concurrent.CompletionException
-                    || current instanceof java.util.concurrent.ExecutionException
-                    || current instanceof java.lang.reflect.UndeclaredThrowableException)
-                    && current.getCause() != null) {
-                current = current.getCause();
-            } else if (current instanceof CommandExecutionException && current.getCause() != null
-                    && current.getCause() != current) {
-                current = current.getCause();
-            } else {
+            Throwable inner = switch (current) {
+                case CommandExecutionException cee when cee.getDetails().orElse(null) instanceof Throwable detail -> detail;
+                case CommandExecutionException cee -> cee.getCause();
+                case CompletionException ce -> ce.getCause();
+                case ExecutionException ee -> ee.getCause();
+                case UndeclaredThrowableException ute -> ute.getCause();
+                default -> null;
+            };
+            if (inner == null || inner == current) {
                 return current;
             }
+            current = inner;
         }
     }
 }
