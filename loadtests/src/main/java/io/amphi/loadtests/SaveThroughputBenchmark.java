@@ -84,10 +84,9 @@ public final class SaveThroughputBenchmark {
         Path data = Files.createTempDirectory("amphi-bench");
 
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
-                .properties("amphi.grpc.port=0", "amphi.embedded-postgres.data-directory=" + data,
-                        "spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
-                        "logging.level.root=warn")
-                .run()) {
+                .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
+                        "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
+                        "--logging.level.root=warn")) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
             int port = app.getBean(GrpcServerLifecycle.class).port();
             List<String> sessions = openExam(app.getBean(JdbcExamCatalog.class), clients, port);

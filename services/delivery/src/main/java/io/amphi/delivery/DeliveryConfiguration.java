@@ -42,8 +42,8 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog) {
-        return new DeliveryGrpcService(commands, catalog);
+    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache);
     }
 
     @Bean

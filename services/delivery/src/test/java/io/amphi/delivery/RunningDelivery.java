@@ -17,8 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,16 +42,20 @@ public final class RunningDelivery implements AutoCloseable {
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
+    /** Starts the service; each {@code key=value} in {@code properties} replaces the tests' default. */
     public static RunningDelivery start(Path dataDirectory, Clock clock, String... properties) {
-        List<String> all = new ArrayList<>(List.of(
-                "amphi.grpc.port=0",
-                "amphi.embedded-postgres.data-directory=" + dataDirectory,
-                "amphi.delivery.auto-submit-interval=200ms"));
-        all.addAll(List.of(properties));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("amphi.grpc.port", "0");
+        settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
+        settings.put("amphi.delivery.auto-submit-interval", "200ms");
+        for (String property : properties) {
+            String[] keyAndValue = property.split("=", 2);
+            settings.put(keyAndValue[0], keyAndValue[1]);
+        }
+        // As command-line arguments, so they win over application.yml (builder properties would not).
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DeliveryApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
-                .properties(all.toArray(String[]::new))
-                .run();
+                .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
         return new RunningDelivery(context);
     }
 

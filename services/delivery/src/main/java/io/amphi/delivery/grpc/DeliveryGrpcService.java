@@ -26,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 
 /**
@@ -39,11 +40,19 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     private final CommandGateway commands;
     private final ExamCatalog catalog;
+    private final Cache sessionCache;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
-    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog) {
+    /**
+     * @param sessionCache the aggregate cache, from which StartSession and ResumeSession evict the
+     *                     session first: a client continues numbering its saves from what they
+     *                     return, so it must be the stored state, even if another replica changed
+     *                     the session since this one cached it
+     */
+    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache) {
         this.commands = commands;
         this.catalog = catalog;
+        this.sessionCache = sessionCache;
     }
 
     @Override
@@ -54,6 +63,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to start: exam_id is empty.");
         }
         String sessionId = SessionIds.of(examId, candidate.id());
+        sessionCache.remove(sessionId);
         StartResult result = commands.sendAndWait(new Commands.StartSession(sessionId, examId, candidate.id()));
         reply(response, StartSessionResponse.newBuilder()
                 .setSession(ProtoMapping.session(result.session()))
@@ -111,6 +121,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void resumeSession(ResumeSessionRequest request, StreamObserver<SessionState> response) {
         String sessionId = ownSession(request.getSessionId());
+        sessionCache.remove(sessionId);
         SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
         reply(response, ProtoMapping.session(view));
     }
