@@ -8,6 +8,8 @@ import io.amphi.platform.grpc.GrpcServerLifecycle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,24 +32,29 @@ public class DemoExam implements SmartInitializingSingleton {
     private final GrpcServerLifecycle grpcServer;
     private final Clock clock;
     private final String databaseUrl;
+    private final Path examFile;
     private ExamContent content;
 
-    public DemoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock, String databaseUrl) {
+    /** @param examFile an exam file to open instead of the built-in demo, or {@code null} */
+    public DemoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock, String databaseUrl,
+                    Path examFile) {
         this.catalog = catalog;
         this.grpcServer = grpcServer;
         this.clock = clock;
         this.databaseUrl = databaseUrl;
+        this.examFile = examFile;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
+        String source = examFile == null ? FILE : examFile.toAbsolutePath().toString();
         byte[] file;
-        try (InputStream in = DemoExam.class.getResourceAsStream(FILE)) {
+        try (InputStream in = examFile == null ? DemoExam.class.getResourceAsStream(FILE) : Files.newInputStream(examFile)) {
             file = in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the demo exam " + FILE, e);
+            throw new UncheckedIOException("Cannot read the exam file " + source, e);
         }
-        content = catalog.publish(file, FILE);
+        content = catalog.publish(file, source);
         Instant now = clock.instant();
         catalog.schedule(content.examId(), new ExamSchedule(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12))));
         catalog.enrol(CANDIDATES.stream()
@@ -63,7 +70,7 @@ public class DemoExam implements SmartInitializingSingleton {
                 ============================================================
                  Amphi is running locally.
                  gRPC (DeliveryService, health, reflection): 127.0.0.1:%d
-                 Demo exam: %s (version %d, %s), open now.
+                 Exam: %s (version %d, %s), open now.
                  Demo candidates: %s (cand-005 has a third more time).
                  Identify as a candidate with the metadata header
                    amphi-candidate-id: cand-001
