@@ -85,6 +85,7 @@ public final class SaveThroughputBenchmark {
 
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
                 .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
+                        "--amphi.hazelcast.cluster-name=bench-" + data.getFileName(),
                         "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
                         "--logging.level.root=warn")) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();

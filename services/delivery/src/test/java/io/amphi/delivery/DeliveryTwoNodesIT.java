@@ -13,6 +13,7 @@ import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveOutcome;
 import io.amphi.proto.delivery.v1.SessionState;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
+import io.amphi.proto.platform.v1.PlatformStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +46,15 @@ class DeliveryTwoNodesIT {
     @Test
     void replicasNeverLoseOrHideAnAcknowledgedSave() {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        try (RunningDelivery a = RunningDelivery.start(dataA, clock);
-             RunningDelivery b = RunningDelivery.start(unusedDataB, clock,
+        String cluster = "amphi.hazelcast.cluster-name=two-nodes-" + UUID.randomUUID();
+        try (RunningDelivery a = RunningDelivery.start(dataA, clock, cluster);
+             RunningDelivery b = RunningDelivery.start(unusedDataB, clock, cluster,
                      "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl(),
                      "spring.datasource.username=postgres")) {
+            PlatformStatus status = b.status();
+            assertThat(status.getClusterMembers()).isEqualTo(2);
+            assertThat(status.getDatabaseReachable()).isTrue();
+
             a.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO)));
             DeliveryServiceBlockingStub onA = a.asCandidate("cand-001");
             DeliveryServiceBlockingStub onB = b.asCandidate("cand-001");

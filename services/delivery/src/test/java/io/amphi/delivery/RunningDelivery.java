@@ -7,6 +7,9 @@ import io.amphi.platform.grpc.CallerInterceptor;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
+import io.amphi.proto.platform.v1.GetStatusRequest;
+import io.amphi.proto.platform.v1.PlatformStatus;
+import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -48,6 +52,8 @@ public final class RunningDelivery implements AutoCloseable {
         settings.put("amphi.grpc.port", "0");
         settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
         settings.put("amphi.delivery.auto-submit-interval", "200ms");
+        // A cluster of its own, so a test never joins another run's members.
+        settings.put("amphi.hazelcast.cluster-name", "test-" + UUID.randomUUID());
         for (String property : properties) {
             String[] keyAndValue = property.split("=", 2);
             settings.put(keyAndValue[0], keyAndValue[1]);
@@ -98,6 +104,12 @@ public final class RunningDelivery implements AutoCloseable {
 
     public DeliveryServiceBlockingStub asProctor(String proctorId) {
         return stubWith(CallerInterceptor.PROCTOR_HEADER, proctorId);
+    }
+
+    /** What the replica reports through the platform's status service. */
+    public PlatformStatus status() {
+        return PlatformStatusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getStatus(GetStatusRequest.getDefaultInstance());
     }
 
     public DeliveryServiceBlockingStub anonymous() {

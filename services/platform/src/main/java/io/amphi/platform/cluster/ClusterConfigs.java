@@ -1,0 +1,45 @@
+package io.amphi.platform.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+
+/** Builds the Hazelcast configuration of an Amphi member from its {@link ClusterProperties}. */
+public final class ClusterConfigs {
+
+    private ClusterConfigs() {
+    }
+
+    public static Config memberConfig(ClusterProperties properties, String instanceName) {
+        Config config = new Config()
+                .setClusterName(properties.clusterName())
+                .setInstanceName(instanceName)
+                // No call home to the vendor: the platform makes no outbound call nobody configured.
+                .setProperty("hazelcast.phone.home.enabled", "false")
+                // Spring shuts the member down, after the components that use it.
+                .setProperty("hazelcast.shutdownhook.enabled", "false")
+                .setProperty("hazelcast.logging.type", "slf4j")
+                .setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.getMapConfig("default")
+                .setBackupCount(properties.backupCount())
+                .setAsyncBackupCount(0);
+        config.getQueueConfig("default").setBackupCount(properties.backupCount());
+
+        NetworkConfig network = config.getNetworkConfig()
+                .setPort(properties.port())
+                .setPortAutoIncrement(true)
+                .setPortCount(20);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (properties.kubernetesServiceDns() != null && !properties.kubernetesServiceDns().isBlank()) {
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", properties.kubernetesServiceDns());
+        } else {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            config.setProperty("hazelcast.local.localAddress", properties.bindAddress());
+            join.getTcpIpConfig().setEnabled(true).setMembers(properties.members());
+        }
+        return config;
+    }
+}
