@@ -86,6 +86,9 @@ public final class SaveThroughputBenchmark {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
                 .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
                         "--amphi.hazelcast.cluster-name=bench-" + data.getFileName(),
+                        // Clients here save far faster than people; the limit is checked on every
+                        // save (its cost is measured) but set so high it never refuses one.
+                        "--amphi.delivery.save-rate.burst=1000000000",
                         "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
                         "--logging.level.root=warn")) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.hazelcast.core.HazelcastInstance;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
@@ -13,6 +14,7 @@ import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.platform.axon.BoundedCache;
+import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -42,8 +44,20 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache);
+    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
+                                            RateLimiter saveRateLimiter) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter);
+    }
+
+    /**
+     * Generous for a person (a burst of 60 saves, then 2 a second), it stops a runaway client
+     * before it floods the event log.
+     */
+    @Bean
+    RateLimiter saveRateLimiter(HazelcastInstance hazelcast,
+                                @Value("${amphi.delivery.save-rate.burst:60}") long burst,
+                                @Value("${amphi.delivery.save-rate.refill-period:30s}") Duration refillPeriod) {
+        return new RateLimiter(hazelcast, "saves", burst, refillPeriod);
     }
 
     @Bean

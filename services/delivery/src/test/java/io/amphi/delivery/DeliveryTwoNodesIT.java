@@ -47,8 +47,10 @@ class DeliveryTwoNodesIT {
     void replicasNeverLoseOrHideAnAcknowledgedSave() {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         String cluster = "amphi.hazelcast.cluster-name=two-nodes-" + UUID.randomUUID();
-        try (RunningDelivery a = RunningDelivery.start(dataA, clock, cluster);
-             RunningDelivery b = RunningDelivery.start(unusedDataB, clock, cluster,
+        // Conflicting attempts count against the save allowance too; this test is about replicas.
+        String generousLimit = "amphi.delivery.save-rate.burst=1000";
+        try (RunningDelivery a = RunningDelivery.start(dataA, clock, cluster, generousLimit);
+             RunningDelivery b = RunningDelivery.start(unusedDataB, clock, cluster, generousLimit,
                      "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl(),
                      "spring.datasource.username=postgres")) {
             PlatformStatus status = b.status();

@@ -7,6 +7,7 @@ import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.SessionIds;
+import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
@@ -41,6 +42,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final CommandGateway commands;
     private final ExamCatalog catalog;
     private final Cache sessionCache;
+    private final RateLimiter saveRateLimiter;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
     /**
@@ -48,11 +50,14 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      *                     session first: a client continues numbering its saves from what they
      *                     return, so it must be the stored state, even if another replica changed
      *                     the session since this one cached it
+     * @param saveRateLimiter  each session's allowance of saves, shared by all replicas
      */
-    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache) {
+    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
+                               RateLimiter saveRateLimiter) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
+        this.saveRateLimiter = saveRateLimiter;
     }
 
     @Override
@@ -92,6 +97,12 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         if (!request.hasAnswer()) {
             throw DomainException.invalidAnswer(questionId, "Save " + request.getSaveNumber()
                     + " has no answer (send a cleared answer to withdraw one).");
+        }
+        RateLimiter.Decision allowance = saveRateLimiter.tryTake(sessionId);
+        if (!allowance.allowed()) {
+            throw new RateLimiter.RateLimitExceeded("SAVE_RATE_EXCEEDED", "Session %s is saving faster than a person answers; save %d was not stored. Send it again in %d ms."
+                    .formatted(sessionId, request.getSaveNumber(), Math.max(1, allowance.retryAfter().toMillis())),
+                    allowance.retryAfter());
         }
         SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, request.getSaveNumber(),
                 ProtoMapping.answer(questionId, request.getAnswer())));

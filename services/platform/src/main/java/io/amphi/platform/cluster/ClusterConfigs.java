@@ -3,9 +3,13 @@ package io.amphi.platform.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 
 /** Builds the Hazelcast configuration of an Amphi member from its {@link ClusterProperties}. */
 public final class ClusterConfigs {
+
+    /** Where Bucket4j's serializer type ids start; Amphi's own, if any, stay below. */
+    private static final int BUCKET4J_TYPE_IDS = 10_000;
 
     private ClusterConfigs() {
     }
@@ -24,6 +28,7 @@ public final class ClusterConfigs {
                 .setBackupCount(properties.backupCount())
                 .setAsyncBackupCount(0);
         config.getQueueConfig("default").setBackupCount(properties.backupCount());
+        HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
 
         NetworkConfig network = config.getNetworkConfig()
                 .setPort(properties.port())

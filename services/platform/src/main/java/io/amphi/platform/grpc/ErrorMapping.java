@@ -1,5 +1,6 @@
 package io.amphi.platform.grpc;
 
+import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.proto.common.v1.ErrorInfo;
 import io.grpc.Metadata;
@@ -54,6 +55,10 @@ public final class ErrorMapping {
             };
             return error(status, de.reason(), de.getMessage(), de.questionId(), false);
         }
+        if (cause instanceof RateLimiter.RateLimitExceeded limited) {
+            return error(Status.RESOURCE_EXHAUSTED, limited.reason(), limited.getMessage(), null, true,
+                    limited.retryAfter());
+        }
         if (cause instanceof ConcurrencyException) {
             return error(Status.ABORTED, "CONCURRENT_UPDATE",
                     "Another request changed this session at the same moment; nothing of this request was stored. Send it again.",
@@ -70,10 +75,19 @@ public final class ErrorMapping {
     }
 
     private static MappedError error(Status status, String reason, String message, String questionId, boolean retryable) {
+        return error(status, reason, message, questionId, retryable, null);
+    }
+
+    private static MappedError error(Status status, String reason, String message, String questionId, boolean retryable,
+                                     java.time.Duration retryAfter) {
         Metadata trailers = new Metadata();
         ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setMessage(message).setRetryable(retryable);
         if (questionId != null) {
             info.setQuestionId(questionId);
+        }
+        if (retryAfter != null) {
+            info.setRetryAfter(com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano()));
         }
         trailers.put(ERROR_INFO_KEY, info.build());
         return new MappedError(status.withDescription(message), trailers);

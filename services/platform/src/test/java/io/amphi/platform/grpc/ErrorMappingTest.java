@@ -2,6 +2,7 @@ package io.amphi.platform.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.proto.common.v1.ErrorInfo;
 import io.grpc.Status;
@@ -46,6 +47,17 @@ class ErrorMappingTest {
         ErrorMapping.MappedError error = ErrorMapping.map(new ConcurrencyException("seq 4 taken"));
         assertThat(error.status().getCode()).isEqualTo(Status.Code.ABORTED);
         assertThat(error.trailers().get(ErrorMapping.ERROR_INFO_KEY).getRetryable()).isTrue();
+    }
+
+    @Test
+    void aRateLimitSaysWhenToComeBack() {
+        ErrorMapping.MappedError error = ErrorMapping.map(new RateLimiter.RateLimitExceeded("SAVE_RATE_EXCEEDED",
+                "slow down", java.time.Duration.ofMillis(1500)));
+        assertThat(error.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        ErrorInfo info = error.trailers().get(ErrorMapping.ERROR_INFO_KEY);
+        assertThat(info.getRetryable()).isTrue();
+        assertThat(info.getRetryAfter().getSeconds()).isEqualTo(1);
+        assertThat(info.getRetryAfter().getNanos()).isEqualTo(500_000_000);
     }
 
     @Test
