@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.hazelcast.core.HazelcastInstance;
+import io.amphi.delivery.admission.AdmissionRelease;
+import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
@@ -14,6 +16,7 @@ import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.platform.axon.BoundedCache;
+import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import org.axonframework.common.caching.Cache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,8 +49,25 @@ public class DeliveryConfiguration {
 
     @Bean
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
-                                            RateLimiter saveRateLimiter) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter);
+                                            RateLimiter saveRateLimiter, ExamDoor examDoor) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor);
+    }
+
+    /**
+     * Exams without a policy of their own let 50 candidates in per second, up to 100,000 sessions
+     * at once, per exam.
+     */
+    @Bean
+    ExamDoor examDoor(HazelcastInstance hazelcast, JdbcExamCatalog catalog, EventStore eventStore, Clock clock,
+                      @Value("${amphi.delivery.admission.rate:50}") double admissionsPerSecond,
+                      @Value("${amphi.delivery.admission.max-active-sessions:100000}") long maxActiveSessions) {
+        return new ExamDoor(new Admission(hazelcast, clock), catalog, eventStore,
+                new Admission.Policy(admissionsPerSecond, maxActiveSessions));
+    }
+
+    @Bean
+    AdmissionRelease admissionRelease(ExamDoor examDoor) {
+        return new AdmissionRelease(examDoor);
     }
 
     /**

@@ -18,7 +18,8 @@ class LayeringTest {
                     "io.grpc..", "io.amphi.proto..", "io.amphi.platform.grpc..", "com.hazelcast..", "io.fabric8..",
                     "org.springframework.web..", "org.springframework.jdbc..", "jakarta.servlet..",
                     "com.fasterxml.jackson..", "io.amphi.delivery.grpc..", "io.amphi.delivery.catalog..",
-                    "io.amphi.delivery.content..", "io.amphi.delivery.deadline..");
+                    "io.amphi.delivery.content..", "io.amphi.delivery.deadline..", "io.amphi.delivery.admission..",
+                    "io.amphi.platform.cluster..");
 
     @ArchTest
     static final ArchRule messagesDependOnNothingButTheJdkAndAxonAnnotations = noClasses()

@@ -5,6 +5,7 @@ import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.domain.DomainException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -87,6 +88,21 @@ public class JdbcExamCatalog implements ExamCatalog {
                     ps.setString(2, e.candidateId());
                     ps.setLong(3, e.extraTime().toSeconds());
                 });
+    }
+
+    /** Sets how fast the exam lets candidates in and how many sessions may be active at once. */
+    public void admission(String examId, Admission.Policy policy) {
+        jdbc.update("""
+                INSERT INTO exam_admission (exam_id, admissions_per_second, max_active_sessions) VALUES (?, ?, ?)
+                ON CONFLICT (exam_id) DO UPDATE SET admissions_per_second = EXCLUDED.admissions_per_second,
+                                                    max_active_sessions = EXCLUDED.max_active_sessions""",
+                examId, policy.admissionsPerSecond(), policy.maxInside());
+    }
+
+    /** The exam's admission policy, if one was set. */
+    public Optional<Admission.Policy> admission(String examId) {
+        return jdbc.query("SELECT admissions_per_second, max_active_sessions FROM exam_admission WHERE exam_id = ?",
+                (rs, row) -> new Admission.Policy(rs.getDouble(1), rs.getLong(2)), examId).stream().findFirst();
     }
 
     @Override

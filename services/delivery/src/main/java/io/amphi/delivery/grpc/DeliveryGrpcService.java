@@ -1,5 +1,6 @@
 package io.amphi.delivery.grpc;
 
+import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.Commands;
 import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
@@ -7,12 +8,14 @@ import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.SessionIds;
+import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.ExamContent;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
+import io.amphi.proto.delivery.v1.QueueTicket;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionResponse;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
@@ -25,6 +28,7 @@ import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
@@ -43,6 +47,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final ExamCatalog catalog;
     private final Cache sessionCache;
     private final RateLimiter saveRateLimiter;
+    private final ExamDoor door;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
     /**
@@ -51,13 +56,15 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      *                     return, so it must be the stored state, even if another replica changed
      *                     the session since this one cached it
      * @param saveRateLimiter  each session's allowance of saves, shared by all replicas
+     * @param door             each exam's waiting room, which StartSession goes through
      */
     public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
-                               RateLimiter saveRateLimiter) {
+                               RateLimiter saveRateLimiter, ExamDoor door) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
         this.saveRateLimiter = saveRateLimiter;
+        this.door = door;
     }
 
     @Override
@@ -68,8 +75,22 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to start: exam_id is empty.");
         }
         String sessionId = SessionIds.of(examId, candidate.id());
+        Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId);
+        if (waiting.isPresent()) {
+            reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
+                    .setTicket(waiting.get().ticket())
+                    .setPosition(waiting.get().position())
+                    .setEstimatedWait(ProtoMapping.duration(waiting.get().estimatedWait()))).build());
+            return;
+        }
         sessionCache.remove(sessionId);
-        StartResult result = commands.sendAndWait(new Commands.StartSession(sessionId, examId, candidate.id()));
+        StartResult result;
+        try {
+            result = commands.sendAndWait(new Commands.StartSession(sessionId, examId, candidate.id()));
+        } catch (DomainException refused) {
+            door.leave(examId, candidate.id());
+            throw refused;
+        }
         reply(response, StartSessionResponse.newBuilder()
                 .setSession(ProtoMapping.session(result.session()))
                 .setAlreadyStarted(result.alreadyStarted())

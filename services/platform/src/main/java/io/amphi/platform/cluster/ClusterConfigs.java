@@ -1,6 +1,7 @@
 package io.amphi.platform.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
@@ -28,6 +29,10 @@ public final class ClusterConfigs {
                 .setBackupCount(properties.backupCount())
                 .setAsyncBackupCount(0);
         config.getQueueConfig("default").setBackupCount(properties.backupCount());
+        // Gates change in place by entry processors, replayed on the backup: no copy of the whole line per call.
+        config.getMapConfig(Admission.MAP)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setBackupCount(properties.backupCount());
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
 
         NetworkConfig network = config.getNetworkConfig()

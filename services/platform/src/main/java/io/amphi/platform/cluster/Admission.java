@@ -1,0 +1,125 @@
+package io.amphi.platform.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A waiting room per gate (an exam's door), shared by every replica: callers get a ticket in
+ * arrival order and are let in at a configured rate while fewer than a configured number are
+ * inside. A caller coming back keeps its ticket. Over the rate, a caller is told its position and
+ * an estimated wait instead of an error. The gate's state is one Hazelcast entry changed only by
+ * entry processors (atomic, with a synchronous backup), so losing a member loses no place in line.
+ */
+public final class Admission {
+
+    /**
+     * @param admissionsPerSecond how fast callers are let in; also the largest burst after a quiet spell
+     * @param maxInside           how many may be inside at once; {@link #leave} makes room
+     */
+    public record Policy(double admissionsPerSecond, long maxInside) {
+        public Policy {
+            if (!(admissionsPerSecond > 0) || maxInside < 1) {
+                throw new IllegalArgumentException("An admission policy needs a positive rate and room for one: "
+                        + admissionsPerSecond + "/s, " + maxInside);
+            }
+        }
+    }
+
+    /** What {@link #enter} decided for one caller. */
+    public record Outcome(long ticket, boolean admitted, long position, Duration estimatedWait) implements Serializable {
+    }
+
+    static final String MAP = "amphi-admission";
+
+    private final IMap<String, GateState> gates;
+    private final Clock clock;
+
+    public Admission(HazelcastInstance hazelcast, Clock clock) {
+        this.gates = hazelcast.getMap(MAP);
+        this.clock = clock;
+    }
+
+    /** Gives {@code caller} a ticket (or finds theirs) and says whether they may go in now. */
+    public Outcome enter(String gate, String caller, Policy policy) {
+        return gates.executeOnKey(gate, new Enter(caller, clock.millis(), policy.admissionsPerSecond(), policy.maxInside()));
+    }
+
+    /** {@code caller} is done inside: their place goes to the next in line. Idempotent. */
+    public void leave(String gate, String caller) {
+        gates.executeOnKey(gate, new Leave(caller));
+    }
+
+    /** One gate: tickets given, how far the line has been let in, who left. */
+    static final class GateState implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final Map<String, Long> tickets = new HashMap<>();
+        private final Set<String> left = new HashSet<>();
+        private long issued;
+        private long admittedThrough;
+        private double tokens = -1;
+        private long lastRefillMillis;
+
+        private void refill(long nowMillis, double rate) {
+            if (tokens < 0) {
+                tokens = Math.max(1, rate);
+            } else if (nowMillis > lastRefillMillis) {
+                tokens = Math.min(Math.max(1, rate), tokens + (nowMillis - lastRefillMillis) * rate / 1000.0);
+            }
+            lastRefillMillis = Math.max(lastRefillMillis, nowMillis);
+        }
+
+        private void letIn(long maxInside) {
+            while (admittedThrough < issued && tokens >= 1 && admittedThrough - left.size() < maxInside) {
+                admittedThrough++;
+                tokens -= 1;
+            }
+        }
+    }
+
+    /** Runs on the member owning the gate, and again on its backup, with the same inputs. */
+    record Enter(String caller, long nowMillis, double rate, long maxInside)
+            implements EntryProcessor<String, GateState, Outcome> {
+
+        @Override
+        public Outcome process(Map.Entry<String, GateState> entry) {
+            GateState state = entry.getValue() == null ? new GateState() : entry.getValue();
+            state.refill(nowMillis, rate);
+            long ticket = state.tickets.computeIfAbsent(caller, c -> ++state.issued);
+            state.letIn(maxInside);
+            entry.setValue(state);
+            if (ticket <= state.admittedThrough) {
+                return new Outcome(ticket, true, 0, Duration.ZERO);
+            }
+            long position = ticket - state.admittedThrough;
+            return new Outcome(ticket, false, position, Duration.ofMillis((long) Math.ceil(position * 1000 / rate)));
+        }
+    }
+
+    /** Records that a caller who was let in has left. */
+    record Leave(String caller) implements EntryProcessor<String, GateState, Void> {
+
+        @Override
+        public Void process(Map.Entry<String, GateState> entry) {
+            GateState state = entry.getValue();
+            if (state == null) {
+                return null;
+            }
+            Long ticket = state.tickets.get(caller);
+            if (ticket != null && ticket <= state.admittedThrough && state.left.add(caller)) {
+                entry.setValue(state);
+            }
+            return null;
+        }
+    }
+}
