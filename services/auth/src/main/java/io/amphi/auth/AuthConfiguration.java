@@ -1,0 +1,54 @@
+package io.amphi.auth;
+
+import io.amphi.auth.domain.AccessCodeHasher;
+import io.amphi.auth.grpc.AuthGrpcService;
+import io.amphi.auth.keys.SigningKeys;
+import io.amphi.auth.keys.TokenIssuer;
+import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.RefreshTokens;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Wires the auth service. */
+@Configuration(proxyBeanMethods = false)
+public class AuthConfiguration {
+
+    @Bean
+    AccessCodeHasher accessCodeHasher(@Value("${amphi.auth.access-code-hash-iterations:20000}") int iterations) {
+        return new AccessCodeHasher(iterations);
+    }
+
+    @Bean
+    CandidateCredentials candidateCredentials(JdbcTemplate jdbc, AccessCodeHasher hasher) {
+        return new CandidateCredentials(jdbc, hasher);
+    }
+
+    @Bean
+    SigningKeys signingKeys(JdbcTemplate jdbc, Clock clock,
+                            @Value("${amphi.auth.key-rotation:6h}") Duration rotation,
+                            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+        return new SigningKeys(jdbc, clock, rotation, accessLifetime);
+    }
+
+    @Bean
+    TokenIssuer tokenIssuer(SigningKeys keys, Clock clock,
+                            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+        return new TokenIssuer(keys, clock, accessLifetime);
+    }
+
+    @Bean
+    RefreshTokens refreshTokens(JdbcTemplate jdbc, Clock clock,
+                                @Value("${amphi.auth.refresh-token-lifetime:5h}") Duration refreshLifetime) {
+        return new RefreshTokens(jdbc, clock, refreshLifetime);
+    }
+
+    @Bean
+    AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
+                                    SigningKeys keys) {
+        return new AuthGrpcService(candidates, issuer, refreshTokens, keys);
+    }
+}

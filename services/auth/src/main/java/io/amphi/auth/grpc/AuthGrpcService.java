@@ -1,0 +1,86 @@
+package io.amphi.auth.grpc;
+
+import com.google.protobuf.Timestamp;
+import io.amphi.auth.keys.SigningKeys;
+import io.amphi.auth.keys.TokenIssuer;
+import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.RefreshTokens;
+import io.amphi.platform.domain.DomainException;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.GetJwksRequest;
+import io.amphi.proto.auth.v1.Jwks;
+import io.amphi.proto.auth.v1.LoginCandidateRequest;
+import io.amphi.proto.auth.v1.RefreshRequest;
+import io.amphi.proto.auth.v1.Tokens;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+
+/** Sign-in and tokens over gRPC. */
+public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
+
+    static final String CANDIDATE = "candidate";
+
+    private final CandidateCredentials candidates;
+    private final TokenIssuer issuer;
+    private final RefreshTokens refreshTokens;
+    private final SigningKeys keys;
+
+    public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
+                           SigningKeys keys) {
+        this.candidates = candidates;
+        this.issuer = issuer;
+        this.refreshTokens = refreshTokens;
+        this.keys = keys;
+    }
+
+    @Override
+    public void loginCandidate(LoginCandidateRequest request, StreamObserver<Tokens> response) {
+        if (request.getExamId().isBlank() || request.getCandidateNumber().isBlank() || request.getAccessCode().isEmpty()) {
+            throw DomainException.invalid("MISSING_CREDENTIALS",
+                    "Send the exam id, your candidate number and your access code.");
+        }
+        if (!candidates.verify(request.getExamId(), request.getCandidateNumber(), request.getAccessCode())) {
+            throw Status.UNAUTHENTICATED.withDescription(
+                    "This candidate number and access code do not open exam " + request.getExamId()
+                            + ". Check both as your university issued them.").asRuntimeException();
+        }
+        reply(response, tokensFor(new RefreshTokens.Holder(request.getCandidateNumber(), CANDIDATE, request.getExamId())));
+    }
+
+    @Override
+    public void refresh(RefreshRequest request, StreamObserver<Tokens> response) {
+        RefreshTokens.Holder holder = refreshTokens.spend(request.getRefreshToken()).orElseThrow(() ->
+                Status.UNAUTHENTICATED.withDescription(
+                        "This refresh token is unknown, expired or already used: sign in again.").asRuntimeException());
+        reply(response, tokensFor(holder));
+    }
+
+    @Override
+    public void getJwks(GetJwksRequest request, StreamObserver<Jwks> response) {
+        var set = keys.publicKeys();
+        Jwks.Builder jwks = Jwks.newBuilder().setJson(set.toString());
+        set.getKeys().forEach(k -> jwks.addKeyIds(k.getKeyID()));
+        reply(response, jwks.build());
+    }
+
+    private Tokens tokensFor(RefreshTokens.Holder holder) {
+        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId());
+        RefreshTokens.Issued refresh = refreshTokens.issue(holder);
+        return Tokens.newBuilder()
+                .setAccessToken(access.token())
+                .setAccessExpiresAt(timestamp(access.expiresAt()))
+                .setRefreshToken(refresh.token())
+                .setRefreshExpiresAt(timestamp(refresh.expiresAt()))
+                .build();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

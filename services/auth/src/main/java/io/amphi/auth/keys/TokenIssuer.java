@@ -1,0 +1,65 @@
+package io.amphi.auth.keys;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/** Signs access tokens: short-lived ES256 JWTs naming the caller, their role and their exam. */
+public class TokenIssuer {
+
+    /** The {@code iss} of every Amphi token. */
+    public static final String ISSUER = "amphi";
+
+    /** A signed token and when it stops being accepted. */
+    public record AccessToken(String token, Instant expiresAt) {
+    }
+
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    public TokenIssuer(SigningKeys keys, Clock clock, Duration lifetime) {
+        this.keys = keys;
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    /**
+     * @param role   "candidate", "proctor", "university" or "auditor"
+     * @param examId the exam a candidate signed in for; {@code null} for other roles
+     */
+    public AccessToken issue(String subject, String role, String examId) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(lifetime);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(subject)
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(expiresAt))
+                .claim("role", role);
+        if (examId != null) {
+            claims.claim("exam", examId);
+        }
+        ECKey key = keys.signingKey();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims.build());
+        try {
+            jwt.sign(new ECDSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot sign a token", e);
+        }
+        return new AccessToken(jwt.serialize(), expiresAt);
+    }
+}

@@ -1,0 +1,177 @@
+package io.amphi.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.amphi.auth.keys.SigningKeys;
+import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.AuthServiceGrpc.AuthServiceBlockingStub;
+import io.amphi.proto.auth.v1.GetJwksRequest;
+import io.amphi.proto.auth.v1.LoginCandidateRequest;
+import io.amphi.proto.auth.v1.RefreshRequest;
+import io.amphi.proto.auth.v1.Tokens;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The auth service on a real PostgreSQL and a real gRPC server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthGrpcIT {
+
+    private static final String EXAM = "edn-2026";
+
+    @TempDir
+    static Path data;
+
+    private ConfigurableApplicationContext context;
+    private ManagedChannel channel;
+    private AuthServiceBlockingStub auth;
+
+    @BeforeAll
+    void start() {
+        context = new SpringApplicationBuilder(AuthApplication.class).run(
+                "--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
+                "--amphi.hazelcast.cluster-name=auth-it-" + UUID.randomUUID());
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext().build();
+        auth = AuthServiceGrpc.newBlockingStub(channel);
+        List<CandidateCredentials.Issued> issued = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            issued.add(new CandidateCredentials.Issued(EXAM, "C%05d".formatted(i), "CODE-%05d-XQ7M".formatted(i)));
+        }
+        context.getBean(CandidateCredentials.class).store(issued);
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        context.close();
+    }
+
+    private static LoginCandidateRequest login(String number, String code) {
+        return LoginCandidateRequest.newBuilder().setExamId(EXAM).setCandidateNumber(number).setAccessCode(code).build();
+    }
+
+    private SignedJWT verified(String token) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(token);
+        JWKSet keys = JWKSet.parse(auth.getJwks(GetJwksRequest.getDefaultInstance()).getJson());
+        ECKey key = (ECKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(key).as("the token's key is published").isNotNull();
+        assertThat(key.isPrivate()).as("only public keys are published").isFalse();
+        assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();
+        return jwt;
+    }
+
+    @Test
+    void aCandidateSignsInAndGetsAVerifiableToken() throws Exception {
+        Tokens tokens = auth.loginCandidate(login("C00001", "CODE-00001-XQ7M"));
+        SignedJWT jwt = verified(tokens.getAccessToken());
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("C00001");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("role")).isEqualTo("candidate");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("exam")).isEqualTo(EXAM);
+        assertThat(Duration.between(Instant.now(), jwt.getJWTClaimsSet().getExpirationTime().toInstant()))
+                .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
+        assertThat(tokens.getRefreshToken()).hasSizeGreaterThanOrEqualTo(43);
+    }
+
+    @Test
+    void aWrongCodeAndAnUnknownNumberGetTheSameAnswer() {
+        StatusRuntimeException wrongCode = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.loginCandidate(login("C00002", "CODE-00003-XQ7M")));
+        StatusRuntimeException unknown = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.loginCandidate(login("C99999", "CODE-00003-XQ7M")));
+        assertThat(wrongCode.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(wrongCode.getStatus().getDescription()).isEqualTo(unknown.getStatus().getDescription());
+    }
+
+    @Test
+    void missingCredentialsAreInvalid() {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.loginCandidate(login("", "x")));
+        assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void aRefreshTokenWorksOnceAndAStolenCopyEndsTheFamily() throws Exception {
+        Tokens first = auth.loginCandidate(login("C00004", "CODE-00004-XQ7M"));
+        Tokens second = auth.refresh(RefreshRequest.newBuilder().setRefreshToken(first.getRefreshToken()).build());
+        assertThat(verified(second.getAccessToken()).getJWTClaimsSet().getSubject()).isEqualTo("C00004");
+
+        StatusRuntimeException replay = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.refresh(RefreshRequest.newBuilder().setRefreshToken(first.getRefreshToken()).build()));
+        assertThat(replay.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        StatusRuntimeException afterTheft = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.refresh(RefreshRequest.newBuilder().setRefreshToken(second.getRefreshToken()).build()));
+        assertThat(afterTheft.getStatus().getCode()).as("the thief's use ended the newer token too")
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void rotatingTheKeyLogsNobodyOut() throws Exception {
+        Tokens before = auth.loginCandidate(login("C00005", "CODE-00005-XQ7M"));
+        String oldKey = SignedJWT.parse(before.getAccessToken()).getHeader().getKeyID();
+
+        context.getBean(SigningKeys.class).rotate();
+
+        Tokens after = auth.loginCandidate(login("C00005", "CODE-00005-XQ7M"));
+        String newKey = SignedJWT.parse(after.getAccessToken()).getHeader().getKeyID();
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
+        verified(before.getAccessToken());
+        verified(after.getAccessToken());
+    }
+
+    @Test
+    void measuresLoginsPerSecond() throws Exception {
+        int threads = 4;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Integer>> counts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int offset = t;
+            counts.add(pool.submit(() -> {
+                int done = 0;
+                for (int i = offset; System.nanoTime() < end && done < 100_000; i += threads) {
+                    int n = 10 + i % 40;
+                    auth.loginCandidate(login("C%05d".formatted(n), "CODE-%05d-XQ7M".formatted(n)));
+                    done++;
+                }
+                return done;
+            }));
+        }
+        int total = 0;
+        for (Future<Integer> count : counts) {
+            total += count.get();
+        }
+        pool.shutdown();
+        System.out.printf("Candidate logins: %.0f per second (%d clients, PBKDF2-SHA256 at 20000 iterations, %d cores)%n",
+                total / 5.0, threads, Runtime.getRuntime().availableProcessors());
+        assertThat(total).isPositive();
+    }
+}
