@@ -1,11 +1,13 @@
 package io.amphi.auth;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.amphi.auth.domain.AccessCodeHasher;
 import io.amphi.auth.grpc.AuthGrpcService;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
+import io.amphi.auth.throttle.LoginThrottle;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,8 +49,13 @@ public class AuthConfiguration {
     }
 
     @Bean
+    LoginThrottle loginThrottle(HazelcastInstance hazelcast, Clock clock) {
+        return new LoginThrottle(hazelcast, clock, LoginThrottle.Rules.defaults());
+    }
+
+    @Bean
     AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                                    SigningKeys keys) {
-        return new AuthGrpcService(candidates, issuer, refreshTokens, keys);
+                                    SigningKeys keys, LoginThrottle throttle) {
+        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle);
     }
 }

@@ -2,6 +2,7 @@ package io.amphi.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -9,6 +10,15 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.throttle.LoginThrottle;
+import io.amphi.platform.cluster.ClusterConfigs;
+import io.amphi.platform.cluster.ClusterProperties;
+import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.grpc.ErrorMapping;
+import io.amphi.proto.common.v1.ErrorInfo;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.time.Clock;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.AuthServiceGrpc.AuthServiceBlockingStub;
@@ -145,6 +155,54 @@ class AuthGrpcIT {
         assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
         verified(before.getAccessToken());
         verified(after.getAccessToken());
+    }
+
+    @Test
+    void repeatedFailuresSlowThenLockTheCandidateOnEveryReplica() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(catchThrowableOfType(StatusRuntimeException.class,
+                    () -> auth.loginCandidate(login("C00030", "wrong"))).getStatus().getCode())
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        StatusRuntimeException slowed = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.loginCandidate(login("C00030", "CODE-00030-XQ7M")));
+        assertThat(slowed.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        ErrorInfo info = slowed.getTrailers().get(ErrorMapping.ERROR_INFO_KEY);
+        assertThat(info.getReason()).isEqualTo("SIGN_IN_LOCKED");
+        assertThat(info.getRetryAfter().getSeconds()).isBetween(1L, 5L);
+        assertThat(auth.loginCandidate(login("C00031", "CODE-00031-XQ7M")).getAccessToken())
+                .as("other candidates are not slowed").isNotEmpty();
+
+        ClusterProperties cluster = context.getBean(ClusterProperties.class);
+        HazelcastInstance otherReplica = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(cluster, "other-replica"));
+        try {
+            LoginThrottle seenElsewhere = new LoginThrottle(otherReplica, Clock.systemUTC(), LoginThrottle.Rules.defaults());
+            assertThat(catchThrowableOfType(RateLimiter.RateLimitExceeded.class,
+                    () -> seenElsewhere.checkAllowed(EXAM, "C00030", "10.1.2.3"))).isNotNull();
+        } finally {
+            otherReplica.shutdown();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(auth.loginCandidate(login("C00030", "CODE-00030-XQ7M"))
+                        .getAccessToken()).isNotEmpty());
+    }
+
+    @Test
+    void fiveFailuresLockForMinutes() {
+        for (int i = 0; i < 3; i++) {
+            catchThrowableOfType(StatusRuntimeException.class, () -> auth.loginCandidate(login("C00040", "wrong")));
+        }
+        for (int failure = 4; failure <= 5; failure++) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    catchThrowableOfType(StatusRuntimeException.class, () -> auth.loginCandidate(login("C00040", "wrong")))
+                            .getStatus().getCode() == Status.Code.UNAUTHENTICATED);
+        }
+        StatusRuntimeException locked = catchThrowableOfType(StatusRuntimeException.class,
+                () -> auth.loginCandidate(login("C00040", "CODE-00040-XQ7M")));
+        assertThat(locked.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(locked.getTrailers().get(ErrorMapping.ERROR_INFO_KEY).getRetryAfter().getSeconds())
+                .isBetween(Duration.ofMinutes(4).toSeconds(), Duration.ofMinutes(5).toSeconds());
     }
 
     @Test

@@ -5,7 +5,9 @@ import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
+import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.PeerAddress;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.GetJwksRequest;
 import io.amphi.proto.auth.v1.Jwks;
@@ -25,13 +27,15 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     private final TokenIssuer issuer;
     private final RefreshTokens refreshTokens;
     private final SigningKeys keys;
+    private final LoginThrottle throttle;
 
     public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                           SigningKeys keys) {
+                           SigningKeys keys, LoginThrottle throttle) {
         this.candidates = candidates;
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
         this.keys = keys;
+        this.throttle = throttle;
     }
 
     @Override
@@ -40,11 +44,15 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
             throw DomainException.invalid("MISSING_CREDENTIALS",
                     "Send the exam id, your candidate number and your access code.");
         }
+        String source = PeerAddress.current();
+        throttle.checkAllowed(request.getExamId(), request.getCandidateNumber(), source);
         if (!candidates.verify(request.getExamId(), request.getCandidateNumber(), request.getAccessCode())) {
+            throttle.failed(request.getExamId(), request.getCandidateNumber(), source);
             throw Status.UNAUTHENTICATED.withDescription(
                     "This candidate number and access code do not open exam " + request.getExamId()
                             + ". Check both as your university issued them.").asRuntimeException();
         }
+        throttle.succeeded(request.getExamId(), request.getCandidateNumber());
         reply(response, tokensFor(new RefreshTokens.Holder(request.getCandidateNumber(), CANDIDATE, request.getExamId())));
     }
 

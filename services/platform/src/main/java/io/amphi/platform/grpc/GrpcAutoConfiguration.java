@@ -25,6 +25,6 @@ public class GrpcAutoConfiguration {
     GrpcServerLifecycle grpcServer(GrpcServerProperties properties, List<BindableService> services) {
         // The last interceptor runs first: errors are mapped around everything, identity is read inside.
         return new GrpcServerLifecycle(properties, services,
-                List.of(new CallerInterceptor(), new ErrorMappingInterceptor()));
+                List.of(new CallerInterceptor(), new PeerAddress(), new ErrorMappingInterceptor()));
     }
 }
