@@ -14,7 +14,10 @@ import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.cluster.ClusterProperties;
 import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.grpc.AuthServiceJwks;
+import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.ErrorMapping;
+import io.amphi.platform.grpc.TokenVerifier;
 import io.amphi.proto.common.v1.ErrorInfo;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -155,6 +158,35 @@ class AuthGrpcIT {
         assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
         verified(before.getAccessToken());
         verified(after.getAccessToken());
+    }
+
+    @Test
+    void everyServiceVerifiesTokensLocallyWithThePublishedKeys() {
+        String address = "127.0.0.1:" + context.getBean(GrpcServerLifecycle.class).port();
+        try (AuthServiceJwks jwks = new AuthServiceJwks(address)) {
+            TokenVerifier verifier = new TokenVerifier(jwks, Clock.systemUTC());
+            String token = auth.loginCandidate(login("C00006", "CODE-00006-XQ7M")).getAccessToken();
+            assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM));
+
+            String[] parts = token.split("\\.");
+            String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    "{\"iss\":\"amphi\",\"sub\":\"C00007\",\"role\":\"proctor\",\"exp\":4102444800}".getBytes())
+                    + "." + parts[2];
+            assertThat(catchThrowableOfType(TokenVerifier.InvalidToken.class, () -> verifier.verify(forged)))
+                    .hasMessageContaining("signature");
+            assertThat(catchThrowableOfType(TokenVerifier.InvalidToken.class, () -> verifier.verify("not-a-token")))
+                    .hasMessageContaining("not a signed JWT");
+
+            TokenVerifier elevenMinutesLater = new TokenVerifier(jwks,
+                    Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11)));
+            assertThat(catchThrowableOfType(TokenVerifier.InvalidToken.class, () -> elevenMinutesLater.verify(token)))
+                    .hasMessageContaining("expired");
+
+            context.getBean(SigningKeys.class).rotate();
+            String afterRotation = auth.loginCandidate(login("C00006", "CODE-00006-XQ7M")).getAccessToken();
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> verifier.verify(afterRotation) != null);
+            assertThat(verifier.verify(token).id()).as("tokens of the retired key still pass").isEqualTo("C00006");
+        }
     }
 
     @Test

@@ -74,6 +74,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         if (examId.isBlank()) {
             throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to start: exam_id is empty.");
         }
+        requireSignedInFor(candidate, examId);
         String sessionId = SessionIds.of(examId, candidate.id());
         Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId);
         if (waiting.isPresent()) {
@@ -178,7 +179,16 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.forbidden("NOT_YOUR_SESSION",
                     "Session %s is not yours: a candidate may only use their own session.".formatted(sessionId));
         }
+        requireSignedInFor(candidate, SessionIds.examOf(sessionId));
         return sessionId;
+    }
+
+    /** A candidate's sign-in is for one exam; it opens no other. */
+    private static void requireSignedInFor(Caller candidate, String examId) {
+        if (candidate.examId() != null && !candidate.examId().equals(examId)) {
+            throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s: sign in for that exam."
+                    .formatted(candidate.examId(), examId));
+        }
     }
 
     private <R> R send(String sessionId, Object command) {

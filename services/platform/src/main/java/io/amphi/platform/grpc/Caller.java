@@ -5,13 +5,16 @@ import io.grpc.Context;
 import io.grpc.Status;
 
 /**
- * Who is calling: a candidate or a proctor, with their id. Put in the gRPC {@link Context} by
- * {@link CallerInterceptor} before any service method runs.
+ * Who is calling, with their id and, for a candidate, the exam they signed in for. Put in the gRPC
+ * {@link Context} before any service method runs: from a verified access token by
+ * {@link TokenInterceptor}, or, in development only, from headers by {@link CallerInterceptor}.
+ *
+ * @param examId the exam a candidate's token is for; {@code null} when the caller is not bound to one
  */
-public record Caller(Role role, String id) {
+public record Caller(Role role, String id, String examId) {
 
     /** What the caller is allowed to be. */
-    public enum Role { CANDIDATE, PROCTOR }
+    public enum Role { CANDIDATE, PROCTOR, UNIVERSITY, AUDITOR }
 
     static final Context.Key<Caller> CONTEXT_KEY = Context.key("amphi-caller");
 
@@ -20,7 +23,7 @@ public record Caller(Role role, String id) {
         Caller caller = CONTEXT_KEY.get();
         if (caller == null) {
             throw Status.UNAUTHENTICATED.withDescription(
-                    "This call needs a caller identity: send the 'amphi-candidate-id' or 'amphi-proctor-id' metadata header.")
+                    "This call needs a caller identity: send 'authorization: Bearer <access token>'.")
                     .asRuntimeException();
         }
         return caller;

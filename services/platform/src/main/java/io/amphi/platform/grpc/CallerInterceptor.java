@@ -10,9 +10,9 @@ import io.grpc.Status;
 import java.util.regex.Pattern;
 
 /**
- * Reads the caller's identity from call metadata ("amphi-candidate-id" or "amphi-proctor-id").
- * This trusts the client and is meant for local runs and the first services only: signed tokens
- * verified locally replace it when the auth service lands.
+ * Development only: reads the caller's identity from call metadata ("amphi-candidate-id" or
+ * "amphi-proctor-id"), trusting the client. Used when no auth service is configured
+ * ({@code amphi.auth.address}); with one, {@link TokenInterceptor} takes its place.
  */
 public class CallerInterceptor implements ServerInterceptor {
 
@@ -44,7 +44,7 @@ public class CallerInterceptor implements ServerInterceptor {
             return new ServerCall.Listener<>() {
             };
         }
-        Caller caller = new Caller(candidate != null ? Caller.Role.CANDIDATE : Caller.Role.PROCTOR, id);
+        Caller caller = new Caller(candidate != null ? Caller.Role.CANDIDATE : Caller.Role.PROCTOR, id, null);
         return Contexts.interceptCall(Context.current().withValue(Caller.CONTEXT_KEY, caller), call, headers, next);
     }
 }
