@@ -28,16 +28,16 @@ public class GrpcAutoConfiguration {
         return new PlatformStatusGrpcService(serviceName, hazelcast, jdbc, clock);
     }
 
-    /**
-     * With an auth service configured ({@code amphi.auth.address}, host:port), callers are who
-     * their verified access tokens say; without one (development), who their headers say.
-     */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty("amphi.auth.address")
     AuthServiceJwks authServiceJwks(@Value("${amphi.auth.address}") String authAddress) {
         return new AuthServiceJwks(authAddress);
     }
 
+    /**
+     * With an auth service configured ({@code amphi.auth.address}, host:port), callers are who
+     * their verified access tokens say; without one (development), who their headers say.
+     */
     @Bean
     GrpcServerLifecycle grpcServer(GrpcServerProperties properties, List<BindableService> services, Clock clock,
                                    ObjectProvider<AuthServiceJwks> authServiceJwks) {
