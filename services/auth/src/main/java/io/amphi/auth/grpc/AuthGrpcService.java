@@ -1,6 +1,5 @@
 package io.amphi.auth.grpc;
 
-import com.google.protobuf.Timestamp;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
@@ -8,6 +7,7 @@ import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.PeerAddress;
+import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.GetJwksRequest;
 import io.amphi.proto.auth.v1.Jwks;
@@ -16,7 +16,6 @@ import io.amphi.proto.auth.v1.RefreshRequest;
 import io.amphi.proto.auth.v1.Tokens;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
 
 /** Sign-in and tokens over gRPC. */
 public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
@@ -53,7 +52,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                             + ". Check both as your university issued them.").asRuntimeException();
         }
         throttle.succeeded(request.getExamId(), request.getCandidateNumber());
-        reply(response, tokensFor(new RefreshTokens.Holder(request.getCandidateNumber(), CANDIDATE, request.getExamId())));
+        Protos.reply(response, tokensFor(new RefreshTokens.Holder(request.getCandidateNumber(), CANDIDATE, request.getExamId())));
     }
 
     @Override
@@ -61,7 +60,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         RefreshTokens.Holder holder = refreshTokens.spend(request.getRefreshToken()).orElseThrow(() ->
                 Status.UNAUTHENTICATED.withDescription(
                         "This refresh token is unknown, expired or already used: sign in again.").asRuntimeException());
-        reply(response, tokensFor(holder));
+        Protos.reply(response, tokensFor(holder));
     }
 
     @Override
@@ -69,7 +68,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         var set = keys.publicKeys();
         Jwks.Builder jwks = Jwks.newBuilder().setJson(set.toString());
         set.getKeys().forEach(k -> jwks.addKeyIds(k.getKeyID()));
-        reply(response, jwks.build());
+        Protos.reply(response, jwks.build());
     }
 
     private Tokens tokensFor(RefreshTokens.Holder holder) {
@@ -77,18 +76,9 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
         return Tokens.newBuilder()
                 .setAccessToken(access.token())
-                .setAccessExpiresAt(timestamp(access.expiresAt()))
+                .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
                 .setRefreshToken(refresh.token())
-                .setRefreshExpiresAt(timestamp(refresh.expiresAt()))
+                .setRefreshExpiresAt(Protos.timestamp(refresh.expiresAt()))
                 .build();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    private static <T> void reply(StreamObserver<T> response, T message) {
-        response.onNext(message);
-        response.onCompleted();
     }
 }

@@ -12,6 +12,7 @@ import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Caller;
+import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.ExamContent;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
@@ -78,10 +79,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = SessionIds.of(examId, candidate.id());
         Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId);
         if (waiting.isPresent()) {
-            reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
+            Protos.reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
                     .setTicket(waiting.get().ticket())
                     .setPosition(waiting.get().position())
-                    .setEstimatedWait(ProtoMapping.duration(waiting.get().estimatedWait()))).build());
+                    .setEstimatedWait(Protos.duration(waiting.get().estimatedWait()))).build());
             return;
         }
         sessionCache.remove(sessionId);
@@ -92,7 +93,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             door.leave(examId, candidate.id());
             throw refused;
         }
-        reply(response, StartSessionResponse.newBuilder()
+        Protos.reply(response, StartSessionResponse.newBuilder()
                 .setSession(ProtoMapping.session(result.session()))
                 .setAlreadyStarted(result.alreadyStarted())
                 .build());
@@ -106,7 +107,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         ExamContent content = contentMessages.computeIfAbsent(key, k -> ProtoMapping.content(
                 catalog.content(k.examId(), k.version()).orElseThrow(() -> new IllegalStateException(
                         "Content version %d of exam %s is missing".formatted(k.version(), k.examId())))));
-        reply(response, content);
+        Protos.reply(response, content);
     }
 
     @Override
@@ -128,10 +129,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         }
         SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, request.getSaveNumber(),
                 ProtoMapping.answer(questionId, request.getAnswer())));
-        reply(response, SaveAnswerResponse.newBuilder()
+        Protos.reply(response, SaveAnswerResponse.newBuilder()
                 .setSaveNumber(result.saveNumber())
                 .setOutcome(ProtoMapping.outcome(result.outcome()))
-                .setRemaining(ProtoMapping.duration(result.remaining()))
+                .setRemaining(Protos.duration(result.remaining()))
                 .build());
     }
 
@@ -140,7 +141,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = ownSession(request.getSessionId());
         FlagResult result = send(sessionId,
                 new Commands.FlagQuestion(sessionId, request.getQuestionId(), request.getFlagged()));
-        reply(response, FlagQuestionResponse.newBuilder()
+        Protos.reply(response, FlagQuestionResponse.newBuilder()
                 .setFlagged(result.flagged()).setChanged(result.changed()).build());
     }
 
@@ -148,7 +149,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void submitSession(SubmitSessionRequest request, StreamObserver<SessionState> response) {
         String sessionId = ownSession(request.getSessionId());
         SessionView view = send(sessionId, new Commands.SubmitSession(sessionId));
-        reply(response, ProtoMapping.session(view));
+        Protos.reply(response, ProtoMapping.session(view));
     }
 
     @Override
@@ -156,7 +157,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = ownSession(request.getSessionId());
         sessionCache.remove(sessionId);
         SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
-        reply(response, ProtoMapping.session(view));
+        Protos.reply(response, ProtoMapping.session(view));
     }
 
     @Override
@@ -168,8 +169,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
         SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
-                ProtoMapping.duration(request.getExtension()), request.getReason(), proctor.id()));
-        reply(response, ProtoMapping.session(view));
+                Protos.duration(request.getExtension()), request.getReason(), proctor.id()));
+        Protos.reply(response, ProtoMapping.session(view));
     }
 
     /** The session id, if it belongs to the calling candidate. */
@@ -198,10 +199,5 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.notFound("UNKNOWN_SESSION",
                     "There is no session %s: start the exam first.".formatted(sessionId));
         }
-    }
-
-    private static <T> void reply(StreamObserver<T> response, T message) {
-        response.onNext(message);
-        response.onCompleted();
     }
 }

@@ -1,7 +1,5 @@
 package io.amphi.delivery.grpc;
 
-import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Results;
 import io.amphi.delivery.api.SessionView;
@@ -16,6 +14,7 @@ import io.amphi.delivery.domain.ScriptConcordance;
 import io.amphi.delivery.domain.ShortText;
 import io.amphi.delivery.domain.SingleBestAnswer;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.ChoiceQuestion;
 import io.amphi.proto.delivery.v1.KeyFeaturesCase.Builder;
@@ -27,7 +26,6 @@ import io.amphi.proto.delivery.v1.SessionState;
 import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.ShortTextQuestion;
 import io.amphi.proto.delivery.v1.TextAnswer;
-import java.time.Instant;
 import java.util.List;
 
 /** Translates between the wire contract (amphi.delivery.v1) and the domain. */
@@ -65,10 +63,10 @@ final class ProtoMapping {
                 .setContentVersion(view.contentVersion())
                 .setCandidateId(view.candidateId())
                 .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
-                .setStartedAt(timestamp(view.startedAt()))
-                .setDeadline(timestamp(view.deadline()))
-                .setRemaining(duration(view.remaining()))
-                .setServerTime(timestamp(view.serverTime()))
+                .setStartedAt(Protos.timestamp(view.startedAt()))
+                .setDeadline(Protos.timestamp(view.deadline()))
+                .setRemaining(Protos.duration(view.remaining()))
+                .setServerTime(Protos.timestamp(view.serverTime()))
                 .addAllFlaggedQuestionIds(view.flaggedQuestionIds())
                 .setHighestSaveNumber(view.highestSaveNumber());
         for (SessionView.SavedAnswer saved : view.answers()) {
@@ -76,10 +74,10 @@ final class ProtoMapping {
                     .setQuestionId(saved.questionId())
                     .setSaveNumber(saved.saveNumber())
                     .setAnswer(answer(saved.answer()))
-                    .setSavedAt(timestamp(saved.savedAt())));
+                    .setSavedAt(Protos.timestamp(saved.savedAt())));
         }
         if (view.submitted()) {
-            state.setSubmittedAt(timestamp(view.submittedAt()));
+            state.setSubmittedAt(Protos.timestamp(view.submittedAt()));
             state.setSubmissionCause(view.submissionCause() == SubmissionCause.CANDIDATE
                     ? io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_CANDIDATE
                     : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
@@ -100,7 +98,7 @@ final class ProtoMapping {
                 .setExamId(content.examId())
                 .setVersion(content.version())
                 .setTitle(content.title())
-                .setDuration(duration(content.duration()));
+                .setDuration(Protos.duration(content.duration()));
         content.questions().forEach(q -> builder.addQuestions(question(q)));
         return builder.build();
     }
@@ -133,17 +131,5 @@ final class ProtoMapping {
         options.forEach(o -> builder.addOptions(
                 io.amphi.proto.delivery.v1.ChoiceOption.newBuilder().setId(o.id()).setText(o.text())));
         return builder.build();
-    }
-
-    static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    static Duration duration(java.time.Duration duration) {
-        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
-    }
-
-    static java.time.Duration duration(Duration duration) {
-        return java.time.Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
     }
 }

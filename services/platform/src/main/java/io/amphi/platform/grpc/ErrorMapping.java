@@ -86,8 +86,7 @@ public final class ErrorMapping {
             info.setQuestionId(questionId);
         }
         if (retryAfter != null) {
-            info.setRetryAfter(com.google.protobuf.Duration.newBuilder()
-                    .setSeconds(retryAfter.getSeconds()).setNanos(retryAfter.getNano()));
+            info.setRetryAfter(Protos.duration(retryAfter));
         }
         trailers.put(ERROR_INFO_KEY, info.build());
         return new MappedError(status.withDescription(message), trailers);

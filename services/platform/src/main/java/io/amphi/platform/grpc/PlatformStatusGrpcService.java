@@ -7,7 +7,6 @@ import io.amphi.proto.platform.v1.PlatformStatus;
 import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import java.time.Instant;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -37,10 +36,8 @@ public class PlatformStatusGrpcService extends PlatformStatusServiceGrpc.Platfor
                 .setDatabaseReachable(databaseReachable());
         hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
                 .forEach(m -> status.addMemberAddresses(address(m)));
-        Instant now = clock.instant();
-        status.getServerTimeBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano());
-        response.onNext(status.build());
-        response.onCompleted();
+        status.setServerTime(Protos.timestamp(clock.instant()));
+        Protos.reply(response, status.build());
     }
 
     private boolean databaseReachable() {
