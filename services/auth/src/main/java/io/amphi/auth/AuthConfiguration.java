@@ -7,6 +7,7 @@ import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
+import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.auth.throttle.LoginThrottle;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,8 +55,13 @@ public class AuthConfiguration {
     }
 
     @Bean
+    ServiceAccounts serviceAccounts(JdbcTemplate jdbc, AccessCodeHasher hasher, Clock clock) {
+        return new ServiceAccounts(jdbc, hasher, clock);
+    }
+
+    @Bean
     AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                                    SigningKeys keys, LoginThrottle throttle) {
-        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle);
+                                    SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts) {
+        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts);
     }
 }

@@ -10,6 +10,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.ServiceAccounts;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
 import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.cluster.ClusterProperties;
@@ -158,6 +160,28 @@ class AuthGrpcIT {
         assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
         verified(before.getAccessToken());
         verified(after.getAccessToken());
+    }
+
+    @Test
+    void aServiceAccountSignsInWithItsRoleAndScopes() throws Exception {
+        ServiceAccounts.Created university = context.getBean(ServiceAccounts.class)
+                .create("univ-paris", "university", java.util.Set.of("results:read", "exams:write"));
+        Tokens tokens = auth.authenticateClient(AuthenticateClientRequest.newBuilder()
+                .setClientId("univ-paris").setClientSecret(university.secret()).build());
+        SignedJWT jwt = verified(tokens.getAccessToken());
+        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("univ-paris");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("role")).isEqualTo("university");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("scope")).isEqualTo("exams:write results:read");
+        assertThat(tokens.getRefreshToken()).isEmpty();
+
+        StatusRuntimeException wrongSecret = catchThrowableOfType(StatusRuntimeException.class, () ->
+                auth.authenticateClient(AuthenticateClientRequest.newBuilder()
+                        .setClientId("univ-paris").setClientSecret("guess").build()));
+        StatusRuntimeException unknown = catchThrowableOfType(StatusRuntimeException.class, () ->
+                auth.authenticateClient(AuthenticateClientRequest.newBuilder()
+                        .setClientId("nobody").setClientSecret(university.secret()).build()));
+        assertThat(wrongSecret.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(wrongSecret.getStatus().getDescription()).isEqualTo(unknown.getStatus().getDescription());
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.amphi.auth.AuthApplication;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.ServiceAccounts;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
+import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +88,16 @@ class DeliveryWithTokensIT {
                             .resumeSession(ResumeSessionRequest.newBuilder().setSessionId(session).build()));
                     assertThat(withToken(channel, first).resumeSession(
                             ResumeSessionRequest.newBuilder().setSessionId(session).build()).getCandidateId()).isEqualTo("cand-001");
+
+                    String proctorSecret = auth.getBean(ServiceAccounts.class)
+                            .create("proctor-room-3", "proctor", Set.of()).secret();
+                    String proctor = signIn.authenticateClient(AuthenticateClientRequest.newBuilder()
+                            .setClientId("proctor-room-3").setClientSecret(proctorSecret).build()).getAccessToken();
+                    ExtendTimeRequest extension = ExtendTimeRequest.newBuilder().setSessionId(session)
+                            .setReason("fire alarm").setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(300)).build();
+                    assertRefused(Status.Code.PERMISSION_DENIED, () -> withToken(channel, first).extendTime(extension));
+                    assertThat(withToken(channel, proctor).extendTime(extension).getRemaining().getSeconds())
+                            .isGreaterThan(Duration.ofHours(2).toSeconds());
                 } finally {
                     channel.shutdownNow();
                     authChannel.shutdownNow();

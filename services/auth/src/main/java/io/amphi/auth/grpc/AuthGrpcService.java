@@ -4,11 +4,13 @@ import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
+import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.PeerAddress;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
 import io.amphi.proto.auth.v1.GetJwksRequest;
 import io.amphi.proto.auth.v1.Jwks;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
@@ -16,20 +18,25 @@ import io.amphi.proto.auth.v1.RefreshRequest;
 import io.amphi.proto.auth.v1.Tokens;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Set;
 
 /** Sign-in and tokens over gRPC. */
 public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     static final String CANDIDATE = "candidate";
+    /** Service accounts' failures are throttled like a candidate's of this pseudo-exam. */
+    private static final String SERVICE_ACCOUNTS = "service-accounts";
 
     private final CandidateCredentials candidates;
     private final TokenIssuer issuer;
     private final RefreshTokens refreshTokens;
     private final SigningKeys keys;
     private final LoginThrottle throttle;
+    private final ServiceAccounts accounts;
 
     public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                           SigningKeys keys, LoginThrottle throttle) {
+                           SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts) {
+        this.accounts = accounts;
         this.candidates = candidates;
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
@@ -56,6 +63,27 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     }
 
     @Override
+    public void authenticateClient(AuthenticateClientRequest request, StreamObserver<Tokens> response) {
+        if (request.getClientId().isBlank() || request.getClientSecret().isEmpty()) {
+            throw DomainException.invalid("MISSING_CREDENTIALS", "Send the client id and the client secret.");
+        }
+        String source = PeerAddress.current();
+        throttle.checkAllowed(SERVICE_ACCOUNTS, request.getClientId(), source);
+        ServiceAccounts.Account account = accounts.authenticate(request.getClientId(), request.getClientSecret())
+                .orElseThrow(() -> {
+                    throttle.failed(SERVICE_ACCOUNTS, request.getClientId(), source);
+                    return Status.UNAUTHENTICATED.withDescription(
+                            "This client id and secret do not match a service account.").asRuntimeException();
+                });
+        throttle.succeeded(SERVICE_ACCOUNTS, request.getClientId());
+        TokenIssuer.AccessToken access = issuer.issue(account.clientId(), account.role(), null, account.scopes());
+        Protos.reply(response, Tokens.newBuilder()
+                .setAccessToken(access.token())
+                .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
+                .build());
+    }
+
+    @Override
     public void refresh(RefreshRequest request, StreamObserver<Tokens> response) {
         RefreshTokens.Holder holder = refreshTokens.spend(request.getRefreshToken()).orElseThrow(() ->
                 Status.UNAUTHENTICATED.withDescription(
@@ -72,7 +100,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     }
 
     private Tokens tokensFor(RefreshTokens.Holder holder) {
-        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId());
+        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
         return Tokens.newBuilder()
                 .setAccessToken(access.token())

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Set;
 import java.util.UUID;
 
 /** Signs access tokens: short-lived ES256 JWTs naming the caller, their role and their exam. */
@@ -37,8 +38,9 @@ public class TokenIssuer {
     /**
      * @param role   "candidate", "proctor", "university" or "auditor"
      * @param examId the exam a candidate signed in for; {@code null} for other roles
+     * @param scopes what a service account may do, e.g. "results:read"; empty for candidates
      */
-    public AccessToken issue(String subject, String role, String examId) {
+    public AccessToken issue(String subject, String role, String examId, Set<String> scopes) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -51,6 +53,9 @@ public class TokenIssuer {
                 .claim("role", role);
         if (examId != null) {
             claims.claim("exam", examId);
+        }
+        if (!scopes.isEmpty()) {
+            claims.claim("scope", String.join(" ", scopes.stream().sorted().toList()));
         }
         ECKey key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)

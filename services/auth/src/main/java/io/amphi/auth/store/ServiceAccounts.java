@@ -1,0 +1,67 @@
+package io.amphi.auth.store;
+
+import io.amphi.auth.domain.AccessCodeHasher;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Service accounts and their hashed secrets. A secret is shown once, when the account is made. */
+public class ServiceAccounts {
+
+    /** What an account may do. */
+    public record Account(String clientId, String role, Set<String> scopes) {
+    }
+
+    /** A new account and its secret, to hand over once. */
+    public record Created(Account account, String secret) {
+    }
+
+    private static final Set<String> ROLES = Set.of("proctor", "university", "auditor");
+    private static final Pattern SCOPE = Pattern.compile("[a-z]+:[a-z]+");
+
+    private final JdbcTemplate jdbc;
+    private final AccessCodeHasher hasher;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public ServiceAccounts(JdbcTemplate jdbc, AccessCodeHasher hasher, Clock clock) {
+        this.jdbc = jdbc;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    /** Makes an account with a fresh random secret. */
+    public Created create(String clientId, String role, Set<String> scopes) {
+        if (!ROLES.contains(role)) {
+            throw new IllegalArgumentException("A service account is a proctor, a university or an auditor, not " + role);
+        }
+        scopes.forEach(scope -> {
+            if (!SCOPE.matcher(scope).matches()) {
+                throw new IllegalArgumentException("A scope looks like 'results:read', not " + scope);
+            }
+        });
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        jdbc.update("INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+                clientId, hasher.hash(secret), role, String.join(" ", scopes.stream().sorted().toList()),
+                Timestamp.from(clock.instant()));
+        return new Created(new Account(clientId, role, Set.copyOf(scopes)), secret);
+    }
+
+    /** The account, if the secret is its own. */
+    public Optional<Account> authenticate(String clientId, String secret) {
+        List<String[]> rows = jdbc.query("SELECT secret_hash, role, scopes FROM auth_service_account WHERE client_id = ?",
+                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, clientId);
+        return rows.stream().findFirst()
+                .filter(row -> hasher.matches(secret, row[0]))
+                .map(row -> new Account(clientId, row[1],
+                        row[2].isBlank() ? Set.of() : Set.of(row[2].split(" "))));
+    }
+}
