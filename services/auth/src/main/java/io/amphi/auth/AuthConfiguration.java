@@ -9,6 +9,8 @@ import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.auth.throttle.LoginThrottle;
+import io.amphi.platform.cluster.Revocations;
+import io.amphi.platform.grpc.JwksSource;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -61,7 +63,14 @@ public class AuthConfiguration {
 
     @Bean
     AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                                    SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts) {
-        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts);
+                                    SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts,
+                                    Revocations revocations) {
+        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts, revocations);
+    }
+
+    /** The auth service verifies tokens (for Revoke) with its own published keys. */
+    @Bean
+    JwksSource ownJwks(SigningKeys keys) {
+        return () -> keys.publicKeys().toString();
     }
 }

@@ -16,6 +16,7 @@ import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.cluster.ClusterProperties;
 import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.cluster.Revocations;
 import io.amphi.platform.grpc.AuthServiceJwks;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.ErrorMapping;
@@ -188,7 +189,7 @@ class AuthGrpcIT {
     void everyServiceVerifiesTokensLocallyWithThePublishedKeys() {
         String address = "127.0.0.1:" + context.getBean(GrpcServerLifecycle.class).port();
         try (AuthServiceJwks jwks = new AuthServiceJwks(address)) {
-            TokenVerifier verifier = new TokenVerifier(jwks, Clock.systemUTC());
+            TokenVerifier verifier = new TokenVerifier(jwks, context.getBean(Revocations.class), Clock.systemUTC());
             String token = auth.loginCandidate(login("C00006", "CODE-00006-XQ7M")).getAccessToken();
             assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM));
 
@@ -201,7 +202,7 @@ class AuthGrpcIT {
             assertThat(catchThrowableOfType(TokenVerifier.InvalidToken.class, () -> verifier.verify("not-a-token")))
                     .hasMessageContaining("not a signed JWT");
 
-            TokenVerifier elevenMinutesLater = new TokenVerifier(jwks,
+            TokenVerifier elevenMinutesLater = new TokenVerifier(jwks, context.getBean(Revocations.class),
                     Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11)));
             assertThat(catchThrowableOfType(TokenVerifier.InvalidToken.class, () -> elevenMinutesLater.verify(token)))
                     .hasMessageContaining("expired");

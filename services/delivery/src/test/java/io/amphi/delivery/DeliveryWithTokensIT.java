@@ -2,6 +2,7 @@ package io.amphi.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.amphi.auth.AuthApplication;
 import io.amphi.auth.store.CandidateCredentials;
@@ -12,6 +13,7 @@ import io.amphi.delivery.domain.Enrolment;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
+import io.amphi.proto.auth.v1.RevokeRequest;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
@@ -50,9 +52,10 @@ class DeliveryWithTokensIT {
     @Test
     void callersAreWhoTheirTokensSay() throws Exception {
         Clock clock = Clock.systemUTC();
+        String cluster = "tokens-" + UUID.randomUUID();
         try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
                 "--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + authData,
-                "--amphi.hazelcast.cluster-name=tokens-" + UUID.randomUUID())) {
+                "--amphi.hazelcast.cluster-name=" + cluster)) {
             auth.getBean(CandidateCredentials.class).store(List.of(
                     new CandidateCredentials.Issued(EXAM, "cand-001", "CODE-A1B2-C3D4"),
                     new CandidateCredentials.Issued(EXAM, "cand-002", "CODE-E5F6-G7H8"),
@@ -60,7 +63,8 @@ class DeliveryWithTokensIT {
             String authAddress = "127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port();
             ManagedChannel authChannel = NettyChannelBuilder.forTarget(authAddress).usePlaintext().build();
 
-            try (RunningDelivery delivery = RunningDelivery.start(deliveryData, clock, "amphi.auth.address=" + authAddress)) {
+            try (RunningDelivery delivery = RunningDelivery.start(deliveryData, clock, "amphi.auth.address=" + authAddress,
+                    "amphi.hazelcast.cluster-name=" + cluster)) {
                 delivery.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO),
                         new Enrolment(EXAM, "cand-002", Duration.ZERO)));
                 ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1",
@@ -98,6 +102,22 @@ class DeliveryWithTokensIT {
                     assertRefused(Status.Code.PERMISSION_DENIED, () -> withToken(channel, first).extendTime(extension));
                     assertThat(withToken(channel, proctor).extendTime(extension).getRemaining().getSeconds())
                             .isGreaterThan(Duration.ofHours(2).toSeconds());
+
+                    RevokeRequest exclusion = RevokeRequest.newBuilder().setSubject("cand-001").setExamId(EXAM)
+                            .setReason("caught with notes").build();
+                    assertRefused(Status.Code.PERMISSION_DENIED, () -> withBearer(signIn, second).revoke(exclusion));
+                    long revokedAt = System.nanoTime();
+                    withBearer(signIn, proctor).revoke(exclusion);
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                            catchThrowableOfType(StatusRuntimeException.class, () -> withToken(channel, first).resumeSession(
+                                    ResumeSessionRequest.newBuilder().setSessionId(session).build())) != null);
+                    System.out.printf("Revocation reached delivery within %d ms%n", (System.nanoTime() - revokedAt) / 1_000_000);
+                    assertRefused(Status.Code.UNAUTHENTICATED, () -> withToken(channel, first).resumeSession(
+                            ResumeSessionRequest.newBuilder().setSessionId(session).build()));
+                    assertRefused(Status.Code.PERMISSION_DENIED, () -> signIn.loginCandidate(LoginCandidateRequest.newBuilder()
+                            .setExamId(EXAM).setCandidateNumber("cand-001").setAccessCode("CODE-A1B2-C3D4").build()));
+                    assertThat(withToken(channel, second).startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                            .hasSession()).as("others are not affected").isTrue();
                 } finally {
                     channel.shutdownNow();
                     authChannel.shutdownNow();
@@ -116,6 +136,13 @@ class DeliveryWithTokensIT {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return DeliveryServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static AuthServiceGrpc.AuthServiceBlockingStub withBearer(AuthServiceGrpc.AuthServiceBlockingStub stub,
+                                                                      String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static DeliveryServiceBlockingStub withHeader(ManagedChannel channel, String candidate) {

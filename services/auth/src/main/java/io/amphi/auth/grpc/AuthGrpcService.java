@@ -6,7 +6,9 @@ import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.auth.throttle.LoginThrottle;
+import io.amphi.platform.cluster.Revocations;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.PeerAddress;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
@@ -15,13 +17,19 @@ import io.amphi.proto.auth.v1.GetJwksRequest;
 import io.amphi.proto.auth.v1.Jwks;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.auth.v1.RefreshRequest;
+import io.amphi.proto.auth.v1.RevokeRequest;
+import io.amphi.proto.auth.v1.RevokeResponse;
 import io.amphi.proto.auth.v1.Tokens;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sign-in and tokens over gRPC. */
 public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthGrpcService.class);
 
     static final String CANDIDATE = "candidate";
     /** Service accounts' failures are throttled like a candidate's of this pseudo-exam. */
@@ -33,10 +41,12 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     private final SigningKeys keys;
     private final LoginThrottle throttle;
     private final ServiceAccounts accounts;
+    private final Revocations revocations;
 
     public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                           SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts) {
+                           SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts, Revocations revocations) {
         this.accounts = accounts;
+        this.revocations = revocations;
         this.candidates = candidates;
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
@@ -52,6 +62,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         }
         String source = PeerAddress.current();
         throttle.checkAllowed(request.getExamId(), request.getCandidateNumber(), source);
+        requireNotRevoked(request.getCandidateNumber(), request.getExamId());
         if (!candidates.verify(request.getExamId(), request.getCandidateNumber(), request.getAccessCode())) {
             throttle.failed(request.getExamId(), request.getCandidateNumber(), source);
             throw Status.UNAUTHENTICATED.withDescription(
@@ -75,6 +86,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                     return Status.UNAUTHENTICATED.withDescription(
                             "This client id and secret do not match a service account.").asRuntimeException();
                 });
+        requireNotRevoked(account.clientId(), null);
         throttle.succeeded(SERVICE_ACCOUNTS, request.getClientId());
         TokenIssuer.AccessToken access = issuer.issue(account.clientId(), account.role(), null, account.scopes());
         Protos.reply(response, Tokens.newBuilder()
@@ -89,6 +101,33 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                 Status.UNAUTHENTICATED.withDescription(
                         "This refresh token is unknown, expired or already used: sign in again.").asRuntimeException());
         Protos.reply(response, tokensFor(holder));
+    }
+
+    @Override
+    public void revoke(RevokeRequest request, StreamObserver<RevokeResponse> response) {
+        Caller caller = Caller.current();
+        if (caller.role() != Caller.Role.PROCTOR && caller.role() != Caller.Role.UNIVERSITY) {
+            throw DomainException.forbidden("WRONG_ROLE", "Only a proctor or a university may withdraw access.");
+        }
+        if (request.getSubject().isBlank() || request.getReason().isBlank()) {
+            throw DomainException.invalid("MISSING_FIELDS", "Say whose access to withdraw, and why.");
+        }
+        String examId = request.getExamId().isBlank() ? null : request.getExamId();
+        revocations.revoke(Revocations.identity(request.getSubject(), examId));
+        refreshTokens.endAll(request.getSubject(), examId);
+        log.warn("Access of {} (exam {}) withdrawn by {} {}: {}", request.getSubject(), examId,
+                caller.role(), caller.id(), request.getReason());
+        Protos.reply(response, RevokeResponse.newBuilder()
+                .setRevokedAt(Protos.timestamp(revocations.revokedAt(Revocations.identity(request.getSubject(), examId))
+                        .orElseThrow()))
+                .build());
+    }
+
+    private void requireNotRevoked(String subject, String examId) {
+        revocations.revokedAt(Revocations.identity(subject, examId)).ifPresent(at -> {
+            throw DomainException.forbidden("ACCESS_WITHDRAWN",
+                    "Access was withdrawn at " + at + ": contact the exam's proctors.");
+        });
     }
 
     @Override

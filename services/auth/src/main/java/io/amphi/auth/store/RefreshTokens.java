@@ -76,6 +76,12 @@ public class RefreshTokens {
         return Optional.empty();
     }
 
+    /** Ends every unused refresh token of an identity ({@code examId} null for a service account). */
+    public void endAll(String subject, String examId) {
+        jdbc.update("UPDATE auth_refresh_token SET used_at = ? WHERE subject = ? AND exam_id IS NOT DISTINCT FROM ? AND used_at IS NULL",
+                Timestamp.from(clock.instant()), subject, examId);
+    }
+
     private static String sha256(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -2,6 +2,8 @@ package io.amphi.platform.cluster;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,5 +20,11 @@ public class ClusterAutoConfiguration {
                                         @Value("${spring.application.name:amphi}") String serviceName) {
         return Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties,
                 serviceName + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /** Kept an hour: far longer than an access token lives. */
+    @Bean
+    Revocations revocations(HazelcastInstance hazelcast, Clock clock) {
+        return new Revocations(hazelcast, clock, Duration.ofHours(1));
     }
 }

@@ -5,10 +5,9 @@ import io.amphi.proto.auth.v1.GetJwksRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** Fetches the JSON Web Key Set from the auth service over gRPC. */
-public class AuthServiceJwks implements Supplier<String>, AutoCloseable {
+public class AuthServiceJwks implements JwksSource, AutoCloseable {
 
     private final ManagedChannel channel;
 

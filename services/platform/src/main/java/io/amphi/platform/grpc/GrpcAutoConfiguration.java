@@ -3,6 +3,7 @@ package io.amphi.platform.grpc;
 import com.hazelcast.core.HazelcastInstance;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
+import io.amphi.platform.cluster.Revocations;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -40,15 +41,15 @@ public class GrpcAutoConfiguration {
      */
     @Bean
     GrpcServerLifecycle grpcServer(GrpcServerProperties properties, List<BindableService> services, Clock clock,
-                                   ObjectProvider<AuthServiceJwks> authServiceJwks) {
-        AuthServiceJwks jwks = authServiceJwks.getIfAvailable();
+                                   ObjectProvider<JwksSource> jwksSource, Revocations revocations) {
+        JwksSource jwks = jwksSource.getIfAvailable();
         ServerInterceptor identity;
         if (jwks == null) {
             log.warn("No auth service configured (amphi.auth.address): callers are trusted to say who they are "
                     + "in headers. Development only.");
             identity = new CallerInterceptor();
         } else {
-            identity = new TokenInterceptor(new TokenVerifier(jwks, clock));
+            identity = new TokenInterceptor(new TokenVerifier(jwks, revocations, clock));
         }
         // The last interceptor runs first: errors are mapped around everything, identity is read inside.
         return new GrpcServerLifecycle(properties, services,

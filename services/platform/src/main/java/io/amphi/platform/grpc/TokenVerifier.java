@@ -8,12 +8,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.amphi.platform.cluster.Revocations;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.function.Supplier;
 
 /**
  * Verifies access tokens locally, with the auth service's public keys (JWKS) cached: the auth
@@ -35,14 +35,19 @@ public class TokenVerifier {
     private static final Duration UNKNOWN_KEY_REFETCH = Duration.ofSeconds(1);
     private static final Duration REFRESH = Duration.ofMinutes(5);
 
-    private final Supplier<String> jwksSource;
+    private final JwksSource jwksSource;
+    private final Revocations revocations;
     private final Clock clock;
     private volatile JWKSet keys = new JWKSet();
     private volatile Instant fetchedAt = Instant.MIN;
 
-    /** @param jwksSource fetches the current JSON Web Key Set from the auth service */
-    public TokenVerifier(Supplier<String> jwksSource, Clock clock) {
+    /**
+     * @param jwksSource  fetches the current JSON Web Key Set from the auth service
+     * @param revocations identities whose earlier tokens are refused
+     */
+    public TokenVerifier(JwksSource jwksSource, Revocations revocations, Clock clock) {
         this.jwksSource = jwksSource;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -77,7 +82,14 @@ public class TokenVerifier {
         if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(CLOCK_SKEW))) {
             throw new InvalidToken("The access token is not valid yet.");
         }
-        return new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"));
+        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"));
+        Instant issuedAt = claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant();
+        revocations.revokedAt(Revocations.identity(caller.id(), caller.examId()))
+                .filter(revokedAt -> !issuedAt.isAfter(revokedAt))
+                .ifPresent(revokedAt -> {
+                    throw new InvalidToken("This identity's access was withdrawn at " + revokedAt + ".");
+                });
+        return caller;
     }
 
     private static boolean expired(Date expiration, Instant now) {
