@@ -3,6 +3,7 @@ package io.amphi.auth;
 import com.hazelcast.core.HazelcastInstance;
 import io.amphi.auth.domain.AccessCodeHasher;
 import io.amphi.auth.grpc.AuthGrpcService;
+import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
@@ -66,6 +67,13 @@ public class AuthConfiguration {
                                     SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts,
                                     Revocations revocations) {
         return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts, revocations);
+    }
+
+    @Bean
+    JwksHttpEndpoint jwksHttpEndpoint(SigningKeys keys,
+                                      @Value("${amphi.auth.http.address:127.0.0.1}") String address,
+                                      @Value("${amphi.auth.http.port:8081}") int port) {
+        return new JwksHttpEndpoint(keys, address, port);
     }
 
     /** The auth service verifies tokens (for Revoke) with its own published keys. */

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
@@ -71,7 +72,7 @@ class AuthGrpcIT {
     void start() {
         context = new SpringApplicationBuilder(AuthApplication.class).run(
                 "--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
-                "--amphi.hazelcast.cluster-name=auth-it-" + UUID.randomUUID());
+                "--amphi.hazelcast.cluster-name=auth-it-" + UUID.randomUUID(), "--amphi.auth.http.port=0");
         channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
                 .usePlaintext().build();
         auth = AuthServiceGrpc.newBlockingStub(channel);
@@ -161,6 +162,25 @@ class AuthGrpcIT {
         assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
         verified(before.getAccessToken());
         verified(after.getAccessToken());
+    }
+
+    @Test
+    void publishesTheSameKeysOverHttp() throws Exception {
+        int port = context.getBean(JwksHttpEndpoint.class).port();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + JwksHttpEndpoint.PATH)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).contains("application/jwk-set+json");
+        assertThat(JWKSet.parse(response.body()).getKeys()).extracting(k -> k.getKeyID())
+                .containsExactlyInAnyOrderElementsOf(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList());
+
+        var missing = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/admin")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("content-type")).contains("application/problem+json");
     }
 
     @Test

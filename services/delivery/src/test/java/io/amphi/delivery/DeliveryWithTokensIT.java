@@ -55,7 +55,7 @@ class DeliveryWithTokensIT {
         String cluster = "tokens-" + UUID.randomUUID();
         try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
                 "--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + authData,
-                "--amphi.hazelcast.cluster-name=" + cluster)) {
+                "--amphi.hazelcast.cluster-name=" + cluster, "--amphi.auth.http.port=0")) {
             auth.getBean(CandidateCredentials.class).store(List.of(
                     new CandidateCredentials.Issued(EXAM, "cand-001", "CODE-A1B2-C3D4"),
                     new CandidateCredentials.Issued(EXAM, "cand-002", "CODE-E5F6-G7H8"),
