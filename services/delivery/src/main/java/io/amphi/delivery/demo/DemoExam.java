@@ -26,7 +26,7 @@ import org.springframework.context.event.EventListener;
 public class DemoExam implements SmartInitializingSingleton {
 
     static final String FILE = "/exams/demo-cardiology.json";
-    static final List<String> CANDIDATES = List.of("cand-001", "cand-002", "cand-003", "cand-004", "cand-005");
+    public static final List<String> CANDIDATES = List.of("cand-001", "cand-002", "cand-003", "cand-004", "cand-005");
 
     private final JdbcExamCatalog catalog;
     private final GrpcServerLifecycle grpcServer;
@@ -63,7 +63,13 @@ public class DemoExam implements SmartInitializingSingleton {
                 .toList());
     }
 
-    @EventListener(ApplicationReadyEvent.class)
+    /** The published demo exam. */
+    public ExamContent content() {
+        return content;
+    }
+
+    @EventListener(condition = "@environment.getProperty('amphi.demo.announce', 'true') == 'true'",
+            classes = ApplicationReadyEvent.class)
     public void announce() {
         System.out.printf("""
 
