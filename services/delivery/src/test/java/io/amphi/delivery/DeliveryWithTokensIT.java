@@ -19,11 +19,10 @@ import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStu
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.AbstractStub;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,21 +132,14 @@ class DeliveryWithTokensIT {
     }
 
     private static DeliveryServiceBlockingStub withToken(ManagedChannel channel, String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return DeliveryServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return withBearer(DeliveryServiceGrpc.newBlockingStub(channel), token);
     }
 
-    private static AuthServiceGrpc.AuthServiceBlockingStub withBearer(AuthServiceGrpc.AuthServiceBlockingStub stub,
-                                                                      String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    private static <S extends AbstractStub<S>> S withBearer(S stub, String token) {
+        return RunningDelivery.withHeader(stub, "authorization", "Bearer " + token);
     }
 
     private static DeliveryServiceBlockingStub withHeader(ManagedChannel channel, String candidate) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("amphi-candidate-id", Metadata.ASCII_STRING_MARSHALLER), candidate);
-        return DeliveryServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return RunningDelivery.withHeader(DeliveryServiceGrpc.newBlockingStub(channel), "amphi-candidate-id", candidate);
     }
 }

@@ -13,6 +13,7 @@ import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,11 +118,15 @@ public final class RunningDelivery implements AutoCloseable {
     }
 
     private DeliveryServiceBlockingStub stubWith(Metadata.Key<String> header, String value) {
-        Metadata metadata = new Metadata();
-        metadata.put(header, value);
-        return DeliveryServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+        return withHeader(DeliveryServiceGrpc.newBlockingStub(channel), header.name(), value)
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** The stub, sending one more metadata header on every call. */
+    public static <S extends AbstractStub<S>> S withHeader(S stub, String header, String value) {
+        Metadata metadata = new Metadata();
+        metadata.put(Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER), value);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
     }
 
     /** The payload types of a session's stored events, in order. */

@@ -45,13 +45,13 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
                            SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts, Revocations revocations) {
-        this.accounts = accounts;
-        this.revocations = revocations;
         this.candidates = candidates;
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
         this.keys = keys;
         this.throttle = throttle;
+        this.accounts = accounts;
+        this.revocations = revocations;
     }
 
     @Override

@@ -1,14 +1,13 @@
 package io.amphi.auth.store;
 
+import io.amphi.auth.domain.RandomSecrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,6 @@ public class RefreshTokens {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Duration lifetime;
-    private final SecureRandom random = new SecureRandom();
 
     public RefreshTokens(JdbcTemplate jdbc, Clock clock, Duration lifetime) {
         this.jdbc = jdbc;
@@ -41,9 +39,7 @@ public class RefreshTokens {
     }
 
     public Issued issue(Holder holder) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = RandomSecrets.next();
         Instant expiresAt = clock.instant().plus(lifetime);
         jdbc.update("""
                 INSERT INTO auth_refresh_token (token_hash, subject, role, exam_id, expires_at) VALUES (?, ?, ?, ?, ?)""",

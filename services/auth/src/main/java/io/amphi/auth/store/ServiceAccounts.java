@@ -1,10 +1,9 @@
 package io.amphi.auth.store;
 
 import io.amphi.auth.domain.AccessCodeHasher;
-import java.security.SecureRandom;
+import io.amphi.auth.domain.RandomSecrets;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +27,6 @@ public class ServiceAccounts {
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public ServiceAccounts(JdbcTemplate jdbc, AccessCodeHasher hasher, Clock clock) {
         this.jdbc = jdbc;
@@ -46,9 +44,7 @@ public class ServiceAccounts {
                 throw new IllegalArgumentException("A scope looks like 'results:read', not " + scope);
             }
         });
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = RandomSecrets.next();
         jdbc.update("INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
                 clientId, hasher.hash(secret), role, String.join(" ", scopes.stream().sorted().toList()),
                 Timestamp.from(clock.instant()));
