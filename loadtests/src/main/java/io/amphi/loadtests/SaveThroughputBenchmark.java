@@ -1,12 +1,15 @@
 package io.amphi.loadtests;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.auth.AuthApplication;
+import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
-import io.amphi.platform.grpc.CallerInterceptor;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.delivery.v1.Answer;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,9 +87,17 @@ public final class SaveThroughputBenchmark {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path data = Files.createTempDirectory("amphi-bench");
 
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
-                .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
-                        "--amphi.hazelcast.cluster-name=bench-" + data.getFileName(),
+        String cluster = "bench-" + data.getFileName();
+        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                .run("--amphi.grpc.port=0", "--amphi.auth.http.port=0", "--logging.level.root=warn",
+                        "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
+                        "--amphi.hazelcast.cluster-name=" + cluster,
+                        // Longer than the whole run, so no client has to refresh in the middle of a phase.
+                        "--amphi.auth.access-token-lifetime=1h");
+             ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
+                .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
+                        "--amphi.hazelcast.cluster-name=" + cluster,
+                        "--amphi.auth.address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port(),
                         // Clients here save far faster than people; the limit is checked on every
                         // save (its cost is measured) but set so high it never refuses one.
                         "--amphi.delivery.save-rate.burst=1000000000",
@@ -93,13 +105,14 @@ public final class SaveThroughputBenchmark {
                         "--logging.level.root=warn")) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
             int port = app.getBean(GrpcServerLifecycle.class).port();
-            List<String> sessions = openExam(app.getBean(JdbcExamCatalog.class), clients, port);
+            List<String> tokens = signIn(auth, clients);
+            List<String> sessions = openExam(app.getBean(JdbcExamCatalog.class), tokens, port);
 
             try (RawInserts raw = new RawInserts(jdbcUrl, clients)) {
                 run("warm-up", clients, warmup, raw::insert);
                 Phase before = run("raw INSERT (before)", clients, seconds, raw::insert);
 
-                try (GrpcClients grpc = new GrpcClients(port, clients, sessions)) {
+                try (GrpcClients grpc = new GrpcClients(port, tokens, sessions)) {
                     run("warm-up", clients, warmup, grpc::save);
                     grpc.resetNumbers();
                     Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
@@ -121,7 +134,26 @@ public final class SaveThroughputBenchmark {
         }
     }
 
-    private static List<String> openExam(JdbcExamCatalog catalog, int clients, int port) throws IOException {
+    /** Issues each client's candidate an access code and signs them in: their access tokens. */
+    private static List<String> signIn(ConfigurableApplicationContext auth, int clients) {
+        List<CandidateCredentials.Issued> credentials = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            credentials.add(new CandidateCredentials.Issued(EXAM, candidate(i), "BENCH-" + UUID.randomUUID()));
+        }
+        auth.getBean(CandidateCredentials.class).store(credentials);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext().build();
+        try {
+            return credentials.stream().map(issued -> AuthServiceGrpc.newBlockingStub(channel).loginCandidate(
+                    LoginCandidateRequest.newBuilder().setExamId(EXAM).setCandidateNumber(issued.candidateNumber())
+                            .setAccessCode(issued.accessCode()).build()).getAccessToken()).toList();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static List<String> openExam(JdbcExamCatalog catalog, List<String> tokens, int port) throws IOException {
+        int clients = tokens.size();
         try (InputStream in = SaveThroughputBenchmark.class.getResourceAsStream("/exams/demo-cardiology.json")) {
             catalog.publish(in.readAllBytes(), "demo");
         }
@@ -136,7 +168,7 @@ public final class SaveThroughputBenchmark {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             for (int i = 0; i < clients; i++) {
-                sessions.add(stub(channel, candidate(i)).startSession(
+                sessions.add(stub(channel, tokens.get(i)).startSession(
                         StartSessionRequest.newBuilder().setExamId(EXAM).build()).getSession().getSessionId());
             }
         } finally {
@@ -149,9 +181,9 @@ public final class SaveThroughputBenchmark {
         return "bench-%04d".formatted(i);
     }
 
-    private static DeliveryServiceBlockingStub stub(ManagedChannel channel, String candidateId) {
+    private static DeliveryServiceBlockingStub stub(ManagedChannel channel, String accessToken) {
         Metadata headers = new Metadata();
-        headers.put(CallerInterceptor.CANDIDATE_HEADER, candidateId);
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
         return DeliveryServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -261,14 +293,15 @@ public final class SaveThroughputBenchmark {
         private final AtomicLong acknowledged = new AtomicLong();
         private long base = 0;
 
-        GrpcClients(int port, int clients, List<String> sessions) {
+        GrpcClients(int port, List<String> tokens, List<String> sessions) {
+            int clients = tokens.size();
             this.sessions = sessions;
             this.nextSaveNumber = new long[clients];
             for (int i = 0; i < Math.max(1, clients / 8); i++) {
                 channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
             }
             for (int i = 0; i < clients; i++) {
-                stubs.add(stub(channels.get(i % channels.size()), candidate(i)));
+                stubs.add(stub(channels.get(i % channels.size()), tokens.get(i)));
             }
         }
 

@@ -328,7 +328,7 @@ class DeliveryGrpcIT {
 
         @Test
         void aSessionThatDoesNotExist() {
-            DeliveryServiceBlockingStub stranger = delivery.asCandidate("cand-001");
+            DeliveryServiceBlockingStub stranger = delivery.withToken(delivery.auth().candidateToken("other-exam", "cand-001"));
             refused(Status.Code.NOT_FOUND, () -> stranger.resumeSession(ResumeSessionRequest.newBuilder()
                     .setSessionId(SessionIds.of("other-exam", "cand-001")).build()));
         }
@@ -341,6 +341,12 @@ class DeliveryGrpcIT {
             assertThat(info.getReason()).isEqualTo("NOT_YOUR_SESSION");
             refused(Status.Code.PERMISSION_DENIED,
                     () -> other.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(session).build()));
+        }
+
+        @Test
+        void aSessionOfAnotherExamThanTheTokensOne() {
+            refused(Status.Code.PERMISSION_DENIED, () -> candidate.resumeSession(ResumeSessionRequest.newBuilder()
+                    .setSessionId(SessionIds.of("other-exam", "cand-late")).build()));
         }
 
         @Test
@@ -358,7 +364,8 @@ class DeliveryGrpcIT {
 
         @Test
         void anUnknownExam() {
-            refused(Status.Code.NOT_FOUND, () -> candidate.startSession(
+            DeliveryServiceBlockingStub signedInForIt = delivery.withToken(delivery.auth().candidateToken("no-such-exam", "cand-001"));
+            refused(Status.Code.NOT_FOUND, () -> signedInForIt.startSession(
                     StartSessionRequest.newBuilder().setExamId("no-such-exam").build()));
         }
 

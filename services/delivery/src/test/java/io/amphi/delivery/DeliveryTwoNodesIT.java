@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,15 +45,14 @@ class DeliveryTwoNodesIT {
     @Test
     void replicasNeverLoseOrHideAnAcknowledgedSave() {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        String cluster = "amphi.hazelcast.cluster-name=two-nodes-" + UUID.randomUUID();
         // Conflicting attempts count against the save allowance too; this test is about replicas.
         String generousLimit = "amphi.delivery.save-rate.burst=1000";
-        try (RunningDelivery a = RunningDelivery.start(dataA, clock, cluster, generousLimit);
-             RunningDelivery b = RunningDelivery.start(unusedDataB, clock, cluster, generousLimit,
+        try (RunningDelivery a = RunningDelivery.start(dataA, clock, generousLimit);
+             RunningDelivery b = RunningDelivery.startBeside(a, unusedDataB, generousLimit,
                      "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl(),
                      "spring.datasource.username=postgres")) {
             PlatformStatus status = b.status();
-            assertThat(status.getClusterMembers()).isEqualTo(2);
+            assertThat(status.getClusterMembers()).as("the auth service and both replicas").isEqualTo(3);
             assertThat(status.getDatabaseReachable()).isTrue();
 
             a.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO)));

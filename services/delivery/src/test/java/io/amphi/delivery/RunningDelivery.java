@@ -3,7 +3,6 @@ package io.amphi.delivery;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
-import io.amphi.platform.grpc.CallerInterceptor;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
@@ -32,7 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The real delivery service for integration tests: embedded PostgreSQL in a folder the test owns,
- * gRPC on an ephemeral loopback port, and a clock the test moves.
+ * gRPC on an ephemeral loopback port, a clock the test moves, and the real auth service whose
+ * signed tokens are the only way in.
  */
 public final class RunningDelivery implements AutoCloseable {
 
@@ -40,21 +40,51 @@ public final class RunningDelivery implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final ManagedChannel channel;
+    private final RunningAuth auth;
+    private final boolean ownsAuth;
+    private final Clock clock;
+    private final String clusterName;
 
-    private RunningDelivery(ConfigurableApplicationContext context) {
+    private RunningDelivery(ConfigurableApplicationContext context, RunningAuth auth, boolean ownsAuth, Clock clock,
+                            String clusterName) {
         this.context = context;
+        this.auth = auth;
+        this.ownsAuth = ownsAuth;
+        this.clock = clock;
+        this.clusterName = clusterName;
         int port = context.getBean(GrpcServerLifecycle.class).port();
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
-    /** Starts the service; each {@code key=value} in {@code properties} replaces the tests' default. */
+    /**
+     * Starts an auth service and a delivery replica in a Hazelcast cluster of their own, so a test
+     * never joins another run's members; each {@code key=value} in {@code properties} replaces the
+     * tests' default.
+     */
     public static RunningDelivery start(Path dataDirectory, Clock clock, String... properties) {
+        String clusterName = "test-" + UUID.randomUUID();
+        RunningAuth auth = RunningAuth.start(clock, clusterName);
+        try {
+            return start(dataDirectory, clock, auth, true, clusterName, properties);
+        } catch (RuntimeException e) {
+            auth.close();
+            throw e;
+        }
+    }
+
+    /** Starts another replica in the cluster of {@code first}, trusting the same auth service. */
+    public static RunningDelivery startBeside(RunningDelivery first, Path dataDirectory, String... properties) {
+        return start(dataDirectory, first.clock, first.auth, false, first.clusterName, properties);
+    }
+
+    private static RunningDelivery start(Path dataDirectory, Clock clock, RunningAuth auth, boolean ownsAuth,
+                                         String clusterName, String... properties) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("amphi.grpc.port", "0");
         settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
         settings.put("amphi.delivery.auto-submit-interval", "200ms");
-        // A cluster of its own, so a test never joins another run's members.
-        settings.put("amphi.hazelcast.cluster-name", "test-" + UUID.randomUUID());
+        settings.put("amphi.hazelcast.cluster-name", clusterName);
+        settings.put("amphi.auth.address", auth.address());
         for (String property : properties) {
             String[] keyAndValue = property.split("=", 2);
             settings.put(keyAndValue[0], keyAndValue[1]);
@@ -63,7 +93,12 @@ public final class RunningDelivery implements AutoCloseable {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DeliveryApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
                 .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-        return new RunningDelivery(context);
+        return new RunningDelivery(context, auth, ownsAuth, clock, clusterName);
+    }
+
+    /** The auth service this replica trusts. */
+    public RunningAuth auth() {
+        return auth;
     }
 
     /** Publishes the demo exam, opens it around the clock's now and enrols the candidates. */
@@ -99,12 +134,19 @@ public final class RunningDelivery implements AutoCloseable {
         return context.getBean(name, type);
     }
 
+    /** A stub carrying the candidate's token for the demo exam, signed in just now. */
     public DeliveryServiceBlockingStub asCandidate(String candidateId) {
-        return stubWith(CallerInterceptor.CANDIDATE_HEADER, candidateId);
+        return withToken(auth.candidateToken(DEMO_EXAM, candidateId));
     }
 
+    /** A stub carrying a proctor's token, signed in just now. */
     public DeliveryServiceBlockingStub asProctor(String proctorId) {
-        return stubWith(CallerInterceptor.PROCTOR_HEADER, proctorId);
+        return withToken(auth.proctorToken(proctorId));
+    }
+
+    public DeliveryServiceBlockingStub withToken(String accessToken) {
+        return withHeader(DeliveryServiceGrpc.newBlockingStub(channel), "authorization", "Bearer " + accessToken)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     /** What the replica reports through the platform's status service. */
@@ -115,11 +157,6 @@ public final class RunningDelivery implements AutoCloseable {
 
     public DeliveryServiceBlockingStub anonymous() {
         return DeliveryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
-
-    private DeliveryServiceBlockingStub stubWith(Metadata.Key<String> header, String value) {
-        return withHeader(DeliveryServiceGrpc.newBlockingStub(channel), header.name(), value)
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     /** The stub, sending one more metadata header on every call. */
@@ -145,5 +182,8 @@ public final class RunningDelivery implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         context.close();
+        if (ownsAuth) {
+            auth.close();
+        }
     }
 }

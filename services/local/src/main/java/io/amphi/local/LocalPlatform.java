@@ -60,7 +60,6 @@ public final class LocalPlatform implements AutoCloseable {
         String authAddress = "127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port();
         List<String> deliveryArgs = new ArrayList<>(List.of(
                 "--spring.profiles.active=local",
-                "--amphi.demo.announce=false",
                 "--amphi.grpc.port=" + deliveryPort,
                 "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery/postgres"),
                 "--amphi.hazelcast.cluster-name=" + cluster,

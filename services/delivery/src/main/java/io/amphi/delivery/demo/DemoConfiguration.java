@@ -1,11 +1,8 @@
 package io.amphi.delivery.demo;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
-import io.amphi.platform.grpc.GrpcServerLifecycle;
 import java.nio.file.Path;
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -20,9 +17,7 @@ import org.springframework.context.annotation.Configuration;
 public class DemoConfiguration {
 
     @Bean
-    DemoExam demoExam(JdbcExamCatalog catalog, GrpcServerLifecycle grpcServer, Clock clock, DataSource dataSource,
-                      @Value("${amphi.demo.exam-file:#{null}}") Path examFile) {
-        String url = dataSource instanceof HikariDataSource hikari ? hikari.getJdbcUrl() : dataSource.toString();
-        return new DemoExam(catalog, grpcServer, clock, url, examFile);
+    DemoExam demoExam(JdbcExamCatalog catalog, Clock clock, @Value("${amphi.demo.exam-file:#{null}}") Path examFile) {
+        return new DemoExam(catalog, clock, examFile);
     }
 }

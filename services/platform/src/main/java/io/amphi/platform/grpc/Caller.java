@@ -6,8 +6,8 @@ import io.grpc.Status;
 
 /**
  * Who is calling, with their id and, for a candidate, the exam they signed in for. Put in the gRPC
- * {@link Context} before any service method runs: from a verified access token by
- * {@link TokenInterceptor}, or, in development only, from headers by {@link CallerInterceptor}.
+ * {@link Context} before any service method runs, from a verified access token by
+ * {@link TokenInterceptor}.
  *
  * @param examId the exam a candidate's token is for; {@code null} when the caller is not bound to one
  */

@@ -6,8 +6,6 @@ import io.grpc.ServerInterceptor;
 import io.amphi.platform.cluster.Revocations;
 import java.time.Clock;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -20,8 +18,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @AutoConfiguration
 @EnableConfigurationProperties(GrpcServerProperties.class)
 public class GrpcAutoConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(GrpcAutoConfiguration.class);
 
     @Bean
     PlatformStatusGrpcService platformStatusGrpcService(@Value("${spring.application.name:amphi}") String serviceName,
@@ -36,21 +32,18 @@ public class GrpcAutoConfiguration {
     }
 
     /**
-     * With an auth service configured ({@code amphi.auth.address}, host:port), callers are who
-     * their verified access tokens say; without one (development), who their headers say.
+     * Callers are who their verified access tokens say, and nothing else: there is no mode in
+     * which a service trusts a caller's word, so a service without its auth service's keys
+     * ({@code amphi.auth.address}, host:port) refuses to start.
      */
     @Bean
     GrpcServerLifecycle grpcServer(GrpcServerProperties properties, List<BindableService> services, Clock clock,
                                    ObjectProvider<JwksSource> jwksSource, Revocations revocations) {
-        JwksSource jwks = jwksSource.getIfAvailable();
-        ServerInterceptor identity;
-        if (jwks == null) {
-            log.warn("No auth service configured (amphi.auth.address): callers are trusted to say who they are "
-                    + "in headers. Development only.");
-            identity = new CallerInterceptor();
-        } else {
-            identity = new TokenInterceptor(new TokenVerifier(jwks, revocations, clock));
-        }
+        JwksSource jwks = jwksSource.getIfAvailable(() -> {
+            throw new IllegalStateException("No auth service configured: set amphi.auth.address to the host:port "
+                    + "of the auth service's gRPC server, whose keys verify every caller's token.");
+        });
+        ServerInterceptor identity = new TokenInterceptor(new TokenVerifier(jwks, revocations, clock));
         // The last interceptor runs first: errors are mapped around everything, identity is read inside.
         return new GrpcServerLifecycle(properties, services,
                 List.of(identity, new PeerAddress(), new ErrorMappingInterceptor()));

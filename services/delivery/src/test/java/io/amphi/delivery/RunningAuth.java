@@ -1,0 +1,109 @@
+package io.amphi.delivery;
+
+import io.amphi.auth.AuthApplication;
+import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.ServiceAccounts;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.AuthServiceGrpc.AuthServiceBlockingStub;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
+import io.amphi.proto.auth.v1.LoginCandidateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real auth service beside a delivery under test: its own embedded PostgreSQL in a temporary
+ * folder, the same Hazelcast cluster (revocations reach delivery), the test's clock. Callers get
+ * tokens the way a client does, by signing in over gRPC.
+ */
+public final class RunningAuth implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final ManagedChannel channel;
+    private final Path dataDirectory;
+    private final Map<String, String> accessCodes = new ConcurrentHashMap<>();
+    private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
+
+    private RunningAuth(ConfigurableApplicationContext context, Path dataDirectory) {
+        this.context = context;
+        this.dataDirectory = dataDirectory;
+        this.channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
+    }
+
+    public static RunningAuth start(Clock clock, String clusterName) {
+        Path dataDirectory;
+        try {
+            dataDirectory = Files.createTempDirectory("amphi-auth-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthApplication.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
+                .run("--amphi.grpc.port=0", "--amphi.auth.http.port=0",
+                        "--amphi.embedded-postgres.data-directory=" + dataDirectory,
+                        "--amphi.hazelcast.cluster-name=" + clusterName,
+                        // The tests move their clock by hours; tokens must outlive those jumps.
+                        "--amphi.auth.access-token-lifetime=6h",
+                        // Hundreds of candidates are issued codes per test; the hashing cost is not under test here.
+                        "--amphi.auth.access-code-hash-iterations=1000");
+        return new RunningAuth(context, dataDirectory);
+    }
+
+    /** Where delivery fetches the signing keys from. */
+    public String address() {
+        return "127.0.0.1:" + context.getBean(GrpcServerLifecycle.class).port();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** A fresh access token of the candidate for the exam, issuing them a code first if they have none. */
+    public String candidateToken(String examId, String candidateNumber) {
+        String accessCode = accessCodes.computeIfAbsent(examId + "/" + candidateNumber, key -> {
+            String code = "CODE-" + UUID.randomUUID();
+            bean(CandidateCredentials.class).store(List.of(new CandidateCredentials.Issued(examId, candidateNumber, code)));
+            return code;
+        });
+        return auth().loginCandidate(LoginCandidateRequest.newBuilder().setExamId(examId)
+                .setCandidateNumber(candidateNumber).setAccessCode(accessCode).build()).getAccessToken();
+    }
+
+    /** A fresh access token of a proctor's service account, creating the account first if needed. */
+    public String proctorToken(String clientId) {
+        String secret = clientSecrets.computeIfAbsent(clientId,
+                id -> bean(ServiceAccounts.class).create(id, "proctor", Set.of()).secret());
+        return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
+                .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
+    }
+
+    public AuthServiceBlockingStub auth() {
+        return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        context.close();
+        try (Stream<Path> files = Files.walk(dataDirectory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
