@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -12,7 +14,6 @@ import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
-import io.amphi.proto.auth.v1.AuthenticateClientRequest;
 import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.cluster.ClusterProperties;
@@ -21,27 +22,31 @@ import io.amphi.platform.cluster.Revocations;
 import io.amphi.platform.grpc.AuthServiceJwks;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.ErrorMapping;
-import io.amphi.platform.grpc.TokenVerifier;
-import io.amphi.proto.common.v1.ErrorInfo;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import java.time.Clock;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
-import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.platform.grpc.TokenVerifier;
 import io.amphi.proto.auth.v1.AuthServiceGrpc.AuthServiceBlockingStub;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
+import io.amphi.proto.auth.v1.CandidateCredential;
 import io.amphi.proto.auth.v1.GetJwksRequest;
+import io.amphi.proto.auth.v1.IssueCandidateCredentialsRequest;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.auth.v1.RefreshRequest;
 import io.amphi.proto.auth.v1.Tokens;
+import io.amphi.proto.common.v1.ErrorInfo;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +59,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The auth service on a real PostgreSQL and a real gRPC server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -153,12 +159,15 @@ class AuthGrpcIT {
     void rotatingTheKeyLogsNobodyOut() throws Exception {
         Tokens before = auth.loginCandidate(login("C00005", "CODE-00005-XQ7M"));
         String oldKey = SignedJWT.parse(before.getAccessToken()).getHeader().getKeyID();
+        String announced = context.getBean(SigningKeys.class).nextKeyId();
+        assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList())
+                .as("the next key is published before it signs").contains(announced);
 
         context.getBean(SigningKeys.class).rotate();
 
         Tokens after = auth.loginCandidate(login("C00005", "CODE-00005-XQ7M"));
         String newKey = SignedJWT.parse(after.getAccessToken()).getHeader().getKeyID();
-        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(newKey).isNotEqualTo(oldKey).isEqualTo(announced);
         assertThat(auth.getJwks(GetJwksRequest.getDefaultInstance()).getKeyIdsList()).contains(oldKey, newKey);
         verified(before.getAccessToken());
         verified(after.getAccessToken());
@@ -186,7 +195,7 @@ class AuthGrpcIT {
     @Test
     void aServiceAccountSignsInWithItsRoleAndScopes() throws Exception {
         ServiceAccounts.Created university = context.getBean(ServiceAccounts.class)
-                .create("univ-paris", "university", java.util.Set.of("results:read", "exams:write"));
+                .create("univ-paris", "university", Set.of("results:read", "exams:write"));
         Tokens tokens = auth.authenticateClient(AuthenticateClientRequest.newBuilder()
                 .setClientId("univ-paris").setClientSecret(university.secret()).build());
         SignedJWT jwt = verified(tokens.getAccessToken());
@@ -206,12 +215,81 @@ class AuthGrpcIT {
     }
 
     @Test
+    void aUniversityWithExamsWriteIssuesItsCandidatesCodes() {
+        ServiceAccounts accounts = context.getBean(ServiceAccounts.class);
+        String writer = tokenOf(accounts.create("univ-lyon", "university", Set.of("exams:write")));
+        String reader = tokenOf(accounts.create("univ-lyon-results", "university", Set.of("results:read")));
+        String proctor = tokenOf(accounts.create("proctor-lyon", "proctor", Set.of("exams:write")));
+        String candidate = auth.loginCandidate(login("C00010", "CODE-00010-XQ7M")).getAccessToken();
+        IssueCandidateCredentialsRequest batch = IssueCandidateCredentialsRequest.newBuilder().setExamId("lyon-2026")
+                .addCandidates(credential("L0001", "K7RM-2QXT-9PWB"))
+                .addCandidates(credential("L0002", "ZB3N-Q8VD-4HJE")).build();
+
+        assertThat(bearer(writer).issueCandidateCredentials(batch).getStored()).isEqualTo(2);
+        assertThat(auth.loginCandidate(LoginCandidateRequest.newBuilder().setExamId("lyon-2026")
+                .setCandidateNumber("L0002").setAccessCode("ZB3N-Q8VD-4HJE").build()).getAccessToken()).isNotEmpty();
+        assertThat(context.getBean(JdbcTemplate.class).queryForObject(
+                "SELECT code_hash FROM auth_candidate WHERE exam_id = 'lyon-2026' AND candidate_number = 'L0001'",
+                String.class)).as("only the hash is stored").startsWith("pbkdf2-sha256$").doesNotContain("K7RM");
+
+        assertThat(refusal(() -> auth.issueCandidateCredentials(batch)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refusal(() -> bearer(reader).issueCandidateCredentials(batch)))
+                .satisfies(status -> assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))
+                .satisfies(status -> assertThat(status.getDescription()).contains("exams:write"));
+        assertThat(refusal(() -> bearer(proctor).issueCandidateCredentials(batch)).getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(refusal(() -> bearer(candidate).issueCandidateCredentials(batch)).getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        IssueCandidateCredentialsRequest weak = IssueCandidateCredentialsRequest.newBuilder().setExamId("lyon-2026")
+                .addCandidates(credential("L0003", "K7RM-2QXT-9PWC"))
+                .addCandidates(credential("L0004", "1234")).build();
+        assertThat(refusal(() -> bearer(writer).issueCandidateCredentials(weak)))
+                .satisfies(status -> assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .satisfies(status -> assertThat(status.getDescription()).contains("Entry 1").contains("L0004"));
+        IssueCandidateCredentialsRequest twice = IssueCandidateCredentialsRequest.newBuilder().setExamId("lyon-2026")
+                .addCandidates(credential("L0005", "K7RM-2QXT-9PWD"))
+                .addCandidates(credential("L0005", "K7RM-2QXT-9PWE")).build();
+        assertThat(refusal(() -> bearer(writer).issueCandidateCredentials(twice)).getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refusal(() -> bearer(writer).issueCandidateCredentials(IssueCandidateCredentialsRequest.newBuilder()
+                .setExamId("lyon 2026").addCandidates(credential("L0006", "K7RM-2QXT-9PWF")).build())).getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refusal(() -> bearer(writer).issueCandidateCredentials(IssueCandidateCredentialsRequest.newBuilder()
+                .setExamId("lyon-2026").build())).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(context.getBean(JdbcTemplate.class).queryForObject(
+                "SELECT count(*) FROM auth_candidate WHERE exam_id = 'lyon-2026'", Integer.class))
+                .as("refused batches store nothing").isEqualTo(2);
+    }
+
+    private String tokenOf(ServiceAccounts.Created account) {
+        return auth.authenticateClient(AuthenticateClientRequest.newBuilder().setClientId(account.account().clientId())
+                .setClientSecret(account.secret()).build()).getAccessToken();
+    }
+
+    private AuthServiceBlockingStub bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return auth.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static CandidateCredential credential(String number, String code) {
+        return CandidateCredential.newBuilder().setCandidateNumber(number).setAccessCode(code).build();
+    }
+
+    private static Status refusal(Runnable call) {
+        StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, call::run);
+        assertThat(error).as("refused").isNotNull();
+        return error.getStatus();
+    }
+
+    @Test
     void everyServiceVerifiesTokensLocallyWithThePublishedKeys() {
         String address = "127.0.0.1:" + context.getBean(GrpcServerLifecycle.class).port();
         try (AuthServiceJwks jwks = new AuthServiceJwks(address)) {
             TokenVerifier verifier = new TokenVerifier(jwks, context.getBean(Revocations.class), Clock.systemUTC());
             String token = auth.loginCandidate(login("C00006", "CODE-00006-XQ7M")).getAccessToken();
-            assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM));
+            assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM, Set.of()));
 
             String[] parts = token.split("\\.");
             String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -43,8 +43,8 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    JdbcExamCatalog examCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock) {
-        return new JdbcExamCatalog(jdbc, reader, clock);
+    JdbcExamCatalog examCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock, HazelcastInstance hazelcast) {
+        return new JdbcExamCatalog(jdbc, reader, clock, hazelcast);
     }
 
     @Bean

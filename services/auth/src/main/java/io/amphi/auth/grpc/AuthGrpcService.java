@@ -13,7 +13,10 @@ import io.amphi.platform.grpc.PeerAddress;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.AuthenticateClientRequest;
+import io.amphi.proto.auth.v1.CandidateCredential;
 import io.amphi.proto.auth.v1.GetJwksRequest;
+import io.amphi.proto.auth.v1.IssueCandidateCredentialsRequest;
+import io.amphi.proto.auth.v1.IssueCandidateCredentialsResponse;
 import io.amphi.proto.auth.v1.Jwks;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.auth.v1.RefreshRequest;
@@ -22,7 +25,11 @@ import io.amphi.proto.auth.v1.RevokeResponse;
 import io.amphi.proto.auth.v1.Tokens;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,12 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(AuthGrpcService.class);
 
     static final String CANDIDATE = "candidate";
+    /** The scope a university's account needs to issue candidates' credentials. */
+    static final String EXAMS_WRITE = "exams:write";
+    static final int MAX_CREDENTIALS_PER_CALL = 10_000;
+    static final int MIN_ACCESS_CODE = 10;
+    static final int MAX_ACCESS_CODE = 128;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Service accounts' failures are throttled like a candidate's of this pseudo-exam. */
     private static final String SERVICE_ACCOUNTS = "service-accounts";
 
@@ -128,6 +141,45 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
             throw DomainException.forbidden("ACCESS_WITHDRAWN",
                     "Access was withdrawn at " + at + ": contact the exam's proctors.");
         });
+    }
+
+    @Override
+    public void issueCandidateCredentials(IssueCandidateCredentialsRequest request,
+                                          StreamObserver<IssueCandidateCredentialsResponse> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        if (!ID.matcher(request.getExamId()).matches()) {
+            throw DomainException.invalid("BAD_EXAM_ID",
+                    "An exam id is 1 to 64 letters, digits, '.', '_' or '-'; got '" + request.getExamId() + "'.");
+        }
+        int count = request.getCandidatesCount();
+        if (count == 0 || count > MAX_CREDENTIALS_PER_CALL) {
+            throw DomainException.invalid("BAD_BATCH_SIZE",
+                    "Send 1 to %d credentials per call; got %d.".formatted(MAX_CREDENTIALS_PER_CALL, count));
+        }
+        Set<String> seen = new HashSet<>();
+        List<CandidateCredentials.Issued> issued = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            CandidateCredential credential = request.getCandidates(i);
+            String number = credential.getCandidateNumber();
+            if (!ID.matcher(number).matches()) {
+                throw DomainException.invalid("BAD_CANDIDATE_NUMBER", ("Entry %d: a candidate number is 1 to 64 letters, "
+                        + "digits, '.', '_' or '-'; got '%s'. Nothing was stored.").formatted(i, number));
+            }
+            if (!seen.add(number)) {
+                throw DomainException.invalid("DUPLICATE_CANDIDATE",
+                        "Entry %d: candidate %s appears twice in this call. Nothing was stored.".formatted(i, number));
+            }
+            int length = credential.getAccessCode().length();
+            if (length < MIN_ACCESS_CODE || length > MAX_ACCESS_CODE) {
+                throw DomainException.invalid("WEAK_ACCESS_CODE", ("Entry %d (candidate %s): an access code is %d to %d "
+                        + "random characters; this one has %d. Nothing was stored.")
+                        .formatted(i, number, MIN_ACCESS_CODE, MAX_ACCESS_CODE, length));
+            }
+            issued.add(new CandidateCredentials.Issued(request.getExamId(), number, credential.getAccessCode()));
+        }
+        candidates.store(issued);
+        log.info("{} credentials for exam {} issued by university {}", count, request.getExamId(), university.id());
+        Protos.reply(response, IssueCandidateCredentialsResponse.newBuilder().setStored(count).build());
     }
 
     @Override

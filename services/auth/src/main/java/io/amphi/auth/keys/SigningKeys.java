@@ -20,7 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * start and at every rotation; the private half never leaves the process (nothing secret is
  * stored), the public half goes into PostgreSQL, from which every replica's JWKS is read. A
  * retired public key stays published until the last token it signed has expired, so a rotation
- * or a restart logs nobody out.
+ * or a restart logs nobody out. The next key is published one rotation period before it signs,
+ * so verifiers, which refresh their key set every few minutes, already hold it when its first
+ * token arrives (after a restart, a verifier fetches the replica's new key on first sight).
  */
 public class SigningKeys {
 
@@ -30,6 +32,7 @@ public class SigningKeys {
     private final Duration longestToken;
     private volatile ECKey current;
     private volatile Instant currentSince;
+    private volatile ECKey next;
 
     /**
      * @param rotation     how long one key signs before the next one takes over
@@ -55,17 +58,36 @@ public class SigningKeys {
         return current;
     }
 
-    /** Makes a new key and publishes its public half; the previous key stops signing. */
+    /**
+     * The published next key starts signing, the previous one stops, and a new next key is
+     * published. Each key stays published until the last token it can sign has expired.
+     */
     public synchronized void rotate() {
+        Instant now = clock.instant();
+        Instant signsUntil = now.plus(rotation);
+        ECKey signing = next != null ? next : publish(generate(), now, signsUntil);
+        jdbc.update("UPDATE auth_signing_key SET published_until = ? WHERE kid = ?",
+                Timestamp.from(signsUntil.plus(longestToken)), signing.getKeyID());
+        next = publish(generate(), now, signsUntil.plus(rotation));
+        current = signing;
+        currentSince = now;
+    }
+
+    /** The key that signs after the next rotation, already in the published key set. */
+    public String nextKeyId() {
+        return next.getKeyID();
+    }
+
+    private ECKey publish(ECKey key, Instant now, Instant signsUntil) {
+        jdbc.update("INSERT INTO auth_signing_key (kid, public_jwk, created_at, published_until) VALUES (?, ?, ?, ?)",
+                key.getKeyID(), key.toPublicJWK().toJSONString(), Timestamp.from(now),
+                Timestamp.from(signsUntil.plus(longestToken)));
+        return key;
+    }
+
+    private static ECKey generate() {
         try {
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
-                    .keyID(UUID.randomUUID().toString()).generate();
-            Instant now = clock.instant();
-            jdbc.update("INSERT INTO auth_signing_key (kid, public_jwk, created_at, published_until) VALUES (?, ?, ?, ?)",
-                    key.getKeyID(), key.toPublicJWK().toJSONString(), Timestamp.from(now),
-                    Timestamp.from(now.plus(rotation).plus(longestToken)));
-            current = key;
-            currentSince = now;
+            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).keyID(UUID.randomUUID().toString()).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot make a P-256 key", e);
         }

@@ -3,7 +3,9 @@ package io.amphi.auth.store;
 import io.amphi.auth.domain.AccessCodeHasher;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The candidate numbers and hashed access codes universities issued, per exam. */
 public class CandidateCredentials {
@@ -20,15 +22,20 @@ public class CandidateCredentials {
         this.hasher = hasher;
     }
 
-    /** Stores (or replaces) credentials; only the hashes are kept. */
+    /**
+     * Stores (or replaces) credentials in one transaction; only the hashes are kept. Hashing is the
+     * cost, so it runs on every core before the batch is written.
+     */
+    @Transactional
     public void store(List<Issued> credentials) {
+        List<String> hashes = credentials.parallelStream().map(c -> hasher.hash(c.accessCode())).toList();
         jdbc.batchUpdate("""
                 INSERT INTO auth_candidate (exam_id, candidate_number, code_hash) VALUES (?, ?, ?)
                 ON CONFLICT (exam_id, candidate_number) DO UPDATE SET code_hash = EXCLUDED.code_hash""",
-                credentials, 500, (ps, c) -> {
-                    ps.setString(1, c.examId());
-                    ps.setString(2, c.candidateNumber());
-                    ps.setString(3, hasher.hash(c.accessCode()));
+                IntStream.range(0, credentials.size()).boxed().toList(), 500, (ps, i) -> {
+                    ps.setString(1, credentials.get(i).examId());
+                    ps.setString(2, credentials.get(i).candidateNumber());
+                    ps.setString(3, hashes.get(i));
                 });
     }
 

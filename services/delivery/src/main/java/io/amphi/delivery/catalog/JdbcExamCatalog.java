@@ -1,11 +1,14 @@
 package io.amphi.delivery.catalog;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.platform.cluster.Admission;
+import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.domain.DomainException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +25,13 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The exam catalog in PostgreSQL: published content (insert-only, so a version never changes),
- * schedules and enrolments. Published content is immutable, so it is cached in memory for good.
+ * schedules and enrolments.
+ *
+ * <p>Published content is immutable, so it is cached for good at two levels: each replica keeps
+ * the versions it has parsed, and the cluster keeps the exam files in a near-cached Hazelcast map
+ * ({@link ClusterConfigs#EXAM_CONTENT_MAP}). PostgreSQL is read once per version for the whole
+ * platform, not once per replica: the replicas an operator adds at 09:00 take the exam from their
+ * peers while the database serves the answers being saved.
  */
 public class JdbcExamCatalog implements ExamCatalog {
 
@@ -33,11 +42,13 @@ public class JdbcExamCatalog implements ExamCatalog {
     private final ExamFileReader reader;
     private final Clock clock;
     private final Map<ContentKey, ExamContent> contentCache = new ConcurrentHashMap<>();
+    private final IMap<String, byte[]> sharedExamFiles;
 
-    public JdbcExamCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock) {
+    public JdbcExamCatalog(JdbcTemplate jdbc, ExamFileReader reader, Clock clock, HazelcastInstance hazelcast) {
         this.jdbc = jdbc;
         this.reader = reader;
         this.clock = clock;
+        this.sharedExamFiles = hazelcast.getMap(ClusterConfigs.EXAM_CONTENT_MAP);
     }
 
     /**
@@ -119,12 +130,18 @@ public class JdbcExamCatalog implements ExamCatalog {
         if (cached != null) {
             return Optional.of(cached);
         }
-        List<byte[]> files = jdbc.query("SELECT content_json FROM exam_content WHERE exam_id = ? AND version = ?",
-                (rs, row) -> rs.getBytes(1), examId, version);
-        if (files.isEmpty()) {
-            return Optional.empty();
+        String sharedKey = examId + "/" + version;
+        byte[] file = sharedExamFiles.get(sharedKey);
+        if (file == null) {
+            List<byte[]> files = jdbc.query("SELECT content_json FROM exam_content WHERE exam_id = ? AND version = ?",
+                    (rs, row) -> rs.getBytes(1), examId, version);
+            if (files.isEmpty()) {
+                return Optional.empty();
+            }
+            file = files.getFirst();
+            sharedExamFiles.putIfAbsent(sharedKey, file);
         }
-        ExamContent content = reader.read(files.getFirst(), "stored exam %s version %d".formatted(examId, version));
+        ExamContent content = reader.read(file, "stored exam %s version %d".formatted(examId, version));
         contentCache.putIfAbsent(key, content);
         return Optional.of(content);
     }

@@ -1,13 +1,23 @@
 package io.amphi.platform.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 
 /** Builds the Hazelcast configuration of an Amphi member from its {@link ClusterProperties}. */
 public final class ClusterConfigs {
+
+    /**
+     * Published exam files by "examId/version": immutable, read by every replica when a session
+     * starts on an exam version it has not parsed yet, so each member keeps a near-cached copy.
+     */
+    public static final String EXAM_CONTENT_MAP = "exam-content";
 
     /** Where Bucket4j's serializer type ids start; Amphi's own, if any, stay below. */
     private static final int BUCKET4J_TYPE_IDS = 10_000;
@@ -33,6 +43,14 @@ public final class ClusterConfigs {
         config.getMapConfig(Admission.MAP)
                 .setInMemoryFormat(InMemoryFormat.OBJECT)
                 .setBackupCount(properties.backupCount());
+        config.getMapConfig(EXAM_CONTENT_MAP)
+                .setBackupCount(properties.backupCount())
+                .setNearCacheConfig(new NearCacheConfig(EXAM_CONTENT_MAP)
+                        .setInMemoryFormat(InMemoryFormat.OBJECT)
+                        .setCacheLocalEntries(true)
+                        .setInvalidateOnChange(true)
+                        .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                                .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(1_000)));
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
 
         NetworkConfig network = config.getNetworkConfig()

@@ -3,6 +3,7 @@ package io.amphi.platform.grpc;
 import io.amphi.platform.domain.DomainException;
 import io.grpc.Context;
 import io.grpc.Status;
+import java.util.Set;
 
 /**
  * Who is calling, with their id and, for a candidate, the exam they signed in for. Put in the gRPC
@@ -10,8 +11,13 @@ import io.grpc.Status;
  * {@link TokenInterceptor}.
  *
  * @param examId the exam a candidate's token is for; {@code null} when the caller is not bound to one
+ * @param scopes what a service account's token allows, e.g. {@code exams:write}; empty for people
  */
-public record Caller(Role role, String id, String examId) {
+public record Caller(Role role, String id, String examId, Set<String> scopes) {
+
+    public Caller {
+        scopes = Set.copyOf(scopes);
+    }
 
     /** What the caller is allowed to be. */
     public enum Role { CANDIDATE, PROCTOR, UNIVERSITY, AUDITOR }
@@ -36,6 +42,17 @@ public record Caller(Role role, String id, String examId) {
             throw DomainException.forbidden("WRONG_ROLE",
                     "Only a %s may do this; you are calling as a %s."
                             .formatted(role.name().toLowerCase(), caller.role().name().toLowerCase()));
+        }
+        return caller;
+    }
+
+    /** The current caller, who must have the given role and the given scope. */
+    public static Caller require(Role role, String scope) {
+        Caller caller = require(role);
+        if (!caller.scopes().contains(scope)) {
+            throw DomainException.forbidden("MISSING_SCOPE",
+                    "This needs the scope '%s', which the service account '%s' was not given."
+                            .formatted(scope, caller.id()));
         }
         return caller;
     }

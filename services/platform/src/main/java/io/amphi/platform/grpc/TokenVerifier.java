@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Set;
 
 /**
  * Verifies access tokens locally, with the auth service's public keys (JWKS) cached: the auth
@@ -82,7 +83,7 @@ public class TokenVerifier {
         if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(CLOCK_SKEW))) {
             throw new InvalidToken("The access token is not valid yet.");
         }
-        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"));
+        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"), scopes(claims));
         Instant issuedAt = claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant();
         revocations.revokedAt(Revocations.identity(caller.id(), caller.examId()))
                 .filter(revokedAt -> !issuedAt.isAfter(revokedAt))
@@ -94,6 +95,11 @@ public class TokenVerifier {
 
     private static boolean expired(Date expiration, Instant now) {
         return !expiration.toInstant().plus(CLOCK_SKEW).isAfter(now);
+    }
+
+    private static Set<String> scopes(JWTClaimsSet claims) {
+        Object scope = claims.getClaim("scope");
+        return scope instanceof String granted && !granted.isBlank() ? Set.of(granted.split(" ")) : Set.of();
     }
 
     private static Caller.Role role(JWTClaimsSet claims) {
