@@ -8,6 +8,7 @@ import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.MutableClock;
 import io.amphi.delivery.domain.SessionIds;
+import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.grpc.ErrorMapping;
 import io.amphi.proto.common.v1.ErrorInfo;
 import io.amphi.proto.delivery.v1.Answer;
@@ -169,6 +170,9 @@ class DeliveryGrpcIT {
                 SELECT payload FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3""",
                 byte[].class, session), StandardCharsets.UTF_8);
         assertThat(storedAnswer).contains("\"questionId\":\"q3\"").contains("Adrénaline").contains("\"saveNumber\":3");
+        ChainVerifier.Result chain = ChainVerifier.verify(session, delivery.storedEvents(session));
+        assertThat(chain.finding()).as("every stored event is hash-chained to its predecessor").isEmpty();
+        assertThat(chain.lastSequence()).isEqualTo(10);
         clock.advance(Duration.ofMinutes(-30));
     }
 

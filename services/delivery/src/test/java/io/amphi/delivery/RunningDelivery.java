@@ -3,6 +3,8 @@ package io.amphi.delivery;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
@@ -18,6 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -171,6 +176,15 @@ public final class RunningDelivery implements AutoCloseable {
         return jdbc().queryForList("""
                 SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
                 String.class, sessionId).stream().map(t -> t.substring(t.lastIndexOf('$') + 1)).toList();
+    }
+
+    /** A session's events exactly as stored, for the hash chain. */
+    public List<StoredEvent> storedEvents(String sessionId) {
+        try (Connection connection = bean(DataSource.class).getConnection()) {
+            return new EventStoreReader(connection).aggregate(sessionId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

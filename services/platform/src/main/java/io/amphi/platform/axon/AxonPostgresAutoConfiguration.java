@@ -117,6 +117,7 @@ public class AxonPostgresAutoConfiguration {
                 .upcasterChain(configuration.upcasterChain())
                 .snapshotFilter(configuration.snapshotFilter())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
+                .appendEvents(new HashChainedAppend())
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .build();

@@ -1,0 +1,76 @@
+package io.amphi.platform.audit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The hash chain of an aggregate's events, version 1 (documented in AUDIT-FORMAT.md).
+ *
+ * <p>{@code hash(n) = SHA-256("amphi-event-v1" ‖ hash(n-1) ‖ field ‖ field ‖ ...)} over the event's
+ * stored columns in a fixed order (event id, aggregate id, sequence number in decimal, aggregate
+ * type, timestamp text, payload type, payload revision, payload bytes, metadata bytes), each
+ * field preceded by its length as a 4-byte big-endian integer ({@code -1} for a null). The
+ * metadata holds {@value #PREVIOUS_HASH} (hex), so each event also carries its predecessor's hash.
+ * The first event of an aggregate follows {@link #GENESIS}, 32 zero bytes.
+ */
+public final class EventHashes {
+
+    /** The metadata key under which each event carries the hash of the previous event, in hex. */
+    public static final String PREVIOUS_HASH = "previousHash";
+    /** What the first event of every aggregate follows. */
+    public static final byte[] GENESIS = new byte[32];
+    public static final String VERSION = "amphi-event-v1";
+
+    private static final byte[] TAG = VERSION.getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private EventHashes() {
+    }
+
+    /** The hash of {@code event} following {@code previous}. */
+    public static byte[] hash(byte[] previous, StoredEvent event) {
+        MessageDigest sha256 = sha256();
+        sha256.update(TAG);
+        sha256.update(previous);
+        field(sha256, event.eventIdentifier());
+        field(sha256, event.aggregateIdentifier());
+        field(sha256, Long.toString(event.sequenceNumber()));
+        field(sha256, event.type());
+        field(sha256, event.timestamp());
+        field(sha256, event.payloadType());
+        field(sha256, event.payloadRevision());
+        field(sha256, event.payload());
+        field(sha256, event.metaData());
+        return sha256.digest();
+    }
+
+    public static String hex(byte[] hash) {
+        return hash == null ? "none" : HEX.formatHex(hash);
+    }
+
+    public static byte[] fromHex(String hex) {
+        return HEX.parseHex(hex);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
+    private static void field(MessageDigest digest, String value) {
+        field(digest, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void field(MessageDigest digest, byte[] value) {
+        digest.update(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+        if (value != null) {
+            digest.update(value);
+        }
+    }
+}

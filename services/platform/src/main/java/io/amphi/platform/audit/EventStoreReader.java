@@ -1,0 +1,89 @@
+package io.amphi.platform.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads stored events exactly as they are, in chain order, from the event store; never writes.
+ * Large reads stream through a server-side cursor, one aggregate at a time.
+ */
+public final class EventStoreReader {
+
+    private static final String COLUMNS = """
+            event_identifier, aggregate_identifier, sequence_number, type, time_stamp, payload_type,
+            payload_revision, payload, meta_data, chain_hash""";
+
+    private final Connection connection;
+
+    /** @param connection a connection this reader may switch to read-only, without auto-commit */
+    public EventStoreReader(Connection connection) throws SQLException {
+        this.connection = connection;
+        connection.setAutoCommit(false);
+        connection.setReadOnly(true);
+    }
+
+    /** One aggregate's events by sequence number. */
+    public List<StoredEvent> aggregate(String aggregateIdentifier) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number")) {
+            query.setString(1, aggregateIdentifier);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    events.add(read(rows));
+                }
+            }
+            return events;
+        }
+    }
+
+    /** How many events the sessions of an exam hold, for progress reports. */
+    public long countSessionEvents(String examId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
+            query.setString(1, sessionPattern(examId));
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** Every session of an exam (aggregates "examId:candidate"), each with its events in order. */
+    public void sessions(String examId, Consumer<List<StoredEvent>> eachSession) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM domain_event_entry WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
+                + " ORDER BY aggregate_identifier, sequence_number")) {
+            query.setFetchSize(5_000);
+            query.setString(1, sessionPattern(examId));
+            try (ResultSet rows = query.executeQuery()) {
+                List<StoredEvent> session = new ArrayList<>();
+                while (rows.next()) {
+                    StoredEvent event = read(rows);
+                    if (!session.isEmpty() && !session.getFirst().aggregateIdentifier().equals(event.aggregateIdentifier())) {
+                        eachSession.accept(session);
+                        session = new ArrayList<>();
+                    }
+                    session.add(event);
+                }
+                if (!session.isEmpty()) {
+                    eachSession.accept(session);
+                }
+            }
+        }
+    }
+
+    private static String sessionPattern(String examId) {
+        return examId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%";
+    }
+
+    private static StoredEvent read(ResultSet row) throws SQLException {
+        return new StoredEvent(row.getString(1), row.getString(2), row.getLong(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getString(7), row.getBytes(8), row.getBytes(9), row.getBytes(10));
+    }
+}
