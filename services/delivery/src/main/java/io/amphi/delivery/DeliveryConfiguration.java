@@ -15,11 +15,13 @@ import io.amphi.delivery.deadline.AutoSubmitter;
 import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
+import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.platform.axon.BoundedCache;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -49,8 +51,13 @@ public class DeliveryConfiguration {
 
     @Bean
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
-                                            RateLimiter saveRateLimiter, ExamDoor examDoor) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor);
+                                            RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing);
+    }
+
+    @Bean
+    ExamSealing examSealing(JdbcExamCatalog catalog, DataSource dataSource, CommandGateway commands, Clock clock) {
+        return new ExamSealing(catalog, dataSource, commands, clock);
     }
 
     /**

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
-import io.amphi.proto.auth.v1.AuthenticateClientRequest;
-import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.delivery.domain.Enrolment;
+import io.amphi.proto.auth.v1.AuthenticateClientRequest;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.auth.v1.RevokeRequest;
+import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.grpc.Status;

@@ -92,6 +92,14 @@ public final class RunningAuth implements AutoCloseable {
                 .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
     }
 
+    /** A fresh access token of a university's service account with these scopes, created first if needed. */
+    public String universityToken(String clientId, String... scopes) {
+        String secret = clientSecrets.computeIfAbsent(clientId,
+                id -> bean(ServiceAccounts.class).create(id, "university", Set.of(scopes)).secret());
+        return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
+                .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
+    }
+
     public AuthServiceBlockingStub auth() {
         return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

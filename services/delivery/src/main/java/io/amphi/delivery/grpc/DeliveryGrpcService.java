@@ -4,22 +4,26 @@ import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.Commands;
 import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
+import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.SessionIds;
+import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.Protos;
+import io.amphi.proto.delivery.v1.CloseExamRequest;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.ExamContent;
+import io.amphi.proto.delivery.v1.ExamSeal;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
-import io.amphi.proto.delivery.v1.QueueTicket;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionResponse;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.QueueTicket;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
@@ -44,11 +48,15 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private record ContentKey(String examId, int version) {
     }
 
+    /** The scope a university's account needs to close its exams. */
+    static final String EXAMS_WRITE = "exams:write";
+
     private final CommandGateway commands;
     private final ExamCatalog catalog;
     private final Cache sessionCache;
     private final RateLimiter saveRateLimiter;
     private final ExamDoor door;
+    private final ExamSealing sealing;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
     /**
@@ -58,14 +66,16 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      *                     the session since this one cached it
      * @param saveRateLimiter  each session's allowance of saves, shared by all replicas
      * @param door             each exam's waiting room, which StartSession goes through
+     * @param sealing          closes exams and seals their logs
      */
     public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
-                               RateLimiter saveRateLimiter, ExamDoor door) {
+                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
         this.saveRateLimiter = saveRateLimiter;
         this.door = door;
+        this.sealing = sealing;
     }
 
     @Override
@@ -171,6 +181,22 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
                 Protos.duration(request.getExtension()), request.getReason(), proctor.id()));
         Protos.reply(response, ProtoMapping.session(view));
+    }
+
+    @Override
+    public void closeExam(CloseExamRequest request, StreamObserver<ExamSeal> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        if (request.getExamId().isBlank()) {
+            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to close: exam_id is empty.");
+        }
+        SealResult seal = sealing.close(request.getExamId(), university.id());
+        Protos.reply(response, ExamSeal.newBuilder()
+                .setExamId(seal.examId())
+                .setMerkleRoot(seal.merkleRoot())
+                .setSessionCount(seal.sessionCount())
+                .setSealedAt(Protos.timestamp(seal.sealedAt()))
+                .setAlreadySealed(seal.alreadySealed())
+                .build());
     }
 
     /** The session id, if it belongs to the calling candidate. */

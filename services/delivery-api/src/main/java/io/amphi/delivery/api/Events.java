@@ -2,6 +2,7 @@ package io.amphi.delivery.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** What happened to an exam session: the event log every score is computed from. */
 public final class Events {
@@ -34,5 +35,17 @@ public final class Events {
 
     /** The session was handed in; nothing changes after this. */
     public record SessionSubmitted(String sessionId, SubmissionCause cause, Instant submittedAt) {
+    }
+
+    /** One session as it was sealed: its last event's sequence number and chain hash (hex). */
+    public record SealedSession(String sessionId, long lastSequence, String finalHash) {
+    }
+
+    /**
+     * The exam was closed and its log sealed: {@code merkleRoot} (hex) is computed over every
+     * session's final hash, so publishing it outside the platform fixes the whole log.
+     */
+    public record ExamSealed(String examId, String merkleRoot, List<SealedSession> sessions, Instant sealedAt,
+                             String sealedBy) {
     }
 }

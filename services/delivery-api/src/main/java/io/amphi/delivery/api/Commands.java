@@ -1,6 +1,8 @@
 package io.amphi.delivery.api;
 
+import io.amphi.delivery.api.Events.SealedSession;
 import java.time.Duration;
+import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** What can be asked of an exam session. Every candidate command is idempotent. */
@@ -37,5 +39,10 @@ public final class Commands {
 
     /** Report the session's state without changing it. */
     public record DescribeSession(@TargetAggregateIdentifier String sessionId) {
+    }
+
+    /** Seal a closed exam's log with the Merkle root (hex) of its sessions' final hashes. */
+    public record SealExam(@TargetAggregateIdentifier String examId, String merkleRoot, List<SealedSession> sessions,
+                           String sealedBy) {
     }
 }

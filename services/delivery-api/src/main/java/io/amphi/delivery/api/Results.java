@@ -1,6 +1,7 @@
 package io.amphi.delivery.api;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** What commands answer with. */
 public final class Results {
@@ -28,5 +29,10 @@ public final class Results {
 
     /** FlagQuestion's answer. */
     public record FlagResult(boolean flagged, boolean changed) {
+    }
+
+    /** SealExam's answer: the seal, and whether the exam had already been sealed with it. */
+    public record SealResult(String examId, String merkleRoot, int sessionCount, Instant sealedAt,
+                             boolean alreadySealed) {
     }
 }

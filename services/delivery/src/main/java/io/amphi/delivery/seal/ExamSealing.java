@@ -1,0 +1,85 @@
+package io.amphi.delivery.seal;
+
+import io.amphi.delivery.api.Commands.SealExam;
+import io.amphi.delivery.api.Events.SealedSession;
+import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.Results.SealResult;
+import io.amphi.delivery.domain.ExamCatalog;
+import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.audit.ChainVerifier;
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.audit.MerkleTree;
+import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.domain.DomainException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * Closes an exam: checks that it no longer admits anyone and that every session is handed in,
+ * verifies each session's hash chain as stored, and seals the exam with the Merkle root of their
+ * final hashes. Only an intact log is sealed.
+ */
+public class ExamSealing {
+
+    private static final String SUBMITTED = SessionSubmitted.class.getName();
+
+    private final ExamCatalog catalog;
+    private final DataSource dataSource;
+    private final CommandGateway commands;
+    private final Clock clock;
+
+    public ExamSealing(ExamCatalog catalog, DataSource dataSource, CommandGateway commands, Clock clock) {
+        this.catalog = catalog;
+        this.dataSource = dataSource;
+        this.commands = commands;
+        this.clock = clock;
+    }
+
+    public SealResult close(String examId, String closedBy) {
+        ExamSchedule schedule = catalog.schedule(examId).orElseThrow(() -> DomainException.notFound("UNKNOWN_EXAM",
+                "There is no exam " + examId + "."));
+        if (clock.instant().isBefore(schedule.closesAt())) {
+            throw DomainException.precondition("EXAM_OPEN", "Exam %s admits candidates until %s; close it after that."
+                    .formatted(examId, schedule.closesAt()));
+        }
+        List<SealedSession> sealed = new ArrayList<>();
+        List<String> running = new ArrayList<>();
+        List<ChainVerifier.Finding> damaged = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            new EventStoreReader(connection).sessions(examId, events -> {
+                ChainVerifier.Result chain = ChainVerifier.verify(events.getFirst().aggregateIdentifier(), events);
+                StoredEvent last = events.getLast();
+                if (!chain.intact()) {
+                    damaged.add(chain.finding().orElseThrow());
+                } else if (!SUBMITTED.equals(last.payloadType())) {
+                    running.add(last.aggregateIdentifier());
+                } else {
+                    sealed.add(new SealedSession(last.aggregateIdentifier(), last.sequenceNumber(),
+                            EventHashes.hex(chain.finalHash())));
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the event log of exam " + examId, e);
+        }
+        if (!damaged.isEmpty()) {
+            ChainVerifier.Finding first = damaged.getFirst();
+            throw DomainException.precondition("LOG_DAMAGED", "The log of %d session(s) of exam %s is damaged; "
+                    .formatted(damaged.size(), examId) + "first: session " + first.aggregateIdentifier() + ", "
+                    + first.describe() + ". Nothing was sealed.");
+        }
+        if (!running.isEmpty()) {
+            throw DomainException.precondition("SESSIONS_RUNNING", ("%d session(s) of exam %s are still running (e.g. %s); "
+                    + "each is submitted at its deadline at the latest. Close the exam after that.")
+                    .formatted(running.size(), examId, running.getFirst()));
+        }
+        String root = EventHashes.hex(MerkleTree.root(sealed.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
+                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
+        return commands.sendAndWait(new SealExam(examId, root, sealed, closedBy));
+    }
+}
