@@ -1,0 +1,138 @@
+package io.amphi.audit;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The auditor's tool. Exit codes: 0 clean, 1 a discrepancy was found, 2 the command was wrong or
+ * the log could not be read.
+ */
+@Command(name = "amphi-audit", mixinStandardHelpOptions = true, version = "amphi-audit 0.1.0",
+        description = "Exports an exam's event log, verifies its hash chains and seal.",
+        subcommands = {AuditCli.Export.class, AuditCli.Verify.class})
+public final class AuditCli {
+
+    static final int CLEAN = 0;
+    static final int DISCREPANCY = 1;
+    static final int FAILURE = 2;
+
+    final PrintStream out;
+    final PrintStream err;
+    final boolean terminal;
+
+    AuditCli(PrintStream out, PrintStream err, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, System.console() != null, args));
+    }
+
+    static int run(PrintStream out, PrintStream err, boolean terminal, String... args) {
+        CommandLine commandLine = new CommandLine(new AuditCli(out, err, terminal));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            err.println("amphi-audit: " + switch (e) {
+                case NoSuchFileException missing -> "there is no file " + missing.getFile();
+                case SQLException database -> "cannot read the event store: " + database.getMessage();
+                default -> e.getMessage();
+            });
+            return FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** Where the log comes from: the live database or an exported file. */
+    static final class Source {
+
+        @ArgGroup(exclusive = false)
+        Database database;
+
+        @Option(names = "--file", description = "An exported log (" + LogFile.FORMAT + ").")
+        Path file;
+
+        static final class Database {
+            @Option(names = "--db", required = true, description = "JDBC URL of the event store, read read-only, "
+                    + "e.g. jdbc:postgresql://127.0.0.1:5432/postgres")
+            String url;
+
+            @Option(names = "--user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
+            String user;
+
+            @Option(names = "--password", defaultValue = "${env:AMPHI_AUDIT_DB_PASSWORD}",
+                    description = "Database password (default: $AMPHI_AUDIT_DB_PASSWORD).")
+            String password;
+
+            @Option(names = "--exam", required = true, description = "The exam id.")
+            String examId;
+        }
+
+        ExamLog open() throws Exception {
+            return database != null
+                    ? new DatabaseLog(database.url, database.user, database.password, database.examId)
+                    : LogFile.open(file);
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Writes an exam's events from the live database to a self-describing file.")
+    static final class Export implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCli cli;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Source.Database database;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "The file to write.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ExamLog log = new DatabaseLog(database.url, database.user, database.password, database.examId)) {
+                Progress progress = new Progress(cli.err, "export", log.eventCount(), cli.terminal);
+                long events = LogFile.export(log, out, progress);
+                progress.finish();
+                cli.out.printf("Exported %,d events of exam %s to %s%n", events, log.examId(), out);
+            }
+            return CLEAN;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recomputes every session's hash chain and the exam's seal; reports the first altered, "
+                    + "missing or reordered event of each session.")
+    static final class Verify implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCli cli;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--expected-root", description = "The Merkle root published when the exam was sealed.")
+        String expectedRoot;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ExamLog log = source.open()) {
+                Progress progress = new Progress(cli.err, "verify", log.eventCount(), cli.terminal);
+                LogVerifier.Report report = LogVerifier.verify(log, expectedRoot, progress);
+                Reports.print(report, cli.out);
+                return report.clean() ? CLEAN : DISCREPANCY;
+            }
+        }
+    }
+}
