@@ -1,20 +1,18 @@
 package io.amphi.delivery;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.hazelcast.core.HazelcastInstance;
 import io.amphi.delivery.admission.AdmissionRelease;
 import io.amphi.delivery.admission.ExamDoor;
-import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.deadline.AutoSubmitter;
 import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
+import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.platform.axon.BoundedCache;
 import io.amphi.platform.cluster.Admission;
@@ -115,21 +113,16 @@ public class DeliveryConfiguration {
         return new EventCountSnapshotTriggerDefinition(snapshotter, events);
     }
 
-    /** How delivery's events and snapshots are written as JSON. */
+    /** How delivery's events are written as JSON. */
     @Bean
-    Module deliveryJsonModule() {
-        return new SimpleModule("amphi-delivery")
-                .setMixInAnnotation(Answer.class, AnswerJson.class)
-                .setMixInAnnotation(ExamSession.class, SnapshotJson.class);
+    Module deliveryEventsJsonModule() {
+        return DeliveryJson.module();
     }
 
-    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-    @JsonSubTypes({
-            @JsonSubTypes.Type(value = Answer.Choices.class, name = "choices"),
-            @JsonSubTypes.Type(value = Answer.Text.class, name = "text"),
-            @JsonSubTypes.Type(value = Answer.Likert.class, name = "likert"),
-            @JsonSubTypes.Type(value = Answer.Cleared.class, name = "cleared")})
-    private interface AnswerJson {
+    /** How delivery's snapshots are written as JSON. */
+    @Bean
+    Module deliverySnapshotJsonModule() {
+        return new SimpleModule("amphi-delivery-snapshots").setMixInAnnotation(ExamSession.class, SnapshotJson.class);
     }
 
     /** A snapshot is the aggregate's fields, nothing else. */

@@ -26,6 +26,11 @@ public class AmphiDefaults implements EnvironmentPostProcessor {
                 "axon.timeout.enabled", "false",
                 "spring.autoconfigure.exclude",
                 "org.axonframework.springboot.autoconfig.UpdateCheckerAutoConfiguration",
-                "spring.flyway.locations", "classpath:db/migration")));
+                "spring.flyway.locations", "classpath:db/migration",
+                // Services that share a database (delivery and scoring share the event store) keep
+                // one migration history; each owns a version range (platform V1, delivery V2, auth
+                // V3, scoring V4) and knows only its own and the platform's migrations.
+                "spring.flyway.ignore-migration-patterns", "*:missing",
+                "spring.flyway.out-of-order", "true")));
     }
 }
