@@ -86,16 +86,22 @@ public final class RunningAuth implements AutoCloseable {
 
     /** A fresh access token of a proctor's service account, creating the account first if needed. */
     public String proctorToken(String clientId) {
-        String secret = clientSecrets.computeIfAbsent(clientId,
-                id -> bean(ServiceAccounts.class).create(id, "proctor", Set.of()).secret());
-        return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
-                .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
+        return serviceToken(clientId, "proctor");
     }
 
     /** A fresh access token of a university's service account with these scopes, created first if needed. */
     public String universityToken(String clientId, String... scopes) {
+        return serviceToken(clientId, "university", scopes);
+    }
+
+    /** A fresh access token of an auditor's service account, created first if needed. */
+    public String auditorToken(String clientId) {
+        return serviceToken(clientId, "auditor");
+    }
+
+    private String serviceToken(String clientId, String role, String... scopes) {
         String secret = clientSecrets.computeIfAbsent(clientId,
-                id -> bean(ServiceAccounts.class).create(id, "university", Set.of(scopes)).secret());
+                id -> bean(ServiceAccounts.class).create(id, role, Set.of(scopes)).secret());
         return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
                 .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
     }

@@ -101,6 +101,14 @@ public final class RunningDelivery implements AutoCloseable {
         return new RunningDelivery(context, auth, ownsAuth, clock, clusterName);
     }
 
+    public Clock clock() {
+        return clock;
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
     /** The auth service this replica trusts. */
     public RunningAuth auth() {
         return auth;

@@ -1,6 +1,7 @@
 package io.amphi.scoring.domain;
 
 import io.amphi.delivery.api.Answer;
+import io.amphi.scoring.api.QuestionKey;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 package io.amphi.scoring.domain;
 
 import io.amphi.delivery.api.Answer;
+import io.amphi.scoring.api.QuestionKey;
 import java.util.Map;
 
 /**

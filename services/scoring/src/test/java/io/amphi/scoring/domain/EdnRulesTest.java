@@ -1,14 +1,13 @@
 package io.amphi.scoring.domain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.amphi.delivery.api.Answer;
-import io.amphi.scoring.domain.QuestionKey.KeyFeaturesCase;
-import io.amphi.scoring.domain.QuestionKey.MultipleResponse;
-import io.amphi.scoring.domain.QuestionKey.Neutralised;
-import io.amphi.scoring.domain.QuestionKey.ScriptConcordance;
-import io.amphi.scoring.domain.QuestionKey.ShortText;
-import io.amphi.scoring.domain.QuestionKey.SingleBestAnswer;
+import io.amphi.scoring.api.QuestionKey.KeyFeaturesCase;
+import io.amphi.scoring.api.QuestionKey.MultipleResponse;
+import io.amphi.scoring.api.QuestionKey.Neutralised;
+import io.amphi.scoring.api.QuestionKey.ScriptConcordance;
+import io.amphi.scoring.api.QuestionKey.ShortText;
+import io.amphi.scoring.api.QuestionKey.SingleBestAnswer;
+import io.amphi.scoring.api.QuestionKey;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The EDN rule table, kind by kind, with the edge cases. */
 class EdnRulesTest {

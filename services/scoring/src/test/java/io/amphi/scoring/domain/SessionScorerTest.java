@@ -1,8 +1,7 @@
 package io.amphi.scoring.domain;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.amphi.delivery.api.Answer;
+import io.amphi.scoring.api.QuestionKey;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A session's score is a pure function of its answers, the key and the rules. */
 class SessionScorerTest {

@@ -1,4 +1,4 @@
-package io.amphi.scoring.domain;
+package io.amphi.scoring.api;
 
 import java.math.BigDecimal;
 import java.util.List;

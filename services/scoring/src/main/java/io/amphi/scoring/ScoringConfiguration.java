@@ -1,0 +1,65 @@
+package io.amphi.scoring;
+
+import com.fasterxml.jackson.databind.Module;
+import io.amphi.delivery.json.DeliveryJson;
+import io.amphi.platform.axon.AxonJackson;
+import io.amphi.scoring.grpc.ScoringGrpcService;
+import io.amphi.scoring.json.ScoringJson;
+import io.amphi.scoring.results.ExamSequencingPolicy;
+import io.amphi.scoring.results.ResultsProjection;
+import io.amphi.scoring.store.JdbcExamClosures;
+import io.amphi.scoring.store.JdbcExamQuestions;
+import io.amphi.scoring.store.ResultStore;
+import java.util.List;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Wires the scoring service around the ExamScoring aggregate and the results projection. */
+@Configuration(proxyBeanMethods = false)
+public class ScoringConfiguration {
+
+    /** How the session events scoring reads are written. */
+    @Bean
+    Module deliveryEventsJsonModule() {
+        return DeliveryJson.module();
+    }
+
+    /** How answer keys are written. */
+    @Bean
+    Module scoringJsonModule() {
+        return ScoringJson.module();
+    }
+
+    @Bean
+    ResultStore resultStore(JdbcTemplate jdbc) {
+        return new ResultStore(jdbc, AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module())));
+    }
+
+    @Bean
+    ResultsProjection resultsProjection(ResultStore store) {
+        return new ResultsProjection(store);
+    }
+
+    /** Named in application.yml as the results processor's sequencing policy. */
+    @Bean
+    ExamSequencingPolicy examSequencingPolicy() {
+        return new ExamSequencingPolicy();
+    }
+
+    @Bean
+    JdbcExamClosures examClosures(JdbcTemplate jdbc) {
+        return new JdbcExamClosures(jdbc);
+    }
+
+    @Bean
+    JdbcExamQuestions examQuestions(JdbcTemplate jdbc) {
+        return new JdbcExamQuestions(jdbc);
+    }
+
+    @Bean
+    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store) {
+        return new ScoringGrpcService(commands, store);
+    }
+}

@@ -1,0 +1,19 @@
+package io.amphi.scoring.api;
+
+import java.time.Instant;
+
+/** What scoring commands answer with. */
+public final class ScoringResults {
+
+    private ScoringResults() {
+    }
+
+    /** PublishAnswerKey's answer. */
+    public record KeyVersion(String examId, int keyVersion) {
+    }
+
+    /** PublishResults's answer; {@code alreadyPublished} when that key version's results were public already. */
+    public record Publication(String examId, int keyVersion, String ruleSet, Instant publishedAt,
+                              boolean alreadyPublished) {
+    }
+}

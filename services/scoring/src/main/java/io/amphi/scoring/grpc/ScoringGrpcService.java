@@ -1,0 +1,252 @@
+package io.amphi.scoring.grpc;
+
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.Caller;
+import io.amphi.platform.grpc.Protos;
+import io.amphi.proto.scoring.v1.AnswerKeyVersion;
+import io.amphi.proto.scoring.v1.CandidateResult;
+import io.amphi.proto.scoring.v1.ExamResults;
+import io.amphi.proto.scoring.v1.ExamStatistics;
+import io.amphi.proto.scoring.v1.GetExamStatisticsRequest;
+import io.amphi.proto.scoring.v1.GetMyResultRequest;
+import io.amphi.proto.scoring.v1.GetRescoreReportRequest;
+import io.amphi.proto.scoring.v1.GetSessionResultRequest;
+import io.amphi.proto.scoring.v1.ListResultsRequest;
+import io.amphi.proto.scoring.v1.Provenance;
+import io.amphi.proto.scoring.v1.PublishAnswerKeyRequest;
+import io.amphi.proto.scoring.v1.PublishResultsRequest;
+import io.amphi.proto.scoring.v1.QuestionChange;
+import io.amphi.proto.scoring.v1.QuestionResult;
+import io.amphi.proto.scoring.v1.RankChange;
+import io.amphi.proto.scoring.v1.RescoreReport;
+import io.amphi.proto.scoring.v1.ResultsPublication;
+import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
+import io.amphi.proto.scoring.v1.SessionResult;
+import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
+import io.amphi.scoring.api.ScoringCommands.PublishResults;
+import io.amphi.scoring.api.ScoringCommands;
+import io.amphi.scoring.api.ScoringResults.KeyVersion;
+import io.amphi.scoring.api.ScoringResults.Publication;
+import io.amphi.scoring.domain.QuestionScore;
+import io.amphi.scoring.domain.QuestionStatistics;
+import io.amphi.scoring.domain.Ranking;
+import io.amphi.scoring.domain.RuleSets;
+import io.amphi.scoring.domain.SessionIdentity;
+import io.amphi.scoring.store.ResultStore.StoredKey;
+import io.amphi.scoring.store.ResultStore.StoredResult;
+import io.amphi.scoring.store.ResultStore;
+import io.grpc.stub.StreamObserver;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+
+/**
+ * The scoring service over gRPC. Writes go through the ExamScoring aggregate; reads come from the
+ * results read model. Who may read what: auditors everything; universities with results:read,
+ * once results are published; candidates their own published result.
+ */
+public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
+
+    static final String EXAMS_WRITE = "exams:write";
+    static final String RESULTS_READ = "results:read";
+    private static final int DEFAULT_PAGE = 100;
+    private static final int LARGEST_PAGE = 1_000;
+
+    private final CommandGateway commands;
+    private final ResultStore store;
+
+    public ScoringGrpcService(CommandGateway commands, ResultStore store) {
+        this.commands = commands;
+        this.store = store;
+    }
+
+    @Override
+    public void publishAnswerKey(PublishAnswerKeyRequest request, StreamObserver<AnswerKeyVersion> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        String examId = requireExamId(request.getExamId());
+        String ruleSet = request.getRuleSet().isBlank() ? RuleSets.DEFAULT.version() : request.getRuleSet();
+        KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
+                request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
+                request.getReason(), university.id()));
+        Protos.reply(response, AnswerKeyVersion.newBuilder().setExamId(examId).setKeyVersion(version.keyVersion()).build());
+    }
+
+    @Override
+    public void getRescoreReport(GetRescoreReportRequest request, StreamObserver<RescoreReport> response) {
+        requireReader();
+        String examId = requireExamId(request.getExamId());
+        StoredKey key = store.key(examId, request.getKeyVersion()).orElseThrow(() -> DomainException.notFound(
+                "UNKNOWN_KEY_VERSION", "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
+        boolean ready = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0) > key.keyVersion()
+                || store.countScored(examId, key.keyVersion()) == store.countSubmitted(examId);
+        RescoreReport.Builder report = RescoreReport.newBuilder().setReady(ready).setKeyVersion(key.keyVersion())
+                .setReason(key.reason());
+        store.questionChanges(examId, key.keyVersion()).forEach(change -> report.addQuestionChanges(
+                QuestionChange.newBuilder().setCandidateId(change.candidateId()).setQuestionId(change.questionId())
+                        .setOldPoints(change.oldPoints().toPlainString()).setNewPoints(change.newPoints().toPlainString())));
+        store.rankChanges(examId, key.keyVersion()).forEach(change -> report.addRankChanges(
+                RankChange.newBuilder().setCandidateId(change.candidateId())
+                        .setOldTotal(change.oldTotal().toPlainString()).setNewTotal(change.newTotal().toPlainString())
+                        .setOldRank(change.oldRank()).setNewRank(change.newRank())));
+        Protos.reply(response, report.build());
+    }
+
+    @Override
+    public void getExamStatistics(GetExamStatisticsRequest request, StreamObserver<ExamStatistics> response) {
+        requireReader();
+        String examId = requireExamId(request.getExamId());
+        StoredKey key = latestKey(examId);
+        List<String> sessions = store.scoredSessions(examId, key.keyVersion());
+        Map<String, List<QuestionScore>> scores = store.questionScores(sessions);
+        List<QuestionStatistics.Sheet> sheets = sessions.stream().map(id -> new QuestionStatistics.Sheet(
+                scores.get(id).stream().map(QuestionScore::points)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add), scores.get(id))).toList();
+        BigDecimal mean = sheets.isEmpty() ? BigDecimal.ZERO : sheets.stream().map(QuestionStatistics.Sheet::total)
+                .reduce(BigDecimal.ZERO, BigDecimal::add).divide(BigDecimal.valueOf(sheets.size()), 3, RoundingMode.HALF_EVEN);
+        ExamStatistics.Builder statistics = ExamStatistics.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
+                .setSessions(sheets.size()).setMeanTotal(mean.toPlainString());
+        QuestionStatistics.of(sheets).forEach(figures -> statistics.addQuestions(
+                io.amphi.proto.scoring.v1.QuestionStatistics.newBuilder().setQuestionId(figures.questionId())
+                        .setSuccessRate(figures.successRate()).setDiscriminationIndex(figures.discriminationIndex())
+                        .addAllWarnings(figures.warnings())));
+        Protos.reply(response, statistics.build());
+    }
+
+    @Override
+    public void publishResults(PublishResultsRequest request, StreamObserver<ResultsPublication> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        String examId = requireExamId(request.getExamId());
+        Publication publication;
+        try {
+            publication = commands.sendAndWait(new PublishResults(ScoringCommands.scoringId(examId), examId, university.id()));
+        } catch (AggregateNotFoundException e) {
+            throw DomainException.precondition("NO_ANSWER_KEY", "Exam %s has no answer key: publish one first.".formatted(examId));
+        }
+        Protos.reply(response, ResultsPublication.newBuilder().setExamId(examId).setKeyVersion(publication.keyVersion())
+                .setRuleSet(publication.ruleSet()).setPublishedAt(Protos.timestamp(publication.publishedAt()))
+                .setAlreadyPublished(publication.alreadyPublished()).build());
+    }
+
+    @Override
+    public void listResults(ListResultsRequest request, StreamObserver<ExamResults> response) {
+        Caller reader = requireReader();
+        String examId = requireExamId(request.getExamId());
+        StoredKey key = latestKey(examId);
+        boolean published = isPublished(examId, key);
+        requirePublishedFor(reader, examId, published);
+        int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
+        if (pageSize < 0 || pageSize > LARGEST_PAGE) {
+            throw DomainException.invalid("BAD_PAGE_SIZE", "page_size is 1 to %d; got %d.".formatted(LARGEST_PAGE, pageSize));
+        }
+        int offset = offset(request.getPageToken());
+        Map<String, BigDecimal> totals = store.totals(examId);
+        Map<String, Ranking.Place> places = Ranking.of(totals);
+        List<StoredResult> page = store.results(examId, offset, pageSize);
+        ExamResults.Builder results = ExamResults.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
+                .setRuleSet(key.ruleSet()).setPublished(published).setTotalCandidates(totals.size());
+        page.forEach(result -> results.addResults(CandidateResult.newBuilder().setCandidateId(result.candidateId())
+                .setTotal(result.total().toPlainString()).setMaxTotal(result.maxTotal().toPlainString())
+                .setRank(places.get(result.candidateId()).rank())
+                .setPercentile(new BigDecimal(places.get(result.candidateId()).percentile())
+                        .round(new MathContext(4)).doubleValue())));
+        if (offset + page.size() < totals.size()) {
+            results.setNextPageToken(Integer.toString(offset + page.size()));
+        }
+        Protos.reply(response, results.build());
+    }
+
+    @Override
+    public void getSessionResult(GetSessionResultRequest request, StreamObserver<SessionResult> response) {
+        Caller reader = requireReader();
+        String sessionId = request.getSessionId();
+        String examId;
+        try {
+            examId = SessionIdentity.examOf(sessionId);
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalid("BAD_SESSION_ID", e.getMessage() + ".");
+        }
+        requirePublishedFor(reader, examId, isPublished(examId, latestKey(examId)));
+        Protos.reply(response, sessionResult(sessionId));
+    }
+
+    @Override
+    public void getMyResult(GetMyResultRequest request, StreamObserver<SessionResult> response) {
+        Caller candidate = Caller.require(Caller.Role.CANDIDATE);
+        String examId = requireExamId(request.getExamId());
+        if (candidate.examId() != null && !candidate.examId().equals(examId)) {
+            throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s."
+                    .formatted(candidate.examId(), examId));
+        }
+        if (!isPublished(examId, latestKey(examId))) {
+            throw DomainException.precondition("NOT_PUBLISHED", "The results of exam %s are not published yet."
+                    .formatted(examId));
+        }
+        Protos.reply(response, sessionResult(examId + ":" + candidate.id()));
+    }
+
+    private SessionResult sessionResult(String sessionId) {
+        StoredResult result = store.result(sessionId).orElseThrow(() -> DomainException.notFound("NO_RESULT",
+                "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
+        Map<String, Ranking.Place> places = Ranking.of(store.totals(result.examId()));
+        SessionResult.Builder builder = SessionResult.newBuilder().setSessionId(sessionId)
+                .setCandidateId(result.candidateId()).setTotal(result.total().toPlainString())
+                .setMaxTotal(result.maxTotal().toPlainString()).setRank(places.get(result.candidateId()).rank())
+                .setProvenance(Provenance.newBuilder().setContentVersion(result.contentVersion())
+                        .setKeyVersion(result.keyVersion()).setRuleSet(result.ruleSet())
+                        .setLastSequence(result.lastSequence()).setLastEventHash(EventHashes.hex(result.lastEventHash())));
+        result.questions().forEach(q -> builder.addQuestions(QuestionResult.newBuilder().setQuestionId(q.questionId())
+                .setPoints(q.points().toPlainString()).setMaxPoints(q.maxPoints().toPlainString())));
+        return builder.build();
+    }
+
+    /** An auditor, or a university allowed to read results. */
+    private static Caller requireReader() {
+        Caller caller = Caller.current();
+        return caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
+    }
+
+    private static void requirePublishedFor(Caller reader, String examId, boolean published) {
+        if (reader.role() != Caller.Role.AUDITOR && !published) {
+            throw DomainException.precondition("NOT_PUBLISHED", ("The results of exam %s are not published: until "
+                    + "then only auditors read them (statistics are open to universities).").formatted(examId));
+        }
+    }
+
+    private boolean isPublished(String examId, StoredKey key) {
+        Optional<ResultStore.Publication> publication = store.publication(examId);
+        return publication.isPresent() && publication.get().keyVersion() == key.keyVersion();
+    }
+
+    private StoredKey latestKey(String examId) {
+        return store.latestKey(examId).orElseThrow(() -> DomainException.notFound("NO_ANSWER_KEY",
+                "Exam %s has no answer key yet, so no results.".formatted(examId)));
+    }
+
+    private static String requireExamId(String examId) {
+        if (examId.isBlank()) {
+            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam: exam_id is empty.");
+        }
+        return examId;
+    }
+
+    private static int offset(String pageToken) {
+        if (pageToken.isEmpty()) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(pageToken);
+            if (offset < 0) {
+                throw new NumberFormatException();
+            }
+            return offset;
+        } catch (NumberFormatException e) {
+            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token '%s' is not one this service gave.".formatted(pageToken));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.amphi.scoring.results;
+
+import io.amphi.delivery.api.Answer;
+import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.SessionStarted;
+import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
+import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
+import io.amphi.scoring.domain.QuestionScore;
+import io.amphi.scoring.domain.Ranking;
+import io.amphi.scoring.domain.RuleSets;
+import io.amphi.scoring.domain.ScoringRules;
+import io.amphi.scoring.domain.SessionIdentity;
+import io.amphi.scoring.domain.SessionScorer;
+import io.amphi.scoring.domain.SessionScorer.SessionScore;
+import io.amphi.scoring.store.ResultStore;
+import io.amphi.scoring.store.ResultStore.StoredKey;
+import io.amphi.scoring.store.ResultStore.SubmittedSession;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+
+/**
+ * The results read model, fed by a streaming processor over the event log: the last answers of
+ * each session, each submitted session's score under its exam's latest key, and what every key
+ * version changed. Everything comes from events (times included), so replaying the log from the
+ * start rebuilds identical results.
+ */
+@ProcessingGroup(ResultsProjection.PROCESSOR)
+public class ResultsProjection {
+
+    public static final String PROCESSOR = "scoring-results";
+    private static final int CHUNK = 500;
+
+    private final ResultStore store;
+
+    public ResultsProjection(ResultStore store) {
+        this.store = store;
+    }
+
+    @EventHandler
+    void on(SessionStarted event) {
+        store.sessionStarted(event.sessionId(), event.examId(), event.candidateId(), event.contentVersion());
+    }
+
+    @EventHandler
+    void on(AnswerSaved event) {
+        store.answerSaved(event.sessionId(), event.questionId(), event.answer());
+    }
+
+    @EventHandler
+    void on(SessionSubmitted event, @SequenceNumber long sequence) {
+        store.sessionSubmitted(event.sessionId(), event.submittedAt(), sequence);
+        String examId = SessionIdentity.examOf(event.sessionId());
+        Optional<StoredKey> key = store.latestKey(examId);
+        Optional<SubmittedSession> session = store.submitted(event.sessionId());
+        if (key.isPresent() && session.isPresent()) {
+            score(examId, List.of(session.get()), key.get());
+        }
+    }
+
+    @EventHandler
+    void on(AnswerKeyPublished event) {
+        StoredKey key = new StoredKey(event.examId(), event.keyVersion(), event.contentVersion(), event.ruleSet(),
+                event.questions(), event.reason());
+        store.keyPublished(key, event.publishedAt());
+        boolean correction = event.keyVersion() > 1;
+        Map<String, BigDecimal> totalsBefore = correction ? store.totals(event.examId()) : Map.of();
+        String after = "";
+        List<SubmittedSession> chunk;
+        while (!(chunk = store.submittedSessions(event.examId(), after, CHUNK)).isEmpty()) {
+            Map<String, List<QuestionScore>> before = correction
+                    ? store.questionScores(chunk.stream().map(SubmittedSession::sessionId).toList()) : Map.of();
+            Map<String, SessionScore> scores = score(event.examId(), chunk, key);
+            if (correction) {
+                chunk.forEach(session -> recordQuestionChanges(event, session,
+                        before.getOrDefault(session.sessionId(), List.of()), scores.get(session.sessionId())));
+            }
+            after = chunk.getLast().sessionId();
+        }
+        if (correction) {
+            recordRankChanges(event, totalsBefore, store.totals(event.examId()));
+        }
+    }
+
+    @EventHandler
+    void on(ResultsPublished event) {
+        store.published(event.examId(), event.keyVersion(), event.ruleSet(), event.publishedAt());
+    }
+
+    @ResetHandler
+    void reset() {
+        store.clear();
+    }
+
+    private Map<String, SessionScore> score(String examId, List<SubmittedSession> sessions, StoredKey key) {
+        ScoringRules rules = RuleSets.byVersion(key.ruleSet()).orElseThrow(() ->
+                new IllegalStateException("Key %d of %s names unknown rules %s".formatted(key.keyVersion(), examId,
+                        key.ruleSet())));
+        Map<String, Map<String, Answer>> answers = store.answers(sessions.stream().map(SubmittedSession::sessionId).toList());
+        Map<String, SessionScore> scores = new HashMap<>();
+        for (SubmittedSession session : sessions) {
+            SessionScore score = SessionScorer.score(key.questions(), answers.get(session.sessionId()), rules);
+            store.saveResult(examId, session, key, score);
+            scores.put(session.sessionId(), score);
+        }
+        return scores;
+    }
+
+    private void recordQuestionChanges(AnswerKeyPublished event, SubmittedSession session, List<QuestionScore> before,
+                                       SessionScore after) {
+        Map<String, BigDecimal> oldPoints = new HashMap<>();
+        before.forEach(q -> oldPoints.put(q.questionId(), q.points()));
+        for (QuestionScore now : after.questions()) {
+            BigDecimal old = oldPoints.get(now.questionId());
+            if (old == null || old.compareTo(now.points()) != 0) {
+                store.questionChanged(event.examId(), event.keyVersion(), session.candidateId(), now.questionId(),
+                        old == null ? BigDecimal.ZERO.setScale(3) : old, now.points());
+            }
+        }
+    }
+
+    private void recordRankChanges(AnswerKeyPublished event, Map<String, BigDecimal> totalsBefore,
+                                   Map<String, BigDecimal> totalsAfter) {
+        Map<String, Ranking.Place> placesBefore = Ranking.of(totalsBefore);
+        Map<String, Ranking.Place> placesAfter = Ranking.of(totalsAfter);
+        totalsAfter.forEach((candidate, total) -> {
+            BigDecimal oldTotal = totalsBefore.get(candidate);
+            Ranking.Place oldPlace = placesBefore.get(candidate);
+            Ranking.Place newPlace = placesAfter.get(candidate);
+            if (oldTotal != null && (oldTotal.compareTo(total) != 0 || oldPlace.rank() != newPlace.rank())) {
+                store.rankChanged(event.examId(), event.keyVersion(), candidate, oldTotal, total, oldPlace.rank(),
+                        newPlace.rank());
+            }
+        });
+    }
+}

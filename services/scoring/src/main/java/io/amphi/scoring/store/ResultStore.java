@@ -1,0 +1,295 @@
+package io.amphi.scoring.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amphi.delivery.api.Answer;
+import io.amphi.scoring.api.QuestionKey;
+import io.amphi.scoring.domain.QuestionScore;
+import io.amphi.scoring.domain.SessionScorer.SessionScore;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The scoring read model in PostgreSQL (tables scoring_*), written by the projection only. */
+public class ResultStore {
+
+    /** A stored answer key version. */
+    public record StoredKey(String examId, int keyVersion, int contentVersion, String ruleSet,
+                            Map<String, QuestionKey> questions, String reason) {
+    }
+
+    /** A submitted session, as far as scoring needs it. */
+    public record SubmittedSession(String sessionId, String candidateId, int contentVersion, long lastSequence,
+                                   byte[] lastEventHash) {
+    }
+
+    /** A stored result with its provenance. */
+    public record StoredResult(String sessionId, String examId, String candidateId, int contentVersion, int keyVersion,
+                               String ruleSet, BigDecimal total, BigDecimal maxTotal, long lastSequence,
+                               byte[] lastEventHash, List<QuestionScore> questions) {
+    }
+
+    /** Which key version's results are public, and since when. */
+    public record Publication(int keyVersion, String ruleSet, Instant publishedAt) {
+    }
+
+    private static final TypeReference<LinkedHashMap<String, QuestionKey>> KEY_TYPE = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public ResultStore(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void sessionStarted(String sessionId, String examId, String candidateId, int contentVersion) {
+        jdbc.update("""
+                INSERT INTO scoring_session (session_id, exam_id, candidate_id, content_version) VALUES (?, ?, ?, ?)
+                ON CONFLICT (session_id) DO NOTHING""", sessionId, examId, candidateId, contentVersion);
+    }
+
+    public void answerSaved(String sessionId, String questionId, Answer answer) {
+        jdbc.update("""
+                INSERT INTO scoring_answer (session_id, question_id, answer_json) VALUES (?, ?, ?)
+                ON CONFLICT (session_id, question_id) DO UPDATE SET answer_json = EXCLUDED.answer_json""",
+                sessionId, questionId, write(answer));
+    }
+
+    /** Marks the session handed in; its last event is the one that handed it in. */
+    public void sessionSubmitted(String sessionId, Instant submittedAt, long lastSequence) {
+        jdbc.update("""
+                UPDATE scoring_session SET submitted_at = ?, last_sequence = ?,
+                    last_event_hash = (SELECT chain_hash FROM domain_event_entry
+                                       WHERE aggregate_identifier = ? AND sequence_number = ?)
+                WHERE session_id = ?""", Timestamp.from(submittedAt), lastSequence, sessionId, lastSequence, sessionId);
+    }
+
+    public Optional<SubmittedSession> submitted(String sessionId) {
+        return jdbc.query("""
+                SELECT session_id, candidate_id, content_version, last_sequence, last_event_hash FROM scoring_session
+                WHERE session_id = ? AND submitted_at IS NOT NULL""", (rs, row) -> new SubmittedSession(rs.getString(1),
+                rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5)), sessionId).stream().findFirst();
+    }
+
+    /** The exam's submitted sessions after {@code afterSessionId}, in id order, at most {@code limit}. */
+    public List<SubmittedSession> submittedSessions(String examId, String afterSessionId, int limit) {
+        return jdbc.query("""
+                SELECT session_id, candidate_id, content_version, last_sequence, last_event_hash FROM scoring_session
+                WHERE exam_id = ? AND submitted_at IS NOT NULL AND session_id > ? ORDER BY session_id LIMIT ?""",
+                (rs, row) -> new SubmittedSession(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                        rs.getBytes(5)), examId, afterSessionId, limit);
+    }
+
+    /** The last answers of each of the sessions, by session and question. */
+    public Map<String, Map<String, Answer>> answers(List<String> sessionIds) {
+        Map<String, Map<String, Answer>> answers = new HashMap<>();
+        sessionIds.forEach(id -> answers.put(id, new HashMap<>()));
+        jdbc.query("SELECT session_id, question_id, answer_json FROM scoring_answer WHERE session_id = ANY (?)",
+                rs -> {
+                    answers.get(rs.getString(1)).put(rs.getString(2), read(rs.getString(3), Answer.class));
+                }, (Object) sessionIds.toArray(String[]::new));
+        return answers;
+    }
+
+    public void keyPublished(StoredKey key, Instant publishedAt) {
+        jdbc.update("""
+                INSERT INTO scoring_key (exam_id, key_version, content_version, rule_set, key_json, reason, published_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exam_id, key_version) DO NOTHING""",
+                key.examId(), key.keyVersion(), key.contentVersion(), key.ruleSet(), write(key.questions()),
+                key.reason(), Timestamp.from(publishedAt));
+    }
+
+    public Optional<StoredKey> latestKey(String examId) {
+        return key(examId, "ORDER BY key_version DESC LIMIT 1");
+    }
+
+    public Optional<StoredKey> key(String examId, int keyVersion) {
+        return key(examId, "AND key_version = " + keyVersion);
+    }
+
+    private Optional<StoredKey> key(String examId, String condition) {
+        return jdbc.query("SELECT key_version, content_version, rule_set, key_json, reason FROM scoring_key WHERE exam_id = ? "
+                + condition, (rs, row) -> new StoredKey(examId, rs.getInt(1), rs.getInt(2), rs.getString(3),
+                read(rs.getString(4), KEY_TYPE), rs.getString(5)), examId).stream().findFirst();
+    }
+
+    /** Records a session's result, replacing any earlier one. */
+    public void saveResult(String examId, SubmittedSession session, StoredKey key, SessionScore score) {
+        jdbc.update("""
+                INSERT INTO scoring_result (session_id, exam_id, candidate_id, content_version, key_version, rule_set,
+                                            total, max_total, last_sequence, last_event_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (session_id) DO UPDATE SET key_version = EXCLUDED.key_version, rule_set = EXCLUDED.rule_set,
+                    total = EXCLUDED.total, max_total = EXCLUDED.max_total, last_sequence = EXCLUDED.last_sequence,
+                    last_event_hash = EXCLUDED.last_event_hash""",
+                session.sessionId(), examId, session.candidateId(), session.contentVersion(), key.keyVersion(),
+                key.ruleSet(), score.total(), score.maxTotal(), session.lastSequence(), session.lastEventHash());
+        jdbc.update("DELETE FROM scoring_question_score WHERE session_id = ?", session.sessionId());
+        List<QuestionScore> questions = score.questions();
+        jdbc.batchUpdate("""
+                INSERT INTO scoring_question_score (session_id, position, question_id, points, max_points)
+                VALUES (?, ?, ?, ?, ?)""", IntStream.range(0, questions.size()).boxed().toList(), 500, (ps, position) -> {
+            ps.setString(1, session.sessionId());
+            ps.setInt(2, position);
+            ps.setString(3, questions.get(position).questionId());
+            ps.setBigDecimal(4, questions.get(position).points());
+            ps.setBigDecimal(5, questions.get(position).maxPoints());
+        });
+    }
+
+    /** The question scores of the sessions as they stand, by session. */
+    public Map<String, List<QuestionScore>> questionScores(List<String> sessionIds) {
+        Map<String, List<QuestionScore>> scores = new HashMap<>();
+        jdbc.query("""
+                SELECT session_id, question_id, points, max_points FROM scoring_question_score
+                WHERE session_id = ANY (?) ORDER BY session_id, position""", rs -> {
+            scores.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                    .add(new QuestionScore(rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4)));
+        }, (Object) sessionIds.toArray(String[]::new));
+        return scores;
+    }
+
+    /** Every result's total in the exam, by candidate. */
+    public Map<String, BigDecimal> totals(String examId) {
+        Map<String, BigDecimal> totals = new HashMap<>();
+        jdbc.query("SELECT candidate_id, total FROM scoring_result WHERE exam_id = ?",
+                rs -> {
+                    totals.put(rs.getString(1), rs.getBigDecimal(2));
+                }, examId);
+        return totals;
+    }
+
+    public void questionChanged(String examId, int keyVersion, String candidateId, String questionId, BigDecimal before,
+                                BigDecimal after) {
+        jdbc.update("""
+                INSERT INTO scoring_question_change (exam_id, key_version, candidate_id, question_id, old_points, new_points)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", examId, keyVersion, candidateId, questionId, before, after);
+    }
+
+    public void rankChanged(String examId, int keyVersion, String candidateId, BigDecimal oldTotal, BigDecimal newTotal,
+                            int oldRank, int newRank) {
+        jdbc.update("""
+                INSERT INTO scoring_rank_change (exam_id, key_version, candidate_id, old_total, new_total, old_rank, new_rank)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                examId, keyVersion, candidateId, oldTotal, newTotal, oldRank, newRank);
+    }
+
+    public void published(String examId, int keyVersion, String ruleSet, Instant publishedAt) {
+        jdbc.update("""
+                INSERT INTO scoring_publication (exam_id, key_version, rule_set, published_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (exam_id) DO UPDATE SET key_version = EXCLUDED.key_version, rule_set = EXCLUDED.rule_set,
+                    published_at = EXCLUDED.published_at""", examId, keyVersion, ruleSet, Timestamp.from(publishedAt));
+    }
+
+    public Optional<Publication> publication(String examId) {
+        return jdbc.query("SELECT key_version, rule_set, published_at FROM scoring_publication WHERE exam_id = ?",
+                (rs, row) -> new Publication(rs.getInt(1), rs.getString(2), rs.getTimestamp(3).toInstant()), examId)
+                .stream().findFirst();
+    }
+
+    public Optional<StoredResult> result(String sessionId) {
+        return jdbc.query("""
+                SELECT session_id, exam_id, candidate_id, content_version, key_version, rule_set, total, max_total,
+                       last_sequence, last_event_hash FROM scoring_result WHERE session_id = ?""",
+                (rs, row) -> new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9),
+                        rs.getBytes(10), List.of()), sessionId).stream().findFirst()
+                .map(r -> new StoredResult(r.sessionId(), r.examId(), r.candidateId(), r.contentVersion(), r.keyVersion(),
+                        r.ruleSet(), r.total(), r.maxTotal(), r.lastSequence(), r.lastEventHash(),
+                        questionScores(List.of(sessionId)).getOrDefault(sessionId, List.of())));
+    }
+
+    /** Results of an exam, best first then by candidate, after a position. */
+    public List<StoredResult> results(String examId, int offset, int limit) {
+        return jdbc.query("""
+                SELECT session_id, exam_id, candidate_id, content_version, key_version, rule_set, total, max_total,
+                       last_sequence, last_event_hash FROM scoring_result WHERE exam_id = ?
+                ORDER BY total DESC, candidate_id OFFSET ? LIMIT ?""",
+                (rs, row) -> new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9),
+                        rs.getBytes(10), List.of()), examId, offset, limit);
+    }
+
+    /** Every scored sheet of an exam under the given key version, for statistics. */
+    public List<String> scoredSessions(String examId, int keyVersion) {
+        return jdbc.queryForList("SELECT session_id FROM scoring_result WHERE exam_id = ? AND key_version = ?",
+                String.class, examId, keyVersion);
+    }
+
+    public int countScored(String examId, int keyVersion) {
+        return jdbc.queryForObject("SELECT count(*) FROM scoring_result WHERE exam_id = ? AND key_version = ?",
+                Integer.class, examId, keyVersion);
+    }
+
+    public int countSubmitted(String examId) {
+        return jdbc.queryForObject("SELECT count(*) FROM scoring_session WHERE exam_id = ? AND submitted_at IS NOT NULL",
+                Integer.class, examId);
+    }
+
+    /** A question score a key version changed. */
+    public record QuestionChange(String candidateId, String questionId, BigDecimal oldPoints, BigDecimal newPoints) {
+    }
+
+    /** A total or rank a key version changed. */
+    public record RankChange(String candidateId, BigDecimal oldTotal, BigDecimal newTotal, int oldRank, int newRank) {
+    }
+
+    public List<QuestionChange> questionChanges(String examId, int keyVersion) {
+        return jdbc.query("""
+                SELECT candidate_id, question_id, old_points, new_points FROM scoring_question_change
+                WHERE exam_id = ? AND key_version = ? ORDER BY candidate_id, question_id""",
+                (rs, row) -> new QuestionChange(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getBigDecimal(4)),
+                examId, keyVersion);
+    }
+
+    public List<RankChange> rankChanges(String examId, int keyVersion) {
+        return jdbc.query("""
+                SELECT candidate_id, old_total, new_total, old_rank, new_rank FROM scoring_rank_change
+                WHERE exam_id = ? AND key_version = ? ORDER BY new_rank, candidate_id""",
+                (rs, row) -> new RankChange(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getInt(4),
+                        rs.getInt(5)), examId, keyVersion);
+    }
+
+    /** Empties the read model before a replay. */
+    public void clear() {
+        for (String table : List.of("scoring_question_change", "scoring_rank_change", "scoring_question_score",
+                "scoring_result", "scoring_answer", "scoring_session", "scoring_key", "scoring_publication")) {
+            jdbc.update("DELETE FROM " + table);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored JSON is not a " + type.getSimpleName(), e);
+        }
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored JSON is not an answer key", e);
+        }
+    }
+}
