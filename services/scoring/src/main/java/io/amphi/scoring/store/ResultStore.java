@@ -106,7 +106,7 @@ public class ResultStore {
         jdbc.update("""
                 INSERT INTO scoring_key (exam_id, key_version, content_version, rule_set, key_json, reason, published_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exam_id, key_version) DO NOTHING""",
-                key.examId(), key.keyVersion(), key.contentVersion(), key.ruleSet(), write(key.questions()),
+                key.examId(), key.keyVersion(), key.contentVersion(), key.ruleSet(), writeKey(key.questions()),
                 key.reason(), Timestamp.from(publishedAt));
     }
 
@@ -274,6 +274,15 @@ public class ResultStore {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** With the declared value type, so each question key is written with its kind. */
+    private String writeKey(Map<String, QuestionKey> questions) {
+        try {
+            return json.writerFor(KEY_TYPE).writeValueAsString(questions);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write an answer key as JSON", e);
         }
     }
 

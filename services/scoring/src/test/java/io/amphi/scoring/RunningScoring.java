@@ -1,0 +1,54 @@
+package io.amphi.scoring;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.delivery.RunningDelivery;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
+import io.amphi.proto.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real scoring service beside a delivery under test: on delivery's database (they share the
+ * event store), in its Hazelcast cluster, trusting its auth service, on the test's clock.
+ */
+final class RunningScoring implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final ManagedChannel channel;
+
+    private RunningScoring(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext().build();
+    }
+
+    static RunningScoring beside(RunningDelivery delivery) {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoringApplication.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", delivery.clock()))
+                .run("--amphi.grpc.port=0",
+                        "--spring.datasource.url=" + delivery.bean(HikariDataSource.class).getJdbcUrl(),
+                        "--spring.datasource.username=postgres",
+                        "--amphi.hazelcast.cluster-name=" + delivery.clusterName(),
+                        "--amphi.auth.address=" + delivery.auth().address());
+        return new RunningScoring(context);
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    ScoringServiceBlockingStub withToken(String accessToken) {
+        return RunningDelivery.withHeader(ScoringServiceGrpc.newBlockingStub(channel), "authorization",
+                "Bearer " + accessToken).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        context.close();
+    }
+}
