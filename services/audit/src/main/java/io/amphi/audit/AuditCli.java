@@ -17,8 +17,8 @@ import picocli.CommandLine.ParentCommand;
  * the log could not be read.
  */
 @Command(name = "amphi-audit", mixinStandardHelpOptions = true, version = "amphi-audit 0.1.0",
-        description = "Exports an exam's event log, verifies its hash chains and seal.",
-        subcommands = {AuditCli.Export.class, AuditCli.Verify.class})
+        description = "Exports an exam's event log, verifies its hash chains and seal, recomputes its scores.",
+        subcommands = {AuditCli.Export.class, AuditCli.Verify.class, AuditCli.Rescore.class})
 public final class AuditCli {
 
     static final int CLEAN = 0;
@@ -130,6 +130,34 @@ public final class AuditCli {
             try (ExamLog log = source.open()) {
                 Progress progress = new Progress(cli.err, "verify", log.eventCount(), cli.terminal);
                 LogVerifier.Report report = LogVerifier.verify(log, expectedRoot, progress);
+                Reports.print(report, cli.out);
+                return report.clean() ? CLEAN : DISCREPANCY;
+            }
+        }
+    }
+
+    @Command(name = "rescore", mixinStandardHelpOptions = true,
+            description = "Replays the log with an answer key version and a rule set and compares every score with "
+                    + "the results the platform recorded.")
+    static final class Rescore implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCli cli;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--key-version", description = "The key version (default: that of the platform's results).")
+        Integer keyVersion;
+
+        @Option(names = "--rule-set", description = "The rule set version (default: the one published with the key).")
+        String ruleSet;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ExamLog log = source.open()) {
+                Progress progress = new Progress(cli.err, "rescore", log.eventCount(), cli.terminal);
+                Rescorer.Report report = Rescorer.rescore(log, keyVersion, ruleSet, progress);
                 Reports.print(report, cli.out);
                 return report.clean() ? CLEAN : DISCREPANCY;
             }

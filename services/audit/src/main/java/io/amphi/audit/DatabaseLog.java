@@ -4,8 +4,13 @@ import io.amphi.platform.audit.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /** The live event store, read in a read-only transaction: the tool can change nothing. */
@@ -40,11 +45,18 @@ final class DatabaseLog implements ExamLog {
 
     @Override
     public long eventCount() throws SQLException {
-        return reader.countSessionEvents(examId) + reader.aggregate(examId).size();
+        return reader.countSessionEvents(examId) + reader.aggregate(examId).size()
+                + reader.aggregate(ExamLog.scoringAggregate(examId)).size();
     }
 
     @Override
     public void forEachChain(ChainConsumer consumer) throws Exception {
+        for (String examAggregate : List.of(examId, ExamLog.scoringAggregate(examId))) {
+            List<StoredEvent> events = reader.aggregate(examAggregate);
+            if (!events.isEmpty()) {
+                consumer.accept(events);
+            }
+        }
         Exception[] failure = new Exception[1];
         reader.sessions(examId, chain -> {
             if (failure[0] == null) {
@@ -58,10 +70,40 @@ final class DatabaseLog implements ExamLog {
         if (failure[0] != null) {
             throw failure[0];
         }
-        List<StoredEvent> examEvents = reader.aggregate(examId);
-        if (!examEvents.isEmpty()) {
-            consumer.accept(examEvents);
+    }
+
+    @Override
+    public Map<String, PlatformResult> platformResults() throws SQLException {
+        Map<String, PlatformResult> results = new LinkedHashMap<>();
+        try (Statement check = connection.createStatement();
+             ResultSet exists = check.executeQuery("SELECT to_regclass('scoring_result') IS NOT NULL")) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return results;
+            }
         }
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT r.session_id, r.key_version, r.rule_set, r.total, q.question_id, q.points
+                FROM scoring_result r JOIN scoring_question_score q ON q.session_id = r.session_id
+                WHERE r.exam_id = ? ORDER BY r.session_id, q.position""")) {
+            query.setFetchSize(10_000);
+            query.setString(1, examId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String session = rows.getString(1);
+                    PlatformResult result = results.computeIfAbsent(session, id -> {
+                        try {
+                            return new PlatformResult(id, rows.getInt(2), rows.getString(3), rows.getBigDecimal(4),
+                                    new LinkedHashMap<>());
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    result.pointsByQuestion().put(rows.getString(5), rows.getBigDecimal(6));
+                }
+            }
+        }
+        return results;
     }
 
     @Override

@@ -8,23 +8,27 @@ import io.amphi.platform.audit.StoredEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The export format {@value #FORMAT}: newline-delimited JSON, one header line then one line per
- * event, sessions in id order then the exam's own events, each in sequence order. Payloads and
- * metadata are base64 of the exact stored bytes, so hashes recompute from the file alone.
- * Documented in AUDIT-FORMAT.md.
+ * The export format {@value #FORMAT}: newline-delimited JSON, one header line, one line per event
+ * (the exam's own events, its scoring's, then its sessions in id order, each in sequence order),
+ * then one line per result the platform recorded. Payloads and metadata are base64 of the exact
+ * stored bytes, so hashes recompute from the file alone. Documented in AUDIT-FORMAT.md.
  */
 final class LogFile {
 
     static final String FORMAT = "amphi-audit-log/v1";
+    private static final String RESULT_LINE = "{\"result\"";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LogFile() {
@@ -53,8 +57,24 @@ final class LogFile {
                     written[0]++;
                 }
             });
+            for (ExamLog.PlatformResult result : log.platformResults().values()) {
+                out.write(JSON.writeValueAsString(resultLine(result)));
+                out.newLine();
+            }
         }
         return written[0];
+    }
+
+    private static ObjectNode resultLine(ExamLog.PlatformResult result) {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode body = line.putObject("result")
+                .put("session", result.sessionId())
+                .put("keyVersion", result.keyVersion())
+                .put("ruleSet", result.ruleSet())
+                .put("total", result.total().toPlainString());
+        ObjectNode points = body.putObject("points");
+        result.pointsByQuestion().forEach((question, value) -> points.put(question, value.toPlainString()));
+        return line;
     }
 
     private static ObjectNode line(StoredEvent event) {
@@ -105,7 +125,7 @@ final class LogFile {
                 String text;
                 while ((text = in.readLine()) != null) {
                     lineNumber++;
-                    if (text.isBlank()) {
+                    if (text.isBlank() || text.startsWith(RESULT_LINE)) {
                         continue;
                     }
                     StoredEvent event = event(text, lineNumber);
@@ -118,6 +138,26 @@ final class LogFile {
                 if (!chain.isEmpty()) {
                     consumer.accept(chain);
                 }
+            }
+
+            @Override
+            public Map<String, ExamLog.PlatformResult> platformResults() throws IOException {
+                Map<String, ExamLog.PlatformResult> results = new LinkedHashMap<>();
+                try (BufferedReader again = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    String text;
+                    while ((text = again.readLine()) != null) {
+                        if (text.startsWith(RESULT_LINE)) {
+                            JsonNode result = JSON.readTree(text).get("result");
+                            Map<String, BigDecimal> points = new LinkedHashMap<>();
+                            result.path("points").properties().forEach(p -> points.put(p.getKey(),
+                                    new BigDecimal(p.getValue().asText())));
+                            String session = result.path("session").asText();
+                            results.put(session, new ExamLog.PlatformResult(session, result.path("keyVersion").asInt(),
+                                    result.path("ruleSet").asText(), new BigDecimal(result.path("total").asText()), points));
+                        }
+                    }
+                }
+                return results;
             }
 
             @Override

@@ -39,4 +39,25 @@ final class Reports {
     private static void row(PrintStream out, String name, String value) {
         out.printf("| %-20s | %-64s |%n", name, value);
     }
+
+    static void print(Rescorer.Report report, PrintStream out) {
+        out.printf("Exam %s rescored with key version %d under rules %s%n%n", report.examId(), report.keyVersion(),
+                report.ruleSet());
+        if (!report.differences().isEmpty()) {
+            out.printf("%-34s %-12s %-16s %s%n", "SESSION", "QUESTION", "PLATFORM", "RECOMPUTED");
+            report.differences().forEach(d ->
+                    out.printf("%-34s %-12s %-16s %s%n", d.session(), d.question(), d.platform(), d.recomputed()));
+            out.println();
+        }
+        double seconds = report.took().toNanos() / 1e9;
+        String line = "+----------------------+------------------------------------------------------------------+";
+        out.println(line);
+        row(out, "sessions rescored", "%,d".formatted(report.sessions()));
+        row(out, "platform's results", report.platformKeyVersion() == 0 ? "none recorded"
+                : "under key version " + report.platformKeyVersion());
+        row(out, "time", "%.2f s (%,.0f sessions/s)".formatted(seconds, report.sessions() / Math.max(seconds, 1e-9)));
+        row(out, "result", report.clean() ? "IDENTICAL" : "%d DIFFERENCE%s".formatted(report.differences().size(),
+                report.differences().size() == 1 ? "" : "S"));
+        out.println(line);
+    }
 }

@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The real scoring service beside a delivery under test: on delivery's database (they share the
  * event store), in its Hazelcast cluster, trusting its auth service, on the test's clock.
  */
-final class RunningScoring implements AutoCloseable {
+public final class RunningScoring implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final ManagedChannel channel;
@@ -26,7 +26,7 @@ final class RunningScoring implements AutoCloseable {
                 .usePlaintext().build();
     }
 
-    static RunningScoring beside(RunningDelivery delivery) {
+    public static RunningScoring beside(RunningDelivery delivery) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoringApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", delivery.clock()))
                 .run("--amphi.grpc.port=0",
@@ -37,11 +37,11 @@ final class RunningScoring implements AutoCloseable {
         return new RunningScoring(context);
     }
 
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
 
-    ScoringServiceBlockingStub withToken(String accessToken) {
+    public ScoringServiceBlockingStub withToken(String accessToken) {
         return RunningDelivery.withHeader(ScoringServiceGrpc.newBlockingStub(channel), "authorization",
                 "Bearer " + accessToken).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

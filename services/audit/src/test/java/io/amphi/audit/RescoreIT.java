@@ -1,0 +1,180 @@
+package io.amphi.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.delivery.RunningDelivery;
+import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.MutableClock;
+import io.amphi.proto.delivery.v1.Answer;
+import io.amphi.proto.delivery.v1.ChoiceAnswer;
+import io.amphi.proto.delivery.v1.CloseExamRequest;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
+import io.amphi.proto.delivery.v1.LikertAnswer;
+import io.amphi.proto.delivery.v1.SaveAnswerRequest;
+import io.amphi.proto.delivery.v1.StartSessionRequest;
+import io.amphi.proto.delivery.v1.SubmitSessionRequest;
+import io.amphi.proto.delivery.v1.TextAnswer;
+import io.amphi.proto.scoring.v1.KeyFeaturesCaseKey;
+import io.amphi.proto.scoring.v1.ListResultsRequest;
+import io.amphi.proto.scoring.v1.MultipleResponseKey;
+import io.amphi.proto.scoring.v1.PublishAnswerKeyRequest;
+import io.amphi.proto.scoring.v1.QuestionKey;
+import io.amphi.proto.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
+import io.amphi.proto.scoring.v1.ScriptConcordanceKey;
+import io.amphi.proto.scoring.v1.ShortTextKey;
+import io.amphi.proto.scoring.v1.SingleBestAnswerKey;
+import io.amphi.scoring.RunningScoring;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The auditor recomputes the platform's published scores from the log alone, with the same key
+ * and rules, and finds them identical; a changed recorded score, or another key version, shows
+ * as differences.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RescoreIT {
+
+    private static final String EXAM = RunningDelivery.DEMO_EXAM;
+    private static final List<String> CANDIDATES = List.of("cand-001", "cand-002", "cand-003", "cand-004");
+
+    @TempDir
+    static Path data;
+
+    @TempDir
+    static Path files;
+
+    private RunningDelivery delivery;
+    private RunningScoring scoring;
+    private String url;
+
+    record Outcome(int exitCode, String out) {
+    }
+
+    @BeforeAll
+    void scoreAnExamTwice() {
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        delivery = RunningDelivery.start(data, clock, "amphi.delivery.auto-submit-interval=1h");
+        scoring = RunningScoring.beside(delivery);
+        delivery.openDemoExam(clock, CANDIDATES.stream().map(c -> new Enrolment(EXAM, c, Duration.ZERO)).toList());
+        int i = 0;
+        for (String candidate : CANDIDATES) {
+            DeliveryServiceBlockingStub stub = delivery.asCandidate(candidate);
+            String session = stub.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                    .getSession().getSessionId();
+            String option = List.of("A", "B", "C", "D").get(i++);
+            save(stub, session, 1, "q1", Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)).build());
+            save(stub, session, 2, "q2", Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder()
+                    .addAllOptionIds(Stream.of("A", option).distinct().toList())).build());
+            save(stub, session, 3, "q3", Answer.newBuilder().setText(TextAnswer.newBuilder().setText(" ADRENALINE")).build());
+            save(stub, session, 4, "q5", Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue(i - 2)).build());
+            stub.submitSession(SubmitSessionRequest.newBuilder().setSessionId(session).build());
+        }
+        clock.advance(Duration.ofHours(1));
+        String universityToken = delivery.auth().universityToken("univ-paris", "exams:write", "results:read");
+        delivery.withToken(universityToken).closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build());
+        ScoringServiceBlockingStub university = scoring.withToken(universityToken);
+        university.publishAnswerKey(key("B").build());
+        university.publishAnswerKey(key("C").setReason("C is the right answer to q1").build());
+        ScoringServiceBlockingStub auditor = scoring.withToken(delivery.auth().auditorToken("auditor"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> auditor.listResults(
+                ListResultsRequest.newBuilder().setExamId(EXAM).build()), r -> r.getKeyVersion() == 2 && r.getResultsCount() == 4);
+        url = delivery.bean(HikariDataSource.class).getJdbcUrl();
+    }
+
+    private static void save(DeliveryServiceBlockingStub stub, String session, long number, String question, Answer answer) {
+        stub.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId(question)
+                .setSaveNumber(number).setAnswer(answer).build());
+    }
+
+    private static PublishAnswerKeyRequest.Builder key(String q1) {
+        return PublishAnswerKeyRequest.newBuilder().setExamId(EXAM).setContentVersion(1)
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("q1")
+                        .setSingleBestAnswer(SingleBestAnswerKey.newBuilder().setCorrectOptionId(q1)))
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("q2").setMultipleResponse(
+                        MultipleResponseKey.newBuilder().addCorrectOptionIds("A").addCorrectOptionIds("B")))
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("q3")
+                        .setShortText(ShortTextKey.newBuilder().addAcceptedAnswers("adrénaline")))
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("case1").setKeyFeaturesCase(KeyFeaturesCaseKey.newBuilder()
+                        .addParts(part("case1.q1", QuestionKey.newBuilder().setSingleBestAnswer(
+                                SingleBestAnswerKey.newBuilder().setCorrectOptionId("A"))))
+                        .addParts(part("case1.q2", QuestionKey.newBuilder().setMultipleResponse(
+                                MultipleResponseKey.newBuilder().addCorrectOptionIds("A"))))
+                        .addParts(part("case1.q3", QuestionKey.newBuilder().setShortText(
+                                ShortTextKey.newBuilder().addAcceptedAnswers("HNF"))))))
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("q5").setScriptConcordance(
+                        ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(0, 5, 1, 3))))
+                .addQuestions(QuestionKey.newBuilder().setQuestionId("q6").setScriptConcordance(
+                        ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(-1, 2))));
+    }
+
+    private static KeyFeaturesCaseKey.Part part(String id, QuestionKey.Builder key) {
+        return KeyFeaturesCaseKey.Part.newBuilder().setWeight("1").setKey(key.setQuestionId(id)).build();
+    }
+
+    @AfterAll
+    void stop() {
+        scoring.close();
+        delivery.close();
+    }
+
+    private Outcome audit(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, args);
+        String text = out.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+        return new Outcome(exit, text);
+    }
+
+    @Test
+    void thePlatformsResultsRecomputeIdenticallyFromTheDatabaseAndFromAnExport() {
+        Outcome live = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
+        assertThat(live.exitCode()).isZero();
+        assertThat(live.out()).contains("rescored with key version 2 under rules edn-v1").contains("IDENTICAL")
+                .contains("| sessions rescored    | 4 ");
+
+        Path file = files.resolve("scored.ndjson");
+        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
+                .isZero();
+        assertThat(audit("rescore", "--file", file.toString()).exitCode()).isZero();
+        assertThat(audit("verify", "--file", file.toString()).exitCode()).as("keys are chained too").isZero();
+    }
+
+    @Test
+    void anotherKeyVersionShowsWhatItWouldChange() {
+        Outcome firstKey = audit("rescore", "--db", url, "--exam", EXAM, "--password", "", "--key-version", "1");
+        assertThat(firstKey.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
+        assertThat(firstKey.out()).containsPattern(EXAM + ":cand-002 +q1 +0.000 +1.000")
+                .containsPattern(EXAM + ":cand-003 +q1 +1.000 +0.000");
+    }
+
+    @Test
+    void aChangedRecordedScoreIsFound() {
+        delivery.jdbc().update("UPDATE scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
+                EXAM + ":cand-004");
+        try {
+            Outcome outcome = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
+            assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
+            assertThat(outcome.out()).containsPattern(EXAM + ":cand-004 +q3 +1.500 +1.000");
+        } finally {
+            delivery.jdbc().update("UPDATE scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
+                    EXAM + ":cand-004");
+        }
+    }
+}
