@@ -1,11 +1,14 @@
 package io.amphi.local;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.auth.AuthApplication;
+import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.demo.DemoExam;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.scoring.ScoringApplication;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -17,10 +20,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole platform in one process on embedded defaults: the auth service and the delivery
- * service, each with its own embedded PostgreSQL under {@code .amphi-data/}, both members of one
- * Hazelcast cluster on loopback, delivery verifying the tokens auth issues. Demo access codes and
- * a proctor's secret are made at every start (none is ever stored in the repository) and printed.
+ * The whole platform in one process on embedded defaults: the auth service with its embedded
+ * PostgreSQL, the delivery service with another, and the scoring service on delivery's (they share
+ * the event store), all under {@code .amphi-data/}, members of one Hazelcast cluster on loopback,
+ * verifying the tokens auth issues. Demo access codes and the secrets of a proctor, a university
+ * and an auditor are made at every start (none is ever stored in the repository) and printed.
  */
 public final class LocalPlatform implements AutoCloseable {
 
@@ -28,45 +32,57 @@ public final class LocalPlatform implements AutoCloseable {
 
     private final ConfigurableApplicationContext auth;
     private final ConfigurableApplicationContext delivery;
+    private final ConfigurableApplicationContext scoring;
     private final List<CandidateCredentials.Issued> candidates;
-    private final ServiceAccounts.Created proctor;
+    private final List<ServiceAccounts.Created> staff;
 
     private LocalPlatform(ConfigurableApplicationContext auth, ConfigurableApplicationContext delivery,
-                          List<CandidateCredentials.Issued> candidates, ServiceAccounts.Created proctor) {
+                          ConfigurableApplicationContext scoring, List<CandidateCredentials.Issued> candidates,
+                          List<ServiceAccounts.Created> staff) {
         this.auth = auth;
         this.delivery = delivery;
+        this.scoring = scoring;
         this.candidates = candidates;
-        this.proctor = proctor;
+        this.staff = staff;
+    }
+
+    /** The ports of a local platform; 0 picks a free one (tests). */
+    public record Ports(int auth, int delivery, int scoring, int jwksHttp) {
     }
 
     public static void main(String[] args) {
-        LocalPlatform platform = start(Path.of(".amphi-data"), 9091, 9090, 8081, "amphi-local", args);
+        LocalPlatform platform = start(Path.of(".amphi-data"), new Ports(9091, 9090, 9092, 8081), "amphi-local", args);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "amphi-local-shutdown"));
         platform.announce();
     }
 
     /**
-     * Starts both services; ports may be 0 (tests).
+     * Starts the services.
      *
      * @param deliveryOptions more settings for delivery, e.g. {@code --amphi.demo.exam-file=my-exam.json}
      */
-    public static LocalPlatform start(Path data, int authPort, int deliveryPort, int jwksHttpPort, String cluster,
-                                      String... deliveryOptions) {
+    public static LocalPlatform start(Path data, Ports ports, String cluster, String... deliveryOptions) {
         ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=" + authPort,
-                "--amphi.auth.http.port=" + jwksHttpPort,
+                "--amphi.grpc.port=" + ports.auth(),
+                "--amphi.auth.http.port=" + ports.jwksHttp(),
                 "--amphi.embedded-postgres.data-directory=" + data.resolve("auth/postgres"),
                 "--amphi.hazelcast.cluster-name=" + cluster);
         String authAddress = "127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port();
         List<String> deliveryArgs = new ArrayList<>(List.of(
                 "--spring.profiles.active=local",
-                "--amphi.grpc.port=" + deliveryPort,
+                "--amphi.grpc.port=" + ports.delivery(),
                 "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery/postgres"),
                 "--amphi.hazelcast.cluster-name=" + cluster,
                 "--amphi.auth.address=" + authAddress));
         deliveryArgs.addAll(List.of(deliveryOptions));
         ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
                 .run(deliveryArgs.toArray(String[]::new));
+        ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class).run(
+                "--amphi.grpc.port=" + ports.scoring(),
+                "--spring.datasource.url=" + delivery.getBean(HikariDataSource.class).getJdbcUrl(),
+                "--spring.datasource.username=postgres",
+                "--amphi.hazelcast.cluster-name=" + cluster,
+                "--amphi.auth.address=" + authAddress);
 
         String examId = delivery.getBean(DemoExam.class).content().examId();
         SecureRandom random = new SecureRandom();
@@ -75,9 +91,13 @@ public final class LocalPlatform implements AutoCloseable {
             candidates.add(new CandidateCredentials.Issued(examId, candidate, accessCode(random)));
         }
         auth.getBean(CandidateCredentials.class).store(candidates);
-        ServiceAccounts.Created proctor = auth.getBean(ServiceAccounts.class)
-                .create("proctor-" + accessCode(random).substring(0, 4).toLowerCase(), "proctor", Set.of());
-        return new LocalPlatform(auth, delivery, candidates, proctor);
+        ServiceAccounts accounts = auth.getBean(ServiceAccounts.class);
+        String suffix = "-" + accessCode(random).substring(0, 4).toLowerCase();
+        List<ServiceAccounts.Created> staff = List.of(
+                accounts.create("proctor" + suffix, "proctor", Set.of()),
+                accounts.create("university" + suffix, "university", Set.of("exams:write", "results:read")),
+                accounts.create("auditor" + suffix, "auditor", Set.of()));
+        return new LocalPlatform(auth, delivery, scoring, candidates, staff);
     }
 
     /** 12 characters from an alphabet without look-alikes, grouped by four: 60 bits. */
@@ -99,37 +119,47 @@ public final class LocalPlatform implements AutoCloseable {
         return candidates;
     }
 
-    public ServiceAccounts.Created proctor() {
-        return proctor;
+    public int scoringPort() {
+        return scoring.getBean(GrpcServerLifecycle.class).port();
+    }
+
+    /** The proctor's, the university's and the auditor's service accounts, with their secrets. */
+    public List<ServiceAccounts.Created> staff() {
+        return staff;
     }
 
     private void announce() {
         String examId = candidates.getFirst().examId();
         StringBuilder codes = new StringBuilder();
         candidates.forEach(c -> codes.append("   %s  %s%n".formatted(c.candidateNumber(), c.accessCode())));
+        StringBuilder accounts = new StringBuilder();
+        staff.forEach(a -> accounts.append("   %-10s %-16s secret %s%n".formatted(a.account().role(),
+                a.account().clientId(), a.secret())));
         System.out.printf("""
 
                 ==============================================================================
                  Amphi is running locally.
                  Auth     (gRPC): 127.0.0.1:%d   JWKS: http://127.0.0.1:%d/.well-known/jwks.json
                  Delivery (gRPC): 127.0.0.1:%d   exam %s, open now
+                 Scoring  (gRPC): 127.0.0.1:%d
                  Demo candidates and their access codes (new at every start):
-                %s Proctor service account: %s  secret %s
-                 Sign in, then call delivery with the token, e.g. with grpcurl:
+                %s Service accounts (AuthService/AuthenticateClient; new at every start):
+                %s Sign in, then call delivery with the token, e.g. with grpcurl:
                    grpcurl -plaintext -d '{"exam_id":"%s","candidate_number":"%s","access_code":"%s"}' \\
                      127.0.0.1:%d amphi.auth.v1.AuthService/LoginCandidate
                    grpcurl -plaintext -H "authorization: Bearer $ACCESS_TOKEN" -d '{"exam_id":"%s"}' \\
                      127.0.0.1:%d amphi.delivery.v1.DeliveryService/StartSession
                  Data is kept in .amphi-data/; stop with Ctrl-C.
                 ==============================================================================
-                %n""", authPort(), auth.getBean(io.amphi.auth.http.JwksHttpEndpoint.class).port(), deliveryPort(),
-                examId, codes, proctor.account().clientId(), proctor.secret(), examId,
+                %n""", authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
+                examId, scoringPort(), codes, accounts, examId,
                 candidates.getFirst().candidateNumber(), candidates.getFirst().accessCode(), authPort(), examId,
                 deliveryPort());
     }
 
     @Override
     public void close() {
+        scoring.close();
         delivery.close();
         auth.close();
     }

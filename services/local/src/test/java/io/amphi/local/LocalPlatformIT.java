@@ -25,7 +25,8 @@ class LocalPlatformIT {
 
     @Test
     void aDemoCandidateSignsInAndStartsTheDemoExam() {
-        try (LocalPlatform platform = LocalPlatform.start(data, 0, 0, 0, "local-it-" + UUID.randomUUID())) {
+        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0),
+                "local-it-" + UUID.randomUUID())) {
             CandidateCredentials.Issued candidate = platform.candidates().getFirst();
             ManagedChannel authChannel = NettyChannelBuilder.forAddress("127.0.0.1", platform.authPort()).usePlaintext().build();
             ManagedChannel deliveryChannel = NettyChannelBuilder.forAddress("127.0.0.1", platform.deliveryPort()).usePlaintext().build();
@@ -40,7 +41,9 @@ class LocalPlatformIT {
                         .startSession(StartSessionRequest.newBuilder().setExamId(candidate.examId()).build());
                 assertThat(started.getSession().getCandidateId()).isEqualTo(candidate.candidateNumber());
                 assertThat(candidate.accessCode()).matches("[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}");
-                assertThat(platform.proctor().secret()).hasSizeGreaterThanOrEqualTo(43);
+                assertThat(platform.staff()).extracting(a -> a.account().role()).containsExactly("proctor", "university", "auditor");
+                assertThat(platform.staff()).allSatisfy(a -> assertThat(a.secret()).hasSizeGreaterThanOrEqualTo(43));
+                assertThat(platform.scoringPort()).isPositive();
             } finally {
                 authChannel.shutdownNow();
                 deliveryChannel.shutdownNow();
