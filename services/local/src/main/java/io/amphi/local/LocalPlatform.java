@@ -119,6 +119,11 @@ public final class LocalPlatform implements AutoCloseable {
         return candidates;
     }
 
+    /** The JDBC URL of the event store delivery and scoring share. */
+    public String eventStore() {
+        return delivery.getBean(HikariDataSource.class).getJdbcUrl();
+    }
+
     public int scoringPort() {
         return scoring.getBean(GrpcServerLifecycle.class).port();
     }
@@ -149,12 +154,14 @@ public final class LocalPlatform implements AutoCloseable {
                      127.0.0.1:%d amphi.auth.v1.AuthService/LoginCandidate
                    grpcurl -plaintext -H "authorization: Bearer $ACCESS_TOKEN" -d '{"exam_id":"%s"}' \\
                      127.0.0.1:%d amphi.delivery.v1.DeliveryService/StartSession
+                 Event store: %s
+                   ./audit verify --db '%s' --exam %s
                  Data is kept in .amphi-data/; stop with Ctrl-C.
                 ==============================================================================
                 %n""", authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
                 examId, scoringPort(), codes, accounts, examId,
                 candidates.getFirst().candidateNumber(), candidates.getFirst().accessCode(), authPort(), examId,
-                deliveryPort());
+                deliveryPort(), eventStore(), eventStore(), examId);
     }
 
     @Override
