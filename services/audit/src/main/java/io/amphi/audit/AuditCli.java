@@ -39,7 +39,8 @@ public final class AuditCli {
         System.exit(run(System.out, System.err, System.console() != null, args));
     }
 
-    static int run(PrintStream out, PrintStream err, boolean terminal, String... args) {
+    /** Runs one command line; the exit code is returned, not passed to the JVM. */
+    public static int run(PrintStream out, PrintStream err, boolean terminal, String... args) {
         CommandLine commandLine = new CommandLine(new AuditCli(out, err, terminal));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));

@@ -94,7 +94,7 @@ public final class RunningDelivery implements AutoCloseable {
             String[] keyAndValue = property.split("=", 2);
             settings.put(keyAndValue[0], keyAndValue[1]);
         }
-        // As command-line arguments, so they win over application.yml (builder properties would not).
+        // As command-line arguments, so they win over amphi-delivery.yml (builder properties would not).
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DeliveryApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
                 .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));

@@ -8,11 +8,14 @@ import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
+import io.amphi.proto.platform.v1.GetStatusRequest;
+import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +46,23 @@ class LocalPlatformIT {
                 assertThat(candidate.accessCode()).matches("[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}");
                 assertThat(platform.staff()).extracting(a -> a.account().role()).containsExactly("proctor", "university", "auditor");
                 assertThat(platform.staff()).allSatisfy(a -> assertThat(a.secret()).hasSizeGreaterThanOrEqualTo(43));
-                assertThat(platform.scoringPort()).isPositive();
+                assertThat(List.of(platform.authPort(), platform.deliveryPort(), platform.scoringPort()))
+                        .as("in one process, each service reads its own configuration file")
+                        .map(port -> service(port)).containsExactly("amphi-auth", "amphi-delivery", "amphi-scoring");
             } finally {
                 authChannel.shutdownNow();
                 deliveryChannel.shutdownNow();
             }
+        }
+    }
+
+    private static String service(int port) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            return PlatformStatusServiceGrpc.newBlockingStub(channel).getStatus(GetStatusRequest.getDefaultInstance())
+                    .getService();
+        } finally {
+            channel.shutdownNow();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.amphi.scoring;
 
+import io.amphi.platform.AmphiService;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * with delivery ({@code spring.datasource.url}).
  */
 @SpringBootApplication
+@AmphiService("amphi-scoring")
 public class ScoringApplication {
 
     public static void main(String[] args) {

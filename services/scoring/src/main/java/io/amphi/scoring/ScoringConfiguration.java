@@ -42,7 +42,7 @@ public class ScoringConfiguration {
         return new ResultsProjection(store);
     }
 
-    /** Named in application.yml as the results processor's sequencing policy. */
+    /** Named in amphi-scoring.yml as the results processor's sequencing policy. */
     @Bean
     ExamSequencingPolicy examSequencingPolicy() {
         return new ExamSequencingPolicy();

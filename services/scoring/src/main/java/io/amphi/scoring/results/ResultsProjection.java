@@ -17,7 +17,9 @@ import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.SubmittedSession;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,8 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 /**
  * The results read model, fed by a streaming processor over the event log: the last answers of
@@ -36,6 +40,7 @@ import org.axonframework.eventhandling.SequenceNumber;
 public class ResultsProjection {
 
     public static final String PROCESSOR = "scoring-results";
+    private static final String PENDING_ANSWERS = ResultsProjection.class.getName() + ".pendingAnswers";
     private static final int CHUNK = 500;
 
     private final ResultStore store;
@@ -49,13 +54,16 @@ public class ResultsProjection {
         store.sessionStarted(event.sessionId(), event.examId(), event.candidateId(), event.contentVersion());
     }
 
+    /** Answers are the bulk of the log: they are written once per processing batch, the last one of each question. */
     @EventHandler
     void on(AnswerSaved event) {
-        store.answerSaved(event.sessionId(), event.questionId(), event.answer());
+        pendingAnswers().put(event.sessionId() + '\u0000' + event.questionId(),
+                new ResultStore.LastAnswer(event.sessionId(), event.questionId(), event.answer()));
     }
 
     @EventHandler
     void on(SessionSubmitted event, @SequenceNumber long sequence) {
+        flush(pendingAnswers());
         store.sessionSubmitted(event.sessionId(), event.submittedAt(), sequence);
         String examId = SessionIdentity.examOf(event.sessionId());
         Optional<StoredKey> key = store.latestKey(examId);
@@ -67,6 +75,7 @@ public class ResultsProjection {
 
     @EventHandler
     void on(AnswerKeyPublished event) {
+        flush(pendingAnswers());
         StoredKey key = new StoredKey(event.examId(), event.keyVersion(), event.contentVersion(), event.ruleSet(),
                 event.questions(), event.reason());
         store.keyPublished(key, event.publishedAt());
@@ -99,17 +108,35 @@ public class ResultsProjection {
         store.clear();
     }
 
+    private Map<String, ResultStore.LastAnswer> pendingAnswers() {
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        return batch.getOrComputeResource(PENDING_ANSWERS, name -> {
+            Map<String, ResultStore.LastAnswer> pending = new LinkedHashMap<>();
+            batch.onPrepareCommit(unitOfWork -> flush(pending));
+            return pending;
+        });
+    }
+
+    private void flush(Map<String, ResultStore.LastAnswer> pending) {
+        if (!pending.isEmpty()) {
+            store.answersSaved(pending.values());
+            pending.clear();
+        }
+    }
+
     private Map<String, SessionScore> score(String examId, List<SubmittedSession> sessions, StoredKey key) {
         ScoringRules rules = RuleSets.byVersion(key.ruleSet()).orElseThrow(() ->
                 new IllegalStateException("Key %d of %s names unknown rules %s".formatted(key.keyVersion(), examId,
                         key.ruleSet())));
         Map<String, Map<String, Answer>> answers = store.answers(sessions.stream().map(SubmittedSession::sessionId).toList());
         Map<String, SessionScore> scores = new HashMap<>();
+        List<ResultStore.Scored> scored = new ArrayList<>(sessions.size());
         for (SubmittedSession session : sessions) {
             SessionScore score = SessionScorer.score(key.questions(), answers.get(session.sessionId()), rules);
-            store.saveResult(examId, session, key, score);
+            scored.add(new ResultStore.Scored(session, score));
             scores.put(session.sessionId(), score);
         }
+        store.saveResults(examId, key, scored);
         return scores;
     }
 

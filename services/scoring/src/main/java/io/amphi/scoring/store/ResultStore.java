@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,11 +60,20 @@ public class ResultStore {
                 ON CONFLICT (session_id) DO NOTHING""", sessionId, examId, candidateId, contentVersion);
     }
 
-    public void answerSaved(String sessionId, String questionId, Answer answer) {
-        jdbc.update("""
+    /** A session's answer to a question, the last one given. */
+    public record LastAnswer(String sessionId, String questionId, Answer answer) {
+    }
+
+    /** Stores answers in one batch; at most one per session and question. */
+    public void answersSaved(Collection<LastAnswer> answers) {
+        jdbc.batchUpdate("""
                 INSERT INTO scoring_answer (session_id, question_id, answer_json) VALUES (?, ?, ?)
                 ON CONFLICT (session_id, question_id) DO UPDATE SET answer_json = EXCLUDED.answer_json""",
-                sessionId, questionId, write(answer));
+                answers, 1_000, (ps, answer) -> {
+                    ps.setString(1, answer.sessionId());
+                    ps.setString(2, answer.questionId());
+                    ps.setString(3, write(answer.answer()));
+                });
     }
 
     /** Marks the session handed in; its last event is the one that handed it in. */
@@ -124,27 +134,45 @@ public class ResultStore {
                 read(rs.getString(4), KEY_TYPE), rs.getString(5)), examId).stream().findFirst();
     }
 
-    /** Records a session's result, replacing any earlier one. */
-    public void saveResult(String examId, SubmittedSession session, StoredKey key, SessionScore score) {
-        jdbc.update("""
+    /** A session scored under a key. */
+    public record Scored(SubmittedSession session, SessionScore score) {
+    }
+
+    /** Records the sessions' results in batches, replacing earlier ones. */
+    public void saveResults(String examId, StoredKey key, List<Scored> scored) {
+        jdbc.batchUpdate("""
                 INSERT INTO scoring_result (session_id, exam_id, candidate_id, content_version, key_version, rule_set,
                                             total, max_total, last_sequence, last_event_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (session_id) DO UPDATE SET key_version = EXCLUDED.key_version, rule_set = EXCLUDED.rule_set,
                     total = EXCLUDED.total, max_total = EXCLUDED.max_total, last_sequence = EXCLUDED.last_sequence,
-                    last_event_hash = EXCLUDED.last_event_hash""",
-                session.sessionId(), examId, session.candidateId(), session.contentVersion(), key.keyVersion(),
-                key.ruleSet(), score.total(), score.maxTotal(), session.lastSequence(), session.lastEventHash());
-        jdbc.update("DELETE FROM scoring_question_score WHERE session_id = ?", session.sessionId());
-        List<QuestionScore> questions = score.questions();
+                    last_event_hash = EXCLUDED.last_event_hash""", scored, 1_000, (ps, s) -> {
+            ps.setString(1, s.session().sessionId());
+            ps.setString(2, examId);
+            ps.setString(3, s.session().candidateId());
+            ps.setInt(4, s.session().contentVersion());
+            ps.setInt(5, key.keyVersion());
+            ps.setString(6, key.ruleSet());
+            ps.setBigDecimal(7, s.score().total());
+            ps.setBigDecimal(8, s.score().maxTotal());
+            ps.setLong(9, s.session().lastSequence());
+            ps.setBytes(10, s.session().lastEventHash());
+        });
+        jdbc.update("DELETE FROM scoring_question_score WHERE session_id = ANY (?)",
+                (Object) scored.stream().map(s -> s.session().sessionId()).toArray(String[]::new));
+        record Row(String sessionId, int position, QuestionScore score) {
+        }
+        List<Row> rows = new ArrayList<>();
+        scored.forEach(s -> IntStream.range(0, s.score().questions().size()).forEach(position ->
+                rows.add(new Row(s.session().sessionId(), position, s.score().questions().get(position)))));
         jdbc.batchUpdate("""
                 INSERT INTO scoring_question_score (session_id, position, question_id, points, max_points)
-                VALUES (?, ?, ?, ?, ?)""", IntStream.range(0, questions.size()).boxed().toList(), 500, (ps, position) -> {
-            ps.setString(1, session.sessionId());
-            ps.setInt(2, position);
-            ps.setString(3, questions.get(position).questionId());
-            ps.setBigDecimal(4, questions.get(position).points());
-            ps.setBigDecimal(5, questions.get(position).maxPoints());
+                VALUES (?, ?, ?, ?, ?)""", rows, 5_000, (ps, row) -> {
+            ps.setString(1, row.sessionId());
+            ps.setInt(2, row.position());
+            ps.setString(3, row.score().questionId());
+            ps.setBigDecimal(4, row.score().points());
+            ps.setBigDecimal(5, row.score().maxPoints());
         });
     }
 
