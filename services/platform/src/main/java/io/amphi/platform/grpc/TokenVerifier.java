@@ -1,5 +1,7 @@
 package io.amphi.platform.grpc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -41,6 +43,8 @@ public class TokenVerifier {
     private final Clock clock;
     private volatile JWKSet keys = new JWKSet();
     private volatile Instant fetchedAt = Instant.MIN;
+    private final Cache<String, Signed> verifiedSignatures = Caffeine.newBuilder()
+            .maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(30)).build();
 
     /**
      * @param jwksSource  fetches the current JSON Web Key Set from the auth service
@@ -54,6 +58,36 @@ public class TokenVerifier {
 
     /** The caller a valid token names; {@link InvalidToken} otherwise. */
     public Caller verify(String token) {
+        Signed cached = verifiedSignatures.getIfPresent(token);
+        Signed signed = cached != null ? cached : checkSignature(token);
+        if (cached == null) {
+            verifiedSignatures.put(token, signed);
+        }
+        Instant now = clock.instant();
+        if (signed.expiresAt() == null || !signed.expiresAt().plus(CLOCK_SKEW).isAfter(now)) {
+            throw new InvalidToken("The access token has expired: refresh it or sign in again.");
+        }
+        if (signed.notBefore() != null && signed.notBefore().isAfter(now.plus(CLOCK_SKEW))) {
+            throw new InvalidToken("The access token is not valid yet.");
+        }
+        Caller caller = signed.caller();
+        revocations.revokedAt(Revocations.identity(caller.id(), caller.examId()))
+                .filter(revokedAt -> !signed.issuedAt().isAfter(revokedAt))
+                .ifPresent(revokedAt -> {
+                    throw new InvalidToken("This identity's access was withdrawn at " + revokedAt + ".");
+                });
+        return caller;
+    }
+
+    /**
+     * What a token's verified signature vouches for. Checking an ES256 signature is the costliest
+     * step of a call (measured), and a client sends the same token for minutes, so each token's
+     * signature is checked once; time and revocation are checked on every call.
+     */
+    private record Signed(Caller caller, Instant expiresAt, Instant notBefore, Instant issuedAt) {
+    }
+
+    private Signed checkSignature(String token) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -73,29 +107,18 @@ public class TokenVerifier {
         } catch (JOSEException e) {
             throw new InvalidToken("The access token's signature cannot be checked.");
         }
-        Instant now = clock.instant();
         if (!ISSUER.equals(claims.getIssuer())) {
             throw new InvalidToken("The access token was not issued by Amphi.");
         }
-        if (claims.getExpirationTime() == null || expired(claims.getExpirationTime(), now)) {
-            throw new InvalidToken("The access token has expired: refresh it or sign in again.");
-        }
-        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(CLOCK_SKEW))) {
-            throw new InvalidToken("The access token is not valid yet.");
-        }
         Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"), scopes(claims));
-        Instant issuedAt = claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant();
-        revocations.revokedAt(Revocations.identity(caller.id(), caller.examId()))
-                .filter(revokedAt -> !issuedAt.isAfter(revokedAt))
-                .ifPresent(revokedAt -> {
-                    throw new InvalidToken("This identity's access was withdrawn at " + revokedAt + ".");
-                });
-        return caller;
+        return new Signed(caller, instant(claims.getExpirationTime()), instant(claims.getNotBeforeTime()),
+                claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant());
     }
 
-    private static boolean expired(Date expiration, Instant now) {
-        return !expiration.toInstant().plus(CLOCK_SKEW).isAfter(now);
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
     }
+
 
     private static Set<String> scopes(JWTClaimsSet claims) {
         Object scope = claims.getClaim("scope");
