@@ -195,7 +195,7 @@ class AuthGrpcIT {
     @Test
     void aServiceAccountSignsInWithItsRoleAndScopes() throws Exception {
         ServiceAccounts.Created university = context.getBean(ServiceAccounts.class)
-                .create("univ-paris", "university", Set.of("results:read", "exams:write"));
+                .create("univ-paris", "university", Set.of("results:read", "exams:write"), Set.of(EXAM));
         Tokens tokens = auth.authenticateClient(AuthenticateClientRequest.newBuilder()
                 .setClientId("univ-paris").setClientSecret(university.secret()).build());
         SignedJWT jwt = verified(tokens.getAccessToken());
@@ -217,9 +217,11 @@ class AuthGrpcIT {
     @Test
     void aUniversityWithExamsWriteIssuesItsCandidatesCodes() {
         ServiceAccounts accounts = context.getBean(ServiceAccounts.class);
-        String writer = tokenOf(accounts.create("univ-lyon", "university", Set.of("exams:write")));
-        String reader = tokenOf(accounts.create("univ-lyon-results", "university", Set.of("results:read")));
-        String proctor = tokenOf(accounts.create("proctor-lyon", "proctor", Set.of("exams:write")));
+        String writer = tokenOf(accounts.create("univ-lyon", "university", Set.of("exams:write"), Set.of("lyon-2026")));
+        String reader = tokenOf(accounts.create("univ-lyon-results", "university", Set.of("results:read"), Set.of()));
+        String proctor = tokenOf(accounts.create("proctor-lyon", "proctor", Set.of("exams:write"), Set.of()));
+        String otherUniversity = tokenOf(accounts.create("univ-paris-codes", "university", Set.of("exams:write"),
+                Set.of("paris-2026")));
         String candidate = auth.loginCandidate(login("C00010", "CODE-00010-XQ7M")).getAccessToken();
         IssueCandidateCredentialsRequest batch = IssueCandidateCredentialsRequest.newBuilder().setExamId("lyon-2026")
                 .addCandidates(credential("L0001", "K7RM-2QXT-9PWB"))
@@ -240,6 +242,10 @@ class AuthGrpcIT {
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(refusal(() -> bearer(candidate).issueCandidateCredentials(batch)).getCode())
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(refusal(() -> bearer(otherUniversity).issueCandidateCredentials(batch)))
+                .as("a university works only on its own exams")
+                .satisfies(status -> assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED))
+                .satisfies(status -> assertThat(status.getDescription()).contains("paris-2026").contains("lyon-2026"));
 
         IssueCandidateCredentialsRequest weak = IssueCandidateCredentialsRequest.newBuilder().setExamId("lyon-2026")
                 .addCandidates(credential("L0003", "K7RM-2QXT-9PWC"))
@@ -289,7 +295,7 @@ class AuthGrpcIT {
         try (AuthServiceJwks jwks = new AuthServiceJwks(address)) {
             TokenVerifier verifier = new TokenVerifier(jwks, context.getBean(Revocations.class), Clock.systemUTC());
             String token = auth.loginCandidate(login("C00006", "CODE-00006-XQ7M")).getAccessToken();
-            assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM, Set.of()));
+            assertThat(verifier.verify(token)).isEqualTo(new Caller(Caller.Role.CANDIDATE, "C00006", EXAM, Set.of(), Set.of()));
 
             String[] parts = token.split("\\.");
             String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(

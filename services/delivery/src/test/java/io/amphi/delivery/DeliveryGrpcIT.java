@@ -394,6 +394,15 @@ class DeliveryGrpcIT {
         }
 
         @Test
+        void aProctorOfAnotherExam() {
+            DeliveryServiceBlockingStub elsewhere = delivery.withToken(delivery.auth().proctorTokenFor("other-exam", "proctor-9"));
+            ErrorInfo info = refused(Status.Code.PERMISSION_DENIED, () -> elsewhere.extendTime(ExtendTimeRequest.newBuilder()
+                    .setSessionId(session).setReason("fire alarm")
+                    .setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(60)).build()));
+            assertThat(info.getReason()).isEqualTo("NOT_YOUR_EXAM");
+        }
+
+        @Test
         void anExtensionWithoutReason() {
             refused(Status.Code.INVALID_ARGUMENT, () -> delivery.asProctor("proctor-1").extendTime(ExtendTimeRequest.newBuilder()
                     .setSessionId(session).setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(60)).build()));

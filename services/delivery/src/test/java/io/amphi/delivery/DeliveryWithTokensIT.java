@@ -67,7 +67,7 @@ class DeliveryWithTokensIT {
                     () -> delivery.withToken(first.substring(0, first.length() - 4) + "AAAA").resumeSession(resume));
             assertThat(delivery.withToken(first).resumeSession(resume).getCandidateId()).isEqualTo("cand-001");
 
-            String proctorSecret = auth.bean(ServiceAccounts.class).create("proctor-room-3", "proctor", Set.of()).secret();
+            String proctorSecret = auth.bean(ServiceAccounts.class).create("proctor-room-3", "proctor", Set.of(), Set.of(EXAM)).secret();
             String proctor = signIn.authenticateClient(AuthenticateClientRequest.newBuilder()
                     .setClientId("proctor-room-3").setClientSecret(proctorSecret).build()).getAccessToken();
             ExtendTimeRequest extension = ExtendTimeRequest.newBuilder().setSessionId(session)

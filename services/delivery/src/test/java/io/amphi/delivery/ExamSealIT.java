@@ -69,8 +69,11 @@ class ExamSealIT {
             assertRefused(Status.Code.PERMISSION_DENIED, "WRONG_ROLE", () -> delivery.asProctor("proctor-1").closeExam(close));
             assertRefused(Status.Code.PERMISSION_DENIED, "MISSING_SCOPE", () -> delivery.withToken(
                     delivery.auth().universityToken("univ-reader", "results:read")).closeExam(close));
-            assertRefused(Status.Code.NOT_FOUND, "UNKNOWN_EXAM",
-                    () -> university.closeExam(CloseExamRequest.newBuilder().setExamId("no-such-exam").build()));
+            assertRefused(Status.Code.PERMISSION_DENIED, "NOT_YOUR_EXAM", () -> delivery.withToken(
+                    delivery.auth().universityTokenFor("other-exam", "univ-other", "exams:write")).closeExam(close));
+            assertRefused(Status.Code.NOT_FOUND, "UNKNOWN_EXAM", () -> delivery.withToken(
+                    delivery.auth().universityTokenFor("no-such-exam", "univ-ghost", "exams:write"))
+                    .closeExam(CloseExamRequest.newBuilder().setExamId("no-such-exam").build()));
 
             ExamSeal seal = university.closeExam(close);
             assertThat(seal.getSessionCount()).isEqualTo(3);

@@ -86,22 +86,35 @@ public final class RunningAuth implements AutoCloseable {
 
     /** A fresh access token of a proctor's service account, creating the account first if needed. */
     public String proctorToken(String clientId) {
-        return serviceToken(clientId, "proctor");
+        return serviceToken(clientId, "proctor", RunningDelivery.DEMO_EXAM);
     }
 
-    /** A fresh access token of a university's service account with these scopes, created first if needed. */
+    /** The same for a proctor of another exam. */
+    public String proctorTokenFor(String examId, String clientId) {
+        return serviceToken(clientId, "proctor", examId);
+    }
+
+    /**
+     * A fresh access token of a university's service account working on the demo exam, with these
+     * scopes, created first if needed.
+     */
     public String universityToken(String clientId, String... scopes) {
-        return serviceToken(clientId, "university", scopes);
+        return serviceToken(clientId, "university", RunningDelivery.DEMO_EXAM, scopes);
     }
 
-    /** A fresh access token of an auditor's service account, created first if needed. */
+    /** The same for a university working on another exam. */
+    public String universityTokenFor(String examId, String clientId, String... scopes) {
+        return serviceToken(clientId, "university", examId, scopes);
+    }
+
+    /** A fresh access token of an auditor's service account, working on every exam, created first if needed. */
     public String auditorToken(String clientId) {
-        return serviceToken(clientId, "auditor");
+        return serviceToken(clientId, "auditor", null);
     }
 
-    private String serviceToken(String clientId, String role, String... scopes) {
-        String secret = clientSecrets.computeIfAbsent(clientId,
-                id -> bean(ServiceAccounts.class).create(id, role, Set.of(scopes)).secret());
+    private String serviceToken(String clientId, String role, String examId, String... scopes) {
+        String secret = clientSecrets.computeIfAbsent(clientId, id -> bean(ServiceAccounts.class)
+                .create(id, role, Set.of(scopes), examId == null ? Set.of() : Set.of(examId)).secret());
         return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
                 .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
     }

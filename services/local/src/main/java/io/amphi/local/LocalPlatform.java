@@ -94,9 +94,9 @@ public final class LocalPlatform implements AutoCloseable {
         ServiceAccounts accounts = auth.getBean(ServiceAccounts.class);
         String suffix = "-" + accessCode(random).substring(0, 4).toLowerCase();
         List<ServiceAccounts.Created> staff = List.of(
-                accounts.create("proctor" + suffix, "proctor", Set.of()),
-                accounts.create("university" + suffix, "university", Set.of("exams:write", "results:read")),
-                accounts.create("auditor" + suffix, "auditor", Set.of()));
+                accounts.create("proctor" + suffix, "proctor", Set.of(), Set.of(examId)),
+                accounts.create("university" + suffix, "university", Set.of("exams:write", "results:read"), Set.of(examId)),
+                accounts.create("auditor" + suffix, "auditor", Set.of(), Set.of()));
         return new LocalPlatform(auth, delivery, scoring, candidates, staff);
     }
 

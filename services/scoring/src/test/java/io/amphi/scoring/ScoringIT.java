@@ -239,6 +239,12 @@ class ScoringIT {
                 .isEqualTo("MISSING_SCOPE");
         assertThat(refused(Status.Code.PERMISSION_DENIED, () -> auditor.publishAnswerKey(firstKey())).reason())
                 .isEqualTo("WRONG_ROLE");
+        ScoringServiceBlockingStub otherUniversity = scoring.withToken(delivery.auth().universityTokenFor(
+                "other-exam", "univ-lyon", "exams:write", "results:read"));
+        assertThat(refused(Status.Code.PERMISSION_DENIED, () -> otherUniversity.publishAnswerKey(firstKey())).reason())
+                .isEqualTo("NOT_YOUR_EXAM");
+        assertThat(refused(Status.Code.PERMISSION_DENIED, () -> otherUniversity.getExamStatistics(
+                GetExamStatisticsRequest.newBuilder().setExamId(EXAM).build())).reason()).isEqualTo("NOT_YOUR_EXAM");
         ScoringServiceBlockingStub candidate = scoring.withToken(delivery.auth().candidateToken(EXAM, "cand-001"));
         refused(Status.Code.PERMISSION_DENIED, () -> candidate.publishAnswerKey(firstKey()));
         refused(Status.Code.UNAUTHENTICATED, () -> scoring.withToken("not-a-token").publishAnswerKey(firstKey()));

@@ -101,7 +101,8 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                 });
         requireNotRevoked(account.clientId(), null);
         throttle.succeeded(SERVICE_ACCOUNTS, request.getClientId());
-        TokenIssuer.AccessToken access = issuer.issue(account.clientId(), account.role(), null, account.scopes());
+        TokenIssuer.AccessToken access = issuer.issue(account.clientId(), account.role(), null, account.scopes(),
+                account.exams());
         Protos.reply(response, Tokens.newBuilder()
                 .setAccessToken(access.token())
                 .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
@@ -126,6 +127,12 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
             throw DomainException.invalid("MISSING_FIELDS", "Say whose access to withdraw, and why.");
         }
         String examId = request.getExamId().isBlank() ? null : request.getExamId();
+        if (examId != null) {
+            caller.requireExam(examId);
+        } else if (!caller.exams().isEmpty()) {
+            throw DomainException.forbidden("NOT_YOUR_EXAM", "Withdrawing a service account's access is for accounts "
+                    + "that work on every exam; yours works on " + caller.exams() + ".");
+        }
         revocations.revoke(Revocations.identity(request.getSubject(), examId));
         refreshTokens.endAll(request.getSubject(), examId);
         log.warn("Access of {} (exam {}) withdrawn by {} {}: {}", request.getSubject(), examId,
@@ -151,6 +158,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
             throw DomainException.invalid("BAD_EXAM_ID",
                     "An exam id is 1 to 64 letters, digits, '.', '_' or '-'; got '" + request.getExamId() + "'.");
         }
+        university.requireExam(request.getExamId());
         int count = request.getCandidatesCount();
         if (count == 0 || count > MAX_CREDENTIALS_PER_CALL) {
             throw DomainException.invalid("BAD_BATCH_SIZE",
@@ -191,7 +199,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     }
 
     private Tokens tokensFor(RefreshTokens.Holder holder) {
-        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of());
+        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
         return Tokens.newBuilder()
                 .setAccessToken(access.token())

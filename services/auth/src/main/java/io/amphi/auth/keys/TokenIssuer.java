@@ -39,8 +39,9 @@ public class TokenIssuer {
      * @param role   "candidate", "proctor", "university" or "auditor"
      * @param examId the exam a candidate signed in for; {@code null} for other roles
      * @param scopes what a service account may do, e.g. "results:read"; empty for candidates
+     * @param exams  the exams a service account works on; empty for every exam (and for candidates)
      */
-    public AccessToken issue(String subject, String role, String examId, Set<String> scopes) {
+    public AccessToken issue(String subject, String role, String examId, Set<String> scopes, Set<String> exams) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -56,6 +57,9 @@ public class TokenIssuer {
         }
         if (!scopes.isEmpty()) {
             claims.claim("scope", String.join(" ", scopes.stream().sorted().toList()));
+        }
+        if (!exams.isEmpty()) {
+            claims.claim("exams", String.join(" ", exams.stream().sorted().toList()));
         }
         ECKey key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)

@@ -13,8 +13,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Service accounts and their hashed secrets. A secret is shown once, when the account is made. */
 public class ServiceAccounts {
 
-    /** What an account may do. */
-    public record Account(String clientId, String role, Set<String> scopes) {
+    /**
+     * What an account may do.
+     *
+     * @param exams the exams it works on; empty for every exam
+     */
+    public record Account(String clientId, String role, Set<String> scopes, Set<String> exams) {
     }
 
     /** A new account and its secret, to hand over once. */
@@ -23,6 +27,7 @@ public class ServiceAccounts {
 
     private static final Set<String> ROLES = Set.of("proctor", "university", "auditor");
     private static final Pattern SCOPE = Pattern.compile("[a-z]+:[a-z]+");
+    private static final Pattern EXAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
@@ -34,8 +39,12 @@ public class ServiceAccounts {
         this.clock = clock;
     }
 
-    /** Makes an account with a fresh random secret. */
-    public Created create(String clientId, String role, Set<String> scopes) {
+    /**
+     * Makes an account with a fresh random secret.
+     *
+     * @param exams the exams it works on; empty for every exam
+     */
+    public Created create(String clientId, String role, Set<String> scopes, Set<String> exams) {
         if (!ROLES.contains(role)) {
             throw new IllegalArgumentException("A service account is a proctor, a university or an auditor, not " + role);
         }
@@ -44,20 +53,31 @@ public class ServiceAccounts {
                 throw new IllegalArgumentException("A scope looks like 'results:read', not " + scope);
             }
         });
+        exams.forEach(exam -> {
+            if (!EXAM_ID.matcher(exam).matches()) {
+                throw new IllegalArgumentException("An exam id is 1 to 64 letters, digits, '.', '_' or '-', not " + exam);
+            }
+        });
         String secret = RandomSecrets.next();
-        jdbc.update("INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+        jdbc.update("""
+                INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, exams, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""",
                 clientId, hasher.hash(secret), role, String.join(" ", scopes.stream().sorted().toList()),
-                Timestamp.from(clock.instant()));
-        return new Created(new Account(clientId, role, Set.copyOf(scopes)), secret);
+                String.join(" ", exams.stream().sorted().toList()), Timestamp.from(clock.instant()));
+        return new Created(new Account(clientId, role, Set.copyOf(scopes), Set.copyOf(exams)), secret);
     }
 
     /** The account, if the secret is its own. */
     public Optional<Account> authenticate(String clientId, String secret) {
-        List<String[]> rows = jdbc.query("SELECT secret_hash, role, scopes FROM auth_service_account WHERE client_id = ?",
-                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, clientId);
+        List<String[]> rows = jdbc.query(
+                "SELECT secret_hash, role, scopes, exams FROM auth_service_account WHERE client_id = ?",
+                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, clientId);
         return rows.stream().findFirst()
                 .filter(row -> hasher.matches(secret, row[0]))
-                .map(row -> new Account(clientId, row[1],
-                        row[2].isBlank() ? Set.of() : Set.of(row[2].split(" "))));
+                .map(row -> new Account(clientId, row[1], words(row[2]), words(row[3])));
+    }
+
+    private static Set<String> words(String spaceSeparated) {
+        return spaceSeparated.isBlank() ? Set.of() : Set.of(spaceSeparated.split(" "));
     }
 }

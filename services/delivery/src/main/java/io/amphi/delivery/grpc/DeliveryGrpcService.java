@@ -175,6 +175,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
         String sessionId = request.getSessionId();
         SessionIds.candidateOf(sessionId);
+        proctor.requireExam(SessionIds.examOf(sessionId));
         if (!request.hasExtension()) {
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
@@ -189,6 +190,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         if (request.getExamId().isBlank()) {
             throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to close: exam_id is empty.");
         }
+        university.requireExam(request.getExamId());
         SealResult seal = sealing.close(request.getExamId(), university.id());
         Protos.reply(response, ExamSeal.newBuilder()
                 .setExamId(seal.examId())

@@ -12,11 +12,21 @@ import java.util.Set;
  *
  * @param examId the exam a candidate's token is for; {@code null} when the caller is not bound to one
  * @param scopes what a service account's token allows, e.g. {@code exams:write}; empty for people
+ * @param exams  the exams a service account works on; empty when it works on every exam
  */
-public record Caller(Role role, String id, String examId, Set<String> scopes) {
+public record Caller(Role role, String id, String examId, Set<String> scopes, Set<String> exams) {
 
     public Caller {
         scopes = Set.copyOf(scopes);
+        exams = Set.copyOf(exams);
+    }
+
+    /** PERMISSION_DENIED unless this service account works on the exam (or on every exam). */
+    public void requireExam(String exam) {
+        if (!exams.isEmpty() && !exams.contains(exam)) {
+            throw DomainException.forbidden("NOT_YOUR_EXAM", "The account '%s' works on exam(s) %s, not on %s."
+                    .formatted(id, String.join(", ", exams.stream().sorted().toList()), exam));
+        }
     }
 
     /** What the caller is allowed to be. */

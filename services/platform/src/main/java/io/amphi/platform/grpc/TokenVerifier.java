@@ -110,7 +110,8 @@ public class TokenVerifier {
         if (!ISSUER.equals(claims.getIssuer())) {
             throw new InvalidToken("The access token was not issued by Amphi.");
         }
-        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"), scopes(claims));
+        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"),
+                words(claims.getClaim("scope")), words(claims.getClaim("exams")));
         return new Signed(caller, instant(claims.getExpirationTime()), instant(claims.getNotBeforeTime()),
                 claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant());
     }
@@ -120,9 +121,9 @@ public class TokenVerifier {
     }
 
 
-    private static Set<String> scopes(JWTClaimsSet claims) {
-        Object scope = claims.getClaim("scope");
-        return scope instanceof String granted && !granted.isBlank() ? Set.of(granted.split(" ")) : Set.of();
+    private static Set<String> words(Object claim) {
+        return claim instanceof String spaceSeparated && !spaceSeparated.isBlank()
+                ? Set.of(spaceSeparated.split(" ")) : Set.of();
     }
 
     private static Caller.Role role(JWTClaimsSet claims) {

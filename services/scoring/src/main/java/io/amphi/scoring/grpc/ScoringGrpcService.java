@@ -70,6 +70,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     public void publishAnswerKey(PublishAnswerKeyRequest request, StreamObserver<AnswerKeyVersion> response) {
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = requireExamId(request.getExamId());
+        university.requireExam(examId);
         String ruleSet = request.getRuleSet().isBlank() ? RuleSets.DEFAULT.version() : request.getRuleSet();
         KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
                 request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
@@ -79,8 +80,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     @Override
     public void getRescoreReport(GetRescoreReportRequest request, StreamObserver<RescoreReport> response) {
-        requireReader();
         String examId = requireExamId(request.getExamId());
+        requireReader(examId);
         StoredKey key = store.key(examId, request.getKeyVersion()).orElseThrow(() -> DomainException.notFound(
                 "UNKNOWN_KEY_VERSION", "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
         boolean ready = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0) > key.keyVersion()
@@ -99,8 +100,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     @Override
     public void getExamStatistics(GetExamStatisticsRequest request, StreamObserver<ExamStatistics> response) {
-        requireReader();
         String examId = requireExamId(request.getExamId());
+        requireReader(examId);
         StoredKey key = latestKey(examId);
         List<String> sessions = store.scoredSessions(examId, key.keyVersion());
         Map<String, List<QuestionScore>> scores = store.questionScores(sessions);
@@ -122,6 +123,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     public void publishResults(PublishResultsRequest request, StreamObserver<ResultsPublication> response) {
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = requireExamId(request.getExamId());
+        university.requireExam(examId);
         Publication publication;
         try {
             publication = commands.sendAndWait(new PublishResults(ScoringCommands.scoringId(examId), examId, university.id()));
@@ -135,8 +137,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     @Override
     public void listResults(ListResultsRequest request, StreamObserver<ExamResults> response) {
-        Caller reader = requireReader();
         String examId = requireExamId(request.getExamId());
+        Caller reader = requireReader(examId);
         StoredKey key = latestKey(examId);
         boolean published = isPublished(examId, key);
         requirePublishedFor(reader, examId, published);
@@ -163,7 +165,6 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     @Override
     public void getSessionResult(GetSessionResultRequest request, StreamObserver<SessionResult> response) {
-        Caller reader = requireReader();
         String sessionId = request.getSessionId();
         String examId;
         try {
@@ -171,6 +172,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("BAD_SESSION_ID", e.getMessage() + ".");
         }
+        Caller reader = requireReader(examId);
         requirePublishedFor(reader, examId, isPublished(examId, latestKey(examId)));
         Protos.reply(response, sessionResult(sessionId));
     }
@@ -205,10 +207,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         return builder.build();
     }
 
-    /** An auditor, or a university allowed to read results. */
-    private static Caller requireReader() {
+    /** An auditor, or a university allowed to read results, working on the exam. */
+    private static Caller requireReader(String examId) {
         Caller caller = Caller.current();
-        return caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
+        Caller reader = caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
+        reader.requireExam(examId);
+        return reader;
     }
 
     private static void requirePublishedFor(Caller reader, String examId, boolean published) {
