@@ -119,6 +119,11 @@ public final class LocalPlatform implements AutoCloseable {
         return candidates;
     }
 
+    /** The JDBC URL of the auth service's database, where service accounts are created. */
+    public String authDatabase() {
+        return auth.getBean(HikariDataSource.class).getJdbcUrl();
+    }
+
     /** The JDBC URL of the event store delivery and scoring share. */
     public String eventStore() {
         return delivery.getBean(HikariDataSource.class).getJdbcUrl();
@@ -156,12 +161,14 @@ public final class LocalPlatform implements AutoCloseable {
                      127.0.0.1:%d amphi.delivery.v1.DeliveryService/StartSession
                  Event store: %s
                    ./audit verify --db '%s' --exam %s
+                 Auth database: %s
+                   ./accounts list --db '%s'
                  Data is kept in .amphi-data/; stop with Ctrl-C.
                 ==============================================================================
                 %n""", authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
                 examId, scoringPort(), codes, accounts, examId,
                 candidates.getFirst().candidateNumber(), candidates.getFirst().accessCode(), authPort(), examId,
-                deliveryPort(), eventStore(), eventStore(), examId);
+                deliveryPort(), eventStore(), eventStore(), examId, authDatabase(), authDatabase());
     }
 
     @Override
