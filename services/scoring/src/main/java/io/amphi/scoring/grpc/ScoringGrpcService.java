@@ -18,6 +18,7 @@ import io.amphi.proto.scoring.v1.PublishAnswerKeyRequest;
 import io.amphi.proto.scoring.v1.PublishResultsRequest;
 import io.amphi.proto.scoring.v1.QuestionChange;
 import io.amphi.proto.scoring.v1.QuestionResult;
+import io.amphi.proto.scoring.v1.QuestionStatistics;
 import io.amphi.proto.scoring.v1.RankChange;
 import io.amphi.proto.scoring.v1.RescoreReport;
 import io.amphi.proto.scoring.v1.ResultsPublication;
@@ -28,8 +29,6 @@ import io.amphi.scoring.api.ScoringCommands.PublishResults;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
-import io.amphi.scoring.domain.QuestionScore;
-import io.amphi.scoring.domain.QuestionStatistics;
 import io.amphi.scoring.domain.Ranking;
 import io.amphi.scoring.domain.RuleSets;
 import io.amphi.scoring.domain.SessionIdentity;
@@ -39,7 +38,6 @@ import io.amphi.scoring.store.ResultStore;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,17 +101,11 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         String examId = requireExamId(request.getExamId());
         requireReader(examId);
         StoredKey key = latestKey(examId);
-        List<String> sessions = store.scoredSessions(examId, key.keyVersion());
-        Map<String, List<QuestionScore>> scores = store.questionScores(sessions);
-        List<QuestionStatistics.Sheet> sheets = sessions.stream().map(id -> new QuestionStatistics.Sheet(
-                scores.get(id).stream().map(QuestionScore::points)
-                        .reduce(BigDecimal.ZERO, BigDecimal::add), scores.get(id))).toList();
-        BigDecimal mean = sheets.isEmpty() ? BigDecimal.ZERO : sheets.stream().map(QuestionStatistics.Sheet::total)
-                .reduce(BigDecimal.ZERO, BigDecimal::add).divide(BigDecimal.valueOf(sheets.size()), 3, RoundingMode.HALF_EVEN);
+        ResultStore.ExamFigures exam = store.statistics(examId, key.keyVersion());
         ExamStatistics.Builder statistics = ExamStatistics.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
-                .setSessions(sheets.size()).setMeanTotal(mean.toPlainString());
-        QuestionStatistics.of(sheets).forEach(figures -> statistics.addQuestions(
-                io.amphi.proto.scoring.v1.QuestionStatistics.newBuilder().setQuestionId(figures.questionId())
+                .setSessions(exam.sessions()).setMeanTotal(exam.meanTotal().toPlainString());
+        exam.questions().forEach(figures -> statistics.addQuestions(
+                QuestionStatistics.newBuilder().setQuestionId(figures.questionId())
                         .setSuccessRate(figures.successRate()).setDiscriminationIndex(figures.discriminationIndex())
                         .addAllWarnings(figures.warnings())));
         Protos.reply(response, statistics.build());

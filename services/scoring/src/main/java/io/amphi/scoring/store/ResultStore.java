@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.domain.QuestionScore;
+import io.amphi.scoring.domain.QuestionStatistics;
 import io.amphi.scoring.domain.SessionScorer.SessionScore;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
@@ -249,10 +250,33 @@ public class ResultStore {
                         rs.getBytes(10), List.of()), examId, offset, limit);
     }
 
-    /** Every scored sheet of an exam under the given key version, for statistics. */
-    public List<String> scoredSessions(String examId, int keyVersion) {
-        return jdbc.queryForList("SELECT session_id FROM scoring_result WHERE exam_id = ? AND key_version = ?",
-                String.class, examId, keyVersion);
+    /** An exam's figures under a key version: how many sessions, their mean, and each question's. */
+    public record ExamFigures(int sessions, BigDecimal meanTotal, List<QuestionStatistics.Figures> questions) {
+    }
+
+    /**
+     * Computed in the database, so an exam of 100,000 sessions of 120 questions is never loaded
+     * into memory. The compared groups are the lowest and best totals, ties broken by session id.
+     */
+    public ExamFigures statistics(String examId, int keyVersion) {
+        Map<String, Object> totals = jdbc.queryForMap("""
+                SELECT count(*) AS sessions, coalesce(round(avg(total), 3), 0) AS mean FROM scoring_result
+                WHERE exam_id = ? AND key_version = ?""", examId, keyVersion);
+        int sessions = ((Number) totals.get("sessions")).intValue();
+        int group = QuestionStatistics.groupSize(sessions);
+        List<QuestionStatistics.Figures> questions = jdbc.query("""
+                WITH sheets AS (
+                    SELECT session_id, row_number() OVER (ORDER BY total, session_id) AS place
+                    FROM scoring_result WHERE exam_id = ? AND key_version = ?)
+                SELECT q.question_id,
+                       coalesce(avg(q.points / q.max_points) FILTER (WHERE q.max_points > 0), 0),
+                       coalesce(avg(q.points / q.max_points) FILTER (WHERE q.max_points > 0 AND s.place > ? - ?), 0),
+                       coalesce(avg(q.points / q.max_points) FILTER (WHERE q.max_points > 0 AND s.place <= ?), 0)
+                FROM sheets s JOIN scoring_question_score q ON q.session_id = s.session_id
+                GROUP BY q.question_id ORDER BY min(q.position)""",
+                (rs, row) -> QuestionStatistics.of(rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                        sessions), examId, keyVersion, sessions, group, group);
+        return new ExamFigures(sessions, ((BigDecimal) totals.get("mean")).setScale(3), questions);
     }
 
     public int countScored(String examId, int keyVersion) {
