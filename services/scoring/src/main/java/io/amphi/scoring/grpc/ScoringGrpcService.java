@@ -29,7 +29,6 @@ import io.amphi.scoring.api.ScoringCommands.PublishResults;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
-import io.amphi.scoring.domain.Ranking;
 import io.amphi.scoring.domain.RuleSets;
 import io.amphi.scoring.domain.SessionIdentity;
 import io.amphi.scoring.store.ResultStore.StoredKey;
@@ -39,7 +38,6 @@ import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -139,17 +137,15 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
             throw DomainException.invalid("BAD_PAGE_SIZE", "page_size is 1 to %d; got %d.".formatted(LARGEST_PAGE, pageSize));
         }
         int offset = offset(request.getPageToken());
-        Map<String, BigDecimal> totals = store.totals(examId);
-        Map<String, Ranking.Place> places = Ranking.of(totals);
-        List<StoredResult> page = store.results(examId, offset, pageSize);
+        int candidates = store.countResults(examId);
+        List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
         ExamResults.Builder results = ExamResults.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
-                .setRuleSet(key.ruleSet()).setPublished(published).setTotalCandidates(totals.size());
+                .setRuleSet(key.ruleSet()).setPublished(published).setTotalCandidates(candidates);
         page.forEach(result -> results.addResults(CandidateResult.newBuilder().setCandidateId(result.candidateId())
                 .setTotal(result.total().toPlainString()).setMaxTotal(result.maxTotal().toPlainString())
-                .setRank(places.get(result.candidateId()).rank())
-                .setPercentile(new BigDecimal(places.get(result.candidateId()).percentile())
-                        .round(new MathContext(4)).doubleValue())));
-        if (offset + page.size() < totals.size()) {
+                .setRank(result.rank())
+                .setPercentile(new BigDecimal(result.percentile()).round(new MathContext(4)).doubleValue())));
+        if (offset + page.size() < candidates) {
             results.setNextPageToken(Integer.toString(offset + page.size()));
         }
         Protos.reply(response, results.build());
@@ -187,10 +183,10 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     private SessionResult sessionResult(String sessionId) {
         StoredResult result = store.result(sessionId).orElseThrow(() -> DomainException.notFound("NO_RESULT",
                 "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
-        Map<String, Ranking.Place> places = Ranking.of(store.totals(result.examId()));
+
         SessionResult.Builder builder = SessionResult.newBuilder().setSessionId(sessionId)
                 .setCandidateId(result.candidateId()).setTotal(result.total().toPlainString())
-                .setMaxTotal(result.maxTotal().toPlainString()).setRank(places.get(result.candidateId()).rank())
+                .setMaxTotal(result.maxTotal().toPlainString()).setRank(store.rank(result.examId(), result.total()))
                 .setProvenance(Provenance.newBuilder().setContentVersion(result.contentVersion())
                         .setKeyVersion(result.keyVersion()).setRuleSet(result.ruleSet())
                         .setLastSequence(result.lastSequence()).setLastEventHash(EventHashes.hex(result.lastEventHash())));

@@ -155,15 +155,14 @@ public class ResultsProjection {
 
     private void recordRankChanges(AnswerKeyPublished event, Map<String, BigDecimal> totalsBefore,
                                    Map<String, BigDecimal> totalsAfter) {
-        Map<String, Ranking.Place> placesBefore = Ranking.of(totalsBefore);
-        Map<String, Ranking.Place> placesAfter = Ranking.of(totalsAfter);
+        Map<String, Integer> ranksBefore = Ranking.of(totalsBefore);
+        Map<String, Integer> ranksAfter = Ranking.of(totalsAfter);
         totalsAfter.forEach((candidate, total) -> {
             BigDecimal oldTotal = totalsBefore.get(candidate);
-            Ranking.Place oldPlace = placesBefore.get(candidate);
-            Ranking.Place newPlace = placesAfter.get(candidate);
-            if (oldTotal != null && (oldTotal.compareTo(total) != 0 || oldPlace.rank() != newPlace.rank())) {
-                store.rankChanged(event.examId(), event.keyVersion(), candidate, oldTotal, total, oldPlace.rank(),
-                        newPlace.rank());
+            if (oldTotal != null && (oldTotal.compareTo(total) != 0
+                    || !ranksBefore.get(candidate).equals(ranksAfter.get(candidate)))) {
+                store.rankChanged(event.examId(), event.keyVersion(), candidate, oldTotal, total,
+                        ranksBefore.get(candidate), ranksAfter.get(candidate));
             }
         });
     }

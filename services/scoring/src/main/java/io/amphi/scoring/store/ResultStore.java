@@ -239,15 +239,29 @@ public class ResultStore {
                         questionScores(List.of(sessionId)).getOrDefault(sessionId, List.of())));
     }
 
-    /** Results of an exam, best first then by candidate, after a position. */
-    public List<StoredResult> results(String examId, int offset, int limit) {
+    /** A candidate's total and place: rank (ties share it: 1, 2, 2, 4), percentile (share with this total or less). */
+    public record Placed(String candidateId, BigDecimal total, BigDecimal maxTotal, int rank, double percentile) {
+    }
+
+    /** Results of an exam, best first then by candidate, after a position; places computed in the database. */
+    public List<Placed> results(String examId, int offset, int limit) {
         return jdbc.query("""
-                SELECT session_id, exam_id, candidate_id, content_version, key_version, rule_set, total, max_total,
-                       last_sequence, last_event_hash FROM scoring_result WHERE exam_id = ?
-                ORDER BY total DESC, candidate_id OFFSET ? LIMIT ?""",
-                (rs, row) -> new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9),
-                        rs.getBytes(10), List.of()), examId, offset, limit);
+                SELECT candidate_id, total, max_total, rank() OVER (ORDER BY total DESC),
+                       100 * cume_dist() OVER (ORDER BY total)
+                FROM scoring_result WHERE exam_id = ? ORDER BY total DESC, candidate_id OFFSET ? LIMIT ?""",
+                (rs, row) -> new Placed(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getInt(4),
+                        rs.getDouble(5)), examId, offset, limit);
+    }
+
+    /** How many results the exam has. */
+    public int countResults(String examId) {
+        return jdbc.queryForObject("SELECT count(*) FROM scoring_result WHERE exam_id = ?", Integer.class, examId);
+    }
+
+    /** A result's rank among its exam's: one more than the totals above it. */
+    public int rank(String examId, BigDecimal total) {
+        return 1 + jdbc.queryForObject("SELECT count(*) FROM scoring_result WHERE exam_id = ? AND total > ?",
+                Integer.class, examId, total);
     }
 
     /** An exam's figures under a key version: how many sessions, their mean, and each question's. */
