@@ -1,23 +1,29 @@
 package io.amphi.scoring;
 
 import com.fasterxml.jackson.databind.Module;
+import com.hazelcast.core.HazelcastInstance;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.axon.AxonJackson;
 import io.amphi.scoring.grpc.ScoringGrpcService;
 import io.amphi.scoring.json.ScoringJson;
 import io.amphi.scoring.results.ExamSequencingPolicy;
 import io.amphi.scoring.results.ResultsProjection;
+import io.amphi.scoring.results.SegmentBalancer;
 import io.amphi.scoring.store.JdbcExamClosures;
 import io.amphi.scoring.store.JdbcExamQuestions;
 import io.amphi.scoring.store.ResultStore;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Wires the scoring service around the ExamScoring aggregate and the results projection. */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 public class ScoringConfiguration {
 
     /** How the session events scoring reads are written. */
@@ -46,6 +52,13 @@ public class ScoringConfiguration {
     @Bean
     ExamSequencingPolicy examSequencingPolicy() {
         return new ExamSequencingPolicy();
+    }
+
+    @Bean
+    SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, HazelcastInstance hazelcast,
+                                    @Value("${spring.application.name}") String serviceName,
+                                    @Value("${axon.eventhandling.processors.scoring-results.initial-segment-count}") int segments) {
+        return new SegmentBalancer(processing, hazelcast, serviceName, segments);
     }
 
     @Bean

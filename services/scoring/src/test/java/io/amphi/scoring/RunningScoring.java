@@ -7,6 +7,8 @@ import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
 import io.amphi.proto.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,14 +28,17 @@ public final class RunningScoring implements AutoCloseable {
                 .usePlaintext().build();
     }
 
-    public static RunningScoring beside(RunningDelivery delivery) {
+    /** @param settings more {@code --key=value} arguments */
+    public static RunningScoring beside(RunningDelivery delivery, String... settings) {
+        List<String> arguments = new ArrayList<>(List.of("--amphi.grpc.port=0",
+                "--spring.datasource.url=" + delivery.bean(HikariDataSource.class).getJdbcUrl(),
+                "--spring.datasource.username=postgres",
+                "--amphi.hazelcast.cluster-name=" + delivery.clusterName(),
+                "--amphi.auth.address=" + delivery.auth().address()));
+        arguments.addAll(List.of(settings));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ScoringApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", delivery.clock()))
-                .run("--amphi.grpc.port=0",
-                        "--spring.datasource.url=" + delivery.bean(HikariDataSource.class).getJdbcUrl(),
-                        "--spring.datasource.username=postgres",
-                        "--amphi.hazelcast.cluster-name=" + delivery.clusterName(),
-                        "--amphi.auth.address=" + delivery.auth().address());
+                .run(arguments.toArray(String[]::new));
         return new RunningScoring(context);
     }
 

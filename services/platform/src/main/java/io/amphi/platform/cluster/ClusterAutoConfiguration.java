@@ -1,5 +1,6 @@
 package io.amphi.platform.cluster;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.time.Clock;
@@ -18,8 +19,9 @@ public class ClusterAutoConfiguration {
     @Bean(destroyMethod = "shutdown")
     HazelcastInstance hazelcastInstance(ClusterProperties properties,
                                         @Value("${spring.application.name:amphi}") String serviceName) {
-        return Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties,
-                serviceName + "-" + UUID.randomUUID().toString().substring(0, 8)));
+        Config config = ClusterConfigs.memberConfig(properties, serviceName + "-" + UUID.randomUUID().toString().substring(0, 8));
+        config.getMemberAttributeConfig().setAttribute(ClusterConfigs.SERVICE_ATTRIBUTE, serviceName);
+        return Hazelcast.newHazelcastInstance(config);
     }
 
     /** Kept an hour: far longer than an access token lives. */

@@ -19,6 +19,9 @@ public final class ClusterConfigs {
      */
     public static final String EXAM_CONTENT_MAP = "exam-content";
 
+    /** The member attribute naming the service a member belongs to, e.g. "amphi-scoring". */
+    public static final String SERVICE_ATTRIBUTE = "amphi.service";
+
     /** Where Bucket4j's serializer type ids start; Amphi's own, if any, stay below. */
     private static final int BUCKET4J_TYPE_IDS = 10_000;
 
