@@ -2,6 +2,7 @@ package io.amphi.audit;
 
 import io.amphi.platform.audit.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.scoring.api.ScoringCommands;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -46,12 +47,12 @@ final class DatabaseLog implements ExamLog {
     @Override
     public long eventCount() throws SQLException {
         return reader.countSessionEvents(examId) + reader.aggregate(examId).size()
-                + reader.aggregate(ExamLog.scoringAggregate(examId)).size();
+                + reader.aggregate(ScoringCommands.scoringId(examId)).size();
     }
 
     @Override
     public void forEachChain(ChainConsumer consumer) throws Exception {
-        for (String examAggregate : List.of(examId, ExamLog.scoringAggregate(examId))) {
+        for (String examAggregate : List.of(examId, ScoringCommands.scoringId(examId))) {
             List<StoredEvent> events = reader.aggregate(examAggregate);
             if (!events.isEmpty()) {
                 consumer.accept(events);

@@ -16,10 +16,6 @@ interface ExamLog extends AutoCloseable {
 
     String examId();
 
-    /** The aggregate holding an exam's answer keys and result publications. */
-    static String scoringAggregate(String examId) {
-        return examId + "/scoring";
-    }
 
     /** Where the log is read from, for the report. */
     String origin();

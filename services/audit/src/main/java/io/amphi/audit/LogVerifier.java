@@ -7,6 +7,7 @@ import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.scoring.api.ScoringCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ final class LogVerifier {
             ChainVerifier.Result result = ChainVerifier.verify(aggregate, chain);
             result.finding().ifPresent(f -> discrepancies.add(new Discrepancy(aggregate,
                     Long.toString(f.sequenceNumber()), f.problem().name(), f.describe())));
-            boolean scoring = aggregate.equals(ExamLog.scoringAggregate(examId));
+            boolean scoring = aggregate.equals(ScoringCommands.scoringId(examId));
             if (aggregate.equals(examId)) {
                 chain.stream().filter(e -> SEALED.equals(e.payloadType())).forEach(seals::add);
             } else if (aggregate.startsWith(examId + ":")) {

@@ -7,12 +7,13 @@ import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.axon.AxonJackson;
+import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.domain.QuestionScore;
 import io.amphi.scoring.domain.RuleSets;
 import io.amphi.scoring.domain.ScoringRules;
-import io.amphi.scoring.domain.SessionScorer;
 import io.amphi.scoring.domain.SessionScorer.SessionScore;
+import io.amphi.scoring.domain.SessionScorer;
 import io.amphi.scoring.json.ScoringJson;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -66,7 +67,7 @@ final class Rescorer {
         Chosen chosen = new Chosen();
         log.forEachChain(chain -> {
             String aggregate = chain.getFirst().aggregateIdentifier();
-            if (aggregate.equals(ExamLog.scoringAggregate(log.examId()))) {
+            if (aggregate.equals(ScoringCommands.scoringId(log.examId()))) {
                 for (StoredEvent event : chain) {
                     if (KEY_PUBLISHED.equals(event.payloadType())) {
                         AnswerKeyPublished key = JSON.readValue(event.payload(), AnswerKeyPublished.class);

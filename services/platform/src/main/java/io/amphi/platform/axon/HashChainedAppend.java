@@ -49,13 +49,12 @@ public final class HashChainedAppend implements AppendEventsStatementBuilder {
                                    TimestampWriter timestampWriter) throws SQLException {
         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + schema.domainEventTable() + " ("
                 + schema.domainEventFields() + ", chain_hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
-        Map<String, byte[]> lastOfBatch = new HashMap<>();
         Map<String, Link> appended = new HashMap<>();
         for (EventMessage<?> message : events) {
             DomainEventMessage<?> event = asDomainEvent(message);
             String aggregate = event.getAggregateIdentifier();
-            byte[] previous = lastOfBatch.containsKey(aggregate)
-                    ? lastOfBatch.get(aggregate)
+            byte[] previous = appended.containsKey(aggregate)
+                    ? appended.get(aggregate).hash()
                     : previousHash(connection, schema, aggregate, event.getSequenceNumber());
             DomainEventMessage<?> chained = event.andMetaData(Map.of(EventHashes.PREVIOUS_HASH, EventHashes.hex(previous)));
             SerializedObject<?> payload = chained.serializePayload(serializer, byte[].class);
@@ -65,7 +64,6 @@ public final class HashChainedAppend implements AppendEventsStatementBuilder {
                     payload.getType().getName(), payload.getType().getRevision(),
                     (byte[]) payload.getData(), (byte[]) metaData.getData(), null);
             byte[] hash = EventHashes.hash(previous, stored);
-            lastOfBatch.put(aggregate, hash);
             insert.setString(1, stored.eventIdentifier());
             insert.setString(2, aggregate);
             insert.setLong(3, stored.sequenceNumber());

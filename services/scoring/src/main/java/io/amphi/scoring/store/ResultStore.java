@@ -228,15 +228,13 @@ public class ResultStore {
     }
 
     public Optional<StoredResult> result(String sessionId) {
+        List<QuestionScore> questions = questionScores(List.of(sessionId)).getOrDefault(sessionId, List.of());
         return jdbc.query("""
                 SELECT session_id, exam_id, candidate_id, content_version, key_version, rule_set, total, max_total,
                        last_sequence, last_event_hash FROM scoring_result WHERE session_id = ?""",
                 (rs, row) -> new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
                         rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9),
-                        rs.getBytes(10), List.of()), sessionId).stream().findFirst()
-                .map(r -> new StoredResult(r.sessionId(), r.examId(), r.candidateId(), r.contentVersion(), r.keyVersion(),
-                        r.ruleSet(), r.total(), r.maxTotal(), r.lastSequence(), r.lastEventHash(),
-                        questionScores(List.of(sessionId)).getOrDefault(sessionId, List.of())));
+                        rs.getBytes(10), questions), sessionId).stream().findFirst();
     }
 
     /** A candidate's total and place: rank (ties share it: 1, 2, 2, 4), percentile (share with this total or less). */
