@@ -3,6 +3,7 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
@@ -48,6 +49,7 @@ final class LogVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SEALED = ExamSealed.class.getName();
+    private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
 
     private LogVerifier() {
     }
@@ -59,6 +61,7 @@ final class LogVerifier {
         Map<String, SessionState> sessions = new LinkedHashMap<>();
         List<Discrepancy> discrepancies = new ArrayList<>();
         List<StoredEvent> seals = new ArrayList<>();
+        boolean[] keysPublished = {false};
         long[] events = {0};
         log.forEachChain(chain -> {
             String aggregate = chain.getFirst().aggregateIdentifier();
@@ -66,6 +69,9 @@ final class LogVerifier {
             result.finding().ifPresent(f -> discrepancies.add(new Discrepancy(aggregate,
                     Long.toString(f.sequenceNumber()), f.problem().name(), f.describe())));
             boolean scoring = aggregate.equals(ScoringCommands.scoringId(examId));
+            if (scoring && chain.stream().anyMatch(e -> KEY_PUBLISHED.equals(e.payloadType()))) {
+                keysPublished[0] = true;
+            }
             if (aggregate.equals(examId)) {
                 chain.stream().filter(e -> SEALED.equals(e.payloadType())).forEach(seals::add);
             } else if (aggregate.startsWith(examId + ":")) {
@@ -91,6 +97,11 @@ final class LogVerifier {
                         + EventHashes.hex(recomputed) + ", the seal records " + recordedRoot));
             }
             status = discrepancies.size() == before ? SealStatus.MATCHES : SealStatus.DIFFERS;
+        }
+        if (seals.isEmpty() && keysPublished[0]) {
+            discrepancies.add(new Discrepancy(examId, "-", "SEAL_MISSING", "answer keys were published, which happens "
+                    + "only after sealing, but the log holds no seal"));
+            status = SealStatus.DIFFERS;
         }
         String expected = recordedRoot != null ? recordedRoot : EventHashes.hex(recomputed);
         if (publishedRoot != null && !publishedRoot.equalsIgnoreCase(expected)) {

@@ -3,6 +3,7 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.audit.StoredEvent;
@@ -48,6 +49,7 @@ final class Rescorer {
     private static final ObjectMapper JSON = AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module()));
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
     private static final String ANSWER_SAVED = AnswerSaved.class.getName();
+    private static final String STARTED = SessionStarted.class.getName();
     private static final String SUBMITTED = SessionSubmitted.class.getName();
 
     private Rescorer() {
@@ -113,7 +115,10 @@ final class Rescorer {
         Map<String, Answer> answers = new HashMap<>();
         boolean submitted = false;
         for (StoredEvent event : session) {
-            if (ANSWER_SAVED.equals(event.payloadType())) {
+            if (STARTED.equals(event.payloadType())
+                    && JSON.readValue(event.payload(), SessionStarted.class).contentVersion() != chosen.key.contentVersion()) {
+                return Optional.empty();
+            } else if (ANSWER_SAVED.equals(event.payloadType())) {
                 AnswerSaved saved = JSON.readValue(event.payload(), AnswerSaved.class);
                 answers.put(saved.questionId(), saved.answer());
             } else if (SUBMITTED.equals(event.payloadType())) {

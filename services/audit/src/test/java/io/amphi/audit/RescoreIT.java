@@ -165,6 +165,24 @@ class RescoreIT {
     }
 
     @Test
+    void aDeletedSealIsMissedWhenKeysWerePublished() {
+        Map<String, Object> seal = delivery.jdbc().queryForMap(
+                "SELECT * FROM domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        delivery.jdbc().update("DELETE FROM domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        try {
+            Outcome outcome = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
+            assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
+            assertThat(outcome.out()).contains("SEAL_MISSING");
+        } finally {
+            String columns = String.join(", ", seal.keySet());
+            String marks = String.join(", ", seal.keySet().stream().map(c -> "?").toList());
+            delivery.jdbc().update("INSERT INTO domain_event_entry (" + columns + ") VALUES (" + marks + ")",
+                    seal.values().toArray());
+        }
+        assertThat(audit("verify", "--db", url, "--exam", EXAM, "--password", "").exitCode()).isZero();
+    }
+
+    @Test
     void aChangedRecordedScoreIsFound() {
         delivery.jdbc().update("UPDATE scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
                 EXAM + ":cand-004");

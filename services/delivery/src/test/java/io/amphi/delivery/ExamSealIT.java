@@ -1,14 +1,17 @@
 package io.amphi.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.MutableClock;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.ErrorMapping;
 import io.amphi.proto.delivery.v1.Answer;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
@@ -61,7 +64,9 @@ class ExamSealIT {
             CloseExamRequest close = CloseExamRequest.newBuilder().setExamId(EXAM).build();
 
             assertRefused(Status.Code.FAILED_PRECONDITION, "EXAM_OPEN", () -> university.closeExam(close));
-            clock.advance(Duration.ofMinutes(31));
+            clock.advance(Duration.ofMinutes(30).plusSeconds(30));
+            assertRefused(Status.Code.FAILED_PRECONDITION, "EXAM_OPEN", () -> university.closeExam(close));
+            clock.advance(Duration.ofSeconds(90));
             assertRefused(Status.Code.FAILED_PRECONDITION, "SESSIONS_RUNNING", () -> university.closeExam(close));
             delivery.asCandidate("cand-003").submitSession(SubmitSessionRequest.newBuilder()
                     .setSessionId(EXAM + ":cand-003").build());
@@ -85,6 +90,10 @@ class ExamSealIT {
             assertThat(seal.getMerkleRoot()).isEqualTo(EventHashes.hex(MerkleTree.root(leaves)));
             assertThat(delivery.storedEventTypes(EXAM)).containsExactly("ExamSealed");
             assertThat(ChainVerifier.verify(EXAM, delivery.storedEvents(EXAM)).intact()).isTrue();
+
+            assertThatThrownBy(() -> delivery.catalog().schedule(EXAM, new ExamSchedule(clock.instant(),
+                    clock.instant().plus(Duration.ofHours(1))))).as("a sealed exam cannot be reopened")
+                    .isInstanceOf(DomainException.class).hasMessageContaining("sealed");
 
             ExamSeal again = university.closeExam(close);
             assertThat(again.getAlreadySealed()).isTrue();

@@ -210,7 +210,7 @@ class ScoringIT {
     void keysComeOnlyAfterTheExamIsClosedAndSealed() {
         assertThat(refused(Status.Code.FAILED_PRECONDITION, () -> university.publishAnswerKey(firstKey())).reason())
                 .isEqualTo("EXAM_NOT_CLOSED");
-        clock.advance(Duration.ofMinutes(31));
+        clock.advance(Duration.ofMinutes(32));
         delivery.withToken(delivery.auth().universityToken("univ-paris", "exams:write", "results:read"))
                 .closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build());
     }
@@ -302,8 +302,11 @@ class ScoringIT {
                 Map.entry("cand-001", "8.500 #1"), Map.entry("cand-003", "6.417 #2"), Map.entry("cand-004", "6.417 #2"),
                 Map.entry("cand-002", "6.367 #4"), Map.entry("cand-005", "1.000 #5"));
 
-        RescoreReport report = await().atMost(Duration.ofSeconds(30)).until(() -> university.getRescoreReport(
-                GetRescoreReportRequest.newBuilder().setExamId(EXAM).setKeyVersion(2).build()), RescoreReport::getReady);
+        GetRescoreReportRequest reportOfTwo = GetRescoreReportRequest.newBuilder().setExamId(EXAM).setKeyVersion(2).build();
+        assertThat(refused(Status.Code.FAILED_PRECONDITION, () -> university.getRescoreReport(reportOfTwo)).reason())
+                .as("candidates' figures stay with auditors until published").isEqualTo("NOT_PUBLISHED");
+        RescoreReport report = await().atMost(Duration.ofSeconds(30)).until(() -> auditor.getRescoreReport(reportOfTwo),
+                RescoreReport::getReady);
         assertThat(report.getReason()).startsWith("q1 had two right answers");
         assertThat(report.getQuestionChangesList()).extracting(
                 c -> c.getCandidateId() + " " + c.getQuestionId() + " " + c.getOldPoints() + "->" + c.getNewPoints())
@@ -333,6 +336,9 @@ class ScoringIT {
         assertThat(secondPage.getResults(0).getCandidateId()).isEqualTo("cand-004");
         refused(Status.Code.INVALID_ARGUMENT, () -> university.listResults(ListResultsRequest.newBuilder()
                 .setExamId(EXAM).setPageToken("garbage").build()));
+
+        assertThat(university.getRescoreReport(GetRescoreReportRequest.newBuilder().setExamId(EXAM).setKeyVersion(2).build())
+                .getRankChangesCount()).as("published, the report is the university's too").isEqualTo(4);
 
         ScoringServiceBlockingStub candidate = scoring.withToken(delivery.auth().candidateToken(EXAM, "cand-003"));
         SessionResult mine = candidate.getMyResult(GetMyResultRequest.newBuilder().setExamId(EXAM).build());

@@ -2,6 +2,7 @@ package io.amphi.delivery.catalog;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamCatalog;
@@ -81,6 +82,10 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     /** Sets (or moves) the window in which the exam may be started. */
     public void schedule(String examId, ExamSchedule schedule) {
+        if (isSealed(examId)) {
+            throw DomainException.precondition("SEALED", "Exam %s is sealed: its schedule can no longer change."
+                    .formatted(examId));
+        }
         jdbc.update("""
                 INSERT INTO exam_schedule (exam_id, opens_at, closes_at, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (exam_id) DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
@@ -144,6 +149,13 @@ public class JdbcExamCatalog implements ExamCatalog {
         ExamContent content = reader.read(file, "stored exam %s version %d".formatted(examId, version));
         contentCache.putIfAbsent(key, content);
         return Optional.of(content);
+    }
+
+    @Override
+    public boolean isSealed(String examId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""",
+                Boolean.class, examId, ExamSealed.class.getName()));
     }
 
     @Override

@@ -16,4 +16,7 @@ public interface ExamCatalog {
 
     /** The candidate's enrolment in the exam, if any. */
     Optional<Enrolment> enrolment(String examId, String candidateId);
+
+    /** Whether the exam has been closed and sealed: then no session may start any more. */
+    boolean isSealed(String examId);
 }

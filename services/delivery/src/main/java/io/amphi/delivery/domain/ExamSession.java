@@ -98,6 +98,10 @@ public class ExamSession {
             throw DomainException.precondition("CLOSED", "Exam %s could be started until %s; it is %s."
                     .formatted(command.examId(), schedule.closesAt(), now));
         }
+        if (catalog.isSealed(command.examId())) {
+            throw DomainException.precondition("SEALED", "Exam %s is closed and sealed: no session can start."
+                    .formatted(command.examId()));
+        }
         Instant sessionDeadline = now.plus(content.duration()).plus(enrolment.extraTime());
         apply(new SessionStarted(command.sessionId(), command.examId(), content.version(), command.candidateId(),
                 now, enrolment.extraTime(), sessionDeadline));

@@ -15,6 +15,7 @@ import io.amphi.platform.domain.DomainException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -27,6 +28,11 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
  */
 public class ExamSealing {
 
+    /**
+     * How long after its window closes an exam can be sealed: more than replicas' clocks may
+     * differ, so no replica can still be starting a session when the seal is taken.
+     */
+    public static final Duration MARGIN = Duration.ofMinutes(1);
     private static final String SUBMITTED = SessionSubmitted.class.getName();
 
     private final ExamCatalog catalog;
@@ -44,9 +50,9 @@ public class ExamSealing {
     public SealResult close(String examId, String closedBy) {
         ExamSchedule schedule = catalog.schedule(examId).orElseThrow(() -> DomainException.notFound("UNKNOWN_EXAM",
                 "There is no exam " + examId + "."));
-        if (clock.instant().isBefore(schedule.closesAt())) {
-            throw DomainException.precondition("EXAM_OPEN", "Exam %s admits candidates until %s; close it after that."
-                    .formatted(examId, schedule.closesAt()));
+        if (clock.instant().isBefore(schedule.closesAt().plus(MARGIN))) {
+            throw DomainException.precondition("EXAM_OPEN", "Exam %s admits candidates until %s; close it from %s on."
+                    .formatted(examId, schedule.closesAt(), schedule.closesAt().plus(MARGIN)));
         }
         List<SealedSession> sealed = new ArrayList<>();
         List<String> running = new ArrayList<>();

@@ -126,6 +126,15 @@ class ExamSessionTest {
         }
 
         @Test
+        void refusedOnceTheExamIsSealed() {
+            catalog.seal(EXAM);
+            fixture.givenNoPriorActivity()
+                    .when(new StartSession(SESSION, EXAM, CANDIDATE))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SEALED"));
+        }
+
+        @Test
         void refusedToACandidateWhoIsNotEnrolled() {
             fixture.givenNoPriorActivity()
                     .when(new StartSession(SessionIds.of(EXAM, "intruder"), EXAM, "intruder"))

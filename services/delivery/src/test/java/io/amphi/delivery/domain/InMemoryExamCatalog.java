@@ -2,8 +2,10 @@ package io.amphi.delivery.domain;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A catalog held in memory for aggregate tests; the PostgreSQL one is covered by the integration tests. */
 public final class InMemoryExamCatalog implements ExamCatalog {
@@ -11,6 +13,7 @@ public final class InMemoryExamCatalog implements ExamCatalog {
     private final Map<String, ExamContent> latest = new HashMap<>();
     private final Map<String, ExamSchedule> schedules = new HashMap<>();
     private final Map<String, Enrolment> enrolments = new HashMap<>();
+    private final Set<String> sealed = new HashSet<>();
 
     public InMemoryExamCatalog publish(ExamContent content) {
         latest.put(content.examId(), content);
@@ -20,6 +23,16 @@ public final class InMemoryExamCatalog implements ExamCatalog {
     public InMemoryExamCatalog schedule(String examId, ExamSchedule schedule) {
         schedules.put(examId, schedule);
         return this;
+    }
+
+    public InMemoryExamCatalog seal(String examId) {
+        sealed.add(examId);
+        return this;
+    }
+
+    @Override
+    public boolean isSealed(String examId) {
+        return sealed.contains(examId);
     }
 
     public InMemoryExamCatalog enrol(String examId, String candidateId, Duration extraTime) {

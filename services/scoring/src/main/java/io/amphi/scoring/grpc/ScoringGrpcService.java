@@ -77,9 +77,11 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void getRescoreReport(GetRescoreReportRequest request, StreamObserver<RescoreReport> response) {
         String examId = requireExamId(request.getExamId());
-        requireReader(examId);
+        Caller reader = requireReader(examId);
         StoredKey key = store.key(examId, request.getKeyVersion()).orElseThrow(() -> DomainException.notFound(
                 "UNKNOWN_KEY_VERSION", "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
+        requirePublishedFor(reader, examId, store.publication(examId)
+                .map(publication -> publication.keyVersion() >= key.keyVersion()).orElse(false));
         boolean ready = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0) > key.keyVersion()
                 || store.countScored(examId, key.keyVersion()) == store.countSubmitted(examId);
         RescoreReport.Builder report = RescoreReport.newBuilder().setReady(ready).setKeyVersion(key.keyVersion())
@@ -139,6 +141,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         int offset = offset(request.getPageToken());
         int candidates = store.countResults(examId);
         List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
+        requireSameResults(reader, examId, page.stream().map(ResultStore.Placed::keyVersion).toList(), key);
         ExamResults.Builder results = ExamResults.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
                 .setRuleSet(key.ruleSet()).setPublished(published).setTotalCandidates(candidates);
         page.forEach(result -> results.addResults(CandidateResult.newBuilder().setCandidateId(result.candidateId())
@@ -161,8 +164,9 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
             throw DomainException.invalid("BAD_SESSION_ID", e.getMessage() + ".");
         }
         Caller reader = requireReader(examId);
-        requirePublishedFor(reader, examId, isPublished(examId, latestKey(examId)));
-        Protos.reply(response, sessionResult(sessionId));
+        StoredKey key = latestKey(examId);
+        requirePublishedFor(reader, examId, isPublished(examId, key));
+        Protos.reply(response, sessionResult(sessionId, reader, key));
     }
 
     @Override
@@ -173,16 +177,18 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
             throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s."
                     .formatted(candidate.examId(), examId));
         }
-        if (!isPublished(examId, latestKey(examId))) {
+        StoredKey key = latestKey(examId);
+        if (!isPublished(examId, key)) {
             throw DomainException.precondition("NOT_PUBLISHED", "The results of exam %s are not published yet."
                     .formatted(examId));
         }
-        Protos.reply(response, sessionResult(examId + ":" + candidate.id()));
+        Protos.reply(response, sessionResult(examId + ":" + candidate.id(), candidate, key));
     }
 
-    private SessionResult sessionResult(String sessionId) {
+    private SessionResult sessionResult(String sessionId, Caller reader, StoredKey publishedKey) {
         StoredResult result = store.result(sessionId).orElseThrow(() -> DomainException.notFound("NO_RESULT",
                 "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
+        requireSameResults(reader, result.examId(), List.of(result.keyVersion()), publishedKey);
 
         SessionResult.Builder builder = SessionResult.newBuilder().setSessionId(sessionId)
                 .setCandidateId(result.candidateId()).setTotal(result.total().toPlainString())
@@ -201,6 +207,17 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         Caller reader = caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
         reader.requireExam(examId);
         return reader;
+    }
+
+    /**
+     * What a non-auditor reads must be the published key version's results: a re-scoring that
+     * commits between the publication check and the read must not leak its new figures.
+     */
+    private static void requireSameResults(Caller reader, String examId, List<Integer> keyVersions, StoredKey key) {
+        if (reader.role() != Caller.Role.AUDITOR && keyVersions.stream().anyMatch(version -> version != key.keyVersion())) {
+            throw DomainException.precondition("NOT_PUBLISHED", ("The results of exam %s are being scored under a new "
+                    + "answer key and are not published yet.").formatted(examId));
+        }
     }
 
     private static void requirePublishedFor(Caller reader, String examId, boolean published) {

@@ -68,7 +68,7 @@ public class ResultsProjection {
         String examId = SessionIdentity.examOf(event.sessionId());
         Optional<StoredKey> key = store.latestKey(examId);
         Optional<SubmittedSession> session = store.submitted(event.sessionId());
-        if (key.isPresent() && session.isPresent()) {
+        if (key.isPresent() && session.isPresent() && session.get().contentVersion() == key.get().contentVersion()) {
             score(examId, List.of(session.get()), key.get());
         }
     }
@@ -83,7 +83,7 @@ public class ResultsProjection {
         Map<String, BigDecimal> totalsBefore = correction ? store.totals(event.examId()) : Map.of();
         String after = "";
         List<SubmittedSession> chunk;
-        while (!(chunk = store.submittedSessions(event.examId(), after, CHUNK)).isEmpty()) {
+        while (!(chunk = store.submittedSessions(event.examId(), event.contentVersion(), after, CHUNK)).isEmpty()) {
             Map<String, List<QuestionScore>> before = correction
                     ? store.questionScores(chunk.stream().map(SubmittedSession::sessionId).toList()) : Map.of();
             Map<String, SessionScore> scores = score(event.examId(), chunk, key);

@@ -93,13 +93,17 @@ public class ResultStore {
                 rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5)), sessionId).stream().findFirst();
     }
 
-    /** The exam's submitted sessions after {@code afterSessionId}, in id order, at most {@code limit}. */
-    public List<SubmittedSession> submittedSessions(String examId, String afterSessionId, int limit) {
+    /**
+     * The exam's submitted sessions on a content version after {@code afterSessionId}, in id
+     * order, at most {@code limit}: a key scores only the sessions of the version it was written for.
+     */
+    public List<SubmittedSession> submittedSessions(String examId, int contentVersion, String afterSessionId, int limit) {
         return jdbc.query("""
                 SELECT session_id, candidate_id, content_version, last_sequence, last_event_hash FROM scoring_session
-                WHERE exam_id = ? AND submitted_at IS NOT NULL AND session_id > ? ORDER BY session_id LIMIT ?""",
+                WHERE exam_id = ? AND content_version = ? AND submitted_at IS NOT NULL AND session_id > ?
+                ORDER BY session_id LIMIT ?""",
                 (rs, row) -> new SubmittedSession(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
-                        rs.getBytes(5)), examId, afterSessionId, limit);
+                        rs.getBytes(5)), examId, contentVersion, afterSessionId, limit);
     }
 
     /** The last answers of each of the sessions, by session and question. */
@@ -227,28 +231,40 @@ public class ResultStore {
                 .stream().findFirst();
     }
 
+    /** A session's result with its question scores, read in one statement so both come from one re-scoring. */
     public Optional<StoredResult> result(String sessionId) {
-        List<QuestionScore> questions = questionScores(List.of(sessionId)).getOrDefault(sessionId, List.of());
-        return jdbc.query("""
-                SELECT session_id, exam_id, candidate_id, content_version, key_version, rule_set, total, max_total,
-                       last_sequence, last_event_hash FROM scoring_result WHERE session_id = ?""",
-                (rs, row) -> new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9),
-                        rs.getBytes(10), questions), sessionId).stream().findFirst();
+        List<StoredResult> rows = new ArrayList<>();
+        List<QuestionScore> questions = new ArrayList<>();
+        jdbc.query("""
+                SELECT r.session_id, r.exam_id, r.candidate_id, r.content_version, r.key_version, r.rule_set, r.total,
+                       r.max_total, r.last_sequence, r.last_event_hash, q.question_id, q.points, q.max_points
+                FROM scoring_result r LEFT JOIN scoring_question_score q ON q.session_id = r.session_id
+                WHERE r.session_id = ? ORDER BY q.position""", rs -> {
+            if (rows.isEmpty()) {
+                rows.add(new StoredResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                        rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getLong(9), rs.getBytes(10),
+                        questions));
+            }
+            if (rs.getString(11) != null) {
+                questions.add(new QuestionScore(rs.getString(11), rs.getBigDecimal(12), rs.getBigDecimal(13)));
+            }
+        }, sessionId);
+        return rows.stream().findFirst();
     }
 
     /** A candidate's total and place: rank (ties share it: 1, 2, 2, 4), percentile (share with this total or less). */
-    public record Placed(String candidateId, BigDecimal total, BigDecimal maxTotal, int rank, double percentile) {
+    public record Placed(String candidateId, BigDecimal total, BigDecimal maxTotal, int rank, double percentile,
+                         int keyVersion) {
     }
 
     /** Results of an exam, best first then by candidate, after a position; places computed in the database. */
     public List<Placed> results(String examId, int offset, int limit) {
         return jdbc.query("""
                 SELECT candidate_id, total, max_total, rank() OVER (ORDER BY total DESC),
-                       100 * cume_dist() OVER (ORDER BY total)
+                       100 * cume_dist() OVER (ORDER BY total), key_version
                 FROM scoring_result WHERE exam_id = ? ORDER BY total DESC, candidate_id OFFSET ? LIMIT ?""",
                 (rs, row) -> new Placed(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getInt(4),
-                        rs.getDouble(5)), examId, offset, limit);
+                        rs.getDouble(5), rs.getInt(6)), examId, offset, limit);
     }
 
     /** How many results the exam has. */
