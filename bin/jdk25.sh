@@ -1,4 +1,4 @@
-# Sourced by run-local and .ci/run: makes sure JAVA_HOME points at a JDK 25 or newer.
+# Sourced by mvnw, run-local, audit, accounts and .ci/run: makes sure JAVA_HOME points at a JDK 25 or newer.
 java_feature_version() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
 }
