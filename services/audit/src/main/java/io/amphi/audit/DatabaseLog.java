@@ -1,5 +1,6 @@
 package io.amphi.audit;
 
+import io.amphi.platform.audit.ChainConsumer;
 import io.amphi.platform.audit.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
@@ -51,26 +52,14 @@ final class DatabaseLog implements ExamLog {
     }
 
     @Override
-    public void forEachChain(ChainConsumer consumer) throws Exception {
+    public void forEachChain(ChainConsumer<Exception> consumer) throws Exception {
         for (String examAggregate : List.of(examId, ScoringCommands.scoringId(examId))) {
             List<StoredEvent> events = reader.aggregate(examAggregate);
             if (!events.isEmpty()) {
                 consumer.accept(events);
             }
         }
-        Exception[] failure = new Exception[1];
-        reader.sessions(examId, chain -> {
-            if (failure[0] == null) {
-                try {
-                    consumer.accept(chain);
-                } catch (Exception e) {
-                    failure[0] = e;
-                }
-            }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
-        }
+        reader.sessions(examId, consumer);
     }
 
     @Override

@@ -1,18 +1,11 @@
 package io.amphi.audit;
 
-import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.audit.ChainConsumer;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Map;
 
 /** An exam's event log, from the live database or from an exported file. */
 interface ExamLog extends AutoCloseable {
-
-    /** Receives one aggregate's events at a time, in sequence order. */
-    @FunctionalInterface
-    interface ChainConsumer {
-        void accept(List<StoredEvent> chain) throws Exception;
-    }
 
     String examId();
 
@@ -32,7 +25,7 @@ interface ExamLog extends AutoCloseable {
      * The exam's own events first (its seal, then its answer keys and publications, aggregate
      * "examId/scoring"), then every session of the exam.
      */
-    void forEachChain(ChainConsumer consumer) throws Exception;
+    void forEachChain(ChainConsumer<Exception> consumer) throws Exception;
 
     /** The results the platform recorded for the exam's sessions, by session; empty if none. */
     Map<String, PlatformResult> platformResults() throws Exception;

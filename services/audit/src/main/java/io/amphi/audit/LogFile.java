@@ -3,6 +3,8 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.amphi.platform.audit.ChainConsumer;
+import io.amphi.platform.audit.ChainSplitter;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.StoredEvent;
 import java.io.BufferedReader;
@@ -13,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,24 +120,16 @@ final class LogFile {
             }
 
             @Override
-            public void forEachChain(ChainConsumer consumer) throws Exception {
-                List<StoredEvent> chain = new ArrayList<>();
+            public void forEachChain(ChainConsumer<Exception> consumer) throws Exception {
+                ChainSplitter<Exception> chains = new ChainSplitter<>(consumer);
                 String text;
                 while ((text = in.readLine()) != null) {
                     lineNumber++;
-                    if (text.isBlank() || text.startsWith(RESULT_LINE)) {
-                        continue;
+                    if (!text.isBlank() && !text.startsWith(RESULT_LINE)) {
+                        chains.add(event(text, lineNumber));
                     }
-                    StoredEvent event = event(text, lineNumber);
-                    if (!chain.isEmpty() && !chain.getFirst().aggregateIdentifier().equals(event.aggregateIdentifier())) {
-                        consumer.accept(chain);
-                        chain = new ArrayList<>();
-                    }
-                    chain.add(event);
                 }
-                if (!chain.isEmpty()) {
-                    consumer.accept(chain);
-                }
+                chains.finish();
             }
 
             @Override

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Reads stored events exactly as they are, in chain order, from the event store; never writes.
@@ -55,25 +54,18 @@ public final class EventStoreReader {
     }
 
     /** Every session of an exam (aggregates "examId:candidate"), each with its events in order. */
-    public void sessions(String examId, Consumer<List<StoredEvent>> eachSession) throws SQLException {
+    public <E extends Exception> void sessions(String examId, ChainConsumer<E> eachSession) throws SQLException, E {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM domain_event_entry WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
                 + " ORDER BY aggregate_identifier, sequence_number")) {
             query.setFetchSize(5_000);
             query.setString(1, sessionPattern(examId));
             try (ResultSet rows = query.executeQuery()) {
-                List<StoredEvent> session = new ArrayList<>();
+                ChainSplitter<E> sessions = new ChainSplitter<>(eachSession);
                 while (rows.next()) {
-                    StoredEvent event = read(rows);
-                    if (!session.isEmpty() && !session.getFirst().aggregateIdentifier().equals(event.aggregateIdentifier())) {
-                        eachSession.accept(session);
-                        session = new ArrayList<>();
-                    }
-                    session.add(event);
+                    sessions.add(read(rows));
                 }
-                if (!session.isEmpty()) {
-                    eachSession.accept(session);
-                }
+                sessions.finish();
             }
         }
     }
