@@ -8,6 +8,7 @@ import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.auth.throttle.LoginThrottle;
 import io.amphi.platform.cluster.Revocations;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.PeerAddress;
 import io.amphi.platform.grpc.Protos;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,6 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     static final int MAX_CREDENTIALS_PER_CALL = 10_000;
     static final int MIN_ACCESS_CODE = 10;
     static final int MAX_ACCESS_CODE = 128;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Service accounts' failures are throttled like a candidate's of this pseudo-exam. */
     private static final String SERVICE_ACCOUNTS = "service-accounts";
 
@@ -154,7 +153,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     public void issueCandidateCredentials(IssueCandidateCredentialsRequest request,
                                           StreamObserver<IssueCandidateCredentialsResponse> response) {
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
-        if (!ID.matcher(request.getExamId()).matches()) {
+        if (!Identifiers.valid(request.getExamId())) {
             throw DomainException.invalid("BAD_EXAM_ID",
                     "An exam id is 1 to 64 letters, digits, '.', '_' or '-'; got '" + request.getExamId() + "'.");
         }
@@ -169,7 +168,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
         for (int i = 0; i < count; i++) {
             CandidateCredential credential = request.getCandidates(i);
             String number = credential.getCandidateNumber();
-            if (!ID.matcher(number).matches()) {
+            if (!Identifiers.valid(number)) {
                 throw DomainException.invalid("BAD_CANDIDATE_NUMBER", ("Entry %d: a candidate number is 1 to 64 letters, "
                         + "digits, '.', '_' or '-'; got '%s'. Nothing was stored.").formatted(i, number));
             }

@@ -2,6 +2,7 @@ package io.amphi.auth.store;
 
 import io.amphi.auth.domain.AccessCodeHasher;
 import io.amphi.auth.domain.RandomSecrets;
+import io.amphi.platform.domain.Identifiers;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
@@ -27,7 +28,6 @@ public class ServiceAccounts {
 
     private static final Set<String> ROLES = Set.of("proctor", "university", "auditor");
     private static final Pattern SCOPE = Pattern.compile("[a-z]+:[a-z]+");
-    private static final Pattern EXAM_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
@@ -54,7 +54,7 @@ public class ServiceAccounts {
             }
         });
         exams.forEach(exam -> {
-            if (!EXAM_ID.matcher(exam).matches()) {
+            if (!Identifiers.valid(exam)) {
                 throw new IllegalArgumentException("An exam id is 1 to 64 letters, digits, '.', '_' or '-', not " + exam);
             }
         });

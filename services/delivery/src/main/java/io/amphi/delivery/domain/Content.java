@@ -1,12 +1,10 @@
 package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
-import java.util.regex.Pattern;
+import io.amphi.platform.domain.Identifiers;
 
 /** Checks shared by the content records; a broken exam is refused when it is loaded, never at 09:00. */
 final class Content {
-
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Content() {
     }
@@ -18,7 +16,7 @@ final class Content {
     }
 
     static void requireId(String id, String what) {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!Identifiers.valid(id)) {
             throw DomainException.invalid("INVALID_ID", "Invalid id '" + id + "' for " + what
                     + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
         }

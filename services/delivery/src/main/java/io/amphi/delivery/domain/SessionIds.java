@@ -1,6 +1,7 @@
 package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Identifiers;
 
 /** A session's id is "&lt;exam id&gt;:&lt;candidate id&gt;": one session per candidate per exam, by construction. */
 public final class SessionIds {
@@ -26,7 +27,7 @@ public final class SessionIds {
 
     private static String[] parts(String sessionId) {
         String[] parts = sessionId == null ? new String[0] : sessionId.split(":", -1);
-        if (parts.length != 2 || !Content.ID.matcher(parts[0]).matches() || !Content.ID.matcher(parts[1]).matches()) {
+        if (parts.length != 2 || !Identifiers.valid(parts[0]) || !Identifiers.valid(parts[1])) {
             throw DomainException.invalid("INVALID_SESSION_ID",
                     "'" + sessionId + "' is not a session id; a session id looks like '<exam id>:<candidate id>'.");
         }

@@ -1,0 +1,19 @@
+package io.amphi.platform.domain;
+
+import java.util.regex.Pattern;
+
+/**
+ * What an identifier that crosses services looks like (exam ids, candidate numbers, question
+ * ids): 1 to 64 letters, digits, '.', '_' or '-'. No ':' or '/', which compose aggregate ids.
+ */
+public final class Identifiers {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private Identifiers() {
+    }
+
+    public static boolean valid(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+}
