@@ -5,6 +5,9 @@ import java.io.PrintStream;
 /** The human-readable output: each discrepancy on a line, then a summary table. */
 final class Reports {
 
+    private static final String FRAME =
+            "+----------------------+------------------------------------------------------------------+";
+
     private Reports() {
     }
 
@@ -17,8 +20,7 @@ final class Reports {
             out.println();
         }
         double seconds = report.took().toNanos() / 1e9;
-        String line = "+----------------------+------------------------------------------------------------------+";
-        out.println(line);
+        out.println(FRAME);
         row(out, "sessions", "%,d (%,d intact)".formatted(report.sessions(), report.intactSessions()));
         row(out, "events", "%,d".formatted(report.events()));
         row(out, "seal", switch (report.seal()) {
@@ -33,7 +35,7 @@ final class Reports {
         row(out, "time", "%.2f s (%,.0f events/s)".formatted(seconds, report.events() / Math.max(seconds, 1e-9)));
         row(out, "result", report.clean() ? "CLEAN" : "%d DISCREPANC%s".formatted(report.discrepancies().size(),
                 report.discrepancies().size() == 1 ? "Y" : "IES"));
-        out.println(line);
+        out.println(FRAME);
     }
 
     private static void row(PrintStream out, String name, String value) {
@@ -50,14 +52,13 @@ final class Reports {
             out.println();
         }
         double seconds = report.took().toNanos() / 1e9;
-        String line = "+----------------------+------------------------------------------------------------------+";
-        out.println(line);
+        out.println(FRAME);
         row(out, "sessions rescored", "%,d".formatted(report.sessions()));
         row(out, "platform's results", report.platformKeyVersion() == 0 ? "none recorded"
                 : "under key version " + report.platformKeyVersion());
         row(out, "time", "%.2f s (%,.0f sessions/s)".formatted(seconds, report.sessions() / Math.max(seconds, 1e-9)));
         row(out, "result", report.clean() ? "IDENTICAL" : "%d DIFFERENCE%s".formatted(report.differences().size(),
                 report.differences().size() == 1 ? "" : "S"));
-        out.println(line);
+        out.println(FRAME);
     }
 }
