@@ -181,7 +181,7 @@ public final class AuditBenchmark {
                 time = time.plusSeconds(60);
                 batch.add(event(session, sequence++, new AnswerSaved(session, "q" + q, a, answer, time), time));
             }
-            batch.add(event(session, sequence, new SessionSubmitted(session, SubmissionCause.CANDIDATE, time), time));
+            batch.add(event(session, sequence, new SessionSubmitted(session, SubmissionCause.CANDIDATE, time, time), time));
             if (batch.size() >= 2_000) {
                 engine.appendEvents(batch);
                 batch = new ArrayList<>();

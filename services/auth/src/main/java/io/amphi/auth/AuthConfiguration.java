@@ -9,8 +9,9 @@ import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
-import io.amphi.auth.throttle.LoginThrottle;
-import io.amphi.platform.cluster.Revocations;
+import io.amphi.platform.cluster.LoginThrottle;
+import io.amphi.auth.grpc.RevocationStreams;
+import io.amphi.auth.revocation.DurableRevocations;
 import io.amphi.platform.grpc.JwksSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,13 +19,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires the auth service. */
 @Configuration(proxyBeanMethods = false)
 public class AuthConfiguration {
 
     @Bean
-    AccessCodeHasher accessCodeHasher(@Value("${amphi.auth.access-code-hash-iterations:20000}") int iterations) {
+    AccessCodeHasher accessCodeHasher(@Value("${amphi.auth.access-code-hash-iterations:10000}") int iterations) {
         return new AccessCodeHasher(iterations);
     }
 
@@ -62,11 +64,27 @@ public class AuthConfiguration {
         return new ServiceAccounts(jdbc, hasher, clock);
     }
 
+    /**
+     * In force for tokens an hour: far longer than an access token lives, so every token issued
+     * before a withdrawal has expired when it lapses. Signing in stays barred for good.
+     */
+    @Bean
+    DurableRevocations revocations(JdbcTemplate jdbc, TransactionTemplate transactions, RefreshTokens refreshTokens,
+                                   HazelcastInstance hazelcast, Clock clock) {
+        return new DurableRevocations(jdbc, transactions, refreshTokens, hazelcast, clock, Duration.ofHours(1));
+    }
+
+    @Bean
+    RevocationStreams revocationStreams(DurableRevocations revocations) {
+        return new RevocationStreams(revocations);
+    }
+
     @Bean
     AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
                                     SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts,
-                                    Revocations revocations) {
-        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts, revocations);
+                                    DurableRevocations revocations, RevocationStreams revocationStreams) {
+        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts, revocations,
+                revocationStreams);
     }
 
     @Bean

@@ -69,7 +69,7 @@ class AccountsCliIT {
             assertThat(again.out()).contains("that client id is taken");
             Outcome badRole = accounts("create", "--db", url, "--password", "", "--client-id", "x", "--role", "dean");
             assertThat(badRole.exitCode()).isEqualTo(2);
-            assertThat(badRole.out()).contains("a proctor, a university or an auditor");
+            assertThat(badRole.out()).contains("a proctor, a university, an auditor or a platform-operator");
 
             Outcome list = accounts("list", "--db", url, "--password", "");
             assertThat(list.out()).contains("univ-paris-cite").contains("edn-2026").doesNotContain(secret.group(1));

@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.amphi.auth.throttle.LoginThrottle;
+import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.cluster.ClusterProperties;
 import io.amphi.platform.cluster.RateLimiter;
-import io.amphi.platform.cluster.Revocations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three real members on loopback, as three replicas would run them: after one is killed, the
- * revocation list, the sign-in lock-outs and the places in the waiting line are all still there.
+ * sign-in lock-outs and the places in the waiting line are all still there. (Revocations live in
+ * auth's PostgreSQL and survive a restart of every member: {@code RevocationSurvivesRestartIT}.)
  */
 class SharedStateSurvivesIT {
 
@@ -44,40 +44,32 @@ class SharedStateSurvivesIT {
         Clock clock = Clock.systemUTC();
         HazelcastInstance doomed = members.get(1);
 
-        Revocations revocations = new Revocations(doomed, clock, Duration.ofHours(1));
-        for (int i = 0; i < 20; i++) {
-            revocations.revoke(Revocations.identity("cand-" + i, "edn-2026"));
-        }
         LoginThrottle throttle = new LoginThrottle(doomed, clock, LoginThrottle.Rules.defaults());
         for (int candidate = 0; candidate < 20; candidate++) {
             for (int failure = 0; failure < 5; failure++) {
-                throttle.failed("edn-2026", "locked-" + candidate, "10.0.0." + candidate);
+                throttle.failed(LoginThrottle.candidate("edn-2026", "locked-" + candidate), "10.0.0." + candidate);
             }
         }
         Admission admission = new Admission(doomed, clock);
         Admission.Policy slow = new Admission.Policy(0.01, 1_000);
         for (int i = 1; i <= 50; i++) {
-            admission.enter("exam/edn-2026", "queued-" + i, slow);
+            admission.enter("exam/edn-2026", "queued-" + i, clock.millis(), slow);
         }
 
         doomed.getLifecycleService().terminate();
         HazelcastInstance survivor = members.get(2);
         await().atMost(Duration.ofSeconds(30)).until(() -> survivor.getCluster().getMembers().size() == 2);
 
-        Revocations seen = new Revocations(survivor, clock, Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> seen.revokedAt(Revocations.identity("cand-19", "edn-2026")).isPresent());
-        for (int i = 0; i < 20; i++) {
-            assertThat(seen.revokedAt(Revocations.identity("cand-" + i, "edn-2026"))).isPresent();
-        }
         LoginThrottle throttleSeen = new LoginThrottle(survivor, clock, LoginThrottle.Rules.defaults());
         for (int candidate = 0; candidate < 20; candidate++) {
             String number = "locked-" + candidate;
+            String source = "10.0.0." + candidate;
             assertThat(catchThrowableOfType(RateLimiter.RateLimitExceeded.class,
-                    () -> throttleSeen.checkAllowed("edn-2026", number, "10.9.9.9"))).as(number).isNotNull();
+                    () -> throttleSeen.admit(LoginThrottle.candidate("edn-2026", number), source))).as(number).isNotNull();
         }
         Admission line = new Admission(members.get(0), clock);
         for (int i = 1; i <= 50; i++) {
-            assertThat(line.enter("exam/edn-2026", "queued-" + i, slow).ticket()).isEqualTo(i);
+            assertThat(line.enter("exam/edn-2026", "queued-" + i, clock.millis(), slow).ticket()).isEqualTo(i);
         }
     }
 }

@@ -49,8 +49,9 @@ public class DeliveryConfiguration {
 
     @Bean
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
-                                            RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing);
+                                            RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
+                                            Clock clock) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, clock);
     }
 
     @Bean

@@ -214,9 +214,10 @@ class DeliveryGrpcIT {
         var channel = NettyChannelBuilder.forAddress("127.0.0.1",
                 delivery.bean(io.amphi.platform.grpc.GrpcServerLifecycle.class).port()).usePlaintext().build();
         try {
-            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
-                    .check(HealthCheckRequest.newBuilder().setService("amphi.delivery.v1.DeliveryService").build());
-            assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            // Ready once its database answers and it holds the signing keys and the revocations.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> HealthGrpc.newBlockingStub(channel)
+                    .check(HealthCheckRequest.newBuilder().setService("amphi.delivery.v1.DeliveryService").build())
+                    .getStatus() == HealthCheckResponse.ServingStatus.SERVING);
         } finally {
             channel.shutdownNow();
         }

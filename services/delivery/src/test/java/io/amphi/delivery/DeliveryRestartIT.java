@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stops the service and starts it again on the same database: every acknowledged answer is still
  * there, the remaining time is right, and a deadline that passed while it was down has submitted
- * its session.
+ * its session, recorded as handed in at that deadline.
  */
 class DeliveryRestartIT {
 
@@ -52,6 +52,7 @@ class DeliveryRestartIT {
         String hurried = "demo-cardiology:cand-002";
         Map<String, Answer> acknowledged = new LinkedHashMap<>();
         Instant patientDeadline;
+        Instant hurriedDeadline;
 
         // Snapshots every few events, so the second run also loads sessions from snapshots.
         try (RunningDelivery first = RunningDelivery.start(data, clock, "amphi.delivery.snapshot-every=4")) {
@@ -62,7 +63,9 @@ class DeliveryRestartIT {
             var deadline = candidate.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
                     .getSession().getDeadline();
             patientDeadline = Instant.ofEpochSecond(deadline.getSeconds(), deadline.getNanos());
-            first.asCandidate("cand-002").startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
+            var hurriedStart = first.asCandidate("cand-002").startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
+            hurriedDeadline = Instant.ofEpochSecond(hurriedStart.getSession().getDeadline().getSeconds(),
+                    hurriedStart.getSession().getDeadline().getNanos());
 
             List<String> questions = List.of("q1", "case1.q1", "q2", "q1", "q3", "case1.q3", "q5", "q6", "q1", "q5");
             for (int i = 0; i < questions.size(); i++) {
@@ -104,7 +107,13 @@ class DeliveryRestartIT {
                         ResumeSessionRequest.newBuilder().setSessionId(hurried).build());
                 assertThat(late.getStatus()).isEqualTo(SessionStatus.SESSION_STATUS_SUBMITTED);
                 assertThat(late.getSubmissionCause()).isEqualTo(SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
+                assertThat(Instant.ofEpochSecond(late.getSubmittedAt().getSeconds(), late.getSubmittedAt().getNanos()))
+                        .as("handed in at its deadline, not when the service came back").isEqualTo(hurriedDeadline);
             });
+            String submitted = second.jdbc().queryForObject("SELECT convert_from(payload, 'UTF8') FROM domain_event_entry "
+                    + "WHERE aggregate_identifier = ? AND payload_type LIKE '%SessionSubmitted'", String.class, hurried);
+            assertThat(submitted).contains("\"submittedAt\":\"" + hurriedDeadline + "\"")
+                    .as("and when the server recorded it").contains("\"processedAt\":\"2");
             assertThat(second.storedEventTypes(patient)).doesNotContain("SessionSubmitted");
 
             SessionView fromSnapshot = latestSnapshot(second, patient).describe(clock.instant());

@@ -36,32 +36,53 @@ public final class RunningAuth implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final ManagedChannel channel;
     private final Path dataDirectory;
+    private final boolean ownsDataDirectory;
     private final Map<String, String> accessCodes = new ConcurrentHashMap<>();
     private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
 
-    private RunningAuth(ConfigurableApplicationContext context, Path dataDirectory) {
+    private RunningAuth(ConfigurableApplicationContext context, Path dataDirectory, boolean ownsDataDirectory) {
         this.context = context;
         this.dataDirectory = dataDirectory;
+        this.ownsDataDirectory = ownsDataDirectory;
         this.channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
     }
 
+    /** An auth service on a temporary folder, deleted when it stops. */
     public static RunningAuth start(Clock clock, String clusterName) {
-        Path dataDirectory;
         try {
-            dataDirectory = Files.createTempDirectory("amphi-auth-");
+            return start(clock, clusterName, Files.createTempDirectory("amphi-auth-"), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * An auth service on a folder the test keeps, so it can be stopped and started again on the
+     * same data; each {@code key=value} in {@code properties} replaces the tests' default.
+     */
+    public static RunningAuth startOn(Path dataDirectory, Clock clock, String clusterName, String... properties) {
+        return start(clock, clusterName, dataDirectory, false, properties);
+    }
+
+    private static RunningAuth start(Clock clock, String clusterName, Path dataDirectory, boolean ownsDataDirectory,
+                                     String... properties) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("amphi.grpc.port", "0");
+        settings.put("amphi.auth.http.port", "0");
+        settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
+        settings.put("amphi.hazelcast.cluster-name", clusterName);
+        // The tests move their clock by hours; tokens must outlive those jumps.
+        settings.put("amphi.auth.access-token-lifetime", "6h");
+        // Hundreds of candidates are issued codes per test; the hashing cost is not under test here.
+        settings.put("amphi.auth.access-code-hash-iterations", "1000");
+        for (String property : properties) {
+            String[] keyAndValue = property.split("=", 2);
+            settings.put(keyAndValue[0], keyAndValue[1]);
+        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
-                .run("--amphi.grpc.port=0", "--amphi.auth.http.port=0",
-                        "--amphi.embedded-postgres.data-directory=" + dataDirectory,
-                        "--amphi.hazelcast.cluster-name=" + clusterName,
-                        // The tests move their clock by hours; tokens must outlive those jumps.
-                        "--amphi.auth.access-token-lifetime=6h",
-                        // Hundreds of candidates are issued codes per test; the hashing cost is not under test here.
-                        "--amphi.auth.access-code-hash-iterations=1000");
-        return new RunningAuth(context, dataDirectory);
+                .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        return new RunningAuth(context, dataDirectory, ownsDataDirectory);
     }
 
     /** Where delivery fetches the signing keys from. */
@@ -82,6 +103,11 @@ public final class RunningAuth implements AutoCloseable {
         });
         return auth().loginCandidate(LoginCandidateRequest.newBuilder().setExamId(examId)
                 .setCandidateNumber(candidateNumber).setAccessCode(accessCode).build()).getAccessToken();
+    }
+
+    /** The access code a candidate was issued by {@link #candidateToken}. */
+    public String accessCode(String examId, String candidateNumber) {
+        return accessCodes.get(examId + "/" + candidateNumber);
     }
 
     /** A fresh access token of a proctor's service account, creating the account first if needed. */
@@ -112,6 +138,11 @@ public final class RunningAuth implements AutoCloseable {
         return serviceToken(clientId, "auditor", null);
     }
 
+    /** A fresh access token of a platform operator's service account (monitoring), created first if needed. */
+    public String operatorToken(String clientId) {
+        return serviceToken(clientId, "platform-operator", null);
+    }
+
     private String serviceToken(String clientId, String role, String examId, String... scopes) {
         String secret = clientSecrets.computeIfAbsent(clientId, id -> bean(ServiceAccounts.class)
                 .create(id, role, Set.of(scopes), examId == null ? Set.of() : Set.of(examId)).secret());
@@ -127,6 +158,9 @@ public final class RunningAuth implements AutoCloseable {
     public void close() {
         channel.shutdownNow();
         context.close();
+        if (!ownsDataDirectory) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dataDirectory)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -77,6 +77,15 @@ public final class RunningDelivery implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a replica trusting an auth service the test runs and stops itself ({@code auth} may be
+     * {@code null} while it is down: give its address as {@code amphi.auth.address=...}).
+     */
+    public static RunningDelivery startWith(Path dataDirectory, Clock clock, RunningAuth auth, String clusterName,
+                                            String... properties) {
+        return start(dataDirectory, clock, auth, false, clusterName, properties);
+    }
+
     /** Starts another replica in the cluster of {@code first}, trusting the same auth service. */
     public static RunningDelivery startBeside(RunningDelivery first, Path dataDirectory, String... properties) {
         return start(dataDirectory, first.clock, first.auth, false, first.clusterName, properties);
@@ -89,7 +98,9 @@ public final class RunningDelivery implements AutoCloseable {
         settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
         settings.put("amphi.delivery.auto-submit-interval", "200ms");
         settings.put("amphi.hazelcast.cluster-name", clusterName);
-        settings.put("amphi.auth.address", auth.address());
+        if (auth != null) {
+            settings.put("amphi.auth.address", auth.address());
+        }
         for (String property : properties) {
             String[] keyAndValue = property.split("=", 2);
             settings.put(keyAndValue[0], keyAndValue[1]);
@@ -162,10 +173,16 @@ public final class RunningDelivery implements AutoCloseable {
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    /** What the replica reports through the platform's status service. */
+    /** What the replica reports to a platform operator through the platform's status service. */
     public PlatformStatus status() {
-        return PlatformStatusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        return withHeader(PlatformStatusServiceGrpc.newBlockingStub(channel), "authorization",
+                "Bearer " + auth.operatorToken("monitoring")).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .getStatus(GetStatusRequest.getDefaultInstance());
+    }
+
+    /** The replica's gRPC port. */
+    public int port() {
+        return context.getBean(GrpcServerLifecycle.class).port();
     }
 
     public DeliveryServiceBlockingStub anonymous() {

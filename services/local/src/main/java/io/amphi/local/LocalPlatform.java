@@ -2,6 +2,7 @@ package io.amphi.local;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.auth.AuthApplication;
+import io.amphi.auth.domain.AccessCodes;
 import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
@@ -10,12 +11,9 @@ import io.amphi.delivery.demo.DemoExam;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.scoring.ScoringApplication;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,8 +25,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and an auditor are made at every start (none is ever stored in the repository) and printed.
  */
 public final class LocalPlatform implements AutoCloseable {
-
-    private static final char[] CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private final ConfigurableApplicationContext auth;
     private final ConfigurableApplicationContext delivery;
@@ -85,26 +81,18 @@ public final class LocalPlatform implements AutoCloseable {
                 "--amphi.auth.address=" + authAddress);
 
         String examId = delivery.getBean(DemoExam.class).content().examId();
-        SecureRandom random = new SecureRandom();
         List<CandidateCredentials.Issued> candidates = new ArrayList<>();
         for (String candidate : DemoExam.CANDIDATES) {
-            candidates.add(new CandidateCredentials.Issued(examId, candidate, accessCode(random)));
+            candidates.add(new CandidateCredentials.Issued(examId, candidate, AccessCodes.generate()));
         }
         auth.getBean(CandidateCredentials.class).store(candidates);
         ServiceAccounts accounts = auth.getBean(ServiceAccounts.class);
-        String suffix = "-" + accessCode(random).substring(0, 4).toLowerCase();
+        String suffix = "-" + AccessCodes.generate().substring(0, 4).toLowerCase();
         List<ServiceAccounts.Created> staff = List.of(
                 accounts.create("proctor" + suffix, "proctor", Set.of(), Set.of(examId)),
                 accounts.create("university" + suffix, "university", Set.of("exams:write", "results:read"), Set.of(examId)),
                 accounts.create("auditor" + suffix, "auditor", Set.of(), Set.of()));
         return new LocalPlatform(auth, delivery, scoring, candidates, staff);
-    }
-
-    /** 12 characters from an alphabet without look-alikes, grouped by four: 60 bits. */
-    private static String accessCode(SecureRandom random) {
-        String code = IntStream.range(0, 12).mapToObj(i -> String.valueOf(CODE_ALPHABET[random.nextInt(CODE_ALPHABET.length)]))
-                .collect(Collectors.joining());
-        return code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8);
     }
 
     public int authPort() {

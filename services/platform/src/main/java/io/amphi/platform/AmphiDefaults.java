@@ -18,19 +18,28 @@ public class AmphiDefaults implements EnvironmentPostProcessor {
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         System.setProperty(UPDATE_CHECKER_SWITCH, "true");
-        environment.getPropertySources().addLast(new MapPropertySource("amphiDefaults", Map.of(
-                UPDATE_CHECKER_SWITCH, "true",
-                "axon.axonserver.enabled", "false",
+        environment.getPropertySources().addLast(new MapPropertySource("amphiDefaults", Map.ofEntries(
+                Map.entry(UPDATE_CHECKER_SWITCH, "true"),
+                Map.entry("axon.axonserver.enabled", "false"),
                 // Axon's handler time-outs schedule and cancel a task on one shared scheduler around
                 // every handler call, replays included: measured, that lock serialised all commands.
-                "axon.timeout.enabled", "false",
-                "spring.autoconfigure.exclude",
-                "org.axonframework.springboot.autoconfig.UpdateCheckerAutoConfiguration",
-                "spring.flyway.locations", "classpath:db/migration",
+                Map.entry("axon.timeout.enabled", "false"),
+                Map.entry("spring.autoconfigure.exclude",
+                        "org.axonframework.springboot.autoconfig.UpdateCheckerAutoConfiguration"),
+                Map.entry("spring.flyway.locations", "classpath:db/migration"),
+                // A database that is down must cost a caller a second or two, not the pool's
+                // default 30 s: no connection free in 2 s means UNAVAILABLE, which clients retry.
+                Map.entry("spring.datasource.hikari.connection-timeout", "2000"),
+                Map.entry("spring.datasource.hikari.data-source-properties.connectTimeout", "2"),
+                // A statement waiting 30 s on a silent server (paused, cut off) gives up.
+                Map.entry("spring.datasource.hikari.data-source-properties.socketTimeout", "30"),
                 // Services that share a database (delivery and scoring share the event store) keep
                 // one migration history; each owns a version range (platform V1, delivery V2, auth
                 // V3, scoring V4) and knows only its own and the platform's migrations.
-                "spring.flyway.ignore-migration-patterns", "*:missing",
-                "spring.flyway.out-of-order", "true")));
+                Map.entry("spring.flyway.ignore-migration-patterns", "*:missing"),
+                Map.entry("spring.flyway.out-of-order", "true"),
+                // gRPC logs a stack trace for every message over its transport limit, a flood any
+                // client can cause; the client gets RESOURCE_EXHAUSTED all the same.
+                Map.entry("logging.level.io.grpc.netty.shaded.io.grpc.netty.NettyServerStream", "error"))));
     }
 }

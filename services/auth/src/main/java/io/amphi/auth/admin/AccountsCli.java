@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
  * be abused to mint one. The secret is printed once and only its hash is stored.
  */
 @Command(name = "amphi-accounts", mixinStandardHelpOptions = true, version = "amphi-accounts 0.1.0",
-        description = "Creates and lists the service accounts of universities, proctors and auditors.",
+        description = "Creates and lists the service accounts of universities, proctors, auditors and platform operators.",
         subcommands = {AccountsCli.Create.class, AccountsCli.ListAccounts.class})
 public final class AccountsCli {
 
@@ -91,7 +91,7 @@ public final class AccountsCli {
         @Option(names = "--client-id", required = true, description = "The account's id, e.g. univ-paris-cite.")
         String clientId;
 
-        @Option(names = "--role", required = true, description = "university, proctor or auditor.")
+        @Option(names = "--role", required = true, description = "university, proctor, auditor or platform-operator.")
         String role;
 
         @Option(names = "--scope", description = "A scope, e.g. exams:write or results:read; repeatable.")

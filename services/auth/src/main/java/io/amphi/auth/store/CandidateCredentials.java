@@ -1,6 +1,7 @@
 package io.amphi.auth.store;
 
 import io.amphi.auth.domain.AccessCodeHasher;
+import io.amphi.auth.domain.AccessCodes;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -16,10 +17,13 @@ public class CandidateCredentials {
 
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
+    /** Checked against when the candidate is unknown, so an unknown number costs the same work as a wrong code. */
+    private final String unknownCandidate;
 
     public CandidateCredentials(JdbcTemplate jdbc, AccessCodeHasher hasher) {
         this.jdbc = jdbc;
         this.hasher = hasher;
+        this.unknownCandidate = hasher.hash(AccessCodes.generate());
     }
 
     /**
@@ -39,11 +43,15 @@ public class CandidateCredentials {
                 });
     }
 
-    /** Whether the code is right for that candidate of that exam. */
+    /**
+     * Whether the code is right for that candidate of that exam. An unknown candidate takes the
+     * same work as a known one with a wrong code, so the time taken does not tell which numbers exist.
+     */
     public boolean verify(String examId, String candidateNumber, String accessCode) {
         Optional<String> hash = jdbc.queryForList(
                 "SELECT code_hash FROM auth_candidate WHERE exam_id = ? AND candidate_number = ?",
                 String.class, examId, candidateNumber).stream().findFirst();
-        return hash.map(h -> hasher.matches(accessCode, h)).orElse(false);
+        boolean matches = hasher.matches(accessCode, hash.orElse(unknownCandidate));
+        return hash.isPresent() && matches;
     }
 }

@@ -26,17 +26,20 @@ public class ServiceAccounts {
     public record Created(Account account, String secret) {
     }
 
-    private static final Set<String> ROLES = Set.of("proctor", "university", "auditor");
+    private static final Set<String> ROLES = Set.of("proctor", "university", "auditor", "platform-operator");
     private static final Pattern SCOPE = Pattern.compile("[a-z]+:[a-z]+");
 
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
     private final Clock clock;
+    /** Checked against for an unknown client id, so it costs the same work as a wrong secret. */
+    private final String unknownAccount;
 
     public ServiceAccounts(JdbcTemplate jdbc, AccessCodeHasher hasher, Clock clock) {
         this.jdbc = jdbc;
         this.hasher = hasher;
         this.clock = clock;
+        this.unknownAccount = hasher.hash(RandomSecrets.next());
     }
 
     /**
@@ -45,8 +48,12 @@ public class ServiceAccounts {
      * @param exams the exams it works on; empty for every exam
      */
     public Created create(String clientId, String role, Set<String> scopes, Set<String> exams) {
+        if (!Identifiers.valid(clientId)) {
+            throw new IllegalArgumentException("A client id is 1 to 64 letters, digits, '.', '_' or '-', not " + clientId);
+        }
         if (!ROLES.contains(role)) {
-            throw new IllegalArgumentException("A service account is a proctor, a university or an auditor, not " + role);
+            throw new IllegalArgumentException("A service account is a proctor, a university, an auditor or a "
+                    + "platform-operator, not " + role);
         }
         scopes.forEach(scope -> {
             if (!SCOPE.matcher(scope).matches()) {
@@ -72,9 +79,9 @@ public class ServiceAccounts {
         List<String[]> rows = jdbc.query(
                 "SELECT secret_hash, role, scopes, exams FROM auth_service_account WHERE client_id = ?",
                 (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, clientId);
-        return rows.stream().findFirst()
-                .filter(row -> hasher.matches(secret, row[0]))
-                .map(row -> new Account(clientId, row[1], words(row[2]), words(row[3])));
+        Optional<String[]> row = rows.stream().findFirst();
+        boolean matches = hasher.matches(secret, row.map(known -> known[0]).orElse(unknownAccount));
+        return row.filter(known -> matches).map(known -> new Account(clientId, known[1], words(known[2]), words(known[3])));
     }
 
     private static Set<String> words(String spaceSeparated) {

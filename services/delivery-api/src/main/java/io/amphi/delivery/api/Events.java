@@ -33,8 +33,13 @@ public final class Events {
                                Instant extendedAt, Instant newDeadline) {
     }
 
-    /** The session was handed in; nothing changes after this. */
-    public record SessionSubmitted(String sessionId, SubmissionCause cause, Instant submittedAt) {
+    /**
+     * The session was handed in; nothing changes after this. {@code submittedAt} is when it counts
+     * as handed in: the moment the candidate submitted, or the deadline itself when time ran out,
+     * even if the server recorded it later (it was down then); {@code processedAt} is when the
+     * server recorded it ({@code null} in events stored before it was kept).
+     */
+    public record SessionSubmitted(String sessionId, SubmissionCause cause, Instant submittedAt, Instant processedAt) {
     }
 
     /** One session as it was sealed: its last event's sequence number and chain hash (hex). */

@@ -28,13 +28,15 @@ public class ExamDoor {
     }
 
     /**
-     * Empty when the candidate may start (or already has a session); otherwise their place in line.
+     * Empty when the candidate may start (or already has a session); otherwise their place in line,
+     * by the time their call arrived ({@code arrivedAtMillis}).
      */
-    public Optional<Admission.Outcome> placeInLine(String examId, String candidateId, String sessionId) {
+    public Optional<Admission.Outcome> placeInLine(String examId, String candidateId, String sessionId,
+                                                   long arrivedAtMillis) {
         if (eventStore.lastSequenceNumberFor(sessionId).isPresent()) {
             return Optional.empty();
         }
-        Admission.Outcome outcome = admission.enter(gate(examId), candidateId, policies.get(examId));
+        Admission.Outcome outcome = admission.enter(gate(examId), candidateId, arrivedAtMillis, policies.get(examId));
         return outcome.admitted() ? Optional.empty() : Optional.of(outcome);
     }
 

@@ -2,8 +2,11 @@ package io.amphi.delivery.deadline;
 
 import io.amphi.delivery.api.Commands.SubmitOnDeadline;
 import io.amphi.delivery.domain.ExamSession;
+import io.amphi.platform.RateLimitedLog;
+import io.amphi.platform.db.DatabaseFailures;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ public class AutoSubmitter {
 
     private static final Logger log = LoggerFactory.getLogger(AutoSubmitter.class);
     private static final int BATCH = 500;
+    private final RateLimitedLog unavailable = new RateLimitedLog(log, Duration.ofMinutes(1));
 
     private final JdbcTemplate jdbc;
     private final CommandGateway commands;
@@ -32,9 +36,23 @@ public class AutoSubmitter {
         this.clock = clock;
     }
 
-    /** Submits every due session, batch after batch while batches are full and make progress. */
+    /**
+     * Submits every due session, batch after batch while batches are full and make progress. While
+     * the database is out of reach, it says so at most once a minute and tries again next time.
+     */
     @Scheduled(fixedDelayString = "${amphi.delivery.auto-submit-interval:1s}")
     public void submitDueSessions() {
+        try {
+            submitBatches();
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
+            unavailable.warn("Sessions past their deadline cannot be submitted now; trying again: {}", e.toString());
+        }
+    }
+
+    private void submitBatches() {
         boolean more = true;
         while (more) {
             Timestamp due = Timestamp.from(clock.instant().minus(ExamSession.SAVE_GRACE));
@@ -60,6 +78,9 @@ public class AutoSubmitter {
             }
             return submitted;
         } catch (RuntimeException e) {
+            if (DatabaseFailures.unreachable(e)) {
+                throw e;
+            }
             log.warn("Could not submit session {} at its deadline; will retry: {}", sessionId, e.toString());
             return false;
         }

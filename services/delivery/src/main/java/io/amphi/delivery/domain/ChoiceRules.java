@@ -2,6 +2,7 @@ package io.amphi.delivery.domain;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,12 +32,13 @@ final class ChoiceRules {
         Set<String> seen = new HashSet<>();
         for (String chosen : choices.optionIds()) {
             if (!known.contains(chosen)) {
-                throw DomainException.invalidAnswer(question.id(), "Question %s has no option '%s' (its options are %s)."
-                        .formatted(question.id(), chosen, String.join(", ", options.stream().map(ChoiceOption::id).toList())));
+                throw DomainException.invalidAnswer(question.id(), "Question %s has no option %s (its options are %s)."
+                        .formatted(question.id(), Inputs.quote(chosen),
+                                String.join(", ", options.stream().map(ChoiceOption::id).toList())));
             }
             if (!seen.add(chosen)) {
                 throw DomainException.invalidAnswer(question.id(),
-                        "Option '%s' of question %s is chosen twice.".formatted(chosen, question.id()));
+                        "Option %s of question %s is chosen twice.".formatted(Inputs.quote(chosen), question.id()));
             }
         }
     }

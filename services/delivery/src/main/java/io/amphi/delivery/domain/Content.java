@@ -2,6 +2,7 @@ package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Identifiers;
+import io.amphi.platform.domain.Inputs;
 
 /** Checks shared by the content records; a broken exam is refused when it is loaded, never at 09:00. */
 final class Content {
@@ -17,7 +18,7 @@ final class Content {
 
     static void requireId(String id, String what) {
         if (!Identifiers.valid(id)) {
-            throw DomainException.invalid("INVALID_ID", "Invalid id '" + id + "' for " + what
+            throw DomainException.invalid("INVALID_ID", "Invalid id " + Inputs.quote(id) + " for " + what
                     + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
         }
     }

@@ -1,6 +1,7 @@
 package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,6 +106,6 @@ public final class ExamContent {
     /** The question with this id, refused with INVALID_ARGUMENT if the exam has none. */
     public AnswerableQuestion requireAnswerable(String questionId) {
         return answerable(questionId).orElseThrow(() -> DomainException.invalidAnswer(questionId,
-                "Exam %s version %d has no question '%s'.".formatted(examId, version, questionId)));
+                "Exam %s version %d has no question %s.".formatted(examId, version, Inputs.quote(questionId))));
     }
 }

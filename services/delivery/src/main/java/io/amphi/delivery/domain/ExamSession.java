@@ -22,6 +22,7 @@ import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.api.SubmissionCause;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,19 @@ public class ExamSession {
 
     /** The largest extension one grant may give. */
     public static final Duration LONGEST_EXTENSION = Duration.ofHours(24);
+
+    /**
+     * The highest save number a client may use: 2^53 - 1, the largest integer a browser counts
+     * exactly. With {@link #LONGEST_SAVE_NUMBER_JUMP}, no session can get near it.
+     */
+    public static final long MAX_SAVE_NUMBER = (1L << 53) - 1;
+
+    /**
+     * How far above the session's highest save number a save may be numbered. Clients number
+     * saves one after another; a number far ahead is a bug that would make every later save of
+     * its question an older one (acknowledged, never applied), so it is refused.
+     */
+    public static final long LONGEST_SAVE_NUMBER_JUMP = 1_000_000;
 
     @AggregateIdentifier
     private String sessionId;
@@ -112,9 +126,14 @@ public class ExamSession {
     public SaveResult handle(SaveAnswer command, ExamCatalog catalog, Clock clock) {
         Instant now = clock.instant();
         requireOpenForAnswers(now, "save an answer");
-        if (command.saveNumber() < 1) {
+        if (command.saveNumber() < 1 || command.saveNumber() > MAX_SAVE_NUMBER) {
             throw DomainException.invalidAnswer(command.questionId(),
-                    "Save numbers start at 1; got " + command.saveNumber() + ".");
+                    "Save numbers run from 1 to %d; got %d.".formatted(MAX_SAVE_NUMBER, command.saveNumber()));
+        }
+        if (command.saveNumber() - highestSaveNumber > LONGEST_SAVE_NUMBER_JUMP) {
+            throw DomainException.invalidAnswer(command.questionId(), ("Save %d is more than %d above the highest save "
+                    + "so far (%d): number saves one after another.").formatted(command.saveNumber(),
+                    LONGEST_SAVE_NUMBER_JUMP, highestSaveNumber));
         }
         if (command.answer() == null) {
             throw DomainException.invalidAnswer(command.questionId(),
@@ -167,31 +186,37 @@ public class ExamSession {
         if (command.reason() == null || command.reason().isBlank()) {
             throw DomainException.invalid("MISSING_REASON", "Say why the time is extended: the reason is kept in the log.");
         }
+        if (command.reason().length() > Inputs.MAX_REASON) {
+            throw DomainException.invalid("TOO_LONG", "The reason is %d characters long; at most %d are kept in the log."
+                    .formatted(command.reason().length(), Inputs.MAX_REASON));
+        }
         apply(new TimeExtended(sessionId, extension, command.reason().strip(), command.proctorId(), now,
                 deadline.plus(extension)));
         return describe(now);
     }
 
+    /** Past the deadline and its grace, a submission counts as made at the deadline, by the deadline. */
     @CommandHandler
     public SessionView handle(SubmitSession command, Clock clock) {
         Instant now = clock.instant();
         if (submittedAt == null) {
             if (now.isAfter(deadline.plus(SAVE_GRACE))) {
-                apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, now));
+                apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, now));
             } else {
-                apply(new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, now));
+                apply(new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, now, now));
             }
         }
         return describe(now);
     }
 
+    /** Recorded as handed in at the deadline, however late the server gets to it (it may have been down). */
     @CommandHandler
     public boolean handle(SubmitOnDeadline command, Clock clock) {
         Instant now = clock.instant();
         if (submittedAt != null || !now.isAfter(deadline.plus(SAVE_GRACE))) {
             return false;
         }
-        apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, now));
+        apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, now));
         return true;
     }
 

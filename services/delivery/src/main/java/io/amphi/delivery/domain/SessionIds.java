@@ -2,6 +2,7 @@ package io.amphi.delivery.domain;
 
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Identifiers;
+import io.amphi.platform.domain.Inputs;
 
 /** A session's id is "&lt;exam id&gt;:&lt;candidate id&gt;": one session per candidate per exam, by construction. */
 public final class SessionIds {
@@ -25,11 +26,17 @@ public final class SessionIds {
         return parts(sessionId)[0];
     }
 
+    /** The longest session id: two ids and the colon. */
+    static final int MAX_LENGTH = 2 * 64 + 1;
+
     private static String[] parts(String sessionId) {
-        String[] parts = sessionId == null ? new String[0] : sessionId.split(":", -1);
+        if (sessionId == null || sessionId.isEmpty()) {
+            throw DomainException.invalid("MISSING_SESSION_ID", "Say which session: session_id is empty.");
+        }
+        String[] parts = sessionId.length() > MAX_LENGTH ? new String[0] : sessionId.split(":", -1);
         if (parts.length != 2 || !Identifiers.valid(parts[0]) || !Identifiers.valid(parts[1])) {
-            throw DomainException.invalid("INVALID_SESSION_ID",
-                    "'" + sessionId + "' is not a session id; a session id looks like '<exam id>:<candidate id>'.");
+            throw DomainException.invalid("INVALID_SESSION_ID", Inputs.quote(sessionId)
+                    + " is not a session id; a session id looks like '<exam id>:<candidate id>'.");
         }
         return parts;
     }

@@ -7,12 +7,16 @@ import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
+import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.domain.ExamCatalog;
+import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.domain.SessionIds;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
+import io.amphi.platform.grpc.CallArrival;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.CloseExamRequest;
@@ -32,6 +36,7 @@ import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +62,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final RateLimiter saveRateLimiter;
     private final ExamDoor door;
     private final ExamSealing sealing;
+    private final Clock clock;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
     /**
@@ -69,25 +75,24 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param sealing          closes exams and seals their logs
      */
     public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
-                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing) {
+                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing, Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
         this.saveRateLimiter = saveRateLimiter;
         this.door = door;
         this.sealing = sealing;
+        this.clock = clock;
     }
 
     @Override
     public void startSession(StartSessionRequest request, StreamObserver<StartSessionResponse> response) {
         Caller candidate = Caller.require(Caller.Role.CANDIDATE);
-        String examId = request.getExamId();
-        if (examId.isBlank()) {
-            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to start: exam_id is empty.");
-        }
+        String examId = Inputs.id(request.getExamId(), "exam_id");
         requireSignedInFor(candidate, examId);
         String sessionId = SessionIds.of(examId, candidate.id());
-        Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId);
+        Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId,
+                CallArrival.arrivedAtMillis(clock));
         if (waiting.isPresent()) {
             Protos.reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
                     .setTicket(waiting.get().ticket())
@@ -123,22 +128,20 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void saveAnswer(SaveAnswerRequest request, StreamObserver<SaveAnswerResponse> response) {
         String sessionId = ownSession(request.getSessionId());
-        String questionId = request.getQuestionId();
-        if (questionId.isBlank()) {
-            throw DomainException.invalid("MISSING_QUESTION_ID", "Say which question is answered: question_id is empty.");
-        }
+        String questionId = Inputs.id(request.getQuestionId(), "question_id");
+        long saveNumber = saveNumber(request.getSaveNumber(), questionId);
         if (!request.hasAnswer()) {
-            throw DomainException.invalidAnswer(questionId, "Save " + request.getSaveNumber()
+            throw DomainException.invalidAnswer(questionId, "Save " + saveNumber
                     + " has no answer (send a cleared answer to withdraw one).");
         }
+        Answer answer = ProtoMapping.answer(questionId, request.getAnswer());
         RateLimiter.Decision allowance = saveRateLimiter.tryTake(sessionId);
         if (!allowance.allowed()) {
             throw new RateLimiter.RateLimitExceeded("SAVE_RATE_EXCEEDED", "Session %s is saving faster than a person answers; save %d was not stored. Send it again in %d ms."
-                    .formatted(sessionId, request.getSaveNumber(), Math.max(1, allowance.retryAfter().toMillis())),
+                    .formatted(sessionId, saveNumber, Math.max(1, allowance.retryAfter().toMillis())),
                     allowance.retryAfter());
         }
-        SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, request.getSaveNumber(),
-                ProtoMapping.answer(questionId, request.getAnswer())));
+        SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, saveNumber, answer));
         Protos.reply(response, SaveAnswerResponse.newBuilder()
                 .setSaveNumber(result.saveNumber())
                 .setOutcome(ProtoMapping.outcome(result.outcome()))
@@ -149,8 +152,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void flagQuestion(FlagQuestionRequest request, StreamObserver<FlagQuestionResponse> response) {
         String sessionId = ownSession(request.getSessionId());
-        FlagResult result = send(sessionId,
-                new Commands.FlagQuestion(sessionId, request.getQuestionId(), request.getFlagged()));
+        String questionId = Inputs.id(request.getQuestionId(), "question_id");
+        FlagResult result = send(sessionId, new Commands.FlagQuestion(sessionId, questionId, request.getFlagged()));
         Protos.reply(response, FlagQuestionResponse.newBuilder()
                 .setFlagged(result.flagged()).setChanged(result.changed()).build());
     }
@@ -174,24 +177,22 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void extendTime(ExtendTimeRequest request, StreamObserver<SessionState> response) {
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
         String sessionId = request.getSessionId();
-        SessionIds.candidateOf(sessionId);
         proctor.requireExam(SessionIds.examOf(sessionId));
         if (!request.hasExtension()) {
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
-                Protos.duration(request.getExtension()), request.getReason(), proctor.id()));
+                Protos.duration(request.getExtension()), reason, proctor.id()));
         Protos.reply(response, ProtoMapping.session(view));
     }
 
     @Override
     public void closeExam(CloseExamRequest request, StreamObserver<ExamSeal> response) {
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
-        if (request.getExamId().isBlank()) {
-            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam to close: exam_id is empty.");
-        }
-        university.requireExam(request.getExamId());
-        SealResult seal = sealing.close(request.getExamId(), university.id());
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        university.requireExam(examId);
+        SealResult seal = sealing.close(examId, university.id());
         Protos.reply(response, ExamSeal.newBuilder()
                 .setExamId(seal.examId())
                 .setMerkleRoot(seal.merkleRoot())
@@ -201,12 +202,24 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                 .build());
     }
 
+    /**
+     * A client's save number, read as the unsigned number it is on the wire and refused above
+     * {@link ExamSession#MAX_SAVE_NUMBER}, so 2^64 - 1 is never taken for -1.
+     */
+    private static long saveNumber(long wire, String questionId) {
+        if (wire < 1 || wire > ExamSession.MAX_SAVE_NUMBER) {
+            throw DomainException.invalidAnswer(questionId, "Save numbers run from 1 to %d; got %s."
+                    .formatted(ExamSession.MAX_SAVE_NUMBER, Long.toUnsignedString(wire)));
+        }
+        return wire;
+    }
+
     /** The session id, if it belongs to the calling candidate. */
     private static String ownSession(String sessionId) {
         Caller candidate = Caller.require(Caller.Role.CANDIDATE);
         if (!SessionIds.candidateOf(sessionId).equals(candidate.id())) {
             throw DomainException.forbidden("NOT_YOUR_SESSION",
-                    "Session %s is not yours: a candidate may only use their own session.".formatted(sessionId));
+                    "Session %s is not yours: a candidate may only use their own session.".formatted(Inputs.quote(sessionId)));
         }
         requireSignedInFor(candidate, SessionIds.examOf(sessionId));
         return sessionId;
@@ -216,7 +229,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private static void requireSignedInFor(Caller candidate, String examId) {
         if (candidate.examId() != null && !candidate.examId().equals(examId)) {
             throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s: sign in for that exam."
-                    .formatted(candidate.examId(), examId));
+                    .formatted(candidate.examId(), Inputs.quote(examId)));
         }
     }
 

@@ -14,6 +14,7 @@ import io.amphi.delivery.domain.ScriptConcordance;
 import io.amphi.delivery.domain.ShortText;
 import io.amphi.delivery.domain.SingleBestAnswer;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.ChoiceQuestion;
@@ -34,10 +35,26 @@ final class ProtoMapping {
     private ProtoMapping() {
     }
 
+    /** The most options any answer may choose; far more than any question offers. */
+    static final int MAX_CHOSEN = 100;
+    /** The longest text any answer may be; a question's own limit is lower. */
+    static final int MAX_TEXT = 10_000;
+
+    /** The answer as the domain knows it, its ids and length bounded before any rule looks at it. */
     static Answer answer(String questionId, io.amphi.proto.delivery.v1.Answer answer) {
         return switch (answer.getValueCase()) {
-            case CHOICES -> new Answer.Choices(answer.getChoices().getOptionIdsList());
-            case TEXT -> new Answer.Text(answer.getText().getText());
+            case CHOICES -> {
+                Inputs.count(answer.getChoices().getOptionIdsCount(), "option_ids", MAX_CHOSEN);
+                answer.getChoices().getOptionIdsList().forEach(id -> Inputs.id(id, "option_id"));
+                yield new Answer.Choices(answer.getChoices().getOptionIdsList());
+            }
+            case TEXT -> {
+                if (answer.getText().getText().length() > MAX_TEXT) {
+                    throw DomainException.invalidAnswer(questionId, "The text is %d characters long; no question accepts more than %d."
+                            .formatted(answer.getText().getText().length(), MAX_TEXT));
+                }
+                yield new Answer.Text(answer.getText().getText());
+            }
             case LIKERT -> new Answer.Likert(answer.getLikert().getValue());
             case CLEARED -> new Answer.Cleared();
             case VALUE_NOT_SET -> throw DomainException.invalidAnswer(questionId,

@@ -315,6 +315,39 @@ class ExamSessionTest {
         }
 
         @Test
+        void acceptsTheHighestSaveNumberAndNothingAbove() {
+            long almost = ExamSession.MAX_SAVE_NUMBER - 10;
+            fixture.given(started(), saved("q2", almost, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER, choose("A")))
+                    .expectEvents(new AnswerSaved(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER, choose("A"), START));
+            fixture.given(started(), saved("q2", almost, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER + 1, choose("A")))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
+                    .expectExceptionMessage("Save numbers run from 1 to 9007199254740991; got 9007199254740992.");
+        }
+
+        @Test
+        void refusesASaveNumberedFarAheadOfTheSession() {
+            fixture.given(started(), saved("q2", 7, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP + 1, choose("A")))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
+                    .expectExceptionMessage("Save 1000008 is more than 1000000 above the highest save so far (7): "
+                            + "number saves one after another.");
+            fixture.given(started(), saved("q2", 7, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A")))
+                    .expectEvents(new AnswerSaved(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A"), START));
+        }
+
+        @Test
+        void aSessionAtTheHighestSaveNumberStillSavesOtherQuestions() {
+            fixture.given(started(), saved("q1", ExamSession.MAX_SAVE_NUMBER, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q2", 7, choose("B")))
+                    .expectEvents(new AnswerSaved(SESSION, "q2", 7, choose("B"), START));
+        }
+
+        @Test
         void acceptsASaveInFlightWithinTheGrace() {
             clock.set(DEADLINE.plus(ExamSession.SAVE_GRACE));
             fixture.given(started())
@@ -334,7 +367,8 @@ class ExamSessionTest {
 
         @Test
         void refusedAfterSubmission() {
-            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plusSeconds(60)))
+            fixture.given(started(),
+                            new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plusSeconds(60), START.plusSeconds(60)))
                     .when(new SaveAnswer(SESSION, "q1", 1, choose("A")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
@@ -374,7 +408,7 @@ class ExamSessionTest {
 
         @Test
         void refusedAfterSubmission() {
-            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START))
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new FlagQuestion(SESSION, "q1", true))
                     .expectNoEvents()
                     .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
@@ -413,6 +447,14 @@ class ExamSessionTest {
         }
 
         @Test
+        void refusesAReasonLongerThanTheLogKeeps() {
+            fixture.given(started())
+                    .when(new ExtendTime(SESSION, Duration.ofMinutes(5), "x".repeat(501), "p"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "TOO_LONG"));
+        }
+
+        @Test
         void refusedOnceTimeRanOut() {
             clock.set(DEADLINE.plus(Duration.ofMinutes(1)));
             fixture.given(started())
@@ -423,7 +465,7 @@ class ExamSessionTest {
 
         @Test
         void refusedAfterSubmission() {
-            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START))
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new ExtendTime(SESSION, Duration.ofMinutes(5), "r", "p"))
                     .expectNoEvents()
                     .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
@@ -438,14 +480,15 @@ class ExamSessionTest {
             clock.advance(Duration.ofMinutes(90));
             fixture.given(started())
                     .when(new SubmitSession(SESSION))
-                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plus(Duration.ofMinutes(90))))
+                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plus(Duration.ofMinutes(90)),
+                            START.plus(Duration.ofMinutes(90))))
                     .expectResultMessagePayloadMatching(predicate((SessionView v) ->
                             v.submitted() && v.remaining().isZero()));
         }
 
         @Test
         void submittingAgainChangesNothing() {
-            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START))
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new SubmitSession(SESSION))
                     .expectNoEvents();
         }
@@ -455,7 +498,8 @@ class ExamSessionTest {
             clock.set(DEADLINE.plus(Duration.ofMinutes(5)));
             fixture.given(started())
                     .when(new SubmitSession(SESSION))
-                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE.plus(Duration.ofMinutes(5))));
+                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE,
+                            DEADLINE.plus(Duration.ofMinutes(5))));
         }
     }
 
@@ -468,7 +512,17 @@ class ExamSessionTest {
             clock.set(late);
             fixture.given(started())
                     .when(new SubmitOnDeadline(SESSION))
-                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, late))
+                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE, late))
+                    .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void recordsTheDeadlineWhenTheServerWasDownAtThatMoment() {
+            Instant restarted = DEADLINE.plus(Duration.ofMinutes(3));
+            clock.set(restarted);
+            fixture.given(started())
+                    .when(new SubmitOnDeadline(SESSION))
+                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE, restarted))
                     .expectResultMessagePayload(true);
         }
 
@@ -494,7 +548,7 @@ class ExamSessionTest {
         @Test
         void ignoredWhenAlreadySubmitted() {
             clock.set(DEADLINE.plus(Duration.ofHours(1)));
-            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START))
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new SubmitOnDeadline(SESSION))
                     .expectNoEvents()
                     .expectResultMessagePayload(false);

@@ -109,7 +109,7 @@ public class AxonPostgresAutoConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           Configuration configuration) {
-        return JdbcEventStorageEngine.builder()
+        JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .schema(EVENT_SCHEMA)
                 .dataType(byte[].class)
                 .snapshotSerializer(serializer)
@@ -119,8 +119,8 @@ public class AxonPostgresAutoConfiguration {
                 .persistenceExceptionResolver(persistenceExceptionResolver)
                 .appendEvents(new HashChainedAppend())
                 .connectionProvider(connectionProvider)
-                .transactionManager(transactionManager)
-                .build();
+                .transactionManager(transactionManager);
+        return new DescriptiveJdbcEventStorageEngine(builder, persistenceExceptionResolver);
     }
 
     /**

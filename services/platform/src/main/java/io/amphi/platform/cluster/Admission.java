@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,9 +16,14 @@ import java.util.Set;
 /**
  * A waiting room per gate (an exam's door), shared by every replica: callers get a ticket in
  * arrival order and are let in at a configured rate while fewer than a configured number are
- * inside. A caller coming back keeps its ticket. Over the rate, a caller is told its position and
+ * inside. A caller coming back keeps its place. Over the rate, a caller is told its position and
  * an estimated wait instead of an error. The gate's state is one Hazelcast entry changed only by
  * entry processors (atomic, with a synchronous backup), so losing a member loses no place in line.
+ *
+ * <p>Arrival is when a caller's call reached the platform, not when it reached the gate: a call
+ * that took longer on its way (a replica warming up, a slow token check) is placed ahead of the
+ * later arrivals still waiting that were placed before it, within the last
+ * {@value #REORDER_WINDOW_MILLIS} ms; their tickets move back by one each.
  */
 public final class Admission {
 
@@ -39,6 +45,10 @@ public final class Admission {
     }
 
     static final String MAP = "amphi-admission";
+    /** How far back an arrival that reached the gate late is still put in its place. */
+    static final long REORDER_WINDOW_MILLIS = 10_000;
+    /** The most recent waiting callers kept to place a late arrival among them. */
+    static final int REORDER_ENTRIES = 10_000;
 
     private final IMap<String, GateState> gates;
     private final Clock clock;
@@ -48,9 +58,14 @@ public final class Admission {
         this.clock = clock;
     }
 
-    /** Gives {@code caller} a ticket (or finds theirs) and says whether they may go in now. */
-    public Outcome enter(String gate, String caller, Policy policy) {
-        return gates.executeOnKey(gate, new Enter(caller, clock.millis(), policy.admissionsPerSecond(), policy.maxInside()));
+    /**
+     * Gives {@code caller} a ticket (or finds theirs) and says whether they may go in now.
+     *
+     * @param arrivedAtMillis when the caller's call reached the platform (epoch milliseconds)
+     */
+    public Outcome enter(String gate, String caller, long arrivedAtMillis, Policy policy) {
+        return gates.executeOnKey(gate, new Enter(caller, arrivedAtMillis, clock.millis(), policy.admissionsPerSecond(),
+                policy.maxInside()));
     }
 
     /** {@code caller} is done inside: their place goes to the next in line. Idempotent. */
@@ -65,6 +80,8 @@ public final class Admission {
 
         private final Map<String, Long> tickets = new HashMap<>();
         private final Set<String> left = new HashSet<>();
+        /** Recently placed callers still waiting, in ticket (and arrival) order. */
+        private final ArrayDeque<Placed> recent = new ArrayDeque<>();
         private long issued;
         private long admittedThrough;
         private double tokens = -1;
@@ -79,6 +96,32 @@ public final class Admission {
             lastRefillMillis = Math.max(lastRefillMillis, nowMillis);
         }
 
+        /** Gives the caller a ticket: at the back, or ahead of the recent waiting callers who arrived after it. */
+        private void place(String caller, long arrivedAtMillis, long nowMillis) {
+            forgetOldPlacements(nowMillis);
+            long ticket = ++issued;
+            ArrayDeque<Placed> overtaken = new ArrayDeque<>();
+            while (!recent.isEmpty() && recent.peekLast().arrivedAtMillis() > arrivedAtMillis
+                    && tickets.get(recent.peekLast().caller()) > admittedThrough) {
+                Placed later = recent.pollLast();
+                long laterTicket = tickets.get(later.caller());
+                tickets.put(later.caller(), laterTicket + 1);
+                ticket = laterTicket;
+                overtaken.addFirst(later);
+            }
+            tickets.put(caller, ticket);
+            recent.addLast(new Placed(caller, arrivedAtMillis));
+            recent.addAll(overtaken);
+        }
+
+        private void forgetOldPlacements(long nowMillis) {
+            while (!recent.isEmpty() && (tickets.get(recent.peekFirst().caller()) <= admittedThrough
+                    || recent.peekFirst().arrivedAtMillis() < nowMillis - REORDER_WINDOW_MILLIS
+                    || recent.size() > REORDER_ENTRIES)) {
+                recent.pollFirst();
+            }
+        }
+
         private void letIn(long maxInside) {
             while (admittedThrough < issued && tokens >= 1 && admittedThrough - left.size() < maxInside) {
                 admittedThrough++;
@@ -87,16 +130,23 @@ public final class Admission {
         }
     }
 
+    /** A caller placed in line, and when their call arrived. */
+    record Placed(String caller, long arrivedAtMillis) implements Serializable {
+    }
+
     /** Runs on the member owning the gate, and again on its backup, with the same inputs. */
-    record Enter(String caller, long nowMillis, double rate, long maxInside)
+    record Enter(String caller, long arrivedAtMillis, long nowMillis, double rate, long maxInside)
             implements EntryProcessor<String, GateState, Outcome> {
 
         @Override
         public Outcome process(Map.Entry<String, GateState> entry) {
             GateState state = entry.getValue() == null ? new GateState() : entry.getValue();
             state.refill(nowMillis, rate);
-            long ticket = state.tickets.computeIfAbsent(caller, c -> ++state.issued);
+            if (!state.tickets.containsKey(caller)) {
+                state.place(caller, arrivedAtMillis, nowMillis);
+            }
             state.letIn(maxInside);
+            long ticket = state.tickets.get(caller);
             entry.setValue(state);
             if (ticket <= state.admittedThrough) {
                 return new Outcome(ticket, true, 0, Duration.ZERO);

@@ -3,8 +3,6 @@ package io.amphi.platform.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,11 +20,5 @@ public class ClusterAutoConfiguration {
         Config config = ClusterConfigs.memberConfig(properties, serviceName + "-" + UUID.randomUUID().toString().substring(0, 8));
         config.getMemberAttributeConfig().setAttribute(ClusterConfigs.SERVICE_ATTRIBUTE, serviceName);
         return Hazelcast.newHazelcastInstance(config);
-    }
-
-    /** Kept an hour: far longer than an access token lives. */
-    @Bean
-    Revocations revocations(HazelcastInstance hazelcast, Clock clock) {
-        return new Revocations(hazelcast, clock, Duration.ofHours(1));
     }
 }

@@ -16,7 +16,9 @@ public class DomainException extends RuntimeException {
         /** The caller may not do this (PERMISSION_DENIED). */
         FORBIDDEN,
         /** The request is well formed but the state does not allow it now (FAILED_PRECONDITION). */
-        PRECONDITION_FAILED
+        PRECONDITION_FAILED,
+        /** The caller did not prove who they are: no, bad or withdrawn credentials (UNAUTHENTICATED). */
+        UNAUTHENTICATED
     }
 
     private final Kind kind;
@@ -48,6 +50,10 @@ public class DomainException extends RuntimeException {
 
     public static DomainException precondition(String reason, String message) {
         return new DomainException(Kind.PRECONDITION_FAILED, reason, null, message);
+    }
+
+    public static DomainException unauthenticated(String reason, String message) {
+        return new DomainException(Kind.UNAUTHENTICATED, reason, null, message);
     }
 
     public Kind kind() {

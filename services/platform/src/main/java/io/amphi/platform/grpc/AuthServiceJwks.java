@@ -2,28 +2,20 @@ package io.amphi.platform.grpc;
 
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.GetJwksRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 
 /** Fetches the JSON Web Key Set from the auth service over gRPC. */
-public class AuthServiceJwks implements JwksSource, AutoCloseable {
+public class AuthServiceJwks implements JwksSource {
 
-    private final ManagedChannel channel;
+    private final AuthServiceChannel auth;
 
-    /** @param address the auth service, "host:port" */
-    public AuthServiceJwks(String address) {
-        this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    public AuthServiceJwks(AuthServiceChannel auth) {
+        this.auth = auth;
     }
 
     @Override
     public String get() {
-        return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+        return AuthServiceGrpc.newBlockingStub(auth.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .getJwks(GetJwksRequest.getDefaultInstance()).getJson();
-    }
-
-    @Override
-    public void close() {
-        channel.shutdownNow();
     }
 }

@@ -1,8 +1,8 @@
 package io.amphi.platform.grpc;
 
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import io.grpc.Context;
-import io.grpc.Status;
 import java.util.Set;
 
 /**
@@ -25,12 +25,22 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     public void requireExam(String exam) {
         if (!exams.isEmpty() && !exams.contains(exam)) {
             throw DomainException.forbidden("NOT_YOUR_EXAM", "The account '%s' works on exam(s) %s, not on %s."
-                    .formatted(id, String.join(", ", exams.stream().sorted().toList()), exam));
+                    .formatted(id, String.join(", ", exams.stream().sorted().toList()), Inputs.quote(exam)));
         }
     }
 
-    /** What the caller is allowed to be. */
-    public enum Role { CANDIDATE, PROCTOR, UNIVERSITY, AUDITOR }
+    /**
+     * What the caller is allowed to be. A platform operator (the Kubernetes operator, monitoring)
+     * reads how replicas are doing and nothing of any exam.
+     */
+    public enum Role {
+        CANDIDATE, PROCTOR, UNIVERSITY, AUDITOR, PLATFORM_OPERATOR;
+
+        /** As tokens and service accounts name it, e.g. "platform-operator". */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     static final Context.Key<Caller> CONTEXT_KEY = Context.key("amphi-caller");
 
@@ -38,9 +48,8 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     public static Caller current() {
         Caller caller = CONTEXT_KEY.get();
         if (caller == null) {
-            throw Status.UNAUTHENTICATED.withDescription(
-                    "This call needs a caller identity: send 'authorization: Bearer <access token>'.")
-                    .asRuntimeException();
+            throw DomainException.unauthenticated("MISSING_TOKEN",
+                    "This call needs a caller identity: send 'authorization: Bearer <access token>'.");
         }
         return caller;
     }
@@ -51,7 +60,7 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
         if (caller.role() != role) {
             throw DomainException.forbidden("WRONG_ROLE",
                     "Only a %s may do this; you are calling as a %s."
-                            .formatted(role.name().toLowerCase(), caller.role().name().toLowerCase()));
+                            .formatted(role.label(), caller.role().label()));
         }
         return caller;
     }

@@ -19,8 +19,14 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the service's gRPC server with health checking and server reflection, every
- * {@link BindableService} bean behind the platform's interceptors. It starts after everything else
- * (so no call arrives before the event processors run) and stops first, letting calls in flight finish.
+ * {@link BindableService} bean behind the platform's interceptors and its {@link RequestBoundary}.
+ * It starts after everything else (so no call arrives before the event processors run) and stops
+ * first, letting calls in flight finish.
+ *
+ * <p>Health: every service name and the server as a whole ("") answer SERVING only while the
+ * replica is {@link Readiness ready} (a readiness probe); the service {@value #LIVENESS} answers
+ * SERVING as long as the process runs (a liveness probe: a database restart must never restart
+ * the services).
  */
 public class GrpcServerLifecycle implements SmartLifecycle {
 
@@ -29,24 +35,52 @@ public class GrpcServerLifecycle implements SmartLifecycle {
     private final GrpcServerProperties properties;
     private final List<BindableService> services;
     private final List<ServerInterceptor> interceptors;
+    private final Readiness readiness;
+    private final CallArrival arrival;
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile Server server;
 
+    /** The health service name a liveness probe asks for. */
+    public static final String LIVENESS = "liveness";
+
+    /**
+     * How much larger than the accepted request the transport lets a message or a header list
+     * be: up to there, an oversized request gets its own INVALID_ARGUMENT with an ErrorInfo; beyond,
+     * gRPC and HTTP/2 refuse it themselves (a header list beyond 1.25 times the transport's limit
+     * ends the connection, so that limit is far above anything a client sends, yet bounded with the
+     * calls per connection so headers cannot exhaust memory).
+     */
+    static final int TRANSPORT_METADATA_LIMIT = 256 * 1024;
+    /** Calls one connection may have open at once: a gateway multiplexes hundreds of candidates on one. */
+    static final int CALLS_PER_CONNECTION = 1_000;
+
     public GrpcServerLifecycle(GrpcServerProperties properties, List<BindableService> services,
-                               List<ServerInterceptor> interceptors) {
+                               List<ServerInterceptor> interceptors, Readiness readiness, CallArrival arrival) {
         this.properties = properties;
         this.services = services;
         this.interceptors = interceptors;
+        this.readiness = readiness;
+        this.arrival = arrival;
     }
 
     @Override
     public void start() {
+        int maxMessage = (int) Math.min(Integer.MAX_VALUE / 2, properties.maxMessageSize().toBytes());
+        RequestBoundary boundary = new RequestBoundary(maxMessage, (int) properties.maxMetadataSize().toBytes());
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(properties.address(), properties.port()))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .maxInboundMessageSize(2 * maxMessage)
+                .maxInboundMetadataSize(TRANSPORT_METADATA_LIMIT)
+                .maxConcurrentCallsPerConnection(CALLS_PER_CONNECTION)
+                // Services keep long streams to each other (revocations) and ping them every 30 s.
+                .permitKeepAliveTime(20, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addStreamTracerFactory(arrival)
+                .fallbackHandlerRegistry(boundary.unknownMethods())
+                .addService(boundary.guard(health.getHealthService().bindService()))
+                .addService(boundary.guard(ProtoReflectionServiceV1.newInstance().bindService()));
         for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, interceptors));
+            builder.addService(boundary.guard(ServerInterceptors.intercept(service, interceptors)));
         }
         try {
             server = builder.build().start();
@@ -54,9 +88,19 @@ public class GrpcServerLifecycle implements SmartLifecycle {
             throw new UncheckedIOException("Cannot start the gRPC server on %s:%d"
                     .formatted(properties.address(), properties.port()), e);
         }
-        services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING));
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.setStatus(LIVENESS, ServingStatus.SERVING);
+        readiness.onChange(this::reportReadiness);
+        reportReadiness();
         log.info("gRPC server listening on {}:{}", properties.address(), port());
+    }
+
+    private synchronized void reportReadiness() {
+        if (server == null) {
+            return;
+        }
+        ServingStatus status = readiness.ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(), status));
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
     }
 
     @Override
@@ -65,7 +109,9 @@ public class GrpcServerLifecycle implements SmartLifecycle {
         if (running == null) {
             return;
         }
-        health.enterTerminalState();
+        synchronized (this) {
+            health.enterTerminalState();
+        }
         running.shutdown();
         try {
             if (!running.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

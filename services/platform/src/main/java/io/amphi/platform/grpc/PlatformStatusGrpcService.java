@@ -7,45 +7,51 @@ import io.amphi.proto.platform.v1.PlatformStatus;
 import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import java.util.Set;
 
-/** Reports this replica's cluster membership and database reachability to operators. */
+/**
+ * Reports how this replica is doing. Anyone may ask whether it serves; how its cluster and its
+ * database are doing is for platform operators (the Kubernetes operator, monitoring) and auditors
+ * only. Every answer comes from what the replica already knows (the database probe's last answer),
+ * so the call never waits on the database.
+ */
 public class PlatformStatusGrpcService extends PlatformStatusServiceGrpc.PlatformStatusServiceImplBase {
+
+    private static final Set<Caller.Role> MAY_SEE_DETAILS = Set.of(Caller.Role.PLATFORM_OPERATOR, Caller.Role.AUDITOR);
 
     private final String serviceName;
     private final HazelcastInstance hazelcast;
-    private final JdbcTemplate jdbc;
+    private final DatabaseProbe database;
+    private final Readiness readiness;
     private final Clock clock;
 
-    public PlatformStatusGrpcService(String serviceName, HazelcastInstance hazelcast, JdbcTemplate jdbc, Clock clock) {
+    public PlatformStatusGrpcService(String serviceName, HazelcastInstance hazelcast, DatabaseProbe database,
+                                     Readiness readiness, Clock clock) {
         this.serviceName = serviceName;
         this.hazelcast = hazelcast;
-        this.jdbc = jdbc;
+        this.database = database;
+        this.readiness = readiness;
         this.clock = clock;
     }
 
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<PlatformStatus> response) {
-        Member self = hazelcast.getCluster().getLocalMember();
         PlatformStatus.Builder status = PlatformStatus.newBuilder()
                 .setService(serviceName)
-                .setClusterName(hazelcast.getConfig().getClusterName())
-                .setClusterMembers(hazelcast.getCluster().getMembers().size())
-                .addMemberAddresses(address(self))
-                .setDatabaseReachable(databaseReachable());
-        hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
-                .forEach(m -> status.addMemberAddresses(address(m)));
-        status.setServerTime(Protos.timestamp(clock.instant()));
-        Protos.reply(response, status.build());
-    }
-
-    private boolean databaseReachable() {
-        try {
-            return Integer.valueOf(1).equals(jdbc.queryForObject("SELECT 1", Integer.class));
-        } catch (DataAccessException e) {
-            return false;
+                .setServing(readiness.ready());
+        Caller caller = Caller.CONTEXT_KEY.get();
+        if (caller != null && MAY_SEE_DETAILS.contains(caller.role())) {
+            Member self = hazelcast.getCluster().getLocalMember();
+            status.setClusterName(hazelcast.getConfig().getClusterName())
+                    .setClusterMembers(hazelcast.getCluster().getMembers().size())
+                    .addMemberAddresses(address(self))
+                    .setDatabaseReachable(database.reachable())
+                    .setServerTime(Protos.timestamp(clock.instant()));
+            hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
+                    .forEach(m -> status.addMemberAddresses(address(m)));
+            readiness.unmet().forEach((condition, why) -> status.addNotReady(condition + ": " + why));
         }
+        Protos.reply(response, status.build());
     }
 
     private static String address(Member member) {

@@ -6,58 +6,66 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.amphi.platform.cluster.Revocations;
+import io.amphi.platform.domain.DomainException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Verifies access tokens locally, with the auth service's public keys (JWKS) cached: the auth
- * service is not called per request. The key set is fetched again when a token names a key not
- * seen yet (a rotation), at most once a second so forged key ids cannot flood the auth service, and
- * every five minutes in any case.
+ * Verifies access tokens locally, with the auth service's public keys ({@link SigningKeySet}): the
+ * auth service is not called per request. A token is refused while the replica does not hold the
+ * current revocations (just after a start, before auth answered), so a withdrawn identity never
+ * slips through a restart.
  */
 public class TokenVerifier {
 
-    /** A token that does not open the door, with the reason in words. */
+    /** A token that does not open the door, with a stable reason and the reason in words. */
     public static final class InvalidToken extends RuntimeException {
-        public InvalidToken(String message) {
+        private final String reason;
+
+        public InvalidToken(String reason, String message) {
             super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
         }
     }
 
     static final String ISSUER = "amphi";
+    /** Far longer than any token Amphi issues (about 600 characters); longer ones are not read. */
+    static final int MAX_TOKEN_CHARS = 4_096;
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
-    private static final Duration UNKNOWN_KEY_REFETCH = Duration.ofSeconds(1);
-    private static final Duration REFRESH = Duration.ofMinutes(5);
 
-    private final JwksSource jwksSource;
-    private final Revocations revocations;
+    private final SigningKeySet keys;
+    private final RevocationList revocations;
     private final Clock clock;
-    private volatile JWKSet keys = new JWKSet();
-    private volatile Instant fetchedAt = Instant.MIN;
     private final Cache<String, Signed> verifiedSignatures = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(30)).build();
 
     /**
-     * @param jwksSource  fetches the current JSON Web Key Set from the auth service
+     * @param keys        the auth service's public keys
      * @param revocations identities whose earlier tokens are refused
      */
-    public TokenVerifier(JwksSource jwksSource, Revocations revocations, Clock clock) {
-        this.jwksSource = jwksSource;
+    public TokenVerifier(SigningKeySet keys, RevocationList revocations, Clock clock) {
+        this.keys = keys;
         this.revocations = revocations;
         this.clock = clock;
     }
 
     /** The caller a valid token names; {@link InvalidToken} otherwise. */
     public Caller verify(String token) {
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new InvalidToken("INVALID_TOKEN", "The access token is %d characters long; an Amphi token is far shorter."
+                    .formatted(token.length()));
+        }
         Signed cached = verifiedSignatures.getIfPresent(token);
         Signed signed = cached != null ? cached : checkSignature(token);
         if (cached == null) {
@@ -65,18 +73,27 @@ public class TokenVerifier {
         }
         Instant now = clock.instant();
         if (signed.expiresAt() == null || !signed.expiresAt().plus(CLOCK_SKEW).isAfter(now)) {
-            throw new InvalidToken("The access token has expired: refresh it or sign in again.");
+            throw new InvalidToken("TOKEN_EXPIRED", "The access token has expired: refresh it or sign in again.");
         }
         if (signed.notBefore() != null && signed.notBefore().isAfter(now.plus(CLOCK_SKEW))) {
-            throw new InvalidToken("The access token is not valid yet.");
+            throw new InvalidToken("TOKEN_NOT_YET_VALID", "The access token is not valid yet.");
         }
-        Caller caller = signed.caller();
-        revocations.revokedAt(Revocations.identity(caller.id(), caller.examId()))
+        if (!revocations.current()) {
+            throw new RevocationsNotLoaded();
+        }
+        revocations.revokedAt(signed.caller().id(), signed.caller().examId())
                 .filter(revokedAt -> !signed.issuedAt().isAfter(revokedAt))
                 .ifPresent(revokedAt -> {
-                    throw new InvalidToken("This identity's access was withdrawn at " + revokedAt + ".");
+                    throw new InvalidToken("ACCESS_WITHDRAWN", "This identity's access was withdrawn at " + revokedAt + ".");
                 });
-        return caller;
+        return signed.caller();
+    }
+
+    /** The replica cannot tell yet whether a token was revoked: a retry on it (or another replica) will. */
+    static final class RevocationsNotLoaded extends RuntimeException {
+        RevocationsNotLoaded() {
+            super("This replica has not loaded the list of withdrawn identities yet; send the call again in a moment.");
+        }
     }
 
     /**
@@ -94,24 +111,29 @@ public class TokenVerifier {
             jwt = SignedJWT.parse(token);
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new InvalidToken("The access token is not a signed JWT.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token is not a signed JWT.");
         }
         if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
-            throw new InvalidToken("The access token is not signed with ES256.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token is not signed with ES256.");
         }
         ECKey key = key(jwt.getHeader().getKeyID());
         try {
             if (!jwt.verify(new ECDSAVerifier(key))) {
-                throw new InvalidToken("The access token's signature does not verify.");
+                throw new InvalidToken("INVALID_TOKEN", "The access token's signature does not verify.");
             }
         } catch (JOSEException e) {
-            throw new InvalidToken("The access token's signature cannot be checked.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token's signature cannot be checked.");
         }
         if (!ISSUER.equals(claims.getIssuer())) {
-            throw new InvalidToken("The access token was not issued by Amphi.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token was not issued by Amphi.");
         }
-        Caller caller = new Caller(role(claims), claims.getSubject(), (String) claims.getClaim("exam"),
-                words(claims.getClaim("scope")), words(claims.getClaim("exams")));
+        Caller caller;
+        try {
+            caller = new Caller(role(claims), claims.getSubject(), claims.getStringClaim("exam"),
+                    words(claims.getStringClaim("scope")), words(claims.getStringClaim("exams")));
+        } catch (ParseException e) {
+            throw new InvalidToken("INVALID_TOKEN", "The access token's claims are not of the expected types.");
+        }
         return new Signed(caller, instant(claims.getExpirationTime()), instant(claims.getNotBeforeTime()),
                 claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant());
     }
@@ -120,44 +142,32 @@ public class TokenVerifier {
         return date == null ? null : date.toInstant();
     }
 
-
-    private static Set<String> words(Object claim) {
-        return claim instanceof String spaceSeparated && !spaceSeparated.isBlank()
-                ? Set.of(spaceSeparated.split(" ")) : Set.of();
+    private static Set<String> words(String spaceSeparated) {
+        return spaceSeparated != null && !spaceSeparated.isBlank() ? Set.of(spaceSeparated.split(" ")) : Set.of();
     }
 
     private static Caller.Role role(JWTClaimsSet claims) {
         Object role = claims.getClaim("role");
         try {
-            return Caller.Role.valueOf(String.valueOf(role).toUpperCase(java.util.Locale.ROOT));
+            return Caller.Role.valueOf(String.valueOf(role).toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new InvalidToken("The access token names no known role.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token names no known role.");
         }
     }
 
     private ECKey key(String keyId) {
         if (keyId == null) {
-            throw new InvalidToken("The access token names no key.");
+            throw new InvalidToken("INVALID_TOKEN", "The access token names no key.");
         }
-        Instant now = clock.instant();
-        JWK key = keys.getKeyByKeyId(keyId);
-        boolean stale = now.isAfter(fetchedAt.plus(REFRESH));
-        if ((key == null && now.isAfter(fetchedAt.plus(UNKNOWN_KEY_REFETCH))) || stale) {
-            fetch(now);
-            key = keys.getKeyByKeyId(keyId);
+        ECKey key = keys.key(keyId);
+        if (key == null) {
+            throw new InvalidToken("INVALID_TOKEN", "The access token was signed with a key Amphi does not publish.");
         }
-        if (!(key instanceof ECKey ecKey)) {
-            throw new InvalidToken("The access token was signed with a key Amphi does not publish.");
-        }
-        return ecKey;
+        return key;
     }
 
-    private synchronized void fetch(Instant now) {
-        try {
-            keys = JWKSet.parse(jwksSource.get());
-            fetchedAt = now;
-        } catch (ParseException e) {
-            throw new IllegalStateException("The auth service's key set is not a JWKS", e);
-        }
+    /** Turns a refusal into the error the caller gets. */
+    static DomainException unauthenticated(InvalidToken refusal) {
+        return DomainException.unauthenticated(refusal.reason(), refusal.getMessage());
     }
 }

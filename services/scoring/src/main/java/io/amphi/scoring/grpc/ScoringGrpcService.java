@@ -2,6 +2,7 @@ package io.amphi.scoring.grpc;
 
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.scoring.v1.AnswerKeyVersion;
@@ -67,10 +68,11 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = requireExamId(request.getExamId());
         university.requireExam(examId);
-        String ruleSet = request.getRuleSet().isBlank() ? RuleSets.DEFAULT.version() : request.getRuleSet();
+        String ruleSet = request.getRuleSet().isEmpty() ? RuleSets.DEFAULT.version() : Inputs.id(request.getRuleSet(), "rule_set");
+        String reason = Inputs.boundedText(request.getReason(), "reason", Inputs.MAX_REASON);
         KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
                 request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
-                request.getReason(), university.id()));
+                reason, university.id()));
         Protos.reply(response, AnswerKeyVersion.newBuilder().setExamId(examId).setKeyVersion(version.keyVersion()).build());
     }
 
@@ -157,12 +159,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void getSessionResult(GetSessionResultRequest request, StreamObserver<SessionResult> response) {
         String sessionId = request.getSessionId();
-        String examId;
-        try {
-            examId = SessionIdentity.examOf(sessionId);
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("BAD_SESSION_ID", e.getMessage() + ".");
-        }
+        String examId = SessionIdentity.examOf(sessionId);
         Caller reader = requireReader(examId);
         StoredKey key = latestKey(examId);
         requirePublishedFor(reader, examId, isPublished(examId, key));
@@ -175,7 +172,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         String examId = requireExamId(request.getExamId());
         if (candidate.examId() != null && !candidate.examId().equals(examId)) {
             throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s."
-                    .formatted(candidate.examId(), examId));
+                    .formatted(candidate.examId(), Inputs.quote(examId)));
         }
         StoredKey key = latestKey(examId);
         if (!isPublished(examId, key)) {
@@ -238,15 +235,15 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     }
 
     private static String requireExamId(String examId) {
-        if (examId.isBlank()) {
-            throw DomainException.invalid("MISSING_EXAM_ID", "Say which exam: exam_id is empty.");
-        }
-        return examId;
+        return Inputs.id(examId, "exam_id");
     }
 
     private static int offset(String pageToken) {
         if (pageToken.isEmpty()) {
             return 0;
+        }
+        if (pageToken.length() > 10) {
+            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
         }
         try {
             int offset = Integer.parseInt(pageToken);
@@ -255,7 +252,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
             }
             return offset;
         } catch (NumberFormatException e) {
-            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token '%s' is not one this service gave.".formatted(pageToken));
+            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
         }
     }
 }

@@ -1,0 +1,114 @@
+package io.amphi.auth.grpc;
+
+import io.amphi.auth.revocation.DurableRevocations;
+import io.amphi.auth.revocation.DurableRevocations.Revoked;
+import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.grpc.Protos;
+import io.amphi.proto.auth.v1.Revocation;
+import io.amphi.proto.auth.v1.RevocationUpdate;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The open WatchRevocations streams of this replica: each gets every revocation in force, then
+ * every new one, from this replica or another. They are ended before the gRPC server stops, so a
+ * stopping replica never waits on a stream that would stay open for hours.
+ */
+public class RevocationStreams implements SmartLifecycle {
+
+    /** Revocations per message while the list in force is sent. */
+    static final int BATCH = 1_000;
+    /** Far more than the services of a deployment open; beyond, a new watcher is refused. */
+    static final int MOST_WATCHERS = 1_000;
+
+    private final DurableRevocations revocations;
+    /** Each open stream and the lock that keeps its messages one at a time. */
+    private final Map<ServerCallStreamObserver<RevocationUpdate>, Object> open = new ConcurrentHashMap<>();
+    private volatile boolean running;
+
+    public RevocationStreams(DurableRevocations revocations) {
+        this.revocations = revocations;
+    }
+
+    /** Serves one watcher until it goes away or this replica stops. */
+    void serve(ServerCallStreamObserver<RevocationUpdate> stream) {
+        if (!running) {
+            stream.onCompleted();
+            return;
+        }
+        if (open.size() >= MOST_WATCHERS) {
+            throw new RateLimiter.RateLimitExceeded("TOO_MANY_WATCHERS", ("This auth replica already streams the "
+                    + "revocations to %d watchers; try another replica, or again later.").formatted(open.size()),
+                    Duration.ofSeconds(10));
+        }
+        Object sending = new Object();
+        Runnable stopWatching = revocations.watch(revoked -> {
+            synchronized (sending) {
+                if (!stream.isCancelled() && open.containsKey(stream)) {
+                    stream.onNext(RevocationUpdate.newBuilder().addRevocations(toProto(revoked)).setComplete(true)
+                            .setKeyId(revocations.keyId()).build());
+                }
+            }
+        });
+        stream.setOnCancelHandler(() -> {
+            open.remove(stream);
+            stopWatching.run();
+        });
+        stream.setOnCloseHandler(stopWatching);
+        open.put(stream, sending);
+        synchronized (sending) {
+            List<Revoked> inForce = revocations.inForce();
+            for (int from = 0; from < inForce.size(); from += BATCH) {
+                stream.onNext(RevocationUpdate.newBuilder()
+                        .addAllRevocations(inForce.subList(from, Math.min(inForce.size(), from + BATCH)).stream()
+                                .map(this::toProto).toList())
+                        .setKeyId(revocations.keyId())
+                        .build());
+            }
+            stream.onNext(RevocationUpdate.newBuilder().setComplete(true).setKeyId(revocations.keyId()).build());
+        }
+    }
+
+    private Revocation toProto(Revoked revoked) {
+        return Revocation.newBuilder().setIdentityHash(revocations.published(revoked.identity()))
+                .setRevokedAt(Protos.timestamp(revoked.revokedAt()))
+                .setExpiresAt(Protos.timestamp(revoked.expiresAt()))
+                .build();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Ends every stream; the watchers open one again, on a replica that runs. */
+    @Override
+    public void stop() {
+        running = false;
+        open.forEach((stream, sending) -> {
+            synchronized (sending) {
+                open.remove(stream);
+                try {
+                    stream.onCompleted();
+                } catch (RuntimeException alreadyGone) {
+                    // The watcher left at the same moment: nothing to end.
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the gRPC server, which would otherwise wait for these streams to end. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 50;
+    }
+}

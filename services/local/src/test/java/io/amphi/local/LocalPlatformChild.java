@@ -1,0 +1,23 @@
+package io.amphi.local;
+
+import java.nio.file.Path;
+
+/**
+ * The local platform in a process of its own, for tests that kill it: started on a folder and a
+ * cluster given as arguments, on free ports it prints, with the demo codes, once every service serves.
+ */
+public final class LocalPlatformChild {
+
+    private LocalPlatformChild() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalPlatform platform = LocalPlatform.start(Path.of(args[0]), new LocalPlatform.Ports(0, 0, 0, 0), args[1]);
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "child-shutdown"));
+        StringBuilder ready = new StringBuilder("READY auth=%d delivery=%d".formatted(platform.authPort(), platform.deliveryPort()));
+        platform.candidates().forEach(c -> ready.append(' ').append(c.candidateNumber()).append('=').append(c.accessCode()));
+        System.out.println(ready);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,56 @@
+package io.amphi.platform.axon;
+
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+
+/**
+ * Axon's JDBC storage engine, saying what really happened when an append fails. Axon describes
+ * every failed append of an aggregate's event as "was already inserted", even when the database
+ * went away mid-append and nothing was inserted at all; and it repeats the whole INSERT, answers
+ * included, in the message. Here only a duplicate (aggregate, sequence) says so; any other
+ * failure says the event was not stored, with the database's reason and none of the statement.
+ */
+final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
+
+    private static final int MAX_REASON = 200;
+
+    private final PersistenceExceptionResolver duplicates;
+
+    DescriptiveJdbcEventStorageEngine(Builder builder, PersistenceExceptionResolver duplicates) {
+        super(builder);
+        this.duplicates = duplicates;
+    }
+
+    @Override
+    protected void handlePersistenceException(Exception exception, EventMessage<?> failedEvent) {
+        if (duplicates.isDuplicateKeyViolation(exception)) {
+            // Axon's own words are true here; it always throws.
+            super.handlePersistenceException(exception, failedEvent);
+        }
+        String event = failedEvent instanceof DomainEventMessage<?> domainEvent
+                ? "Event %d of %s".formatted(domainEvent.getSequenceNumber(), domainEvent.getAggregateIdentifier())
+                : "Event " + failedEvent.getIdentifier();
+        throw new EventStoreException("%s was not stored (nothing of its transaction was): %s"
+                .formatted(event, reason(exception)), exception);
+    }
+
+    /** The database's own reason (its SQL state and message), never the statement it was about. */
+    private static String reason(Throwable failure) {
+        java.sql.SQLException last = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                last = sql.getNextException() != null ? sql.getNextException() : sql;
+            }
+        }
+        if (last == null) {
+            return failure.getClass().getSimpleName();
+        }
+        String message = String.valueOf(last.getMessage());
+        String reason = message.contains("INSERT INTO") ? "(the statement is not repeated here)" : message;
+        return "SQL state %s: %s".formatted(last.getSQLState(),
+                reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason);
+    }
+}
