@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.amphi.platform.RateLimitedLog;
 import io.amphi.platform.cluster.RevocationKey;
 import org.slf4j.Logger;
@@ -42,6 +44,8 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     private final Clock clock;
     private volatile byte[] macKey;
     private final Map<String, Revoked> revoked = new ConcurrentHashMap<>();
+    /** Each identity's published value, computed once per identity (a caller sends one token for minutes). */
+    private final Cache<String, String> published = Caffeine.newBuilder().maximumSize(200_000).build();
     private final RateLimitedLog broken = new RateLimitedLog(log, Duration.ofMinutes(1));
     private volatile boolean current;
     private volatile Duration retry = FIRST_RETRY;
@@ -58,10 +62,11 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     @Override
     public Optional<Instant> revokedAt(String subject, String examId) {
         byte[] current = macKey;
-        if (current == null) {
+        if (current == null || revoked.isEmpty()) {
             return Optional.empty();
         }
-        Revoked entry = revoked.get(RevocationKey.mac(current, RevocationList.identity(subject, examId)));
+        String identity = RevocationList.identity(subject, examId);
+        Revoked entry = revoked.get(published.get(identity, held -> RevocationKey.mac(current, held)));
         if (entry == null || !entry.expiresAt().isAfter(clock.instant())) {
             return Optional.empty();
         }
@@ -124,6 +129,7 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
         }
         if (held != null) {
             revoked.clear();
+            published.invalidateAll();
             current = false;
             readiness.notMet(CONDITION, "the revocation key changed; the list is being received again");
         }
