@@ -65,13 +65,17 @@ public class AuthConfiguration {
     }
 
     /**
-     * In force for tokens an hour: far longer than an access token lives, so every token issued
-     * before a withdrawal has expired when it lapses. Signing in stays barred for good.
+     * In force for tokens an hour, or longer than the access tokens live if they live longer, so
+     * every token issued before a withdrawal has expired when it lapses. Signing in stays barred
+     * for good.
      */
     @Bean
     DurableRevocations revocations(JdbcTemplate jdbc, TransactionTemplate transactions, RefreshTokens refreshTokens,
-                                   HazelcastInstance hazelcast, Clock clock) {
-        return new DurableRevocations(jdbc, transactions, refreshTokens, hazelcast, clock, Duration.ofHours(1));
+                                   HazelcastInstance hazelcast, Clock clock,
+                                   @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+        Duration longerThanAnyToken = accessLifetime.plusMinutes(1);
+        return new DurableRevocations(jdbc, transactions, refreshTokens, hazelcast, clock,
+                longerThanAnyToken.compareTo(Duration.ofHours(1)) > 0 ? longerThanAnyToken : Duration.ofHours(1));
     }
 
     @Bean

@@ -143,6 +143,25 @@ class AuthGrpcIT {
     }
 
     @Test
+    void theRevocationListIsForMembersOfTheClusterOnly() {
+        for (String proof : new String[] {"", "29000000.deadbeef", "x".repeat(5_000)}) {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> auth.watchRevocations(io.amphi.proto.auth.v1.WatchRevocationsRequest.newBuilder().setProof(proof)
+                            .build()).hasNext());
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(refused.getTrailers().get(ErrorMapping.ERROR_INFO_KEY).getReason()).isEqualTo("NOT_A_MEMBER");
+        }
+        byte[] key = new io.amphi.platform.cluster.RevocationKey(context.getBean(HazelcastInstance.class)).current().orElseThrow();
+        var member = auth.withDeadlineAfter(10, TimeUnit.SECONDS).watchRevocations(io.amphi.proto.auth.v1.WatchRevocationsRequest
+                .newBuilder().setProof(io.amphi.platform.cluster.RevocationKey.proof(key, System.currentTimeMillis())).build());
+        io.amphi.proto.auth.v1.RevocationUpdate first = member.next();
+        while (!first.getComplete()) {
+            first = member.next();
+        }
+        assertThat(first.getKeyId()).isEqualTo(io.amphi.platform.cluster.RevocationKey.id(key));
+    }
+
+    @Test
     void aRefreshTokenWorksOnceAndAStolenCopyEndsTheFamily() throws Exception {
         Tokens first = auth.loginCandidate(login("C00004", "CODE-00004-XQ7M"));
         Tokens second = auth.refresh(RefreshRequest.newBuilder().setRefreshToken(first.getRefreshToken()).build());

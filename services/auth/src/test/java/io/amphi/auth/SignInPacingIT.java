@@ -124,7 +124,7 @@ class SignInPacingIT {
     }
 
     @Test
-    void guessingFromManyAddressesIsPacedAndTheRightCodeStillSignsIn() throws Exception {
+    void guessingFromManyAddressesIsPacedAndTheCandidatesOwnAddressIsNotHeldUp() throws Exception {
         for (int i = 0; i < 10; i++) {
             int guesser = i;
             assertThat(refusal(() -> from("10.3.0." + guesser).loginCandidate(login(number(2), "GUESS-" + guesser)))
@@ -134,7 +134,7 @@ class SignInPacingIT {
         try {
             long started = System.nanoTime();
             List<Future<Status.Code>> guesses = new ArrayList<>();
-            for (int i = 10; i < 14; i++) {
+            for (int i = 0; i < 4; i++) {
                 int guesser = i;
                 guesses.add(pool.submit(() -> refusal(() -> from("10.3.0." + guesser)
                         .loginCandidate(login(number(2), "GUESS-" + guesser))).getStatus().getCode()));
@@ -143,12 +143,15 @@ class SignInPacingIT {
                 assertThat(guess.get()).isEqualTo(Status.Code.UNAUTHENTICATED);
             }
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertThat(tookMillis).as("four guesses at once are spaced a second apart").isGreaterThanOrEqualTo(2_900);
+            assertThat(tookMillis).as("four more guesses at once are spaced a second apart").isGreaterThanOrEqualTo(2_900);
         } finally {
             pool.shutdown();
         }
+        long started = System.nanoTime();
         assertThat(from("10.3.1.1").loginCandidate(login(number(2), code(2))).getAccessToken())
-                .as("the right code passes on its turn").isNotEmpty();
+                .as("the candidate, from an address that never failed, signs in").isNotEmpty();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("without waiting behind the guessers")
+                .isLessThan(1_000);
     }
 
     @Test

@@ -174,6 +174,11 @@ class WireContractIT {
             assertThat(unknown.grpcStatus()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
             assertThat(unknown.errorInfo().getReason()).isEqualTo("UNKNOWN_METHOD");
 
+            RawGrpcConnection.Answer noSuchHealth = wire.await(wire.start("grpc.health.v1.Health/Check", headers(),
+                    HealthCheckRequest.newBuilder().setService("nothing-of-that-name").build().toByteArray()));
+            assertThat(noSuchHealth.grpcStatus()).isEqualTo(Status.Code.NOT_FOUND.value());
+            assertThat(noSuchHealth.errorInfo()).as("gRPC's own services answer with an ErrorInfo too").isNotNull();
+
             RawGrpcConnection.Answer notYours = wire.await(wire.start(SAVE, bearer(), saveOf(EXAM + ":cand-other", "q1", 60)));
             assertThat(notYours.grpcStatus()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
             assertThat(notYours.errorInfo().getReason()).isEqualTo("NOT_YOUR_SESSION");

@@ -120,6 +120,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
             throttle.succeeded(account, source);
             TokenIssuer.AccessToken access = issuer.issue(known.clientId(), known.role(), null, known.scopes(),
                     known.exams());
+            requireNotRevoked(known.clientId(), null);
             return Tokens.newBuilder()
                     .setAccessToken(access.token())
                     .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
@@ -247,7 +248,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
 
     @Override
     public void watchRevocations(WatchRevocationsRequest request, StreamObserver<RevocationUpdate> response) {
-        revocationStreams.serve((ServerCallStreamObserver<RevocationUpdate>) response);
+        revocationStreams.serve(request.getProof(), (ServerCallStreamObserver<RevocationUpdate>) response);
     }
 
     @Override
@@ -266,9 +267,18 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         Protos.reply(response, ClearSignInFailuresResponse.newBuilder().setCleared(cleared).build());
     }
 
+    /**
+     * New tokens for a candidate. A withdrawal committed while they were made is caught by the
+     * check after the refresh token is stored: its end of refresh tokens then covers this one too,
+     * or this check sees it.
+     */
     private Tokens tokensFor(RefreshTokens.Holder holder) {
         TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
+        if (revocations.withdrawnAt(holder.subject(), holder.examId()).isPresent()) {
+            refreshTokens.endAll(holder.subject(), holder.examId());
+            requireNotRevoked(holder.subject(), holder.examId());
+        }
         return Tokens.newBuilder()
                 .setAccessToken(access.token())
                 .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))

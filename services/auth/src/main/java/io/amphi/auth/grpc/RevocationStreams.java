@@ -3,6 +3,7 @@ package io.amphi.auth.grpc;
 import io.amphi.auth.revocation.DurableRevocations;
 import io.amphi.auth.revocation.DurableRevocations.Revoked;
 import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.auth.v1.Revocation;
 import io.amphi.proto.auth.v1.RevocationUpdate;
@@ -11,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -29,13 +33,18 @@ public class RevocationStreams implements SmartLifecycle {
     /** Each open stream and the lock that keeps its messages one at a time. */
     private final Map<ServerCallStreamObserver<RevocationUpdate>, Object> open = new ConcurrentHashMap<>();
     private volatile boolean running;
+    private volatile ScheduledExecutorService republishing;
 
     public RevocationStreams(DurableRevocations revocations) {
         this.revocations = revocations;
     }
 
-    /** Serves one watcher until it goes away or this replica stops. */
-    void serve(ServerCallStreamObserver<RevocationUpdate> stream) {
+    /** Serves one watcher, a member of the cluster by its proof, until it goes away or this replica stops. */
+    void serve(String proof, ServerCallStreamObserver<RevocationUpdate> stream) {
+        if (!revocations.proves(proof)) {
+            throw DomainException.forbidden("NOT_A_MEMBER", "The revocations are for the members of the platform's "
+                    + "cluster: send the proof of holding its key, made within the last two minutes.");
+        }
         if (!running) {
             stream.onCompleted();
             return;
@@ -54,13 +63,21 @@ public class RevocationStreams implements SmartLifecycle {
                 }
             }
         });
-        stream.setOnCancelHandler(() -> {
+        Runnable forget = () -> {
             open.remove(stream);
             stopWatching.run();
-        });
-        stream.setOnCloseHandler(stopWatching);
+        };
+        stream.setOnCancelHandler(forget);
+        stream.setOnCloseHandler(forget);
         open.put(stream, sending);
         synchronized (sending) {
+            if (!running) {
+                if (open.remove(stream) != null) {
+                    stopWatching.run();
+                    stream.onCompleted();
+                }
+                return;
+            }
             List<Revoked> inForce = revocations.inForce();
             for (int from = 0; from < inForce.size(); from += BATCH) {
                 stream.onNext(RevocationUpdate.newBuilder()
@@ -80,22 +97,29 @@ public class RevocationStreams implements SmartLifecycle {
                 .build();
     }
 
+    /** Publishes the list's key to the cluster again every half minute, should the cluster have lost it. */
     @Override
     public void start() {
         running = true;
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("revocation-key").daemon().factory());
+        executor.scheduleWithFixedDelay(revocations::publishKey, 30, 30, TimeUnit.SECONDS);
+        republishing = executor;
     }
 
     /** Ends every stream; the watchers open one again, on a replica that runs. */
     @Override
     public void stop() {
         running = false;
+        republishing.shutdownNow();
         open.forEach((stream, sending) -> {
             synchronized (sending) {
-                open.remove(stream);
-                try {
-                    stream.onCompleted();
-                } catch (RuntimeException alreadyGone) {
-                    // The watcher left at the same moment: nothing to end.
+                if (open.remove(stream) != null) {
+                    try {
+                        stream.onCompleted();
+                    } catch (RuntimeException alreadyGone) {
+                        // The watcher left at the same moment: nothing to end.
+                    }
                 }
             }
         });

@@ -47,6 +47,7 @@ public class DurableRevocations implements RevocationList {
     private final Clock clock;
     private final Duration keepFor;
     private final byte[] key;
+    private final RevocationKey sharedKey;
 
     /** @param keepFor how long a withdrawal stays in force for tokens; longer than the longest access token */
     public DurableRevocations(JdbcTemplate jdbc, TransactionTemplate transactions, RefreshTokens refreshTokens,
@@ -58,7 +59,8 @@ public class DurableRevocations implements RevocationList {
         this.clock = clock;
         this.keepFor = keepFor;
         this.key = storedKey();
-        new RevocationKey(hazelcast).publish(key);
+        this.sharedKey = new RevocationKey(hazelcast);
+        publishKey();
         jdbc.query("SELECT identity, revoked_at, expires_at FROM auth_revocation WHERE expires_at > ?",
                 (rs, row) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()),
                 Timestamp.from(clock.instant())).forEach(this::share);
@@ -124,6 +126,16 @@ public class DurableRevocations implements RevocationList {
     public List<Revoked> inForce() {
         long now = clock.millis();
         return inForce.entrySet().stream().filter(e -> e.getValue()[1] > now).map(DurableRevocations::revoked).toList();
+    }
+
+    /** Makes the list's key the cluster's (again, should the cluster have lost it). */
+    public void publishKey() {
+        sharedKey.publish(key);
+    }
+
+    /** Whether a watcher's proof shows it holds the list's key, so is a member of the cluster. */
+    public boolean proves(String proof) {
+        return RevocationKey.proves(key, proof, clock.millis());
     }
 
     /** The published value of an identity: HMAC-SHA256 under the list's key. */

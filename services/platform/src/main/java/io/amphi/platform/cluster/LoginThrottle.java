@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  *   that pair for 5 s, 5 for a minute. A classmate's wrong guesses lock the classmate's address out
  *   of that account, not the candidate's own; behind one shared address (a lecture hall), a
  *   proctor clears them ({@link #clear}) and the lock lasts a minute at most after the last try.</li>
- *   <li><b>Per account</b>, from anywhere: after 10 failures, attempts on the account are spaced
- *   1 s apart (each waits for its turn, at most 5 s, else is told when to come back). Guessing
- *   from many addresses is slowed to a crawl, and the right code still signs in on its turn.</li>
+ *   <li><b>Per account</b>, from anywhere: after 10 failures, attempts from the addresses that
+ *   failed on the account are spaced 1 s apart (each waits for its turn, at most 5 s, else is told
+ *   when to come back). Guessing is slowed to a crawl; an address that never failed on the account
+ *   (the candidate's own) is not held up by the guessers.</li>
  *   <li><b>Per source</b>: when an address fails about 100 times a minute (a count that fades with a
  *   one-minute time constant), attempts from it are spaced 100 ms apart. A lecture hall shares one
  *   public address and, behind the gateway, every request arrives from the gateway: a source is
@@ -72,6 +73,10 @@ public class LoginThrottle {
      */
     public Duration admit(String account, String source) {
         long now = clock.millis();
+        long sourceWait = failures.executeOnKey(sourceKey(source), new AdmitSource(now, rules));
+        if (sourceWait > rules.longestWait().toMillis()) {
+            throw busy("your address", sourceWait);
+        }
         long accountWait = failures.executeOnKey(accountKey(account), new Admit(source, now, rules));
         if (accountWait < 0) {
             long locked = -accountWait;
@@ -80,10 +85,6 @@ public class LoginThrottle {
         }
         if (accountWait > rules.longestWait().toMillis()) {
             throw busy("this candidate", accountWait);
-        }
-        long sourceWait = failures.executeOnKey(sourceKey(source), new AdmitSource(now, rules));
-        if (sourceWait > rules.longestWait().toMillis()) {
-            throw busy("your address", sourceWait);
         }
         return Duration.ofMillis(Math.max(accountWait, sourceWait));
     }
@@ -181,14 +182,16 @@ public class LoginThrottle {
                     return -left;
                 }
             }
-            if (account.total.failures() < rules.accountPaceAfter()) {
+            // Only sources that already failed on the account wait in its line: a source that never
+            // did (the candidate, from their own seat) goes straight through, whoever else is guessing.
+            if (pair == null || account.total.failures() < rules.accountPaceAfter()) {
                 return 0L;
             }
             long turn = Math.max(nowMillis, account.lastTurnMillis + rules.accountPace().toMillis());
             long wait = turn - nowMillis;
             if (wait <= rules.longestWait().toMillis()) {
                 account.lastTurnMillis = turn;
-                keep(entry, account, rules.memory().toMillis());
+                ((ExtendedMapEntry<String, Serializable>) entry).setValueWithoutChangingExpiryTime(account);
             }
             return wait;
         }
@@ -204,7 +207,8 @@ public class LoginThrottle {
             long turn = Math.max(nowMillis, source.lastTurnMillis() + rules.sourcePace().toMillis());
             long wait = turn - nowMillis;
             if (wait <= rules.longestWait().toMillis()) {
-                keep(entry, new SourceFailures(source.weight(), source.lastFailureMillis(), turn), rules.memory().toMillis());
+                ((ExtendedMapEntry<String, Serializable>) entry).setValueWithoutChangingExpiryTime(
+                        new SourceFailures(source.weight(), source.lastFailureMillis(), turn));
             }
             return wait;
         }
@@ -247,7 +251,7 @@ public class LoginThrottle {
                 } else {
                     account.total = new Count(0, account.total.lastMillis());
                     account.lastTurnMillis = 0;
-                    entry.setValue(account);
+                    ((ExtendedMapEntry<String, Serializable>) entry).setValueWithoutChangingExpiryTime(account);
                 }
             }
             return null;

@@ -49,6 +49,37 @@ public final class RevocationKey {
         }
     }
 
+    /** How far a proof's minute may be from the receiver's clock. */
+    private static final long PROOF_MINUTES = 2;
+
+    /**
+     * A member's proof of holding the key, for the minute of {@code nowMillis}: "minute.hmac". It
+     * opens the revocation stream, which is for members only.
+     */
+    public static String proof(byte[] key, long nowMillis) {
+        long minute = nowMillis / 60_000;
+        return minute + "." + mac(key, "watch-revocations:" + minute);
+    }
+
+    /** Whether {@code proof} was made with this key within a couple of minutes of {@code nowMillis}. */
+    public static boolean proves(byte[] key, String proof, long nowMillis) {
+        if (proof == null || proof.length() > 100) {
+            return false;
+        }
+        int dot = proof.indexOf('.');
+        long minute;
+        try {
+            minute = Long.parseLong(proof.substring(0, Math.max(dot, 0)));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(minute - nowMillis / 60_000) > PROOF_MINUTES) {
+            return false;
+        }
+        return MessageDigest.isEqual(proof.substring(dot + 1).getBytes(StandardCharsets.US_ASCII),
+                mac(key, "watch-revocations:" + minute).getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** Names a key without revealing it: the first 16 hex digits of its SHA-256. */
     public static String id(byte[] key) {
         try {

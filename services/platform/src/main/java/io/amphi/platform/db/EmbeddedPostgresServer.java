@@ -179,7 +179,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         if (!isPostgresOf(process.get(), folder)) {
-            if (process.get().info().command().map(command -> command.endsWith("/postgres")).orElse(true)) {
+            if (process.get().info().command().map(command -> command.contains("postgres")).orElse(true)) {
                 throw new IllegalStateException(("%s names pid %d, a PostgreSQL whose folder cannot be confirmed: "
                         + "stop it by hand if it is this folder's, then start again.").formatted(pidFile, pid.get()));
             }
@@ -189,15 +189,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         log.warn("Found PostgreSQL (pid {}) still running on {} although no Amphi owns that folder: the run that "
-                + "started it was killed before it could stop it. Stopping it (clean shutdown) before starting afresh.",
+                + "started it was killed before it could stop it. Stopping it (fast shutdown) before starting afresh.",
                 pid.get(), folder);
         long started = System.nanoTime();
         ProcessHandle orphan = process.get();
-        orphan.destroy();
+        fastShutdown(orphan);
         if (!waitForExit(orphan, ORPHAN_STOP_WAIT)) {
-            log.warn("PostgreSQL (pid {}) did not stop within {} s; killing it (it recovers from its log at the next start)",
-                    pid.get(), ORPHAN_STOP_WAIT.toSeconds());
+            log.warn("PostgreSQL (pid {}) did not stop within {} s; killing it and its processes (it recovers from its "
+                    + "log at the next start)", pid.get(), ORPHAN_STOP_WAIT.toSeconds());
+            List<ProcessHandle> children = orphan.descendants().toList();
             orphan.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            children.forEach(child -> waitForExit(child, ORPHAN_STOP_WAIT));
             if (!waitForExit(orphan, ORPHAN_STOP_WAIT)) {
                 throw new IllegalStateException("PostgreSQL (pid %d) left running on %s by an earlier run cannot be "
                         .formatted(pid.get(), folder) + "stopped: stop it by hand, then start again.");
@@ -205,6 +208,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         log.warn("The orphaned PostgreSQL (pid {}) stopped after {} ms; no data was lost (every commit is on disk)",
                 pid.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * Asks PostgreSQL for a fast shutdown (SIGINT: sessions end, work is flushed), which Java
+     * cannot send itself; a smart one (SIGTERM) if {@code kill} cannot be run.
+     */
+    private static void fastShutdown(ProcessHandle postgres) {
+        try {
+            if (new ProcessBuilder("kill", "-INT", Long.toString(postgres.pid())).start().waitFor() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            log.debug("kill -INT could not be run: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        postgres.destroy();
     }
 
     /** Whether the process is a PostgreSQL server of this folder (not another program that got its pid). */

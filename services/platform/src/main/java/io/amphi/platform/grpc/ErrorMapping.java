@@ -112,7 +112,7 @@ public final class ErrorMapping {
      * A status someone else made (gRPC itself, or a handler that built one) keeps its code and
      * description, and gets an {@link ErrorInfo} if it has none, so every refusal looks the same.
      */
-    private static MappedError withErrorInfo(Status status, Metadata trailers) {
+    public static MappedError withErrorInfo(Status status, Metadata trailers) {
         Metadata kept = trailers == null ? new Metadata() : trailers;
         if (kept.containsKey(ERROR_INFO_KEY)) {
             return new MappedError(status, kept);

@@ -1,6 +1,7 @@
 package io.amphi.platform.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
@@ -83,8 +84,9 @@ final class RequestBoundary implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> received, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
+        ServerCall<Q, R> call = withErrorInfo(received);
         int metadataBytes = metadataBytes(headers);
         if (metadataBytes > maxMetadataBytes) {
             close(call, ErrorMapping.error(Status.INVALID_ARGUMENT, "METADATA_TOO_LARGE",
@@ -208,6 +210,21 @@ final class RequestBoundary implements ServerInterceptor {
             super(null, null, false, false);
             this.size = size;
         }
+    }
+
+    /** The call, closed with an ErrorInfo whatever closes it with an error (health and reflection too). */
+    private static <Q, R> ServerCall<Q, R> withErrorInfo(ServerCall<Q, R> call) {
+        return new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                if (status.isOk()) {
+                    super.close(status, trailers);
+                } else {
+                    ErrorMapping.MappedError error = ErrorMapping.withErrorInfo(status, trailers);
+                    super.close(error.status(), error.trailers());
+                }
+            }
+        };
     }
 
     private static void close(ServerCall<?, ?> call, ErrorMapping.MappedError error) {

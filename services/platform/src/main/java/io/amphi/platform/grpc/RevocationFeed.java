@@ -1,5 +1,9 @@
 package io.amphi.platform.grpc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.amphi.platform.RateLimitedLog;
+import io.amphi.platform.cluster.RevocationKey;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.Revocation;
 import io.amphi.proto.auth.v1.RevocationUpdate;
@@ -13,20 +17,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.amphi.platform.RateLimitedLog;
-import io.amphi.platform.cluster.RevocationKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A service's copy of the withdrawn identities, kept by the auth service's WatchRevocations stream:
  * the whole list at start (the replica is not ready, and refuses tokens, until it has it), then
- * each new revocation as it is made. Identities come as HMAC-SHA256 values made with the
- * cluster's {@link RevocationKey}. When the stream breaks it is opened again and the whole list sent
- * anew; a revocation made meanwhile reaches this replica then (auth being out of reach, usually none
- * is made).
+ * each new revocation as it is made. Identities come as HMAC-SHA256 values under the cluster's
+ * {@link RevocationKey}, and the stream is opened with a proof that this member holds that key.
+ * When the stream breaks it is opened again and the whole list sent anew; a revocation made
+ * meanwhile reaches this replica then (auth being out of reach, usually none is made).
  */
 public class RevocationFeed extends ReadinessTask implements RevocationList {
 
@@ -38,15 +38,23 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     private record Revoked(Instant revokedAt, Instant expiresAt) {
     }
 
+    /**
+     * The list under one key: the withdrawn identities' published values, and each caller's value
+     * computed once (a caller sends the same token for minutes). Replaced whole when the key changes.
+     */
+    private record Held(byte[] key, String keyId, Map<String, Revoked> revoked, Cache<String, String> published) {
+        static Held under(byte[] key) {
+            return new Held(key, RevocationKey.id(key), new ConcurrentHashMap<>(),
+                    Caffeine.newBuilder().maximumSize(200_000).build());
+        }
+    }
+
     private final AuthServiceChannel auth;
     private final RevocationKey key;
     private final Readiness readiness;
     private final Clock clock;
-    private volatile byte[] macKey;
-    private final Map<String, Revoked> revoked = new ConcurrentHashMap<>();
-    /** Each identity's published value, computed once per identity (a caller sends one token for minutes). */
-    private final Cache<String, String> published = Caffeine.newBuilder().maximumSize(200_000).build();
     private final RateLimitedLog broken = new RateLimitedLog(log, Duration.ofMinutes(1));
+    private volatile Held held;
     private volatile boolean current;
     private volatile Duration retry = FIRST_RETRY;
 
@@ -61,12 +69,12 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
 
     @Override
     public Optional<Instant> revokedAt(String subject, String examId) {
-        byte[] current = macKey;
-        if (current == null || revoked.isEmpty()) {
+        Held list = held;
+        if (list == null || list.revoked().isEmpty()) {
             return Optional.empty();
         }
-        String identity = RevocationList.identity(subject, examId);
-        Revoked entry = revoked.get(published.get(identity, held -> RevocationKey.mac(current, held)));
+        String value = list.published().get(RevocationList.identity(subject, examId), id -> RevocationKey.mac(list.key(), id));
+        Revoked entry = list.revoked().get(value);
         if (entry == null || !entry.expiresAt().isAfter(clock.instant())) {
             return Optional.empty();
         }
@@ -78,70 +86,73 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
         return current;
     }
 
+    /** Opens the stream, with a proof of holding the cluster's key; without the key yet, tries again later. */
     private void watch() {
         if (stopped()) {
             return;
         }
-        AuthServiceGrpc.newStub(auth.channel()).watchRevocations(WatchRevocationsRequest.getDefaultInstance(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(RevocationUpdate update) {
-                        if (!sameKey(update.getKeyId())) {
-                            broken.warn("The revocations come under key {}, which this member cannot read from the "
-                                    + "cluster yet; asking again", update.getKeyId());
-                            throw new IllegalStateException("unknown revocation key " + update.getKeyId());
-                        }
-                        update.getRevocationsList().forEach(RevocationFeed.this::hold);
-                        if (update.getComplete()) {
-                            retry = FIRST_RETRY;
-                            if (!current) {
-                                current = true;
-                                readiness.met(CONDITION);
-                                log.info("Holding the list of withdrawn identities ({} in force)", revoked.size());
-                            }
-                        }
+        Optional<byte[]> shared = key.current();
+        if (shared.isEmpty()) {
+            broken.warn("The revocation key is not in the cluster yet (the auth service publishes it); waiting");
+            again();
+            return;
+        }
+        Held list = under(shared.get());
+        WatchRevocationsRequest request = WatchRevocationsRequest.newBuilder()
+                .setProof(RevocationKey.proof(list.key(), clock.millis())).build();
+        AuthServiceGrpc.newStub(auth.channel()).watchRevocations(request, new StreamObserver<>() {
+            @Override
+            public void onNext(RevocationUpdate update) {
+                if (!list.keyId().equals(update.getKeyId())) {
+                    throw new IllegalStateException("The revocations come under key " + update.getKeyId()
+                            + ", not the cluster's " + list.keyId());
+                }
+                update.getRevocationsList().forEach(revocation -> hold(list, revocation));
+                if (update.getComplete()) {
+                    retry = FIRST_RETRY;
+                    if (!current) {
+                        current = true;
+                        readiness.met(CONDITION);
+                        log.info("Holding the list of withdrawn identities ({} in force)", list.revoked().size());
                     }
+                }
+            }
 
-                    @Override
-                    public void onError(Throwable failure) {
-                        if (!stopped()) {
-                            broken.warn("The auth service's revocation stream broke ({}); opening it again", failure.toString());
-                            again();
-                        }
-                    }
+            @Override
+            public void onError(Throwable failure) {
+                if (!stopped()) {
+                    broken.warn("The auth service's revocation stream broke ({}); opening it again", failure.toString());
+                    again();
+                }
+            }
 
-                    @Override
-                    public void onCompleted() {
-                        again();
-                    }
-                });
+            @Override
+            public void onCompleted() {
+                again();
+            }
+        });
     }
 
-    /** Whether the list's hashes are made with the key this member holds, reading it from the cluster if not. */
-    private boolean sameKey(String keyId) {
-        byte[] held = macKey;
-        if (held != null && RevocationKey.id(held).equals(keyId)) {
-            return true;
+    /** The list held under this key: the one held, or a new, empty one if the key changed. */
+    private Held under(byte[] clusterKey) {
+        Held list = held;
+        if (list != null && list.keyId().equals(RevocationKey.id(clusterKey))) {
+            return list;
         }
-        byte[] shared = key.current().orElse(null);
-        if (shared == null || !RevocationKey.id(shared).equals(keyId)) {
-            return false;
-        }
-        if (held != null) {
-            revoked.clear();
-            published.invalidateAll();
+        if (list != null) {
             current = false;
             readiness.notMet(CONDITION, "the revocation key changed; the list is being received again");
         }
-        macKey = shared;
-        return true;
+        Held fresh = Held.under(clusterKey);
+        held = fresh;
+        return fresh;
     }
 
-    private void hold(Revocation revocation) {
+    private static void hold(Held list, Revocation revocation) {
         Instant revokedAt = Instant.ofEpochSecond(revocation.getRevokedAt().getSeconds(), revocation.getRevokedAt().getNanos());
         Instant expiresAt = Instant.ofEpochSecond(revocation.getExpiresAt().getSeconds(), revocation.getExpiresAt().getNanos());
-        revoked.merge(revocation.getIdentityHash(), new Revoked(revokedAt, expiresAt),
-                (held, sent) -> sent.revokedAt().isAfter(held.revokedAt()) ? sent : held);
+        list.revoked().merge(revocation.getIdentityHash(), new Revoked(revokedAt, expiresAt),
+                (kept, sent) -> sent.revokedAt().isAfter(kept.revokedAt()) ? sent : kept);
     }
 
     private void again() {
@@ -151,8 +162,11 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     }
 
     private void forgetLapsed() {
-        Instant now = clock.instant();
-        revoked.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+        Held list = held;
+        if (list != null) {
+            Instant now = clock.instant();
+            list.revoked().values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+        }
     }
 
     @Override
