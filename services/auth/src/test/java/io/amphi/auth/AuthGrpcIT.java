@@ -16,6 +16,7 @@ import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.cluster.ClusterConfigs;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.cluster.ClusterProperties;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.auth.revocation.DurableRevocations;
@@ -373,7 +374,7 @@ class AuthGrpcIT {
         try {
             LoginThrottle seenElsewhere = new LoginThrottle(otherReplica, Clock.systemUTC(), LoginThrottle.Rules.defaults());
             assertThat(catchThrowableOfType(RateLimiter.RateLimitExceeded.class,
-                    () -> seenElsewhere.admit(LoginThrottle.candidate(EXAM, "C00030"), "127.0.0.1"))).isNotNull();
+                    () -> seenElsewhere.admit(Identifiers.identity("C00030", EXAM), "127.0.0.1"))).isNotNull();
         } finally {
             otherReplica.shutdown();
         }

@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.ClusterConfigs;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.cluster.ClusterProperties;
 import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class SharedStateSurvivesIT {
         LoginThrottle throttle = new LoginThrottle(doomed, clock, LoginThrottle.Rules.defaults());
         for (int candidate = 0; candidate < 20; candidate++) {
             for (int failure = 0; failure < 5; failure++) {
-                throttle.failed(LoginThrottle.candidate("edn-2026", "locked-" + candidate), "10.0.0." + candidate);
+                throttle.failed(Identifiers.identity("locked-" + candidate, "edn-2026"), "10.0.0." + candidate);
             }
         }
         Admission admission = new Admission(doomed, clock);
@@ -65,7 +66,7 @@ class SharedStateSurvivesIT {
             String number = "locked-" + candidate;
             String source = "10.0.0." + candidate;
             assertThat(catchThrowableOfType(RateLimiter.RateLimitExceeded.class,
-                    () -> throttleSeen.admit(LoginThrottle.candidate("edn-2026", number), source))).as(number).isNotNull();
+                    () -> throttleSeen.admit(Identifiers.identity(number, "edn-2026"), source))).as(number).isNotNull();
         }
         Admission line = new Admission(members.get(0), clock);
         for (int i = 1; i <= 50; i++) {

@@ -9,6 +9,7 @@ import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.ErrorMapping;
@@ -34,9 +35,11 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +94,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String number = Inputs.id(request.getCandidateNumber(), "candidate_number");
         String accessCode = AccessCodes.normalised(secret(request.getAccessCode(), "access_code"));
         String source = PeerAddress.current();
-        String account = LoginThrottle.candidate(examId, number);
+        String account = Identifiers.identity(number, examId);
         whenAdmitted(account, source, response, () -> {
             if (!candidates.verify(examId, number, accessCode)) {
                 throttle.failed(account, source);
@@ -109,7 +112,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String clientId = Inputs.id(request.getClientId(), "client_id");
         String secret = secret(request.getClientSecret(), "client_secret");
         String source = PeerAddress.current();
-        String account = LoginThrottle.serviceAccount(clientId);
+        String account = Identifiers.identity(clientId, null);
         whenAdmitted(account, source, response, () -> {
             ServiceAccounts.Account known = accounts.authenticate(clientId, secret).orElseThrow(() -> {
                 throttle.failed(account, source);
@@ -189,9 +192,12 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
 
     private void requireNotRevoked(String subject, String examId) {
         revocations.withdrawnAt(subject, examId).ifPresent(at -> {
-            throw DomainException.forbidden("ACCESS_WITHDRAWN",
-                    "Access was withdrawn at " + at + ": contact the exam's proctors.");
+            throw accessWithdrawn(at);
         });
+    }
+
+    private static DomainException accessWithdrawn(Instant at) {
+        return DomainException.forbidden("ACCESS_WITHDRAWN", "Access was withdrawn at " + at + ": contact the exam's proctors.");
     }
 
     @Override
@@ -261,7 +267,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String examId = Inputs.id(request.getExamId(), "exam_id");
         String number = Inputs.id(request.getCandidateNumber(), "candidate_number");
         caller.requireExam(examId);
-        boolean cleared = throttle.clear(LoginThrottle.candidate(examId, number));
+        boolean cleared = throttle.clear(Identifiers.identity(number, examId));
         log.info("Failed sign-ins of candidate {} of exam {} cleared by {} {}", number, examId, caller.role().label(),
                 caller.id());
         Protos.reply(response, ClearSignInFailuresResponse.newBuilder().setCleared(cleared).build());
@@ -275,9 +281,10 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     private Tokens tokensFor(RefreshTokens.Holder holder) {
         TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
-        if (revocations.withdrawnAt(holder.subject(), holder.examId()).isPresent()) {
+        Optional<Instant> withdrawn = revocations.withdrawnAt(holder.subject(), holder.examId());
+        if (withdrawn.isPresent()) {
             refreshTokens.endAll(holder.subject(), holder.examId());
-            requireNotRevoked(holder.subject(), holder.examId());
+            throw accessWithdrawn(withdrawn.get());
         }
         return Tokens.newBuilder()
                 .setAccessToken(access.token())

@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.platform.cluster.RevocationKey;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.grpc.RevocationList;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
@@ -47,6 +48,7 @@ public class DurableRevocations implements RevocationList {
     private final Clock clock;
     private final Duration keepFor;
     private final byte[] key;
+    private final String keyId;
     private final RevocationKey sharedKey;
 
     /** @param keepFor how long a withdrawal stays in force for tokens; longer than the longest access token */
@@ -59,6 +61,7 @@ public class DurableRevocations implements RevocationList {
         this.clock = clock;
         this.keepFor = keepFor;
         this.key = storedKey();
+        this.keyId = RevocationKey.id(key);
         this.sharedKey = new RevocationKey(hazelcast);
         publishKey();
         jdbc.query("SELECT identity, revoked_at, expires_at FROM auth_revocation WHERE expires_at > ?",
@@ -81,7 +84,7 @@ public class DurableRevocations implements RevocationList {
      * @param examId the exam of a candidate; {@code null} for a service account
      */
     public Revoked revoke(String subject, String examId, String revokedBy, String reason) {
-        String identity = RevocationList.identity(subject, examId);
+        String identity = Identifiers.identity(subject, examId);
         Instant now = clock.instant();
         Revoked revoked = new Revoked(identity, now, now.plus(keepFor));
         transactions.executeWithoutResult(status -> {
@@ -107,12 +110,12 @@ public class DurableRevocations implements RevocationList {
     /** When the identity's access was withdrawn, if ever: it then cannot sign in, however long ago that was. */
     public Optional<Instant> withdrawnAt(String subject, String examId) {
         return jdbc.queryForList("SELECT revoked_at FROM auth_revocation WHERE identity = ?", Timestamp.class,
-                RevocationList.identity(subject, examId)).stream().findFirst().map(Timestamp::toInstant);
+                Identifiers.identity(subject, examId)).stream().findFirst().map(Timestamp::toInstant);
     }
 
     @Override
     public Optional<Instant> revokedAt(String subject, String examId) {
-        long[] revoked = inForce.get(RevocationList.identity(subject, examId));
+        long[] revoked = inForce.get(Identifiers.identity(subject, examId));
         return revoked == null || revoked[1] <= clock.millis() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked[0]));
     }
 
@@ -145,7 +148,7 @@ public class DurableRevocations implements RevocationList {
 
     /** The id of the list's key, sent with every part of the list. */
     public String keyId() {
-        return RevocationKey.id(key);
+        return keyId;
     }
 
     /**

@@ -67,9 +67,9 @@ public class LoginThrottle {
     }
 
     /**
-     * Admits one attempt on {@code account} from {@code source}: how long it must wait for its
-     * turn (zero when nothing is paced). RESOURCE_EXHAUSTED with a retry-after while the pair is
-     * locked, or when the turn is further away than the longest wait.
+     * Admits one attempt on {@code account} (an {@code Identifiers.identity}) from {@code source}:
+     * how long it must wait for its turn (zero when nothing is paced). RESOURCE_EXHAUSTED with a
+     * retry-after while the pair is locked, or when the turn is further away than the longest wait.
      */
     public Duration admit(String account, String source) {
         long now = clock.millis();
@@ -110,16 +110,6 @@ public class LoginThrottle {
         return failures.remove(accountKey(account)) != null;
     }
 
-    /** The throttle key of a candidate of an exam. */
-    public static String candidate(String examId, String candidateNumber) {
-        return "candidate/" + examId + "/" + candidateNumber;
-    }
-
-    /** The throttle key of a service account. */
-    public static String serviceAccount(String clientId) {
-        return "account/" + clientId;
-    }
-
     private static String accountKey(String account) {
         return "failures/" + account;
     }
@@ -129,7 +119,6 @@ public class LoginThrottle {
         String[] groups = source.split(":");
         return "source/" + (groups.length == 8 ? String.join(":", java.util.Arrays.copyOf(groups, 4)) + "::/64" : source);
     }
-
 
     private static long seconds(long millis) {
         return Math.max(1, (millis + 999) / 1000);

@@ -16,4 +16,12 @@ public final class Identifiers {
     public static boolean valid(String id) {
         return id != null && ID.matcher(id).matches();
     }
+
+    /**
+     * The key of who signs in, as revocations and sign-in pacing name them: a candidate of an exam,
+     * or a service account (exam {@code null}).
+     */
+    public static String identity(String subject, String examId) {
+        return examId == null ? "account/" + subject : "candidate/" + examId + "/" + subject;
+    }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.amphi.platform.RateLimitedLog;
 import io.amphi.platform.cluster.RevocationKey;
+import io.amphi.platform.domain.Identifiers;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.Revocation;
 import io.amphi.proto.auth.v1.RevocationUpdate;
@@ -73,7 +74,7 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
         if (list == null || list.revoked().isEmpty()) {
             return Optional.empty();
         }
-        String value = list.published().get(RevocationList.identity(subject, examId), id -> RevocationKey.mac(list.key(), id));
+        String value = list.published().get(Identifiers.identity(subject, examId), id -> RevocationKey.mac(list.key(), id));
         Revoked entry = list.revoked().get(value);
         if (entry == null || !entry.expiresAt().isAfter(clock.instant())) {
             return Optional.empty();

@@ -15,9 +15,4 @@ public interface RevocationList {
 
     /** Whether every revocation in force is held (false until the first complete load). */
     boolean current();
-
-    /** The key of a candidate of an exam, or of a service account (exam {@code null}). */
-    static String identity(String subject, String examId) {
-        return examId == null ? "account/" + subject : "candidate/" + examId + "/" + subject;
-    }
 }
