@@ -5,10 +5,4 @@
 # correction, and the audit tool's rescore. Bounded: it stops when the exam has been processed.
 #   loadtests/audit-benchmark.sh [sessions=10000] [answers per session=120]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. bin/jdk25.sh
-./mvnw -q -DskipTests install -pl loadtests -am
-./mvnw -q -pl loadtests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx6g \
-  -cp "loadtests/target/classes:$(cat loadtests/target/classpath.txt)" \
-  io.amphi.loadtests.AuditBenchmark "$@"
+exec "$(dirname "$0")/run-benchmark.sh" AuditBenchmark -Xmx6g -- "$@"

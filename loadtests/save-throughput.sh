@@ -4,10 +4,4 @@
 # Loopback only; every phase stops after a fixed time.
 #   loadtests/save-throughput.sh [clients=32] [seconds per phase=20] [warm-up seconds=5]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. bin/jdk25.sh
-./mvnw -q -DskipTests install -pl loadtests -am
-./mvnw -q -pl loadtests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "loadtests/target/classes:$(cat loadtests/target/classpath.txt)" \
-  io.amphi.loadtests.SaveThroughputBenchmark "$@"
+exec "$(dirname "$0")/run-benchmark.sh" SaveThroughputBenchmark -- "$@"

@@ -3,10 +3,4 @@
 # rate on every core, measured in the same run. Loopback only; every phase stops after a fixed time.
 #   loadtests/sign-in-throughput.sh [clients=4] [seconds=20] [warm-up seconds=10] [hash iterations=10000]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. bin/jdk25.sh
-./mvnw -q -DskipTests install -pl loadtests -am
-./mvnw -q -pl loadtests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "loadtests/target/classes:$(cat loadtests/target/classpath.txt)" \
-  io.amphi.loadtests.SignInBenchmark "$@"
+exec "$(dirname "$0")/run-benchmark.sh" SignInBenchmark -- "$@"
