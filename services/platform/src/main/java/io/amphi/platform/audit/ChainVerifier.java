@@ -1,5 +1,6 @@
 package io.amphi.platform.audit;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -68,13 +69,22 @@ public final class ChainVerifier {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ChainVerifier() {
     }
 
-    /** Verifies one aggregate's events, given in their stored order (by sequence number). */
+    /**
+     * Verifies one aggregate's events in the order they are stored (the database gives them by
+     * sequence number; a file may not), deciding in the order AUDIT-FORMAT.md fixes: two events at
+     * one position, then events out of sequence order, then, event by event from the first, a
+     * missing position, an event without chain hash, and an event whose hash does not fit.
+     */
     public static Result verify(String aggregateIdentifier, List<StoredEvent> events) {
+        Optional<Finding> placement = duplicateOrOutOfOrder(aggregateIdentifier, events);
+        if (placement.isPresent()) {
+            return new Result(aggregateIdentifier, events.size(), lastSequence(events), null, placement);
+        }
         byte[] previous = EventHashes.GENESIS;
         long expectedSequence = 0;
         for (StoredEvent event : events) {
@@ -88,12 +98,28 @@ public final class ChainVerifier {
         return new Result(aggregateIdentifier, events.size(), expectedSequence - 1, previous, Optional.empty());
     }
 
+    /** The lowest sequence number held twice; else the first event stored after one with a higher number. */
+    private static Optional<Finding> duplicateOrOutOfOrder(String aggregate, List<StoredEvent> events) {
+        long[] sequences = events.stream().mapToLong(StoredEvent::sequenceNumber).toArray();
+        long[] sorted = sequences.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                return finding(aggregate, sorted[i], Problem.DUPLICATE, "one event", "two");
+            }
+        }
+        for (int i = 1; i < sequences.length; i++) {
+            if (sequences[i] < sequences[i - 1]) {
+                return finding(aggregate, sequences[i], Problem.REORDERED, "event " + sequences[i] + " before event "
+                        + sequences[i - 1], "event " + sequences[i] + " stored after event " + sequences[i - 1]);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<Finding> check(String aggregate, StoredEvent event, long expectedSequence, byte[] previous,
                                            List<StoredEvent> events) {
         String linked = linkedPrevious(event);
-        if (event.sequenceNumber() < expectedSequence) {
-            return finding(aggregate, event.sequenceNumber(), Problem.DUPLICATE, "one event", "two");
-        }
         if (event.sequenceNumber() > expectedSequence) {
             return finding(aggregate, expectedSequence, Problem.MISSING,
                     linked == null ? "an event" : linked, "no event " + expectedSequence);
@@ -108,37 +134,39 @@ public final class ChainVerifier {
             }
             return Optional.empty();
         }
-        Optional<Long> appendedAt = appendedPosition(event, linked, lastSequence(events));
+        byte[] linkedHash = parseHash(linked);
+        Optional<Long> appendedAt = linkedHash == null ? Optional.empty() : appendedPosition(event, linkedHash, events);
         if (appendedAt.isPresent()) {
             return finding(aggregate, expectedSequence, Problem.REORDERED, "event " + expectedSequence,
                     "the event stored here was appended as event " + appendedAt.get());
         }
-        if (linked != null && !EventHashes.hex(previous).equals(linked)
-                && Arrays.equals(EventHashes.hash(EventHashes.fromHex(linked), event), event.chainHash())) {
+        if (linkedHash != null && !Arrays.equals(previous, linkedHash)
+                && Arrays.equals(EventHashes.hash(linkedHash, event), event.chainHash())) {
             return finding(aggregate, expectedSequence, Problem.BROKEN_LINK, EventHashes.hex(previous), linked);
         }
         return finding(aggregate, expectedSequence, Problem.ALTERED, EventHashes.hex(event.chainHash()),
                 EventHashes.hex(recomputed));
     }
 
-    /** Where an intact event moved from: the position whose hash its stored chain hash is. */
-    private static Optional<Long> appendedPosition(StoredEvent event, String linked, long lastSequence) {
-        if (linked == null) {
-            return Optional.empty();
-        }
-        byte[] linkedHash;
-        try {
-            linkedHash = EventHashes.fromHex(linked);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        for (long position = 0; position <= lastSequence; position++) {
+    /**
+     * Where an intact event moved from: the lowest other position held in the chain at which it
+     * hashes to its stored chain hash (a swap leaves both positions held).
+     */
+    private static Optional<Long> appendedPosition(StoredEvent event, byte[] linkedHash, List<StoredEvent> events) {
+        for (StoredEvent other : events) {
+            long position = other.sequenceNumber();
             if (position != event.sequenceNumber()
                     && Arrays.equals(EventHashes.hash(linkedHash, event.atSequence(position)), event.chainHash())) {
                 return Optional.of(position);
             }
         }
         return Optional.empty();
+    }
+
+    /** 64 lowercase hex digits as 32 bytes; {@code null} for anything else. */
+    private static byte[] parseHash(String hex) {
+        return hex != null && hex.length() == 64 && hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+                ? EventHashes.fromHex(hex) : null;
     }
 
     private static long lastSequence(List<StoredEvent> events) {
@@ -152,7 +180,7 @@ public final class ChainVerifier {
         }
         try {
             JsonNode previous = JSON.readTree(event.metaData()).get(EventHashes.PREVIOUS_HASH);
-            return previous == null ? null : previous.asText();
+            return previous != null && previous.isTextual() ? previous.textValue() : null;
         } catch (IOException e) {
             return null;
         }

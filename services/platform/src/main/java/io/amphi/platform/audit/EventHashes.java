@@ -1,5 +1,6 @@
 package io.amphi.platform.audit;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,19 +33,25 @@ public final class EventHashes {
 
     /** The hash of {@code event} following {@code previous}. */
     public static byte[] hash(byte[] previous, StoredEvent event) {
-        MessageDigest sha256 = sha256();
-        sha256.update(TAG);
-        sha256.update(previous);
-        field(sha256, event.eventIdentifier());
-        field(sha256, event.aggregateIdentifier());
-        field(sha256, Long.toString(event.sequenceNumber()));
-        field(sha256, event.type());
-        field(sha256, event.timestamp());
-        field(sha256, event.payloadType());
-        field(sha256, event.payloadRevision());
-        field(sha256, event.payload());
-        field(sha256, event.metaData());
-        return sha256.digest();
+        return sha256().digest(input(previous, event));
+    }
+
+    /** The bytes the hash is taken over, as AUDIT-FORMAT.md spells them out (the test vectors show them). */
+    public static byte[] input(byte[] previous, StoredEvent event) {
+        ByteArrayOutputStream input = new ByteArrayOutputStream(256 + event.payload().length
+                + (event.metaData() == null ? 0 : event.metaData().length));
+        input.writeBytes(TAG);
+        input.writeBytes(previous);
+        field(input, event.eventIdentifier());
+        field(input, event.aggregateIdentifier());
+        field(input, Long.toString(event.sequenceNumber()));
+        field(input, event.type());
+        field(input, event.timestamp());
+        field(input, event.payloadType());
+        field(input, event.payloadRevision());
+        field(input, event.payload());
+        field(input, event.metaData());
+        return input.toByteArray();
     }
 
     public static String hex(byte[] hash) {
@@ -63,14 +70,21 @@ public final class EventHashes {
         }
     }
 
-    private static void field(MessageDigest digest, String value) {
-        field(digest, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    /** {@code F(x)}: the length of x's UTF-8 bytes as a 4-byte big-endian integer ({@code -1} for null), then the bytes. */
+    static void field(MessageDigest digest, String value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        field(bytes, value);
+        digest.update(bytes.toByteArray());
     }
 
-    private static void field(MessageDigest digest, byte[] value) {
-        digest.update(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+    private static void field(ByteArrayOutputStream out, String value) {
+        field(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void field(ByteArrayOutputStream out, byte[] value) {
+        out.writeBytes(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
         if (value != null) {
-            digest.update(value);
+            out.writeBytes(value);
         }
     }
 }

@@ -87,6 +87,24 @@ class ChainVerifierTest {
     }
 
     @Test
+    void linesSwappedInAFileAreReorderedNotMissing() {
+        List<StoredEvent> events = new ArrayList<>(chain(5));
+        events.add(1, events.remove(2));
+        ChainVerifier.Finding finding = ChainVerifier.verify(SESSION, events).finding().orElseThrow();
+        assertThat(finding.problem()).isEqualTo(Problem.REORDERED);
+        assertThat(finding.sequenceNumber()).isEqualTo(1);
+    }
+
+    @Test
+    void aPositionHeldTwiceIsADuplicateWhereverTheCopyStands() {
+        List<StoredEvent> events = new ArrayList<>(chain(5));
+        events.addAll(0, chain(5));
+        ChainVerifier.Finding finding = ChainVerifier.verify(SESSION, events).finding().orElseThrow();
+        assertThat(finding.problem()).isEqualTo(Problem.DUPLICATE);
+        assertThat(finding.sequenceNumber()).isZero();
+    }
+
+    @Test
     void aRewrittenChainHashIsStillCaughtByItsSuccessor() {
         List<StoredEvent> events = new ArrayList<>(chain(5));
         byte[] payload = "{\"saveNumber\":99}".getBytes(StandardCharsets.UTF_8);
