@@ -8,11 +8,13 @@ import io.amphi.scoring.grpc.ScoringGrpcService;
 import io.amphi.scoring.json.ScoringJson;
 import io.amphi.scoring.results.ExamSequencingPolicy;
 import io.amphi.scoring.results.ResultsProjection;
+import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.results.SegmentBalancer;
 import io.amphi.scoring.store.JdbcExamClosures;
 import io.amphi.scoring.store.JdbcExamQuestions;
 import io.amphi.scoring.store.ResultStore;
 import java.util.List;
+import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.springframework.beans.factory.annotation.Value;
@@ -72,7 +74,12 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store) {
-        return new ScoringGrpcService(commands, store);
+    ResultsSealing resultsSealing(ResultStore store, DataSource dataSource, CommandGateway commands) {
+        return new ResultsSealing(store, dataSource, commands);
+    }
+
+    @Bean
+    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing) {
+        return new ScoringGrpcService(commands, store, sealing);
     }
 }

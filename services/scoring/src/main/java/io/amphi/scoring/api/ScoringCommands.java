@@ -25,7 +25,27 @@ public final class ScoringCommands {
                                    String publishedBy) {
     }
 
-    /** Make the results under the latest key version visible to candidates and universities. */
-    public record PublishResults(@TargetAggregateIdentifier String scoringId, String examId, String publishedBy) {
+    /**
+     * Make the results under the latest key version visible to candidates and universities, and
+     * seal them.
+     *
+     * @param results what the publication seals, read from the log and the results as they stand
+     */
+    public record PublishResults(@TargetAggregateIdentifier String scoringId, String examId, String publishedBy,
+                                 ResultsToSeal results) {
+    }
+
+    /**
+     * The state a publication seals.
+     *
+     * @param keyVersion          the key version every result was computed under
+     * @param examRoot            the exam's seal root (hex)
+     * @param scoringLastSequence the sequence number of the scoring stream's last event
+     * @param scoringFinalHash    that event's chain hash (hex)
+     * @param results             how many results there are
+     * @param resultsRoot         the root of the results tree (hex)
+     */
+    public record ResultsToSeal(int keyVersion, String examRoot, long scoringLastSequence, String scoringFinalHash,
+                                int results, String resultsRoot) {
     }
 }

@@ -14,8 +14,21 @@ public final class ScoringEvents {
                                      String ruleSet, String reason, Instant publishedAt, String publishedBy) {
     }
 
-    /** The results under a key version were made visible. */
+    /**
+     * The results under a key version were made visible and sealed: {@code publicationRoot} (hex,
+     * "amphi-publication-v1" in AUDIT-FORMAT.md) covers the previous publication's root, the
+     * exam's seal, the scoring stream up to this event and every result line, so publishing it
+     * outside the platform fixes the history of keys and results up to here.
+     *
+     * @param publication         1 for the exam's first publication, then 2, 3, ...
+     * @param previousRoot        the previous publication's root, 64 zeros for the first
+     * @param scoringLastSequence the sequence number of the scoring stream's event before this one
+     * @param scoringFinalHash    that event's chain hash
+     * @param results             how many result lines the results root covers
+     */
     public record ResultsPublished(String examId, int keyVersion, String ruleSet, Instant publishedAt,
-                                   String publishedBy) {
+                                   String publishedBy, int publication, String previousRoot, String examRoot,
+                                   long scoringLastSequence, String scoringFinalHash, int results, String resultsRoot,
+                                   String publicationRoot) {
     }
 }

@@ -2,27 +2,31 @@ package io.amphi.scoring.domain;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringCommands.PublishResults;
+import io.amphi.scoring.api.ScoringCommands.ResultsToSeal;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
  * An exam's scoring: its answer key versions (a correction is a new version with its reason,
- * never an edit) and the publication of its results. Keys come only once the exam is sealed.
+ * never an edit) and the publications of its results, each sealed by a root chained to the
+ * previous one's. Keys come only once the exam is sealed.
  */
 @Aggregate
 public class ExamScoring {
@@ -33,8 +37,7 @@ public class ExamScoring {
     private int keyVersion;
     private int contentVersion;
     private String ruleSet;
-    private int publishedKeyVersion;
-    private Instant publishedAt;
+    private ResultsPublished lastPublication;
 
     protected ExamScoring() {
     }
@@ -75,12 +78,33 @@ public class ExamScoring {
 
     @CommandHandler
     public Publication handle(PublishResults command, Clock clock) {
-        if (publishedKeyVersion == keyVersion) {
-            return new Publication(examId, keyVersion, ruleSet, publishedAt, true);
+        if (lastPublication != null && lastPublication.keyVersion() == keyVersion) {
+            return publication(lastPublication, true);
         }
-        Instant now = clock.instant();
-        apply(new ResultsPublished(examId, keyVersion, ruleSet, now, command.publishedBy()));
-        return new Publication(examId, keyVersion, ruleSet, now, false);
+        ResultsToSeal results = command.results();
+        Long lastSequence = AggregateLifecycle.getVersion();
+        if (results.keyVersion() != keyVersion || lastSequence == null || results.scoringLastSequence() != lastSequence) {
+            throw DomainException.precondition("SCORING_CHANGED", ("The scoring of exam %s changed while its results "
+                    + "were being sealed (key version %d is the latest): publish again.").formatted(examId, keyVersion));
+        }
+        int number = lastPublication == null ? 1 : lastPublication.publication() + 1;
+        String previousRoot = lastPublication == null ? EventHashes.hex(PublicationSeal.NO_PREVIOUS)
+                : lastPublication.publicationRoot();
+        String root = EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(examId, number,
+                EventHashes.fromHex(previousRoot), EventHashes.fromHex(results.examRoot()), results.scoringLastSequence(),
+                EventHashes.fromHex(results.scoringFinalHash()), keyVersion, ruleSet, results.results(),
+                EventHashes.fromHex(results.resultsRoot()))));
+        ResultsPublished published = new ResultsPublished(examId, keyVersion, ruleSet, clock.instant(),
+                command.publishedBy(), number, previousRoot, results.examRoot(), results.scoringLastSequence(),
+                results.scoringFinalHash(), results.results(), results.resultsRoot(), root);
+        apply(published);
+        return publication(published, false);
+    }
+
+    private static Publication publication(ResultsPublished published, boolean already) {
+        return new Publication(published.examId(), published.keyVersion(), published.ruleSet(), published.publishedAt(),
+                already, published.publication(), published.publicationRoot(), published.resultsRoot(),
+                published.results());
     }
 
     @EventSourcingHandler
@@ -94,7 +118,6 @@ public class ExamScoring {
 
     @EventSourcingHandler
     void on(ResultsPublished event) {
-        publishedKeyVersion = event.keyVersion();
-        publishedAt = event.publishedAt();
+        lastPublication = event;
     }
 }

@@ -26,12 +26,12 @@ import io.amphi.proto.scoring.v1.ResultsPublication;
 import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
 import io.amphi.proto.scoring.v1.SessionResult;
 import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
-import io.amphi.scoring.api.ScoringCommands.PublishResults;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
 import io.amphi.scoring.domain.RuleSets;
 import io.amphi.scoring.domain.SessionIdentity;
+import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.StoredResult;
 import io.amphi.scoring.store.ResultStore;
@@ -41,7 +41,6 @@ import java.math.MathContext;
 import java.util.List;
 import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 
 /**
  * The scoring service over gRPC. Writes go through the ExamScoring aggregate; reads come from the
@@ -57,10 +56,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     private final CommandGateway commands;
     private final ResultStore store;
+    private final ResultsSealing sealing;
 
-    public ScoringGrpcService(CommandGateway commands, ResultStore store) {
+    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing) {
         this.commands = commands;
         this.store = store;
+        this.sealing = sealing;
     }
 
     @Override
@@ -118,15 +119,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = requireExamId(request.getExamId());
         university.requireExam(examId);
-        Publication publication;
-        try {
-            publication = commands.sendAndWait(new PublishResults(ScoringCommands.scoringId(examId), examId, university.id()));
-        } catch (AggregateNotFoundException e) {
-            throw DomainException.precondition("NO_ANSWER_KEY", "Exam %s has no answer key: publish one first.".formatted(examId));
-        }
+        Publication publication = sealing.publish(examId, university.id());
         Protos.reply(response, ResultsPublication.newBuilder().setExamId(examId).setKeyVersion(publication.keyVersion())
                 .setRuleSet(publication.ruleSet()).setPublishedAt(Protos.timestamp(publication.publishedAt()))
-                .setAlreadyPublished(publication.alreadyPublished()).build());
+                .setAlreadyPublished(publication.alreadyPublished()).setPublication(publication.publication())
+                .setPublicationRoot(publication.publicationRoot()).setResultsRoot(publication.resultsRoot())
+                .setResults(publication.results()).build());
     }
 
     @Override

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
+import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.domain.QuestionScore;
 import io.amphi.scoring.domain.QuestionStatistics;
 import io.amphi.scoring.domain.SessionScorer.SessionScore;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,6 +252,35 @@ public class ResultStore {
             }
         }, sessionId);
         return rows.stream().findFirst();
+    }
+
+    /**
+     * Every result of an exam as a publication seals it, by session id in byte order, question
+     * scores in the exam's order; read in one statement so all come from one state of the results.
+     */
+    public List<PublicationSeal.ResultLine> resultLines(String examId) {
+        List<PublicationSeal.ResultLine> lines = new ArrayList<>();
+        jdbc.query("""
+                SELECT r.session_id, r.key_version, r.rule_set, r.last_sequence, r.last_event_hash, r.total,
+                       q.question_id, q.points
+                FROM scoring_result r LEFT JOIN scoring_question_score q ON q.session_id = r.session_id
+                WHERE r.exam_id = ? ORDER BY r.session_id COLLATE "C", q.position""", rs -> {
+            String sessionId = rs.getString(1);
+            if (lines.isEmpty() || !lines.getLast().sessionId().equals(sessionId)) {
+                lines.add(new PublicationSeal.ResultLine(sessionId, rs.getInt(2), rs.getString(3), rs.getLong(4),
+                        rs.getBytes(5), decimal(rs.getBigDecimal(6)), new ArrayList<>()));
+            }
+            if (rs.getString(7) != null) {
+                lines.getLast().questions().add(new PublicationSeal.QuestionPoints(rs.getString(7),
+                        decimal(rs.getBigDecimal(8))));
+            }
+        }, examId);
+        return lines;
+    }
+
+    /** Points as a result line writes them: three digits after the point. */
+    private static String decimal(BigDecimal value) {
+        return value.setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 
     /** A candidate's total and place: rank (ties share it: 1, 2, 2, 4), percentile (share with this total or less). */

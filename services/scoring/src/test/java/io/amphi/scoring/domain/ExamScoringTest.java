@@ -2,12 +2,15 @@ package io.amphi.scoring.domain;
 
 import static org.axonframework.test.matchers.Matchers.predicate;
 
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.DomainException.Kind;
 import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringCommands.PublishResults;
+import io.amphi.scoring.api.ScoringCommands.ResultsToSeal;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
@@ -153,19 +156,68 @@ class ExamScoringTest {
                 .expectException(refusal(Kind.INVALID_INPUT, "KEY_DOES_NOT_FIT"));
     }
 
-    @Test
-    void publishesTheResultsOfTheLatestKey() {
-        fixture.given(published(1, key(), "initial key"), published(2, key(), "fix"))
-                .when(new PublishResults(ID, EXAM, "univ-paris"))
-                .expectEvents(new ResultsPublished(EXAM, 2, "edn-v1", NOW, "univ-paris"))
-                .expectResultMessagePayload(new Publication(EXAM, 2, "edn-v1", NOW, false));
+    private static final String EXAM_ROOT = "e1".repeat(32);
+    private static final String RESULTS_ROOT = "4e".repeat(32);
+
+    /** What the service seals after the given key events: the stream ends at {@code lastSequence}. */
+    private static ResultsToSeal toSeal(int keyVersion, long lastSequence) {
+        return new ResultsToSeal(keyVersion, EXAM_ROOT, lastSequence, "5c".repeat(32), 3, RESULTS_ROOT);
+    }
+
+    private static String expectedRoot(int number, String previousRoot, int keyVersion, long lastSequence) {
+        return EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(EXAM, number,
+                EventHashes.fromHex(previousRoot), EventHashes.fromHex(EXAM_ROOT), lastSequence,
+                EventHashes.fromHex("5c".repeat(32)), keyVersion, "edn-v1", 3, EventHashes.fromHex(RESULTS_ROOT))));
+    }
+
+    private static ResultsPublished publication(int number, String previousRoot, int keyVersion, long lastSequence) {
+        return new ResultsPublished(EXAM, keyVersion, "edn-v1", NOW, "univ-paris", number, previousRoot, EXAM_ROOT,
+                lastSequence, "5c".repeat(32), 3, RESULTS_ROOT, expectedRoot(number, previousRoot, keyVersion, lastSequence));
     }
 
     @Test
-    void publishingTheSameResultsAgainChangesNothing() {
-        fixture.given(published(1, key(), "initial key"), new ResultsPublished(EXAM, 1, "edn-v1", NOW, "univ-paris"))
-                .when(new PublishResults(ID, EXAM, "univ-paris"))
+    void publishesAndSealsTheResultsOfTheLatestKey() {
+        String root = expectedRoot(1, "0".repeat(64), 2, 1);
+        fixture.given(published(1, key(), "initial key"), published(2, key(), "fix"))
+                .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(2, 1)))
+                .expectEvents(new ResultsPublished(EXAM, 2, "edn-v1", NOW, "univ-paris", 1, "0".repeat(64), EXAM_ROOT,
+                        1, "5c".repeat(32), 3, RESULTS_ROOT, root))
+                .expectResultMessagePayload(new Publication(EXAM, 2, "edn-v1", NOW, false, 1, root, RESULTS_ROOT, 3));
+    }
+
+    @Test
+    void aRepublicationAfterACorrectionChainsItsSealToThePreviousOne() {
+        ResultsPublished first = publication(1, "0".repeat(64), 1, 0);
+        String root = expectedRoot(2, first.publicationRoot(), 2, 2);
+        fixture.given(published(1, key(), "initial key"), first, published(2, key(), "q1 had two right answers"))
+                .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(2, 2)))
+                .expectEvents(publication(2, first.publicationRoot(), 2, 2))
+                .expectResultMessagePayload(new Publication(EXAM, 2, "edn-v1", NOW, false, 2, root, RESULTS_ROOT, 3));
+    }
+
+    @Test
+    void resultsSealedUnderAnOlderKeyAreRefused() {
+        fixture.given(published(1, key(), "initial key"), published(2, key(), "fix"))
+                .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(1, 0)))
                 .expectNoEvents()
-                .expectResultMessagePayload(new Publication(EXAM, 1, "edn-v1", NOW, true));
+                .expectException(refusal(Kind.PRECONDITION_FAILED, "SCORING_CHANGED"));
+    }
+
+    @Test
+    void aSealOfAScoringStreamThatHasMovedOnIsRefused() {
+        fixture.given(published(1, key(), "initial key"), published(2, key(), "fix"))
+                .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(2, 0)))
+                .expectNoEvents()
+                .expectException(refusal(Kind.PRECONDITION_FAILED, "SCORING_CHANGED"));
+    }
+
+    @Test
+    void publishingTheSameResultsAgainReturnsTheSameSeal() {
+        ResultsPublished first = publication(1, "0".repeat(64), 1, 0);
+        fixture.given(published(1, key(), "initial key"), first)
+                .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(1, 1)))
+                .expectNoEvents()
+                .expectResultMessagePayload(new Publication(EXAM, 1, "edn-v1", NOW, true, 1, first.publicationRoot(),
+                        RESULTS_ROOT, 3));
     }
 }
