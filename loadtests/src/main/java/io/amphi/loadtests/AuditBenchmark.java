@@ -97,6 +97,10 @@ public final class AuditBenchmark {
             Capture verifyFile = audit("verify", "--file", file.toString());
             figures.put("audit verify --file", "%.1f s: %,.0f events/s (exit %d)".formatted(verifyFile.seconds,
                     events / verifyFile.seconds, verifyFile.exit));
+            Capture secondVerifier = secondVerifier(file);
+            figures.put("second verifier (Python) verify --file", "%.1f s: %,.0f events/s (exit %d), %.1fx the Java tool's time"
+                    .formatted(secondVerifier.seconds, events / secondVerifier.seconds, secondVerifier.exit,
+                            secondVerifier.seconds / verifyFile.seconds));
 
             long scoringStart = System.nanoTime();
             try (ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class).run(
@@ -205,6 +209,16 @@ public final class AuditBenchmark {
         long start = System.nanoTime();
         int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, false, args);
         return new Capture(exit, out.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The independent Python verifier on the same file; run from the repository root (run-benchmark.sh goes there). */
+    private static Capture secondVerifier(Path file) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder("python3", "services/audit/verifier-py/amphi_verify.py", "verify", "--file",
+                file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        return new Capture(exit, out, (System.nanoTime() - start) / 1e9);
     }
 
     private static long count(JdbcTemplate jdbc, String sql) {

@@ -1,5 +1,6 @@
 package io.amphi.audit;
 
+import io.amphi.platform.domain.Inputs;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -123,16 +124,36 @@ public final class AuditCli {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
 
-        @Option(names = "--expected-root", description = "The Merkle root published when the exam was sealed.")
+        @Option(names = "--expected-root", description = "The exam's Merkle root, published when it was sealed.")
         String expectedRoot;
+
+        @Option(names = "--expected-publication-root",
+                description = "The root of the latest publication of results, published with them.")
+        String expectedPublicationRoot;
+
+        @Option(names = "--json", description = "Print the verdict as one JSON object (AUDIT-FORMAT.md, \"Verdict\").")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
+            requireRoot(expectedRoot, "--expected-root");
+            requireRoot(expectedPublicationRoot, "--expected-publication-root");
             try (ExamLog log = source.open()) {
-                Progress progress = new Progress(cli.err, "verify", log.eventCount(), cli.terminal);
-                LogVerifier.Report report = LogVerifier.verify(log, expectedRoot, progress);
-                Reports.print(report, cli.out);
+                Progress progress = new Progress(cli.err, "verify", log.eventCount(), cli.terminal && !json);
+                LogVerifier.Report report = LogVerifier.verify(log, expectedRoot, expectedPublicationRoot, progress);
+                if (json) {
+                    Reports.printJson(report, cli.out);
+                } else {
+                    Reports.print(report, cli.out);
+                }
                 return report.clean() ? CLEAN : DISCREPANCY;
+            }
+        }
+
+        private static void requireRoot(String root, String option) {
+            if (root != null && !root.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException(option + " takes a root of 64 hex digits, not "
+                        + Inputs.quote(root) + ".");
             }
         }
     }

@@ -1,19 +1,21 @@
 package io.amphi.audit;
 
 import io.amphi.platform.audit.ChainConsumer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
+import io.amphi.scoring.store.ResultStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** The live event store, read in a read-only transaction: the tool can change nothing. */
 final class DatabaseLog implements ExamLog {
@@ -62,38 +64,19 @@ final class DatabaseLog implements ExamLog {
         reader.sessions(examId, consumer);
     }
 
+    /** The scoring service's result tables, read in the same read-only transaction as the events. */
     @Override
-    public Map<String, PlatformResult> platformResults() throws SQLException {
-        Map<String, PlatformResult> results = new LinkedHashMap<>();
+    public List<ResultLine> results() throws SQLException {
         try (Statement check = connection.createStatement();
              ResultSet exists = check.executeQuery("SELECT to_regclass('scoring_result') IS NOT NULL")) {
             exists.next();
             if (!exists.getBoolean(1)) {
-                return results;
+                return List.of();
             }
         }
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT r.session_id, r.key_version, r.rule_set, r.total, q.question_id, q.points
-                FROM scoring_result r JOIN scoring_question_score q ON q.session_id = r.session_id
-                WHERE r.exam_id = ? ORDER BY r.session_id, q.position""")) {
-            query.setFetchSize(10_000);
-            query.setString(1, examId);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    String session = rows.getString(1);
-                    PlatformResult result = results.computeIfAbsent(session, id -> {
-                        try {
-                            return new PlatformResult(id, rows.getInt(2), rows.getString(3), rows.getBigDecimal(4),
-                                    new LinkedHashMap<>());
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                    result.pointsByQuestion().put(rows.getString(5), rows.getBigDecimal(6));
-                }
-            }
-        }
-        return results;
+        JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+        jdbc.setFetchSize(10_000);
+        return new ResultStore(jdbc, new ObjectMapper()).resultLines(examId);
     }
 
     @Override

@@ -1,14 +1,14 @@
 package io.amphi.audit;
 
 import io.amphi.platform.audit.ChainConsumer;
-import java.math.BigDecimal;
-import java.util.Map;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
+import java.util.List;
+import java.util.OptionalLong;
 
 /** An exam's event log, from the live database or from an exported file. */
 interface ExamLog extends AutoCloseable {
 
     String examId();
-
 
     /** Where the log is read from, for the report. */
     String origin();
@@ -16,19 +16,25 @@ interface ExamLog extends AutoCloseable {
     /** How many events the log holds, for progress; -1 when unknown. */
     long eventCount() throws Exception;
 
-    /** A session's result as the platform recorded it: the figures to recompute. */
-    record PlatformResult(String sessionId, int keyVersion, String ruleSet, BigDecimal total,
-                          Map<String, BigDecimal> pointsByQuestion) {
+    /** How many events a file's header declares; empty for the database, which declares nothing. */
+    default OptionalLong declaredEvents() {
+        return OptionalLong.empty();
+    }
+
+    /** How many result lines a file's header declares; empty for the database. */
+    default OptionalLong declaredResults() {
+        return OptionalLong.empty();
     }
 
     /**
-     * The exam's own events first (its seal, then its answer keys and publications, aggregate
-     * "examId/scoring"), then every session of the exam.
+     * Each run of consecutive events of one aggregate, in the order stored: from the database the
+     * exam's own events, its scoring's (aggregate "examId/scoring"), then every session of the
+     * exam, each aggregate once; a file may hold anything.
      */
     void forEachChain(ChainConsumer<Exception> consumer) throws Exception;
 
-    /** The results the platform recorded for the exam's sessions, by session; empty if none. */
-    Map<String, PlatformResult> platformResults() throws Exception;
+    /** The results the platform recorded for the exam's sessions; empty if none. */
+    List<ResultLine> results() throws Exception;
 
     @Override
     void close() throws Exception;

@@ -1,79 +1,102 @@
 package io.amphi.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.platform.audit.ChainConsumer;
 import io.amphi.platform.audit.ChainSplitter;
 import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.PublicationSeal;
+import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
- * The export format {@value #FORMAT}: newline-delimited JSON, one header line, one line per event
- * (the exam's own events, its scoring's, then its sessions in id order, each in sequence order),
- * then one line per result the platform recorded. Payloads and metadata are base64 of the exact
- * stored bytes, so hashes recompute from the file alone. Documented in AUDIT-FORMAT.md.
+ * The export format {@value #FORMAT} (AUDIT-FORMAT.md): newline-delimited JSON, one header line,
+ * one line per event (the exam's own events, its scoring's, then its sessions in id order, each
+ * in sequence order), then one line per result the platform recorded. Payloads and metadata are
+ * base64 of the exact stored bytes, so hashes recompute from the file alone. A line that does not
+ * have the shape the specification gives makes the whole file unreadable, with its number.
  */
 final class LogFile {
 
-    static final String FORMAT = "amphi-audit-log/v1";
-    private static final String RESULT_LINE = "{\"result\"";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FORMAT = "amphi-audit-log/v2";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    /** How the exporter starts every event line: such lines need not be parsed to find the results. */
+    private static final String EVENT_LINE = "{\"aggregate\":";
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern BASE64 = Pattern.compile("([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+    private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+\\.[0-9]{3}");
 
     private LogFile() {
     }
 
     /** Writes the log to {@code file}; returns how many events were written. */
     static long export(ExamLog log, Path file, Progress progress) throws Exception {
+        return export(log, file, progress, Instant.now());
+    }
+
+    static long export(ExamLog log, Path file, Progress progress, Instant exportedAt) throws Exception {
         long total = log.eventCount();
+        List<ResultLine> results = log.results();
         long[] written = {0};
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             ObjectNode header = JSON.createObjectNode()
                     .put("format", FORMAT)
                     .put("exam", log.examId())
-                    .put("exportedAt", Instant.now().toString())
+                    .put("exportedAt", exportedAt.toString())
                     .put("exportedFrom", log.origin())
                     .put("eventHash", EventHashes.VERSION)
                     .put("merkleTree", "amphi-merkle-v1")
-                    .put("events", total);
+                    .put("publicationSeal", PublicationSeal.VERSION)
+                    .put("events", total)
+                    .put("results", results.size());
             out.write(JSON.writeValueAsString(header));
-            out.newLine();
+            out.write('\n');
             log.forEachChain(chain -> {
                 for (StoredEvent event : chain) {
                     out.write(JSON.writeValueAsString(line(event)));
-                    out.newLine();
+                    out.write('\n');
                     progress.advance(1);
                     written[0]++;
                 }
             });
-            for (ExamLog.PlatformResult result : log.platformResults().values()) {
+            for (ResultLine result : results) {
                 out.write(JSON.writeValueAsString(resultLine(result)));
-                out.newLine();
+                out.write('\n');
             }
         }
         return written[0];
     }
 
-    private static ObjectNode resultLine(ExamLog.PlatformResult result) {
+    private static ObjectNode resultLine(ResultLine result) {
         ObjectNode line = JSON.createObjectNode();
         ObjectNode body = line.putObject("result")
                 .put("session", result.sessionId())
                 .put("keyVersion", result.keyVersion())
                 .put("ruleSet", result.ruleSet())
-                .put("total", result.total().toPlainString());
-        ObjectNode points = body.putObject("points");
-        result.pointsByQuestion().forEach((question, value) -> points.put(question, value.toPlainString()));
+                .put("lastSequence", result.lastSequence())
+                .put("lastEventHash", EventHashes.hex(result.lastEventHash()))
+                .put("total", result.total());
+        ArrayNode questions = body.putArray("questions");
+        result.questions().forEach(q -> questions.addObject().put("question", q.questionId()).put("points", q.points()));
         return line;
     }
 
@@ -93,20 +116,24 @@ final class LogFile {
         return line;
     }
 
-    /** Reads an exported log back. */
+    /** Reads an exported log back; its header is checked at once, its lines as they are read. */
     static ExamLog open(Path file) throws IOException {
         BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        JsonNode header = header(in.readLine());
-        if (header == null || !FORMAT.equals(header.path("format").asText())) {
+        JsonNode header;
+        try {
+            header = header(in.readLine());
+        } catch (RuntimeException e) {
             in.close();
-            throw new IllegalArgumentException(file + " is not an " + FORMAT + " file (its first line must say so).");
+            throw new IllegalArgumentException(file + " is not an " + FORMAT + " file: " + e.getMessage());
         }
+        String examId = header.get("exam").textValue();
+        long events = header.get("events").longValue();
+        long resultLines = header.get("results").longValue();
         return new ExamLog() {
-            private int lineNumber = 1;
 
             @Override
             public String examId() {
-                return header.path("exam").asText();
+                return examId;
             }
 
             @Override
@@ -116,40 +143,66 @@ final class LogFile {
 
             @Override
             public long eventCount() {
-                return header.path("events").asLong(-1);
+                return events;
             }
+
+            @Override
+            public OptionalLong declaredEvents() {
+                return OptionalLong.of(events);
+            }
+
+            @Override
+            public OptionalLong declaredResults() {
+                return OptionalLong.of(resultLines);
+            }
+
+            private List<ResultLine> results;
 
             @Override
             public void forEachChain(ChainConsumer<Exception> consumer) throws Exception {
                 ChainSplitter<Exception> chains = new ChainSplitter<>(consumer);
+                List<ResultLine> read = new ArrayList<>();
+                long lineNumber = 1;
                 String text;
                 while ((text = in.readLine()) != null) {
                     lineNumber++;
-                    if (!text.isBlank() && !text.startsWith(RESULT_LINE)) {
-                        chains.add(event(text, lineNumber));
-                    }
-                }
-                chains.finish();
-            }
-
-            @Override
-            public Map<String, ExamLog.PlatformResult> platformResults() throws IOException {
-                Map<String, ExamLog.PlatformResult> results = new LinkedHashMap<>();
-                try (BufferedReader again = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    String text;
-                    while ((text = again.readLine()) != null) {
-                        if (text.startsWith(RESULT_LINE)) {
-                            JsonNode result = JSON.readTree(text).get("result");
-                            Map<String, BigDecimal> points = new LinkedHashMap<>();
-                            result.path("points").properties().forEach(p -> points.put(p.getKey(),
-                                    new BigDecimal(p.getValue().asText())));
-                            String session = result.path("session").asText();
-                            results.put(session, new ExamLog.PlatformResult(session, result.path("keyVersion").asInt(),
-                                    result.path("ruleSet").asText(), new BigDecimal(result.path("total").asText()), points));
+                    if (!text.isEmpty()) {
+                        JsonNode line = parse(text, lineNumber);
+                        if (line.has("result")) {
+                            read.add(result(line, lineNumber));
+                        } else if (!read.isEmpty()) {
+                            throw unreadable(lineNumber, "an event line after the result lines");
+                        } else {
+                            chains.add(event(line, lineNumber));
                         }
                     }
                 }
-                return results;
+                chains.finish();
+                results = read;
+            }
+
+            /** Read along with the events; before them, a pass of its own over the lines that are not events. */
+            @Override
+            public List<ResultLine> results() throws IOException {
+                if (results != null) {
+                    return results;
+                }
+                List<ResultLine> read = new ArrayList<>();
+                try (BufferedReader again = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    again.readLine();
+                    long lineNumber = 1;
+                    String text;
+                    while ((text = again.readLine()) != null) {
+                        lineNumber++;
+                        if (!text.isEmpty() && !text.startsWith(EVENT_LINE)) {
+                            JsonNode line = parse(text, lineNumber);
+                            if (line.has("result")) {
+                                read.add(result(line, lineNumber));
+                            }
+                        }
+                    }
+                }
+                return read;
             }
 
             @Override
@@ -160,29 +213,114 @@ final class LogFile {
     }
 
     private static JsonNode header(String firstLine) {
+        if (firstLine == null) {
+            throw new IllegalArgumentException("it is empty");
+        }
+        JsonNode header = parse(firstLine, 1);
+        if (!FORMAT.equals(header.path("format").textValue())) {
+            throw new IllegalArgumentException("its first line must say \"format\":\"" + FORMAT + "\"");
+        }
+        if (!header.path("exam").isTextual() || !isCount(header.get("events")) || !isCount(header.get("results"))) {
+            throw new IllegalArgumentException("its header must give \"exam\" (a string), \"events\" and \"results\" "
+                    + "(numbers of lines)");
+        }
+        return header;
+    }
+
+    private static boolean isCount(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
+    }
+
+    private static JsonNode parse(String text, long lineNumber) {
+        JsonNode line;
         try {
-            return firstLine == null ? null : JSON.readTree(firstLine);
-        } catch (IOException e) {
+            line = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw unreadable(lineNumber, "not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (line == null || !line.isObject()) {
+            throw unreadable(lineNumber, "not a JSON object");
+        }
+        return line;
+    }
+
+    private static StoredEvent event(JsonNode line, long lineNumber) {
+        JsonNode sequence = line.get("sequence");
+        if (!isCount(sequence)) {
+            throw unreadable(lineNumber, "\"sequence\" must be a whole number from 0");
+        }
+        return new StoredEvent(text(line, "eventId", false, lineNumber), text(line, "aggregate", false, lineNumber),
+                sequence.longValue(), text(line, "aggregateType", true, lineNumber),
+                text(line, "timestamp", true, lineNumber), text(line, "payloadType", true, lineNumber),
+                text(line, "payloadRevision", true, lineNumber), base64(line, "payload", false, lineNumber),
+                base64(line, "metaData", true, lineNumber), hash(line, "chainHash", true, lineNumber));
+    }
+
+    private static ResultLine result(JsonNode line, long lineNumber) {
+        if (line.size() != 1 || !line.get("result").isObject()) {
+            throw unreadable(lineNumber, "a result line is {\"result\":{...}} and nothing else");
+        }
+        JsonNode result = line.get("result");
+        JsonNode keyVersion = result.get("keyVersion");
+        JsonNode lastSequence = result.get("lastSequence");
+        JsonNode questions = result.get("questions");
+        if (!isCount(keyVersion) || keyVersion.longValue() > Integer.MAX_VALUE || !isCount(lastSequence)
+                || questions == null || !questions.isArray()) {
+            throw unreadable(lineNumber, "a result line gives \"keyVersion\" and \"lastSequence\" (whole numbers) and "
+                    + "\"questions\" (a list)");
+        }
+        List<QuestionPoints> points = new ArrayList<>();
+        for (JsonNode question : questions) {
+            points.add(new QuestionPoints(text(question, "question", false, lineNumber),
+                    decimal(question, "points", lineNumber)));
+        }
+        return new ResultLine(text(result, "session", false, lineNumber), keyVersion.intValue(),
+                text(result, "ruleSet", false, lineNumber), lastSequence.longValue(),
+                hash(result, "lastEventHash", false, lineNumber), decimal(result, "total", lineNumber), points);
+    }
+
+    private static String text(JsonNode line, String field, boolean nullable, long lineNumber) {
+        JsonNode value = line.get(field);
+        if (value != null && value.isTextual()) {
+            return value.textValue();
+        }
+        if (nullable && (value == null || value.isNull())) {
             return null;
         }
+        throw unreadable(lineNumber, "\"" + field + "\" must be a string" + (nullable ? " or null" : ""));
     }
 
-    private static StoredEvent event(String text, int lineNumber) {
-        try {
-            JsonNode line = JSON.readTree(text);
-            Base64.Decoder base64 = Base64.getDecoder();
-            return new StoredEvent(line.get("eventId").asText(), line.get("aggregate").asText(),
-                    line.get("sequence").asLong(), textOrNull(line, "aggregateType"), textOrNull(line, "timestamp"),
-                    textOrNull(line, "payloadType"), textOrNull(line, "payloadRevision"),
-                    base64.decode(line.get("payload").asText()),
-                    line.hasNonNull("metaData") ? base64.decode(line.get("metaData").asText()) : null,
-                    line.hasNonNull("chainHash") ? EventHashes.fromHex(line.get("chainHash").asText()) : null);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("Line " + lineNumber + " is not an event line: " + e.getMessage(), e);
+    private static byte[] base64(JsonNode line, String field, boolean nullable, long lineNumber) {
+        String value = text(line, field, nullable, lineNumber);
+        if (value == null) {
+            return null;
         }
+        if (!BASE64.matcher(value).matches()) {
+            throw unreadable(lineNumber, "\"" + field + "\" must be padded base64 (RFC 4648, section 4)");
+        }
+        return Base64.getDecoder().decode(value);
     }
 
-    private static String textOrNull(JsonNode line, String field) {
-        return line.hasNonNull(field) ? line.get(field).asText() : null;
+    private static byte[] hash(JsonNode line, String field, boolean nullable, long lineNumber) {
+        String value = text(line, field, nullable, lineNumber);
+        if (value == null) {
+            return null;
+        }
+        if (!HASH.matcher(value).matches()) {
+            throw unreadable(lineNumber, "\"" + field + "\" must be 64 lowercase hex digits");
+        }
+        return EventHashes.fromHex(value);
+    }
+
+    private static String decimal(JsonNode line, String field, long lineNumber) {
+        String value = text(line, field, false, lineNumber);
+        if (!DECIMAL.matcher(value).matches()) {
+            throw unreadable(lineNumber, "\"" + field + "\" must be a decimal with three digits after the point");
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException unreadable(long lineNumber, String why) {
+        return new IllegalArgumentException("Line " + lineNumber + " cannot be read: " + why + ".");
     }
 }

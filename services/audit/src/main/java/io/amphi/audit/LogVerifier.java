@@ -1,29 +1,39 @@
 package io.amphi.audit;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
+import io.amphi.platform.audit.PublicationSeal;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
+import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Recomputes every chain of an exam's log and its seal, and lists each discrepancy precisely:
- * which session, which event, what was expected and what was found.
+ * Verifies an exam's log as AUDIT-FORMAT.md ("Verifying") specifies, step by step and in its
+ * order: each run of events, the counts a file declares, the exam's seal, the chain of
+ * publications and the results the latest one covers, then the roots published outside the
+ * platform. Every discrepancy names its aggregate, its event, what was expected and what was found.
  */
 final class LogVerifier {
 
     /** One thing wrong with the log. */
-    record Discrepancy(String session, String event, String problem, String detail) {
+    record Discrepancy(String aggregate, String event, String problem, String detail) {
     }
 
     enum SealStatus {
@@ -35,9 +45,13 @@ final class LogVerifier {
         DIFFERS
     }
 
+    /** What the log's latest publication seals, and whether the results in the log are those. */
+    record PublicationStatus(int publications, String latestRoot, int keyVersion, String results) {
+    }
+
     record Report(String examId, String origin, int sessions, long events, int intactSessions,
                   List<Discrepancy> discrepancies, SealStatus seal, String recordedRoot, String recomputedRoot,
-                  Duration took) {
+                  PublicationStatus publication, Duration took) {
 
         boolean clean() {
             return discrepancies.isEmpty();
@@ -47,100 +61,311 @@ final class LogVerifier {
     private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final String SEALED = ExamSealed.class.getName();
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
+    private static final String RESULTS_PUBLISHED = ResultsPublished.class.getName();
 
     private LogVerifier() {
     }
 
-    /** @param publishedRoot the root published outside the platform at sealing, or {@code null} */
-    static Report verify(ExamLog log, String publishedRoot, Progress progress) throws Exception {
+    /**
+     * @param publishedRoot            the exam root published outside the platform at sealing, or {@code null}
+     * @param publishedPublicationRoot the latest publication root published outside the platform, or {@code null}
+     */
+    static Report verify(ExamLog log, String publishedRoot, String publishedPublicationRoot, Progress progress)
+            throws Exception {
         long start = System.nanoTime();
         String examId = log.examId();
+        String scoringId = ScoringCommands.scoringId(examId);
         Map<String, SessionState> sessions = new LinkedHashMap<>();
-        List<Discrepancy> discrepancies = new ArrayList<>();
-        List<StoredEvent> seals = new ArrayList<>();
-        boolean[] keysPublished = {false};
+        Set<String> seen = new HashSet<>();
+        List<Discrepancy> found = new ArrayList<>();
+        List<List<StoredEvent>> examAndScoring = new ArrayList<>(List.of(List.of(), List.of()));
+        boolean[] scoringIntact = {true};
         long[] events = {0};
         log.forEachChain(chain -> {
             String aggregate = chain.getFirst().aggregateIdentifier();
-            ChainVerifier.Result result = ChainVerifier.verify(aggregate, chain);
-            result.finding().ifPresent(f -> discrepancies.add(new Discrepancy(aggregate,
-                    Long.toString(f.sequenceNumber()), f.problem().name(), f.describe())));
-            boolean scoring = aggregate.equals(ScoringCommands.scoringId(examId));
-            if (scoring && chain.stream().anyMatch(e -> KEY_PUBLISHED.equals(e.payloadType()))) {
-                keysPublished[0] = true;
+            boolean first = seen.add(aggregate);
+            if (!first) {
+                found.add(new Discrepancy(aggregate, Long.toString(chain.getFirst().sequenceNumber()),
+                        "AGGREGATE_REPEATED", "its events appear in more than one block of the file; the first counts"));
             }
+            ChainVerifier.Result result = ChainVerifier.verify(aggregate, chain);
+            result.finding().ifPresent(f -> found.add(new Discrepancy(aggregate, Long.toString(f.sequenceNumber()),
+                    f.problem().name(), f.describe())));
             if (aggregate.equals(examId)) {
-                chain.stream().filter(e -> SEALED.equals(e.payloadType())).forEach(seals::add);
+                if (first) {
+                    examAndScoring.set(0, chain);
+                }
+            } else if (aggregate.equals(scoringId)) {
+                if (first) {
+                    examAndScoring.set(1, chain);
+                    scoringIntact[0] = result.intact();
+                }
             } else if (aggregate.startsWith(examId + ":")) {
-                sessions.put(aggregate, new SessionState(result.lastSequence(), result.finalHash(), result.intact()));
-            } else if (!scoring) {
-                discrepancies.add(new Discrepancy(aggregate, "-", "FOREIGN", "not a session of exam " + examId));
+                if (first) {
+                    sessions.put(aggregate, new SessionState(result.lastSequence(),
+                            result.finalHash() == null ? EventHashes.GENESIS : result.finalHash(), result.intact()));
+                }
+            } else {
+                found.add(new Discrepancy(aggregate, "-", "FOREIGN", "not an aggregate of exam " + examId));
             }
             events[0] += chain.size();
             progress.advance(chain.size());
         });
         progress.finish();
+        List<ResultLine> results = log.results();
+        checkCounts(log, examId, events[0], results, found);
+
+        List<StoredEvent> scoring = examAndScoring.get(1);
+        boolean allIntact = sessions.values().stream().allMatch(SessionState::intact);
         byte[] recomputed = MerkleTree.root(sessions.entrySet().stream().map(s -> new MerkleTree.Leaf(s.getKey(),
                 s.getValue().lastSequence(), s.getValue().finalHash())).toList());
+        List<StoredEvent> seals = examAndScoring.getFirst().stream().filter(e -> SEALED.equals(e.payloadType())).toList();
         SealStatus status = SealStatus.NOT_SEALED;
         String recordedRoot = null;
         if (!seals.isEmpty()) {
-            JsonNode seal = JSON.readTree(seals.getFirst().payload());
-            recordedRoot = seal.path("merkleRoot").asText();
-            int before = discrepancies.size();
-            checkSeal(seal, sessions, discrepancies);
-            if (!EventHashes.hex(recomputed).equals(recordedRoot) && discrepancies.size() == before) {
-                discrepancies.add(new Discrepancy(examId, "-", "SEAL_DIFFERS", "the sessions give root "
-                        + EventHashes.hex(recomputed) + ", the seal records " + recordedRoot));
+            seals.stream().skip(1).forEach(e -> found.add(new Discrepancy(examId, Long.toString(e.sequenceNumber()),
+                    "SEAL_REPEATED", "the exam is sealed once; this is another seal")));
+            int before = found.size();
+            JsonNode seal = json(seals.getFirst().payload());
+            if (readableSeal(seal)) {
+                recordedRoot = seal.get("merkleRoot").textValue();
+                checkSeal(examId, seals.getFirst(), seal, sessions, found);
+            } else {
+                found.add(new Discrepancy(examId, Long.toString(seals.getFirst().sequenceNumber()), "SEAL_INCONSISTENT",
+                        "the seal does not record a merkleRoot and its sessions as AUDIT-FORMAT.md defines them"));
             }
-            status = discrepancies.size() == before ? SealStatus.MATCHES : SealStatus.DIFFERS;
-        }
-        if (seals.isEmpty() && keysPublished[0]) {
-            discrepancies.add(new Discrepancy(examId, "-", "SEAL_MISSING", "answer keys were published, which happens "
-                    + "only after sealing, but the log holds no seal"));
+            if (found.size() == before && !EventHashes.hex(recomputed).equals(recordedRoot)) {
+                found.add(new Discrepancy(examId, Long.toString(seals.getFirst().sequenceNumber()), "SEAL_DIFFERS",
+                        "the sessions give root " + EventHashes.hex(recomputed) + ", the seal records " + recordedRoot));
+            }
+            status = found.size() == before && seals.size() == 1 ? SealStatus.MATCHES : SealStatus.DIFFERS;
+        } else if (scoring.stream().anyMatch(e -> KEY_PUBLISHED.equals(e.payloadType()))) {
+            found.add(new Discrepancy(examId, "-", "SEAL_MISSING", "answer keys were published, which happens only "
+                    + "after sealing, but the log holds no seal"));
             status = SealStatus.DIFFERS;
         }
-        String expected = recordedRoot != null ? recordedRoot : EventHashes.hex(recomputed);
-        if (publishedRoot != null && !publishedRoot.equalsIgnoreCase(expected)) {
-            discrepancies.add(new Discrepancy(examId, "-", "NOT_THE_PUBLISHED_SEAL",
-                    "the published root is " + publishedRoot + ", this log gives " + expected));
+        PublicationStatus publication = checkPublications(scoringId, scoring, scoringIntact[0], recordedRoot, results,
+                found);
+
+        String examRoot = recordedRoot != null ? recordedRoot : EventHashes.hex(recomputed);
+        if (publishedRoot != null && !publishedRoot.equalsIgnoreCase(examRoot)) {
+            found.add(new Discrepancy(examId, "-", "NOT_THE_PUBLISHED_SEAL",
+                    "the published root is " + publishedRoot + ", this log gives " + examRoot));
             status = SealStatus.DIFFERS;
+        }
+        if (publishedPublicationRoot != null && (publication.latestRoot() == null
+                || !publishedPublicationRoot.equalsIgnoreCase(publication.latestRoot()))) {
+            found.add(new Discrepancy(scoringId, "-", "NOT_THE_PUBLISHED_PUBLICATION", "the published publication "
+                    + "root is " + publishedPublicationRoot + ", " + (publication.latestRoot() == null
+                    ? "this log holds no publication" : "this log's latest is " + publication.latestRoot())));
         }
         int intact = (int) sessions.values().stream().filter(SessionState::intact).count();
-        return new Report(examId, log.origin(), sessions.size(), events[0], intact, discrepancies, status, recordedRoot,
-                EventHashes.hex(recomputed), Duration.ofNanos(System.nanoTime() - start));
+        return new Report(examId, log.origin(), sessions.size(), events[0], intact, found, status, recordedRoot,
+                allIntact ? EventHashes.hex(recomputed) : null, publication, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** A file's header declares how many event and result lines follow; each session has one result. */
+    private static void checkCounts(ExamLog log, String examId, long events, List<ResultLine> results,
+                                    List<Discrepancy> found) {
+        log.declaredEvents().ifPresent(declared -> {
+            if (declared != events) {
+                found.add(new Discrepancy(examId, "-", "EVENT_COUNT",
+                        "the header declares %d events, the file holds %d".formatted(declared, events)));
+            }
+        });
+        log.declaredResults().ifPresent(declared -> {
+            if (declared != results.size()) {
+                found.add(new Discrepancy(examId, "-", "RESULT_COUNT",
+                        "the header declares %d results, the file holds %d".formatted(declared, results.size())));
+            }
+        });
+        Set<String> sessions = new HashSet<>();
+        results.stream().map(ResultLine::sessionId).filter(session -> !sessions.add(session)).distinct().forEach(session ->
+                found.add(new Discrepancy(session, "-", "RESULT_REPEATED", "the session has more than one result line")));
+    }
+
+    /** A root of 64 lowercase hex digits and a list of sessions, each with its id, last sequence and final hash. */
+    private static boolean readableSeal(JsonNode seal) {
+        if (!isHash(seal.get("merkleRoot")) || seal.get("sessions") == null || !seal.get("sessions").isArray()) {
+            return false;
+        }
+        for (JsonNode sealed : seal.get("sessions")) {
+            if (!sealed.isObject() || sealed.get("sessionId") == null || !sealed.get("sessionId").isTextual()
+                    || !isSequence(sealed.get("lastSequence")) || !isHash(sealed.get("finalHash"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHash(JsonNode node) {
+        return node != null && node.isTextual() && HASH.matcher(node.textValue()).matches();
+    }
+
+    private static boolean isSequence(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
     }
 
     /** Each session the seal lists must end where it ended when sealed; no session may be added. */
-    private static void checkSeal(JsonNode seal, Map<String, SessionState> sessions, List<Discrepancy> discrepancies) {
+    private static void checkSeal(String examId, StoredEvent sealEvent, JsonNode seal, Map<String, SessionState> sessions,
+                                  List<Discrepancy> found) {
         List<MerkleTree.Leaf> leaves = new ArrayList<>();
-        Map<String, Boolean> listed = new LinkedHashMap<>();
+        Set<String> listed = new HashSet<>();
         for (JsonNode sealed : seal.path("sessions")) {
-            String id = sealed.path("sessionId").asText();
-            long lastSequence = sealed.path("lastSequence").asLong();
-            String finalHash = sealed.path("finalHash").asText();
-            leaves.add(new MerkleTree.Leaf(id, lastSequence, EventHashes.fromHex(finalHash)));
-            listed.put(id, true);
-            SessionState found = sessions.get(id);
-            if (found == null) {
-                discrepancies.add(new Discrepancy(id, "-", "MISSING_SESSION",
+            String id = sealed.get("sessionId").textValue();
+            long lastSequence = sealed.get("lastSequence").longValue();
+            byte[] finalHash = EventHashes.fromHex(sealed.get("finalHash").textValue());
+            leaves.add(new MerkleTree.Leaf(id, lastSequence, finalHash));
+            listed.add(id);
+            SessionState state = sessions.get(id);
+            if (state == null) {
+                found.add(new Discrepancy(id, "-", "MISSING_SESSION",
                         "sealed with %d events, absent from the log".formatted(lastSequence + 1)));
-            } else if (found.intact() && (found.lastSequence() != lastSequence
-                    || !Arrays.equals(found.finalHash(), EventHashes.fromHex(finalHash)))) {
-                discrepancies.add(new Discrepancy(id, Long.toString(Math.min(lastSequence, found.lastSequence()) + 1),
+            } else if (state.intact() && (state.lastSequence() != lastSequence
+                    || !Arrays.equals(state.finalHash(), finalHash))) {
+                found.add(new Discrepancy(id, Long.toString(lastSequence),
                         "CHANGED_AFTER_SEAL", "sealed with last event %d (hash %s), found last event %d (hash %s)"
-                        .formatted(lastSequence, finalHash, found.lastSequence(), EventHashes.hex(found.finalHash()))));
+                        .formatted(lastSequence, EventHashes.hex(finalHash), state.lastSequence(),
+                                EventHashes.hex(state.finalHash()))));
             }
         }
-        sessions.keySet().stream().filter(id -> !listed.containsKey(id)).forEach(id ->
-                discrepancies.add(new Discrepancy(id, "-", "NOT_IN_SEAL", "the session is not covered by the seal")));
+        sessions.keySet().stream().filter(id -> !listed.contains(id)).forEach(id ->
+                found.add(new Discrepancy(id, "-", "NOT_IN_SEAL", "the session is not covered by the seal")));
         String leavesRoot = EventHashes.hex(MerkleTree.root(leaves));
-        if (!leavesRoot.equals(seal.path("merkleRoot").asText())) {
-            discrepancies.add(new Discrepancy(seal.path("examId").asText(), "-", "SEAL_INCONSISTENT",
-                    "the seal's sessions give root " + leavesRoot + ", the seal records " + seal.path("merkleRoot").asText()));
+        if (!leavesRoot.equals(seal.get("merkleRoot").textValue())) {
+            found.add(new Discrepancy(examId, Long.toString(sealEvent.sequenceNumber()), "SEAL_INCONSISTENT",
+                    "the seal's sessions give root " + leavesRoot + ", the seal records " + seal.get("merkleRoot").textValue()));
+        }
+    }
+
+    /**
+     * Each publication must recompute to its own root, follow the previous one, name the exam's
+     * seal, the scoring stream just before it and the latest key; the latest must cover the
+     * results in the log, unless a key was published after it (results not published yet).
+     */
+    private static PublicationStatus checkPublications(String scoringId, List<StoredEvent> scoring, boolean intact,
+                                                       String examRoot, List<ResultLine> results,
+                                                       List<Discrepancy> found) {
+        int latestKey = 0;
+        String latestRuleSet = null;
+        int number = 0;
+        byte[] previousRoot = PublicationSeal.NO_PREVIOUS;
+        JsonNode latest = null;
+        StoredEvent latestEvent = null;
+        StoredEvent before = null;
+        for (StoredEvent event : scoring) {
+            if (KEY_PUBLISHED.equals(event.payloadType())) {
+                JsonNode key = json(event.payload());
+                latestKey = wholeOrZero(key.get("keyVersion"));
+                latestRuleSet = key.path("ruleSet").textValue();
+            } else if (RESULTS_PUBLISHED.equals(event.payloadType())) {
+                JsonNode published = json(event.payload());
+                String problem = publicationProblem(scoringId, published, number + 1, previousRoot, examRoot, before, intact,
+                        latestKey, latestRuleSet);
+                if (problem != null) {
+                    found.add(new Discrepancy(scoringId, Long.toString(event.sequenceNumber()),
+                            "PUBLICATION_INCONSISTENT", problem));
+                }
+                number++;
+                previousRoot = hashOrZero(published.path("publicationRoot").textValue());
+                latest = published;
+                latestEvent = event;
+            }
+            before = event;
+        }
+        if (latest == null) {
+            return new PublicationStatus(0, null, 0, results.isEmpty() ? "none" : "not published");
+        }
+        String latestRoot = latest.path("publicationRoot").textValue();
+        int publishedKey = wholeOrZero(latest.get("keyVersion"));
+        if (latestKey > publishedKey) {
+            return new PublicationStatus(number, latestRoot, publishedKey,
+                    "key version " + latestKey + " not published yet: results not covered");
+        }
+        String resultsRoot = EventHashes.hex(PublicationSeal.resultsRoot(results));
+        if (!resultsRoot.equals(latest.path("resultsRoot").textValue())
+                || !latest.path("results").isIntegralNumber() || results.size() != latest.path("results").longValue()) {
+            found.add(new Discrepancy(scoringId, Long.toString(latestEvent.sequenceNumber()), "RESULTS_DIFFER",
+                    "the publication covers %s results with root %s; the log holds %d with root %s".formatted(
+                            latest.path("results").asText(), latest.path("resultsRoot").asText(),
+                            results.size(), resultsRoot)));
+            return new PublicationStatus(number, latestRoot, publishedKey, "DIFFER from the publication");
+        }
+        return new PublicationStatus(number, latestRoot, publishedKey, "covered by the latest publication");
+    }
+
+    /** Why a publication does not hold, or {@code null} when it does. */
+    private static String publicationProblem(String scoringId, JsonNode published, int number, byte[] previousRoot, String examRoot,
+                                             StoredEvent before, boolean intact, int latestKey, String latestRuleSet) {
+        for (String field : List.of("previousRoot", "examRoot", "scoringFinalHash", "resultsRoot", "publicationRoot")) {
+            if (!isHash(published.get(field))) {
+                return "it records no " + field + " of 64 lowercase hex digits";
+            }
+        }
+        for (String field : List.of("publication", "keyVersion", "results")) {
+            if (!isSequence(published.get(field)) || published.get(field).longValue() > Integer.MAX_VALUE) {
+                return "it records no " + field + " from 0 to 2^31-1";
+            }
+        }
+        if (!isSequence(published.get("scoringLastSequence"))) {
+            return "it records no scoringLastSequence";
+        }
+        if (published.get("ruleSet") == null || !published.get("ruleSet").isTextual()
+                || published.get("examId") == null || !scoringId.equals(ScoringCommands.scoringId(published.get("examId").asText()))
+                || !published.get("examId").isTextual()) {
+            return "it records no rule set, or another exam's id";
+        }
+        PublicationSeal.Publication sealed = new PublicationSeal.Publication(published.path("examId").asText(),
+                published.path("publication").intValue(), EventHashes.fromHex(published.path("previousRoot").textValue()),
+                EventHashes.fromHex(published.path("examRoot").textValue()), published.path("scoringLastSequence").longValue(),
+                EventHashes.fromHex(published.path("scoringFinalHash").textValue()), published.path("keyVersion").intValue(),
+                published.path("ruleSet").textValue(), published.path("results").intValue(),
+                EventHashes.fromHex(published.path("resultsRoot").textValue()));
+        String recomputed = EventHashes.hex(PublicationSeal.root(sealed));
+        if (!recomputed.equals(published.path("publicationRoot").textValue())) {
+            return "its fields give root " + recomputed + ", it records " + published.path("publicationRoot").textValue();
+        }
+        if (sealed.number() != number || !Arrays.equals(sealed.previousRoot(), previousRoot)) {
+            return "it is publication %d following root %s; the log's previous publication makes it %d following %s"
+                    .formatted(sealed.number(), EventHashes.hex(sealed.previousRoot()), number, EventHashes.hex(previousRoot));
+        }
+        if (!published.path("examRoot").textValue().equals(examRoot)) {
+            return "it names exam root " + published.path("examRoot").textValue() + ", the exam's seal records "
+                    + (examRoot == null ? "nothing" : examRoot);
+        }
+        if (intact && (before == null || before.sequenceNumber() != sealed.scoringLastSequence()
+                || !Arrays.equals(before.chainHash(), sealed.scoringFinalHash()))) {
+            return "it seals the scoring stream up to event %d with hash %s; the stream before it is %s".formatted(
+                    sealed.scoringLastSequence(), EventHashes.hex(sealed.scoringFinalHash()), before == null ? "empty"
+                            : "event %d with hash %s".formatted(before.sequenceNumber(), EventHashes.hex(before.chainHash())));
+        }
+        if (sealed.keyVersion() != latestKey || !sealed.ruleSet().equals(latestRuleSet)) {
+            return "it publishes key version %d under %s; the latest key before it is version %d under %s".formatted(
+                    sealed.keyVersion(), sealed.ruleSet(), latestKey, latestRuleSet);
+        }
+        return null;
+    }
+
+    /** A whole number that fits 32 bits, or 0 for anything else. */
+    private static int wholeOrZero(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToInt() ? node.intValue() : 0;
+    }
+
+    private static byte[] hashOrZero(String hex) {
+        return hex != null && HASH.matcher(hex).matches() ? EventHashes.fromHex(hex) : new byte[32];
+    }
+
+    private static JsonNode json(byte[] payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (IOException e) {
+            return JSON.missingNode();
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.amphi.audit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 
 /** The human-readable output: each discrepancy on a line, then a summary table. */
@@ -8,15 +11,17 @@ final class Reports {
     private static final String FRAME =
             "+----------------------+------------------------------------------------------------------+";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Reports() {
     }
 
     static void print(LogVerifier.Report report, PrintStream out) {
         out.printf("Exam %s, from %s%n%n", report.examId(), report.origin());
         if (!report.discrepancies().isEmpty()) {
-            out.printf("%-22s %-34s %-6s %s%n", "PROBLEM", "SESSION", "EVENT", "DETAIL");
+            out.printf("%-22s %-34s %-6s %s%n", "PROBLEM", "AGGREGATE", "EVENT", "DETAIL");
             report.discrepancies().forEach(d ->
-                    out.printf("%-22s %-34s %-6s %s%n", d.problem(), d.session(), d.event(), d.detail()));
+                    out.printf("%-22s %-34s %-6s %s%n", d.problem(), d.aggregate(), d.event(), d.detail()));
             out.println();
         }
         double seconds = report.took().toNanos() / 1e9;
@@ -31,11 +36,37 @@ final class Reports {
         if (report.recordedRoot() != null) {
             row(out, "recorded root", report.recordedRoot());
         }
-        row(out, "recomputed root", report.recomputedRoot());
+        row(out, "recomputed root", report.recomputedRoot() == null ? "none (a session's chain is damaged)"
+                : report.recomputedRoot());
+        LogVerifier.PublicationStatus publication = report.publication();
+        row(out, "publications", publication.publications() == 0 ? "none"
+                : "%d, the latest of key version %d".formatted(publication.publications(), publication.keyVersion()));
+        if (publication.latestRoot() != null) {
+            row(out, "publication root", publication.latestRoot());
+        }
+        row(out, "results", publication.results());
         row(out, "time", "%.2f s (%,.0f events/s)".formatted(seconds, report.events() / Math.max(seconds, 1e-9)));
         row(out, "result", report.clean() ? "CLEAN" : "%d DISCREPANC%s".formatted(report.discrepancies().size(),
                 report.discrepancies().size() == 1 ? "Y" : "IES"));
         out.println(FRAME);
+    }
+
+    /** The verdict as one JSON object, the form both verifiers print so that their verdicts can be compared. */
+    static void printJson(LogVerifier.Report report, PrintStream out) {
+        ObjectNode verdict = JSON.createObjectNode()
+                .put("exam", report.examId())
+                .put("verdict", report.clean() ? "CLEAN" : "DISCREPANCIES")
+                .put("events", report.events())
+                .put("sessions", report.sessions())
+                .put("intactSessions", report.intactSessions())
+                .put("examRoot", report.recordedRoot())
+                .put("recomputedRoot", report.recomputedRoot())
+                .put("publications", report.publication().publications())
+                .put("publicationRoot", report.publication().latestRoot());
+        ArrayNode findings = verdict.putArray("findings");
+        report.discrepancies().forEach(d -> findings.addObject().put("problem", d.problem())
+                .put("aggregate", d.aggregate()).put("event", d.event()).put("detail", d.detail()));
+        out.println(verdict.toString());
     }
 
     private static void row(PrintStream out, String name, String value) {

@@ -6,6 +6,7 @@ import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.json.DeliveryJson;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.axon.AxonJackson;
 import io.amphi.scoring.api.ScoringCommands;
@@ -62,8 +63,9 @@ final class Rescorer {
      */
     static Report rescore(ExamLog log, Integer keyVersion, String ruleSet, Progress progress) throws Exception {
         long start = System.nanoTime();
-        Map<String, ExamLog.PlatformResult> platform = log.platformResults();
-        int platformKeyVersion = platform.values().stream().mapToInt(ExamLog.PlatformResult::keyVersion).max().orElse(0);
+        Map<String, ResultLine> platform = new HashMap<>();
+        log.results().forEach(result -> platform.put(result.sessionId(), result));
+        int platformKeyVersion = platform.values().stream().mapToInt(ResultLine::keyVersion).max().orElse(0);
         Map<Integer, AnswerKeyPublished> keys = new TreeMap<>();
         Map<String, SessionScore> recomputed = new HashMap<>();
         Chosen chosen = new Chosen();
@@ -130,29 +132,31 @@ final class Rescorer {
                 : Optional.empty();
     }
 
-    private static List<Difference> compare(Map<String, ExamLog.PlatformResult> platform,
+    private static List<Difference> compare(Map<String, ResultLine> platform,
                                             Map<String, SessionScore> recomputed) {
         Set<String> sessions = new LinkedHashSet<>(new TreeMap<>(platform).keySet());
         sessions.addAll(new TreeMap<>(recomputed).keySet());
         List<Difference> differences = new ArrayList<>();
         for (String session : sessions) {
-            ExamLog.PlatformResult recorded = platform.get(session);
+            ResultLine recorded = platform.get(session);
             SessionScore score = recomputed.get(session);
             if (recorded == null) {
                 differences.add(new Difference(session, "-", "no result", "total " + score.total().toPlainString()));
             } else if (score == null) {
-                differences.add(new Difference(session, "-", "total " + recorded.total().toPlainString(),
+                differences.add(new Difference(session, "-", "total " + recorded.total(),
                         "not submitted in the log"));
             } else {
+                Map<String, BigDecimal> recordedPoints = new HashMap<>();
+                recorded.questions().forEach(q -> recordedPoints.put(q.questionId(), new BigDecimal(q.points())));
                 for (QuestionScore question : score.questions()) {
-                    BigDecimal points = recorded.pointsByQuestion().get(question.questionId());
+                    BigDecimal points = recordedPoints.get(question.questionId());
                     if (points == null || points.compareTo(question.points()) != 0) {
                         differences.add(new Difference(session, question.questionId(),
                                 points == null ? "none" : points.toPlainString(), question.points().toPlainString()));
                     }
                 }
-                if (recorded.total().compareTo(score.total()) != 0) {
-                    differences.add(new Difference(session, "total", recorded.total().toPlainString(),
+                if (new BigDecimal(recorded.total()).compareTo(score.total()) != 0) {
+                    differences.add(new Difference(session, "total", recorded.total(),
                             score.total().toPlainString()));
                 }
             }

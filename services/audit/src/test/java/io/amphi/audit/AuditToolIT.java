@@ -110,7 +110,7 @@ class AuditToolIT {
         assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
                 .isZero();
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines.getFirst()).contains("\"format\":\"amphi-audit-log/v1\"").contains("\"exam\":\"" + EXAM + "\"");
+        assertThat(lines.getFirst()).contains("\"format\":\"amphi-audit-log/v2\"").contains("\"exam\":\"" + EXAM + "\"");
         assertThat(lines).as("header, seal, three sessions of six events").hasSize(1 + 1 + 3 * 6);
         assertThat(audit("verify", "--file", file.toString(), "--expected-root", root).exitCode()).isZero();
 
@@ -202,7 +202,7 @@ class AuditToolIT {
         Path file = Files.writeString(files.resolve("notes.txt"), "hello\n");
         Outcome outcome = audit("verify", "--file", file.toString());
         assertThat(outcome.exitCode()).isEqualTo(AuditCli.FAILURE);
-        assertThat(outcome.out()).contains("is not an amphi-audit-log/v1 file");
+        assertThat(outcome.out()).contains("is not an amphi-audit-log/v2 file");
         assertThat(audit("verify").exitCode()).isEqualTo(AuditCli.FAILURE);
     }
 

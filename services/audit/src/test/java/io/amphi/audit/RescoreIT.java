@@ -1,8 +1,10 @@
 package io.amphi.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.delivery.RunningDelivery;
 import io.amphi.delivery.domain.Enrolment;
@@ -17,10 +19,11 @@ import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
 import io.amphi.proto.delivery.v1.TextAnswer;
 import io.amphi.proto.scoring.v1.KeyFeaturesCaseKey;
-import io.amphi.proto.scoring.v1.ListResultsRequest;
 import io.amphi.proto.scoring.v1.MultipleResponseKey;
 import io.amphi.proto.scoring.v1.PublishAnswerKeyRequest;
+import io.amphi.proto.scoring.v1.PublishResultsRequest;
 import io.amphi.proto.scoring.v1.QuestionKey;
+import io.amphi.proto.scoring.v1.ResultsPublication;
 import io.amphi.proto.scoring.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import io.amphi.proto.scoring.v1.ScriptConcordanceKey;
 import io.amphi.proto.scoring.v1.ShortTextKey;
@@ -29,10 +32,12 @@ import io.amphi.scoring.RunningScoring;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -62,6 +67,8 @@ class RescoreIT {
     private RunningDelivery delivery;
     private RunningScoring scoring;
     private String url;
+    private String examRoot;
+    private final List<ResultsPublication> publications = new ArrayList<>();
 
     record Outcome(int exitCode, String out) {
     }
@@ -87,14 +94,20 @@ class RescoreIT {
         }
         clock.advance(Duration.ofHours(1));
         String universityToken = delivery.auth().universityToken("univ-paris", "exams:write", "results:read");
-        delivery.withToken(universityToken).closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build());
+        examRoot = delivery.withToken(universityToken).closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build())
+                .getMerkleRoot();
         ScoringServiceBlockingStub university = scoring.withToken(universityToken);
         university.publishAnswerKey(key("B").build());
+        publications.add(publishOnceScored(university));
         university.publishAnswerKey(key("C").setReason("C is the right answer to q1").build());
-        ScoringServiceBlockingStub auditor = scoring.withToken(delivery.auth().auditorToken("auditor"));
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> auditor.listResults(
-                ListResultsRequest.newBuilder().setExamId(EXAM).build()), r -> r.getKeyVersion() == 2 && r.getResultsCount() == 4);
+        publications.add(publishOnceScored(university));
         url = delivery.bean(HikariDataSource.class).getJdbcUrl();
+    }
+
+    /** Results are published, and sealed, once every session is scored under the latest key. */
+    private static ResultsPublication publishOnceScored(ScoringServiceBlockingStub university) {
+        return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> university.publishResults(
+                PublishResultsRequest.newBuilder().setExamId(EXAM).build()), publication -> true);
     }
 
     private static void save(DeliveryServiceBlockingStub stub, String session, long number, String question, Answer answer) {
@@ -157,6 +170,44 @@ class RescoreIT {
     }
 
     @Test
+    void eachPublicationIsSealedAndChainedToThePreviousOne() {
+        assertThat(publications).extracting(ResultsPublication::getPublication, ResultsPublication::getKeyVersion,
+                ResultsPublication::getResults).containsExactly(tuple(1, 1, 4), tuple(2, 2, 4));
+        String latest = publications.getLast().getPublicationRoot();
+        assertThat(latest).matches("[0-9a-f]{64}").isNotEqualTo(publications.getFirst().getPublicationRoot());
+
+        Outcome live = audit("verify", "--db", url, "--exam", EXAM, "--password", "", "--expected-root", examRoot,
+                "--expected-publication-root", latest);
+        assertThat(live.exitCode()).isZero();
+        assertThat(live.out()).contains("2, the latest of key version 2").contains(latest)
+                .contains("covered by the latest publication");
+        Outcome superseded = audit("verify", "--db", url, "--exam", EXAM, "--password", "",
+                "--expected-publication-root", publications.getFirst().getPublicationRoot());
+        assertThat(superseded.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
+        assertThat(superseded.out()).contains("NOT_THE_PUBLISHED_PUBLICATION");
+    }
+
+    @Test
+    void theSecondVerifierGivesTheSameVerdictOnARealExport() throws Exception {
+        Path file = files.resolve("real.ndjson");
+        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
+                .isZero();
+        List<String> options = List.of("--expected-root", examRoot, "--expected-publication-root",
+                publications.getLast().getPublicationRoot());
+        JsonNode java = AuditVectorsIT.javaVerdict(file, options);
+        assertThat(java.get("verdict").asText()).isEqualTo("CLEAN");
+        SecondVerifier.require();
+        SecondVerifier.assertSameVerdict(SecondVerifier.verdict(file, options), java);
+
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(lines.size() - 1, lines.getLast().replaceFirst("\"total\":\"[0-9.]+\"", "\"total\":\"99.000\""));
+        Path edited = Files.write(files.resolve("edited.ndjson"), lines);
+        JsonNode javaOnEdited = AuditVectorsIT.javaVerdict(edited, options);
+        assertThat(AuditVectorsIT.findings(javaOnEdited)).containsExactly("RESULTS_DIFFER " + EXAM + "/scoring 3");
+        SecondVerifier.assertSameVerdict(SecondVerifier.verdict(edited, options), javaOnEdited);
+    }
+
+    @Test
     void anotherKeyVersionShowsWhatItWouldChange() {
         Outcome firstKey = audit("rescore", "--db", url, "--exam", EXAM, "--password", "", "--key-version", "1");
         assertThat(firstKey.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -190,6 +241,9 @@ class RescoreIT {
             Outcome outcome = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
             assertThat(outcome.out()).containsPattern(EXAM + ":cand-004 +q3 +1.500 +1.000");
+            Outcome verified = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
+            assertThat(verified.exitCode()).as("the publication seals the results").isEqualTo(AuditCli.DISCREPANCY);
+            assertThat(verified.out()).containsPattern("RESULTS_DIFFER +" + EXAM + "/scoring +3 ");
         } finally {
             delivery.jdbc().update("UPDATE scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
                     EXAM + ":cand-004");

@@ -1,0 +1,374 @@
+package io.amphi.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.amphi.delivery.api.Answer;
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.MerkleTree;
+import io.amphi.platform.audit.PublicationSeal;
+import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
+import io.amphi.platform.audit.PublicationSeal.ResultLine;
+import io.amphi.platform.audit.StoredEvent;
+import io.amphi.scoring.api.QuestionKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The test vectors of AUDIT-FORMAT.md, and the two verifiers held to one verdict on them.
+ *
+ * <p>The tiny exam's export, its intermediate hashes and a tampered copy for every problem code
+ * are rebuilt here and must equal the committed files in services/audit/vectors (rebuild them,
+ * after a deliberate format change, with {@code -Daudit.vectors.write=true}). Each file then goes
+ * through {@code ./audit verify --json} and through the independent Python verifier written from
+ * the specification (services/audit/verifier-py), which must both give the expected findings.
+ */
+class AuditVectorsIT {
+
+    static final Path VECTORS = Path.of("vectors");
+    private static final boolean WRITE = Boolean.getBoolean("audit.vectors.write");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @TempDir
+    static Path work;
+
+    private static TinyExam exam;
+
+    /** One tampered copy: what was done, the verify options, and the findings both verifiers must give. */
+    record Case(String name, String tampering, List<String> options, List<String> expected, Consumer<Copy> tamper) {
+    }
+
+    /** A mutable copy of the tiny exam's runs and results, and how far its header's counts are off. */
+    static final class Copy {
+        final List<List<StoredEvent>> runs = new ArrayList<>();
+        final List<ResultLine> results;
+        long eventsDelta;
+        long resultsDelta;
+
+        Copy(TinyExam exam) {
+            exam.chains.values().forEach(chain -> runs.add(new ArrayList<>(chain)));
+            results = new ArrayList<>(exam.results);
+        }
+
+        List<StoredEvent> run(String aggregate) {
+            return runs.stream().filter(r -> r.getFirst().aggregateIdentifier().equals(aggregate)).findFirst().orElseThrow();
+        }
+
+        int index(String aggregate) {
+            return runs.indexOf(run(aggregate));
+        }
+    }
+
+    @BeforeAll
+    static void build() {
+        exam = TinyExam.standard();
+    }
+
+    static List<Case> cases() {
+        String a = TinyExam.EXAM + ":cand-a";
+        String b = TinyExam.EXAM + ":cand-b";
+        String c = TinyExam.EXAM + ":cand-c";
+        String exam = TinyExam.EXAM;
+        String scoring = TinyExam.SCORING;
+        return List.of(
+                new Case("clean", "nothing", List.of(), List.of(), copy -> {
+                }),
+                new Case("altered", "one byte of cand-b's first answer changed (\"A\" to \"D\")", List.of(),
+                        List.of("ALTERED " + b + " 1", "SEAL_DIFFERS " + exam + " 0"), copy ->
+                        copy.run(b).set(1, TinyExam.withPayload(copy.run(b).get(1), p -> p.replace("[\"A\"]", "[\"D\"]")))),
+                new Case("missing", "cand-a's event 1 deleted", List.of(),
+                        List.of("MISSING " + a + " 1", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    copy.run(a).remove(1);
+                }),
+                new Case("reordered-lines", "the lines of cand-c's events 1 and 2 swapped", List.of(),
+                        List.of("REORDERED " + c + " 1", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    run.add(1, run.remove(2));
+                }),
+                new Case("reordered-positions", "cand-c's events 1 and 2 exchanged their sequence numbers", List.of(),
+                        List.of("REORDERED " + c + " 1", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    StoredEvent one = run.get(1);
+                    run.set(1, TinyExam.atSequence(run.get(2), 1));
+                    run.set(2, TinyExam.atSequence(one, 2));
+                }),
+                new Case("broken-link", "cand-a's event 1 rewritten and re-hashed alone: event 2 still names the old hash",
+                        List.of(), List.of("BROKEN_LINK " + a + " 2", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    List<StoredEvent> run = copy.run(a);
+                    List<StoredEvent> rewritten = TinyExam.rehash(List.of(run.get(0),
+                            TinyExam.withPayload(run.get(1), p -> p.replace("[\"B\"]", "[\"C\"]"))));
+                    run.set(1, rewritten.get(1));
+                }),
+                new Case("duplicate", "cand-b's event 2 written twice", List.of(),
+                        List.of("DUPLICATE " + b + " 2", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    copy.run(b).add(3, copy.run(b).get(2));
+                }),
+                new Case("forged-copy-adjacent", "a forged, fully re-hashed copy of cand-b's events placed just before the real ones",
+                        List.of(), List.of("DUPLICATE " + b + " 0", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    List<StoredEvent> forged = forgedSession(b);
+                    copy.run(b).addAll(0, forged);
+                }),
+                new Case("forged-copy", "a forged, fully re-hashed copy of cand-b's events placed before the first session",
+                        List.of(), List.of("AGGREGATE_REPEATED " + b + " 0", "CHANGED_AFTER_SEAL " + b + " 4"), copy -> {
+                    List<StoredEvent> forged = forgedSession(b);
+                    copy.runs.add(copy.index(a), forged);
+                }),
+                new Case("unchained", "cand-a's first event without its chain hash", List.of(),
+                        List.of("UNCHAINED " + a + " 0", "SEAL_DIFFERS " + exam + " 0"), copy ->
+                        copy.run(a).set(0, TinyExam.withHash(copy.run(a).get(0), null))),
+                new Case("event-count", "the header declares one event more than the file holds", List.of(),
+                        List.of("EVENT_COUNT " + exam + " -"), copy -> copy.eventsDelta = 1),
+                new Case("result-count", "the header declares one result fewer than the file holds", List.of(),
+                        List.of("RESULT_COUNT " + exam + " -"), copy -> copy.resultsDelta = -1),
+                new Case("result-repeated", "cand-a's result line written twice", List.of(),
+                        List.of("RESULT_REPEATED " + a + " -", "RESULTS_DIFFER " + scoring + " 3"), copy -> {
+                    copy.results.add(1, copy.results.getFirst());
+                }),
+                new Case("foreign", "a session of another exam added", List.of(),
+                        List.of("FOREIGN other-2026:cand-z -"), copy -> {
+                    List<StoredEvent> foreign = TinyExam.rehash(copy.run(a).stream().map(e -> new StoredEvent(
+                            e.eventIdentifier(), "other-2026:cand-z", e.sequenceNumber(), e.type(), e.timestamp(),
+                            e.payloadType(), e.payloadRevision(), e.payload(), e.metaData(), null)).toList());
+                    copy.runs.add(foreign);
+                }),
+                new Case("seal-missing", "the exam's seal deleted", List.of(), List.of("SEAL_MISSING " + exam + " -",
+                        "PUBLICATION_INCONSISTENT " + scoring + " 1", "PUBLICATION_INCONSISTENT " + scoring + " 3"), copy -> {
+                    copy.runs.remove(copy.index(exam));
+                }),
+                new Case("seal-repeated", "a second seal appended to the exam's chain", List.of(),
+                        List.of("SEAL_REPEATED " + exam + " 1"), copy -> {
+                    List<StoredEvent> run = copy.run(exam);
+                    run.add(TinyExam.atSequence(run.getFirst(), 1));
+                    run.set(1, TinyExam.rehash(List.copyOf(run)).get(1));
+                }),
+                new Case("seal-inconsistent", "the seal's root rewritten and its chain re-hashed", List.of(), List.of(
+                        "SEAL_INCONSISTENT " + exam + " 0", "PUBLICATION_INCONSISTENT " + scoring + " 1",
+                        "PUBLICATION_INCONSISTENT " + scoring + " 3"), copy -> {
+                    List<StoredEvent> run = copy.run(exam);
+                    run.set(0, TinyExam.rehash(List.of(TinyExam.withPayload(run.getFirst(),
+                            p -> p.replace(TinyExamRoots.examRoot(), "ab".repeat(32))))).getFirst());
+                }),
+                new Case("missing-session", "cand-c's events deleted", List.of(),
+                        List.of("MISSING_SESSION " + c + " -"), copy -> {
+                    copy.runs.remove(copy.index(c));
+                }),
+                new Case("changed-after-seal", "cand-a's last event (its submission) deleted", List.of(),
+                        List.of("CHANGED_AFTER_SEAL " + a + " 4"), copy -> {
+                    copy.run(a).removeLast();
+                }),
+                new Case("not-in-seal", "a session the seal does not list added", List.of(),
+                        List.of("NOT_IN_SEAL " + exam + ":cand-z -"), copy -> {
+                    List<StoredEvent> added = TinyExam.rehash(copy.run(a).stream().map(e -> new StoredEvent(
+                            e.eventIdentifier(), exam + ":cand-z", e.sequenceNumber(), e.type(), e.timestamp(),
+                            e.payloadType(), e.payloadRevision(), e.payload(), e.metaData(), null)).toList());
+                    copy.runs.add(added);
+                }),
+                new Case("not-the-published-seal", "nothing; verified against another exam root",
+                        List.of("--expected-root", "ab".repeat(32)), List.of("NOT_THE_PUBLISHED_SEAL " + exam + " -"),
+                        copy -> {
+                }),
+                new Case("publication-inconsistent", "the first publication's results root rewritten and the scoring "
+                        + "chain re-hashed", List.of(), List.of("PUBLICATION_INCONSISTENT " + scoring + " 1",
+                        "PUBLICATION_INCONSISTENT " + scoring + " 3"), copy -> {
+                    List<StoredEvent> run = copy.run(scoring);
+                    String resultsRoot = TinyExamRoots.firstResultsRoot();
+                    run.set(1, TinyExam.withPayload(run.get(1), p -> p.replace(resultsRoot, "cd".repeat(32))));
+                    List<StoredEvent> rehashed = TinyExam.rehash(List.copyOf(run));
+                    run.clear();
+                    run.addAll(rehashed);
+                }),
+                new Case("results-differ", "cand-b's points for q2 and total raised by 0.5 in its result line", List.of(),
+                        List.of("RESULTS_DIFFER " + scoring + " 3"), copy -> {
+                    ResultLine line = copy.results.get(1);
+                    copy.results.set(1, new ResultLine(line.sessionId(), line.keyVersion(), line.ruleSet(),
+                            line.lastSequence(), line.lastEventHash(), raise(line.total()), line.questions().stream()
+                            .map(q -> q.questionId().equals("q2") ? new QuestionPoints("q2", raise(q.points())) : q)
+                            .toList()));
+                }),
+                new Case("rewritten-after-publication", "the corrected key, the results and the second publication "
+                        + "rewritten consistently after publication (q3 accepts any answer)",
+                        List.of("--expected-publication-root", TinyExamRoots.latestPublicationRoot()),
+                        List.of("NOT_THE_PUBLISHED_PUBLICATION " + scoring + " -"), copy -> {
+                    Map<String, QuestionKey> rewritten = new LinkedHashMap<>(TinyExam.correctedKey());
+                    rewritten.put("q3", new QuestionKey.ShortText(List.of("HNF", "pyelonephritis")));
+                    TinyExam forged = TinyExam.build(TinyExam.standardAnswers(), rewritten);
+                    copy.runs.set(copy.index(scoring), new ArrayList<>(forged.chains.get(scoring)));
+                    copy.results.clear();
+                    copy.results.addAll(forged.results);
+                }));
+    }
+
+    private static String raise(String points) {
+        return new java.math.BigDecimal(points).add(new java.math.BigDecimal("0.5")).setScale(3).toPlainString();
+    }
+
+    /** cand-b's session as a forger would write it: other answers, every hash recomputed. */
+    private static List<StoredEvent> forgedSession(String session) {
+        Map<String, Map<String, Answer>> answers = TinyExam.standardAnswers();
+        answers.put("cand-b", TinyExam.standardAnswers().get("cand-a"));
+        return new ArrayList<>(TinyExam.build(answers, TinyExam.correctedKey()).chains.get(session));
+    }
+
+    /** Roots of the standard exam that tampering functions look for. */
+    static final class TinyExamRoots {
+        static String examRoot() {
+            return exam.examRoot;
+        }
+
+        static String latestPublicationRoot() {
+            return TinyExam.standard().publicationRoots.getLast();
+        }
+
+        static String firstResultsRoot() {
+            String payload = new String(exam.chains.get(TinyExam.SCORING).get(1).payload(), StandardCharsets.UTF_8);
+            return payload.replaceAll(".*\"resultsRoot\":\"([0-9a-f]{64})\".*", "$1");
+        }
+    }
+
+    @Test
+    void theTinyExamsExportAndHashesAreTheCommittedVectors() throws Exception {
+        Path export = work.resolve("tiny-exam.ndjson");
+        LogFile.export(exam.log(), export, Progress.none(), TinyExam.EXPORTED_AT);
+        matchCommitted(VECTORS.resolve("tiny-exam.ndjson"), Files.readString(export));
+        matchCommitted(VECTORS.resolve("tiny-exam.hashes.json"), JSON.writeValueAsString(intermediateHashes()) + "\n");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTamperedCopyGivesItsFindingsInBothVerifiers() throws Exception {
+        ObjectNode expectations = JSON.createObjectNode();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case tampered : cases()) {
+            Copy copy = new Copy(exam);
+            tampered.tamper().accept(copy);
+            Path file = work.resolve(tampered.name() + ".ndjson");
+            LogFile.export(TinyExam.log(copy.runs, copy.results), file, Progress.none(), TinyExam.EXPORTED_AT);
+            String text = adjustHeader(Files.readString(file), copy);
+            matchCommitted(VECTORS.resolve("tampered").resolve(tampered.name() + ".ndjson"), text);
+            ObjectNode expectation = expectations.putObject(tampered.name());
+            expectation.put("tampering", tampered.tampering());
+            tampered.options().forEach(expectation.putArray("options")::add);
+            if (tampered.options().isEmpty()) {
+                expectation.putArray("options");
+            }
+            tampered.expected().forEach(expectation.putArray("findings")::add);
+            if (tampered.expected().isEmpty()) {
+                expectation.putArray("findings");
+            }
+            tests.add(DynamicTest.dynamicTest(tampered.name(), () -> {
+                Path committed = VECTORS.resolve("tampered").resolve(tampered.name() + ".ndjson");
+                JsonNode java = javaVerdict(committed, tampered.options());
+                assertThat(findings(java)).as("./audit verify on %s", tampered.name())
+                        .containsExactlyInAnyOrderElementsOf(tampered.expected());
+                assertThat(java.get("verdict").asText()).isEqualTo(tampered.expected().isEmpty() ? "CLEAN" : "DISCREPANCIES");
+                SecondVerifier.require();
+                JsonNode python = SecondVerifier.verdict(committed, tampered.options());
+                SecondVerifier.assertSameVerdict(python, java);
+            }));
+        }
+        matchCommitted(VECTORS.resolve("tampered").resolve("expected.json"), JSON.writeValueAsString(expectations) + "\n");
+        return tests.stream();
+    }
+
+    @Test
+    void theSecondVerifierRecomputesEveryIntermediateHashOfTheVectors() throws Exception {
+        SecondVerifier.require();
+        SecondVerifier.Run run = SecondVerifier.run("vectors", VECTORS.resolve("tiny-exam.ndjson").toString(),
+                VECTORS.resolve("tiny-exam.hashes.json").toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+    }
+
+    private static String adjustHeader(String text, Copy copy) throws IOException {
+        int end = text.indexOf('\n');
+        ObjectNode header = (ObjectNode) JSON.readTree(text.substring(0, end));
+        header.put("events", header.get("events").asLong() + copy.eventsDelta);
+        header.put("results", header.get("results").asLong() + copy.resultsDelta);
+        return new ObjectMapper().writeValueAsString(header) + text.substring(end);
+    }
+
+    /** Every intermediate value of the tiny exam, as AUDIT-FORMAT.md's worked example shows them. */
+    private static ObjectNode intermediateHashes() {
+        ObjectNode vectors = JSON.createObjectNode();
+        vectors.put("exam", TinyExam.EXAM);
+        ArrayNode events = vectors.putArray("events");
+        exam.chains.values().forEach(chain -> {
+            byte[] previous = EventHashes.GENESIS;
+            for (StoredEvent event : chain) {
+                events.addObject().put("aggregate", event.aggregateIdentifier()).put("sequence", event.sequenceNumber())
+                        .put("hashInput", EventHashes.hex(EventHashes.input(previous, event)))
+                        .put("chainHash", EventHashes.hex(event.chainHash()));
+                previous = event.chainHash();
+            }
+        });
+        List<MerkleTree.Leaf> leaves = exam.chains.entrySet().stream().filter(e -> e.getKey().startsWith(TinyExam.EXAM + ":"))
+                .map(e -> new MerkleTree.Leaf(e.getKey(), e.getValue().getLast().sequenceNumber(),
+                        e.getValue().getLast().chainHash())).toList();
+        List<byte[]> leafHashes = leaves.stream().map(MerkleTree::leafHash).toList();
+        ArrayNode sessionLeaves = vectors.putArray("sessionLeaves");
+        for (int i = 0; i < leaves.size(); i++) {
+            MerkleTree.AuditPath path = MerkleTree.auditPath(leafHashes, i);
+            ObjectNode leaf = sessionLeaves.addObject().put("sessionId", leaves.get(i).sessionId())
+                    .put("lastSequence", leaves.get(i).lastSequence())
+                    .put("finalHash", EventHashes.hex(leaves.get(i).finalHash()))
+                    .put("leafHash", EventHashes.hex(leafHashes.get(i)))
+                    .put("leafIndex", path.leafIndex()).put("treeSize", path.treeSize());
+            ArrayNode siblings = leaf.putArray("auditPath");
+            path.siblings().forEach(sibling -> siblings.add(EventHashes.hex(sibling)));
+        }
+        vectors.put("examRoot", exam.examRoot);
+        ArrayNode resultLeaves = vectors.putArray("resultLeaves");
+        exam.results.forEach(result -> resultLeaves.addObject().put("session", result.sessionId())
+                .put("leafHash", EventHashes.hex(PublicationSeal.resultLeaf(result))));
+        vectors.put("resultsRoot", EventHashes.hex(PublicationSeal.resultsRoot(exam.results)));
+        exam.publicationRoots.forEach(vectors.putArray("publicationRoots")::add);
+        return vectors;
+    }
+
+    private static void matchCommitted(Path committed, String content) throws IOException {
+        if (WRITE) {
+            Files.createDirectories(committed.getParent());
+            Files.writeString(committed, content);
+        }
+        assertThat(Files.exists(committed)).as("%s is committed (write it with -Daudit.vectors.write=true)", committed)
+                .isTrue();
+        assertThat(Files.readString(committed)).as("%s is what the code gives today; after a deliberate format "
+                + "change, rewrite the vectors with -Daudit.vectors.write=true and update AUDIT-FORMAT.md", committed)
+                .isEqualTo(content);
+    }
+
+    static JsonNode javaVerdict(Path file, List<String> options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("verify", "--file", file.toString(), "--json"));
+        args.addAll(options);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, args.toArray(String[]::new));
+        ObjectNode verdict = (ObjectNode) new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        verdict.put("exitCode", exit);
+        return verdict;
+    }
+
+    static List<String> findings(JsonNode verdict) {
+        List<String> findings = new ArrayList<>();
+        verdict.get("findings").forEach(f -> findings.add(f.get("problem").asText() + " " + f.get("aggregate").asText()
+                + " " + f.get("event").asText()));
+        return findings;
+    }
+}
