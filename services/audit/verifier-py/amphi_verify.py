@@ -5,6 +5,8 @@ Python 3, standard library only. It shares no code with the platform: the build 
 test vectors and on real exports and fails when its verdict differs from `./audit verify`.
 
     amphi_verify.py verify --file EXAM.ndjson [--expected-root HEX] [--expected-publication-root HEX] [--json]
+    amphi_verify.py prove --file EXAM.ndjson --session SESSION
+    amphi_verify.py check-receipt --receipt R.json --proof P.json --expected-root HEX --public-key HEX [--json]
     amphi_verify.py vectors EXPORT.ndjson HASHES.json
 
 Exit codes: 0 clean, 1 at least one discrepancy, 2 the command or the file could not be read.
@@ -511,6 +513,149 @@ def verify(header, events, results, expected_root=None, expected_publication_roo
             "publications": number, "publicationRoot": latest_root, "findings": findings}
 
 
+# --- Ed25519 signature verification (RFC 8032, section 5.1.7) ------------------------------------
+
+ED_P = 2 ** 255 - 19
+ED_L = 2 ** 252 + 27742317777372353535851937790883648493
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)
+
+
+def ed_recover_x(y, sign):
+    if y >= ED_P:
+        return None
+    x2 = (y * y - 1) * pow(ED_D * y * y + 1, ED_P - 2, ED_P) % ED_P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (ED_P + 3) // 8, ED_P)
+    if (x * x - x2) % ED_P != 0:
+        x = x * ED_SQRT_M1 % ED_P
+    if (x * x - x2) % ED_P != 0:
+        return None
+    if (x & 1) != sign:
+        x = ED_P - x
+    return x
+
+
+def ed_add(p, q):
+    a = (p[1] - p[0]) * (q[1] - q[0]) % ED_P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % ED_P
+    c = 2 * p[3] * q[3] * ED_D % ED_P
+    d = 2 * p[2] * q[2] % ED_P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P
+
+
+def ed_multiply(scalar, point):
+    result = (0, 1, 1, 0)
+    while scalar > 0:
+        if scalar & 1:
+            result = ed_add(result, point)
+        point = ed_add(point, point)
+        scalar >>= 1
+    return result
+
+
+def ed_equal(p, q):
+    return (p[0] * q[2] - q[0] * p[2]) % ED_P == 0 and (p[1] * q[2] - q[1] * p[2]) % ED_P == 0
+
+
+def ed_decompress(data):
+    if len(data) != 32:
+        return None
+    y = int.from_bytes(data, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    x = ed_recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % ED_P)
+
+
+ED_BASE_Y = 4 * pow(5, ED_P - 2, ED_P) % ED_P
+ED_BASE = (ed_recover_x(ED_BASE_Y, 0), ED_BASE_Y, 1, ed_recover_x(ED_BASE_Y, 0) * ED_BASE_Y % ED_P)
+
+
+def ed25519_verify(public_key, message, signature):
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    a = ed_decompress(public_key)
+    r = ed_decompress(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= ED_L:
+        return False
+    h = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % ED_L
+    return ed_equal(ed_multiply(s, ED_BASE), ed_add(r, ed_multiply(h, a)))
+
+
+# --- receipts and inclusion proofs --------------------------------------------------------------
+
+def receipt_bytes(receipt):
+    return (b"amphi-receipt-v1" + field(utf8(receipt["keyId"])) + field(utf8(receipt["sessionId"]))
+            + struct.pack(">q", receipt["lastSequence"]) + bytes.fromhex(receipt["finalHash"])
+            + field(utf8(receipt["submittedAt"])))
+
+
+def read_json_file(path, fmt, fields):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = strict_json(handle.read())
+    except ValueError as error:
+        raise Unreadable("%s is not JSON (%s)" % (path, error))
+    if not isinstance(value, dict) or value.get("format") != fmt:
+        raise Unreadable("%s is not an %s file" % (path, fmt))
+    for name, kind in fields.items():
+        item = value.get(name)
+        ok = {"text": isinstance(item, str), "hash": is_hash(item), "whole": is_whole(item, INT64),
+              "hashes": isinstance(item, list) and all(is_hash(h) for h in item)}[kind]
+        if not ok:
+            raise Unreadable("%s: \"%s\" is missing or of the wrong kind" % (path, name))
+    return value
+
+
+def check_receipt(receipt_path, proof_path, expected_root, public_key):
+    receipt = read_json_file(receipt_path, "amphi-receipt/v1", {"sessionId": "text", "lastSequence": "whole",
+                             "finalHash": "hash", "submittedAt": "text", "keyId": "text", "signature": "text"})
+    proof = read_json_file(proof_path, "amphi-inclusion-proof/v1", {"examId": "text", "sessionId": "text",
+                           "lastSequence": "whole", "finalHash": "hash", "leafIndex": "whole", "treeSize": "whole",
+                           "auditPath": "hashes", "examRoot": "hash"})
+    if proof["treeSize"] > INT32 or proof["leafIndex"] >= proof["treeSize"]:
+        raise Unreadable("%s: leafIndex must be below treeSize" % proof_path)
+    try:
+        signature = base64.b64decode(receipt["signature"], validate=True)
+    except ValueError:
+        raise Unreadable("%s: the signature is not base64" % receipt_path)
+    findings = []
+    if not ed25519_verify(public_key, receipt_bytes(receipt), signature):
+        findings.append("RECEIPT_SIGNATURE")
+    if (receipt["sessionId"], receipt["lastSequence"], receipt["finalHash"]) != (
+            proof["sessionId"], proof["lastSequence"], proof["finalHash"]):
+        findings.append("RECEIPT_NOT_SEALED")
+    leaf = session_leaf(proof["sessionId"], proof["lastSequence"], bytes.fromhex(proof["finalHash"]))
+    reached = root_from_path(leaf, proof["leafIndex"], proof["treeSize"], [bytes.fromhex(h) for h in proof["auditPath"]])
+    if reached is None or reached.hex() != proof["examRoot"]:
+        findings.append("PROOF_INVALID")
+    if proof["examRoot"] != expected_root.lower():
+        findings.append("NOT_THE_PUBLISHED_SEAL")
+    return findings
+
+
+def prove(header, events, session):
+    exam = header["exam"]
+    exam_run = next((run for run in runs_of(events) if run[0].aggregate == exam), [])
+    seal = next((payload_json(e) for e in exam_run if e.payload_type == SEALED), None)
+    if not readable_seal(seal):
+        raise Unreadable("exam %s has no readable seal in this file" % exam)
+    leaves = sorted(((s["sessionId"], s["lastSequence"], bytes.fromhex(s["finalHash"])) for s in seal["sessions"]),
+                    key=lambda leaf: utf8(leaf[0]))
+    index = next((i for i, leaf in enumerate(leaves) if leaf[0] == session), None)
+    if index is None:
+        raise Unreadable("the seal of exam %s lists no session %s" % (exam, session[:32]))
+    hashes = [session_leaf(*leaf) for leaf in leaves]
+    return {"format": "amphi-inclusion-proof/v1", "examId": exam, "sessionId": session,
+            "lastSequence": leaves[index][1], "finalHash": leaves[index][2].hex(), "leafIndex": index,
+            "treeSize": len(leaves), "auditPath": [h.hex() for h in audit_path(hashes, index)],
+            "examRoot": seal["merkleRoot"]}
+
+
 # --- the test vectors ---------------------------------------------------------------------------
 
 def check_vectors(export, hashes):
@@ -564,6 +709,15 @@ def main(argv):
     verify_command.add_argument("--expected-root")
     verify_command.add_argument("--expected-publication-root")
     verify_command.add_argument("--json", action="store_true")
+    prove_command = commands.add_parser("prove", help="a session's proof of inclusion in the sealed exam")
+    prove_command.add_argument("--file", required=True)
+    prove_command.add_argument("--session", required=True)
+    receipt_command = commands.add_parser("check-receipt", help="check a receipt against its proof and the root")
+    receipt_command.add_argument("--receipt", required=True)
+    receipt_command.add_argument("--proof", required=True)
+    receipt_command.add_argument("--expected-root", required=True)
+    receipt_command.add_argument("--public-key", required=True)
+    receipt_command.add_argument("--json", action="store_true")
     vectors_command = commands.add_parser("vectors", help="recompute every intermediate value of the test vectors")
     vectors_command.add_argument("export")
     vectors_command.add_argument("hashes")
@@ -579,6 +733,20 @@ def main(argv):
     try:
         if arguments.command == "vectors":
             return check_vectors(arguments.export, arguments.hashes)
+        if arguments.command == "prove":
+            print(json.dumps(prove(*read_log(arguments.file)[:2], arguments.session), indent=2))
+            return 0
+        if arguments.command == "check-receipt":
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", arguments.public_key):
+                print("amphi_verify: --public-key takes 64 hex digits", file=sys.stderr)
+                return 2
+            findings = check_receipt(arguments.receipt, arguments.proof, arguments.expected_root,
+                                     bytes.fromhex(arguments.public_key))
+            if arguments.json:
+                print(json.dumps({"verdict": "VALID" if not findings else "NOT_VALID", "findings": findings}))
+            else:
+                print("\n".join(findings + ["VALID" if not findings else "NOT VALID"]))
+            return 0 if not findings else 1
         started = time.monotonic()
         header, events, results = read_log(arguments.file)
         verdict = verify(header, events, results, arguments.expected_root, arguments.expected_publication_root)

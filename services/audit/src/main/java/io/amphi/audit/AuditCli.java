@@ -1,11 +1,17 @@
 package io.amphi.audit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.amphi.platform.audit.InclusionProof;
 import io.amphi.platform.domain.Inputs;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,7 +25,8 @@ import picocli.CommandLine;
  */
 @Command(name = "amphi-audit", mixinStandardHelpOptions = true, version = "amphi-audit 0.1.0",
         description = "Exports an exam's event log, verifies its hash chains and seal, recomputes its scores.",
-        subcommands = {AuditCli.Export.class, AuditCli.Verify.class, AuditCli.Rescore.class})
+        subcommands = {AuditCli.Export.class, AuditCli.Verify.class, AuditCli.Rescore.class, AuditCli.Prove.class,
+                AuditCli.CheckReceipt.class})
 public final class AuditCli {
 
     static final int CLEAN = 0;
@@ -150,7 +157,7 @@ public final class AuditCli {
             }
         }
 
-        private static void requireRoot(String root, String option) {
+        static void requireRoot(String root, String option) {
             if (root != null && !root.matches("[0-9a-fA-F]{64}")) {
                 throw new IllegalArgumentException(option + " takes a root of 64 hex digits, not "
                         + Inputs.quote(root) + ".");
@@ -183,6 +190,82 @@ public final class AuditCli {
                 Reports.print(report, cli.out);
                 return report.clean() ? CLEAN : DISCREPANCY;
             }
+        }
+    }
+
+    @Command(name = "prove", mixinStandardHelpOptions = true,
+            description = "Writes a session's proof of inclusion in the sealed exam (" + ReceiptCheck.PROOF_FORMAT + ").")
+    static final class Prove implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCli cli;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--session", required = true, description = "The session, \"<exam id>:<candidate id>\".")
+        String session;
+
+        @Option(names = {"-o", "--out"}, description = "The file to write (default: standard output).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ExamLog log = source.open()) {
+                InclusionProof proof = Proofs.prove(log, session);
+                String json = ReceiptCheck.proofJson(proof).toPrettyString();
+                if (out == null) {
+                    cli.out.println(json);
+                } else {
+                    Files.writeString(out, json + "\n");
+                    cli.out.printf("Proof of %s in exam %s (root %s) written to %s%n", session, log.examId(),
+                            proof.examRoot(), out);
+                }
+                return CLEAN;
+            }
+        }
+    }
+
+    @Command(name = "check-receipt", mixinStandardHelpOptions = true,
+            description = "Checks a candidate's receipt: signed by the platform, the state the exam was sealed with, "
+                    + "and in the published exam root.")
+    static final class CheckReceipt implements Callable<Integer> {
+
+        @ParentCommand
+        AuditCli cli;
+
+        @Option(names = "--receipt", required = true, description = "The receipt (" + ReceiptCheck.RECEIPT_FORMAT + ").")
+        Path receipt;
+
+        @Option(names = "--proof", required = true, description = "The session's proof (" + ReceiptCheck.PROOF_FORMAT + ").")
+        Path proof;
+
+        @Option(names = "--expected-root", required = true, description = "The exam root published at sealing.")
+        String expectedRoot;
+
+        @Option(names = "--public-key", required = true,
+                description = "The Ed25519 key the receipt names (DeliveryService/GetReceiptKeys), 64 hex digits.")
+        String publicKey;
+
+        @Option(names = "--json", description = "Print the verdict as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Verify.requireRoot(expectedRoot, "--expected-root");
+            List<ReceiptCheck.Finding> findings = ReceiptCheck.check(ReceiptCheck.readReceipt(receipt),
+                    ReceiptCheck.readProof(proof), expectedRoot, ReceiptCheck.publicKey(publicKey));
+            if (json) {
+                ObjectNode verdict = new ObjectMapper().createObjectNode().put("verdict", findings.isEmpty() ? "VALID" : "NOT_VALID");
+                ArrayNode problems = verdict.putArray("findings");
+                findings.forEach(finding -> problems.add(finding.problem()));
+                cli.out.println(verdict);
+            } else {
+                findings.forEach(finding -> cli.out.printf("%-24s %s%n", finding.problem(), finding.detail()));
+                cli.out.println(findings.isEmpty() ? "VALID: the platform signed this receipt and the sealed exam holds "
+                        + "the submission unchanged" : "NOT VALID");
+            }
+            return findings.isEmpty() ? CLEAN : DISCREPANCY;
         }
     }
 }

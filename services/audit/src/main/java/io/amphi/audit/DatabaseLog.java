@@ -64,6 +64,11 @@ final class DatabaseLog implements ExamLog {
         reader.sessions(examId, consumer);
     }
 
+    @Override
+    public List<StoredEvent> examEvents() throws SQLException {
+        return reader.aggregate(examId);
+    }
+
     /** The scoring service's result tables, read in the same read-only transaction as the events. */
     @Override
     public List<ResultLine> results() throws SQLException {

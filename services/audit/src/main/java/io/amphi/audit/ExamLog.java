@@ -2,6 +2,8 @@ package io.amphi.audit;
 
 import io.amphi.platform.audit.ChainConsumer;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
+import io.amphi.platform.audit.StoredEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -32,6 +34,17 @@ interface ExamLog extends AutoCloseable {
      * exam, each aggregate once; a file may hold anything.
      */
     void forEachChain(ChainConsumer<Exception> consumer) throws Exception;
+
+    /** The exam's own events (its seal): the first run of aggregate {@code examId}. */
+    default List<StoredEvent> examEvents() throws Exception {
+        List<StoredEvent> events = new ArrayList<>();
+        forEachChain(chain -> {
+            if (events.isEmpty() && chain.getFirst().aggregateIdentifier().equals(examId())) {
+                events.addAll(chain);
+            }
+        });
+        return events;
+    }
 
     /** The results the platform recorded for the exam's sessions; empty if none. */
     List<ResultLine> results() throws Exception;

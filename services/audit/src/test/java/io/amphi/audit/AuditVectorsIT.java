@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.delivery.api.Answer;
 import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.InclusionProof;
+import io.amphi.platform.audit.SubmissionReceipt;
 import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
@@ -286,6 +288,89 @@ class AuditVectorsIT {
         }
         matchCommitted(VECTORS.resolve("tampered").resolve("expected.json"), JSON.writeValueAsString(expectations) + "\n");
         return tests.stream();
+    }
+
+    /** A receipt case: the files given, the root expected, and the findings both checkers must give. */
+    record ReceiptCase(String name, String tampering, SubmissionReceipt receipt, InclusionProof proof, String root,
+                       List<String> expected) {
+    }
+
+    static List<ReceiptCase> receiptCases() throws Exception {
+        String session = TinyExam.EXAM + ":cand-a";
+        InclusionProof proof = Proofs.prove(exam.log(), session);
+        SubmissionReceipt receipt = TinyExam.receipt(session, TestKeys.RECEIPTS);
+        List<String> path = new ArrayList<>(proof.auditPath());
+        path.set(0, "00".repeat(32));
+        return List.of(
+                new ReceiptCase("valid", "nothing", receipt, proof, exam.examRoot, List.of()),
+                new ReceiptCase("other-key", "signed by another key than the published one",
+                        TinyExam.receipt(session, TestKeys.OTHER), proof, exam.examRoot, List.of("RECEIPT_SIGNATURE")),
+                new ReceiptCase("not-sealed", "the receipt names another final hash (the session changed after it)",
+                        new SubmissionReceipt(session, receipt.lastSequence(), "ab".repeat(32), receipt.submittedAt(),
+                                receipt.keyId(), receipt.signature()), proof, exam.examRoot,
+                        List.of("RECEIPT_SIGNATURE", "RECEIPT_NOT_SEALED")),
+                new ReceiptCase("bad-path", "one hash of the audit path changed", receipt, new InclusionProof(
+                        proof.examId(), session, proof.lastSequence(), proof.finalHash(), proof.leafIndex(),
+                        proof.treeSize(), path, proof.examRoot()), exam.examRoot, List.of("PROOF_INVALID")),
+                new ReceiptCase("other-root", "checked against another published root", receipt, proof, "cd".repeat(32),
+                        List.of("NOT_THE_PUBLISHED_SEAL")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyReceiptGivesItsFindingsInBothCheckers() throws Exception {
+        Path receipts = VECTORS.resolve("receipts");
+        ObjectNode keys = JSON.createObjectNode().put("keyId", TestKeys.RECEIPTS.keyId())
+                .put("publicKey", EventHashes.hex(TestKeys.RECEIPTS.publicKey()))
+                .put("privateSeed", EventHashes.hex(TestKeys.RECEIPTS.seed()));
+        matchCommitted(receipts.resolve("receipt-key.json"), JSON.writeValueAsString(keys) + "\n");
+        List<DynamicTest> tests = new ArrayList<>();
+        ObjectNode expectations = JSON.createObjectNode();
+        for (ReceiptCase receiptCase : receiptCases()) {
+            Path receipt = receipts.resolve(receiptCase.name() + ".receipt.json");
+            Path proof = receipts.resolve(receiptCase.name() + ".proof.json");
+            matchCommitted(receipt, JSON.writeValueAsString(ReceiptCheck.receiptJson(receiptCase.receipt())) + "\n");
+            matchCommitted(proof, JSON.writeValueAsString(ReceiptCheck.proofJson(receiptCase.proof())) + "\n");
+            ObjectNode expectation = expectations.putObject(receiptCase.name()).put("tampering", receiptCase.tampering())
+                    .put("expectedRoot", receiptCase.root());
+            ArrayNode findings = expectation.putArray("findings");
+            receiptCase.expected().forEach(findings::add);
+            List<String> args = List.of("check-receipt", "--receipt", receipt.toString(), "--proof", proof.toString(),
+                    "--expected-root", receiptCase.root(), "--public-key", EventHashes.hex(TestKeys.RECEIPTS.publicKey()),
+                    "--json");
+            tests.add(DynamicTest.dynamicTest(receiptCase.name(), () -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
+                        args.toArray(String[]::new));
+                JsonNode java = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+                assertThat(problems(java)).as("./audit check-receipt on %s", receiptCase.name())
+                        .containsExactlyInAnyOrderElementsOf(receiptCase.expected());
+                assertThat(exit).isEqualTo(receiptCase.expected().isEmpty() ? 0 : 1);
+                SecondVerifier.require();
+                SecondVerifier.Run python = SecondVerifier.run(args.toArray(String[]::new));
+                assertThat(python.exitCode()).as(python.output()).isEqualTo(exit);
+                assertThat(problems(new ObjectMapper().readTree(python.output())))
+                        .containsExactlyInAnyOrderElementsOf(receiptCase.expected());
+            }));
+        }
+        matchCommitted(receipts.resolve("expected.json"), JSON.writeValueAsString(expectations) + "\n");
+        return tests.stream();
+    }
+
+    private static List<String> problems(JsonNode verdict) {
+        List<String> problems = new ArrayList<>();
+        verdict.get("findings").forEach(finding -> problems.add(finding.asText()));
+        return problems;
+    }
+
+    @Test
+    void theSecondVerifierProvesInclusionAsTheToolDoes() throws Exception {
+        SecondVerifier.require();
+        String session = TinyExam.EXAM + ":cand-b";
+        SecondVerifier.Run python = SecondVerifier.run("prove", "--file", VECTORS.resolve("tiny-exam.ndjson").toString(),
+                "--session", session);
+        assertThat(new ObjectMapper().readTree(python.output()).toString())
+                .isEqualTo(ReceiptCheck.proofJson(Proofs.prove(exam.log(), session)).toString());
     }
 
     @Test

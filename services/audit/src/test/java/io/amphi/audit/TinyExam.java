@@ -16,6 +16,7 @@ import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.audit.SubmissionReceipt;
 import io.amphi.platform.axon.AxonJackson;
 import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.api.ScoringCommands;
@@ -230,6 +231,15 @@ final class TinyExam {
     static StoredEvent atSequence(StoredEvent e, long sequence) {
         return new StoredEvent(e.eventIdentifier(), e.aggregateIdentifier(), sequence, e.type(), e.timestamp(),
                 e.payloadType(), e.payloadRevision(), e.payload(), e.metaData(), e.chainHash());
+    }
+
+    /** The receipt the platform gives when a session is handed in, signed with a test key. */
+    static SubmissionReceipt receipt(String sessionId, TestKeys.Key key) {
+        StoredEvent last = standard().chains.get(sessionId).getLast();
+        String submittedAt = new String(last.payload(), StandardCharsets.UTF_8)
+                .replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1");
+        return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
+                key.keyId(), key.pair().getPrivate());
     }
 
     private static byte[] json(Object payload) {

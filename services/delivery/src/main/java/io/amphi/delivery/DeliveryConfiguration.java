@@ -14,6 +14,7 @@ import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.delivery.seal.ExamSealing;
+import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.axon.BoundedCache;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
@@ -50,8 +51,13 @@ public class DeliveryConfiguration {
     @Bean
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
                                             RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
-                                            Clock clock) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, clock);
+                                            SubmissionReceipts receipts, Clock clock) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts, clock);
+    }
+
+    @Bean
+    SubmissionReceipts submissionReceipts(DataSource dataSource, Clock clock) {
+        return new SubmissionReceipts(dataSource, clock);
     }
 
     @Bean

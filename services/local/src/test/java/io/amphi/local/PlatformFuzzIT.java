@@ -25,6 +25,7 @@ import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
@@ -274,6 +275,9 @@ class PlatformFuzzIT {
                         .setReason("fuzzing").build()),
                 new Rpc(delivery + "CloseExam", deliveryPort, As.UNIVERSITY, () -> CloseExamRequest.newBuilder()
                         .setExamId(exam).build()),
+                new Rpc(delivery + "GetReceiptKeys", deliveryPort, As.NOBODY, com.google.protobuf.Empty::getDefaultInstance),
+                new Rpc(delivery + "ProveSubmission", deliveryPort, As.CANDIDATE, () -> ProveSubmissionRequest.newBuilder()
+                        .setSessionId(session).build()),
                 new Rpc(scoring + "PublishAnswerKey", scoringPort, As.UNIVERSITY, () -> PublishAnswerKeyRequest.newBuilder()
                         .setExamId(exam).setContentVersion(1).setReason("fuzzing")
                         .addQuestions(QuestionKey.newBuilder().setQuestionId("q1")

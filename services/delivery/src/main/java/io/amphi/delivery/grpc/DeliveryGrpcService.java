@@ -1,17 +1,20 @@
 package io.amphi.delivery.grpc;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
 import io.amphi.delivery.admission.ExamDoor;
+import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands;
 import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
-import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.domain.SessionIds;
 import io.amphi.delivery.seal.ExamSealing;
+import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import io.amphi.platform.domain.DomainException;
@@ -27,7 +30,11 @@ import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionResponse;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.InclusionProof;
+import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
 import io.amphi.proto.delivery.v1.QueueTicket;
+import io.amphi.proto.delivery.v1.ReceiptKey;
+import io.amphi.proto.delivery.v1.ReceiptKeys;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
@@ -62,6 +69,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final RateLimiter saveRateLimiter;
     private final ExamDoor door;
     private final ExamSealing sealing;
+    private final SubmissionReceipts receipts;
     private final Clock clock;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
@@ -75,13 +83,15 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param sealing          closes exams and seals their logs
      */
     public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
-                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing, Clock clock) {
+                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
+                               SubmissionReceipts receipts, Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
         this.saveRateLimiter = saveRateLimiter;
         this.door = door;
         this.sealing = sealing;
+        this.receipts = receipts;
         this.clock = clock;
     }
 
@@ -162,7 +172,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void submitSession(SubmitSessionRequest request, StreamObserver<SessionState> response) {
         String sessionId = ownSession(request.getSessionId());
         SessionView view = send(sessionId, new Commands.SubmitSession(sessionId));
-        Protos.reply(response, ProtoMapping.session(view));
+        Protos.reply(response, withReceipt(view));
     }
 
     @Override
@@ -170,7 +180,39 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = ownSession(request.getSessionId());
         sessionCache.remove(sessionId);
         SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
-        Protos.reply(response, ProtoMapping.session(view));
+        Protos.reply(response, withReceipt(view));
+    }
+
+    /** A submitted session's state carries its signed receipt, however it was handed in. */
+    private SessionState withReceipt(SessionView view) {
+        SessionState state = ProtoMapping.session(view);
+        return view.submitted() ? state.toBuilder().setReceipt(ProtoMapping.receipt(receipts.issue(view.sessionId())))
+                .build() : state;
+    }
+
+    @Override
+    public void getReceiptKeys(Empty request, StreamObserver<ReceiptKeys> response) {
+        ReceiptKeys.Builder keys = ReceiptKeys.newBuilder();
+        receipts.keys().forEach(key -> keys.addKeys(ReceiptKey.newBuilder().setKeyId(key.keyId())
+                .setAlgorithm(key.algorithm()).setPublicKey(ByteString.copyFrom(key.publicKey()))
+                .setCreatedAt(Protos.timestamp(key.createdAt()))));
+        Protos.reply(response, keys.build());
+    }
+
+    @Override
+    public void proveSubmission(ProveSubmissionRequest request, StreamObserver<InclusionProof> response) {
+        String sessionId = request.getSessionId();
+        String examId = SessionIds.examOf(sessionId);
+        Caller caller = Caller.current();
+        switch (caller.role()) {
+            case CANDIDATE -> ownSession(sessionId);
+            case AUDITOR -> {
+            }
+            case UNIVERSITY -> caller.requireExam(examId);
+            default -> throw DomainException.forbidden("WRONG_ROLE", "Only the session's candidate, an auditor or the "
+                    + "exam's university may ask for a proof of inclusion.");
+        }
+        Protos.reply(response, ProtoMapping.proof(receipts.prove(examId, sessionId)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.amphi.delivery.grpc;
 
+import com.google.protobuf.ByteString;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Results;
 import io.amphi.delivery.api.SessionView;
@@ -18,6 +19,7 @@ import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.ChoiceQuestion;
+import io.amphi.proto.delivery.v1.InclusionProof;
 import io.amphi.proto.delivery.v1.KeyFeaturesCase.Builder;
 import io.amphi.proto.delivery.v1.LikertAnswer;
 import io.amphi.proto.delivery.v1.SaveOutcome;
@@ -26,6 +28,7 @@ import io.amphi.proto.delivery.v1.ScriptConcordanceItem;
 import io.amphi.proto.delivery.v1.SessionState;
 import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.ShortTextQuestion;
+import io.amphi.proto.delivery.v1.SubmissionReceipt;
 import io.amphi.proto.delivery.v1.TextAnswer;
 import java.util.List;
 
@@ -71,6 +74,18 @@ final class ProtoMapping {
             case Answer.Cleared c -> builder.setCleared(com.google.protobuf.Empty.getDefaultInstance());
         }
         return builder.build();
+    }
+
+    static SubmissionReceipt receipt(io.amphi.platform.audit.SubmissionReceipt receipt) {
+        return SubmissionReceipt.newBuilder().setSessionId(receipt.sessionId()).setLastSequence(receipt.lastSequence())
+                .setFinalHash(receipt.finalHash()).setSubmittedAt(receipt.submittedAt()).setKeyId(receipt.keyId())
+                .setSignature(ByteString.copyFrom(receipt.signature())).build();
+    }
+
+    static InclusionProof proof(io.amphi.platform.audit.InclusionProof proof) {
+        return InclusionProof.newBuilder().setExamId(proof.examId()).setSessionId(proof.sessionId())
+                .setLastSequence(proof.lastSequence()).setFinalHash(proof.finalHash()).setLeafIndex(proof.leafIndex())
+                .setTreeSize(proof.treeSize()).addAllAuditPath(proof.auditPath()).setExamRoot(proof.examRoot()).build();
     }
 
     static SessionState session(SessionView view) {

@@ -77,7 +77,7 @@ public final class EventHashes {
         digest.update(bytes.toByteArray());
     }
 
-    private static void field(ByteArrayOutputStream out, String value) {
+    static void field(ByteArrayOutputStream out, String value) {
         field(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 

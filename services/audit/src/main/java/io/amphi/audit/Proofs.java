@@ -1,0 +1,35 @@
+package io.amphi.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.platform.audit.EventHashes;
+import io.amphi.platform.audit.InclusionProof;
+import io.amphi.platform.audit.MerkleTree;
+import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.domain.Inputs;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A session's inclusion proof, taken from the seal an exam's log records. */
+final class Proofs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SEALED = ExamSealed.class.getName();
+
+    private Proofs() {
+    }
+
+    static InclusionProof prove(ExamLog log, String sessionId) throws Exception {
+        StoredEvent seal = log.examEvents().stream().filter(event -> SEALED.equals(event.payloadType())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Exam " + log.examId() + " is not sealed in this log: "
+                        + "there is nothing to prove inclusion in."));
+        JsonNode sealed = JSON.readTree(seal.payload());
+        List<MerkleTree.Leaf> leaves = new ArrayList<>();
+        sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
+                session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
+        return InclusionProof.of(log.examId(), sealed.path("merkleRoot").asText(), leaves, sessionId).orElseThrow(() ->
+                new IllegalArgumentException("The seal of exam " + log.examId() + " lists no session "
+                        + Inputs.quote(sessionId) + "."));
+    }
+}

@@ -1,0 +1,48 @@
+package io.amphi.platform.audit;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * That one session is in a sealed exam, unchanged: its leaf (id, last sequence, final hash), its
+ * place in the exam's Merkle tree and the audit path from it to the exam root (RFC 6962 section
+ * 2.1.1; AUDIT-FORMAT.md, "Receipts and inclusion proofs").
+ *
+ * @param auditPath the sibling hashes (hex), the deepest first
+ */
+public record InclusionProof(String examId, String sessionId, long lastSequence, String finalHash, int leafIndex,
+                             int treeSize, List<String> auditPath, String examRoot) {
+
+    /** The proof for {@code sessionId} among the sealed sessions; empty if the seal does not list it. */
+    public static Optional<InclusionProof> of(String examId, String examRoot, List<MerkleTree.Leaf> sealed,
+                                                        String sessionId) {
+        List<MerkleTree.Leaf> sorted = sealed.stream()
+                .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER)).toList();
+        for (int index = 0; index < sorted.size(); index++) {
+            MerkleTree.Leaf leaf = sorted.get(index);
+            if (leaf.sessionId().equals(sessionId)) {
+                MerkleTree.AuditPath path = MerkleTree.auditPath(sorted.stream().map(MerkleTree::leafHash).toList(), index);
+                return Optional.of(new InclusionProof(examId, sessionId, leaf.lastSequence(),
+                        EventHashes.hex(leaf.finalHash()), index, sorted.size(),
+                        path.siblings().stream().map(EventHashes::hex).toList(), examRoot));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The root the path leads to from this proof's leaf; {@code null} if it leads nowhere. */
+    public byte[] root() {
+        byte[] leaf = MerkleTree.leafHash(new MerkleTree.Leaf(sessionId, lastSequence, EventHashes.fromHex(finalHash)));
+        return MerkleTree.rootFromPath(leaf, new MerkleTree.AuditPath(leafIndex, treeSize,
+                auditPath.stream().map(EventHashes::fromHex).toList()));
+    }
+
+    /** Whether the proof leads to {@code root} (hex, any case). */
+    public boolean leadsTo(String root) {
+        byte[] reached = root();
+        return reached != null && Arrays.equals(reached, EventHashes.fromHex(root.toLowerCase(Locale.ROOT)));
+    }
+}
