@@ -28,7 +28,6 @@ RESULTS_PUBLISHED = "io.amphi.scoring.api.ScoringEvents$ResultsPublished"
 HASH = re.compile(r"[0-9a-f]{64}\Z")
 BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
 DECIMAL = re.compile(r"-?[0-9]+\.[0-9]{3}\Z")
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 ZERO = bytes(32)
 INT32 = 2 ** 31 - 1
 INT64 = 2 ** 63 - 1
@@ -53,10 +52,54 @@ def field(value):
     return struct.pack(">i", len(value)) + value
 
 
+MAX_DEPTH, MAX_DIGITS, MAX_STRING, MAX_NAME = 100, 100, 20000000, 50000
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constants(name):
+    raise ValueError("not JSON: " + name)
+
+
+def _number(kind):
+    def parse(literal):
+        if sum(c.isdigit() for c in literal) > MAX_DIGITS:
+            raise ValueError("a number of more than %d digits" % MAX_DIGITS)
+        return kind(literal)
+    return parse
+
+
+def _within_limits(value, depth):
+    if isinstance(value, str):
+        return len(value) <= MAX_STRING
+    if isinstance(value, (dict, list)):
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            return all(len(k) <= MAX_NAME and _within_limits(v, depth + 1) for k, v in value.items())
+        return all(_within_limits(v, depth + 1) for v in value)
+    return True
+
+
 def strict_json(text):
-    def no_constants(name):
-        raise ValueError("not JSON: " + name)
-    return json.loads(text, parse_constant=no_constants)
+    """JSON as AUDIT-FORMAT.md reads it (section 2): one value, no NaN, nesting, numbers and strings bounded."""
+    try:
+        value = json.loads(text, parse_constant=_no_constants, parse_int=_number(int), parse_float=_number(float))
+    except RecursionError:
+        raise ValueError("nested more than %d deep" % MAX_DEPTH)
+    if not _within_limits(value, 1):
+        raise ValueError("beyond the limits of AUDIT-FORMAT.md section 2")
+    return value
+
+
+def well_formed(value):
+    """No string or name holds half of a surrogate pair (json accepts "\\ud800", which is not Unicode)."""
+    if isinstance(value, str):
+        return SURROGATE.search(value) is None
+    if isinstance(value, dict):
+        return all(well_formed(k) and well_formed(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(well_formed(v) for v in value)
+    return True
 
 
 def is_whole(value, largest):
@@ -179,33 +222,62 @@ def root_from_path(leaf_hash, index, size, path):
 
 # --- reading the file ---------------------------------------------------------------------------
 
-def read_log(path):
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise Unreadable("the file is not UTF-8: " + str(error))
-    lines = LINE_BREAK.split(text)
-    if lines and lines[-1] == "" and len(lines) > 1:
-        lines.pop()
-    header = parse_line(lines[0], 1) if lines else None
+def read_stream(path):
+    """The header, then ("event", Event) and ("result", dict) items one line at a time, as read.
+
+    Lines end at LF, CR LF or a lone CR (universal newlines, as Java's readLine); the file is read
+    as strict UTF-8, so any invalid byte makes it unreadable.
+    """
+    handle = open(path, encoding="utf-8", errors="strict", newline=None)
+    lines = iter(handle)
+
+    def next_line():
+        try:
+            line = next(lines)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError as error:
+            raise Unreadable("the file is not UTF-8: " + str(error))
+        return line[:-1] if line.endswith("\n") else line
+
+    first = next_line()
+    header = parse_line(first, 1) if first is not None else None
     if header is None or header.get("format") != FORMAT:
+        handle.close()
         raise Unreadable("it is not an %s file: its first line must say \"format\":\"%s\"" % (FORMAT, FORMAT))
     if (not isinstance(header.get("exam"), str) or not is_whole(header.get("events"), INT64)
             or not is_whole(header.get("results"), INT64)):
+        handle.close()
         raise Unreadable("its header must give \"exam\" (a string), \"events\" and \"results\" (numbers of lines)")
+
+    def items():
+        with handle:
+            number, in_results = 1, False
+            while True:
+                text = next_line()
+                if text is None:
+                    return
+                number += 1
+                if text == "":
+                    continue
+                line = parse_line(text, number)
+                if "result" in line:
+                    in_results = True
+                    yield "result", read_result(line, number)
+                elif in_results:
+                    raise Unreadable("line %d: an event line after the result lines" % number)
+                else:
+                    yield "event", read_event(line, number)
+
+    return header, items()
+
+
+def read_log(path):
+    """The whole file in memory: for small files (the test vectors, a proof)."""
+    header, items = read_stream(path)
     events, results = [], []
-    for number, line_text in enumerate(lines[1:], start=2):
-        if line_text == "":
-            continue
-        line = parse_line(line_text, number)
-        if "result" in line:
-            results.append(read_result(line, number))
-        elif results:
-            raise Unreadable("line %d: an event line after the result lines" % number)
-        else:
-            events.append(read_event(line, number))
+    for kind, item in items:
+        (events if kind == "event" else results).append(item)
     return header, events, results
 
 
@@ -216,6 +288,8 @@ def parse_line(text, number):
         raise Unreadable("line %d is not JSON (%s)" % (number, error))
     if not isinstance(value, dict):
         raise Unreadable("line %d is not a JSON object" % number)
+    if not well_formed(value):
+        raise Unreadable("line %d: a string holds half of a surrogate pair, which is not Unicode" % number)
     return value
 
 
@@ -310,6 +384,17 @@ def linked_previous(event):
     return value if isinstance(value, str) else None
 
 
+MOVED_FROM_POSITIONS, MOVED_FROM_BYTES = 1024, 1048576
+
+
+def moved_from(event, linked_hash, events):
+    """Whether the event hashes to its chain hash at another position held in the run (bounded search)."""
+    if len(event.payload) + len(event.meta_data or b"") > MOVED_FROM_BYTES:
+        return False
+    others = [other.sequence for other in events if other.sequence != event.sequence][:MOVED_FROM_POSITIONS]
+    return any(event_hash(linked_hash, event.at(position)) == event.chain_hash for position in others)
+
+
 def verify_chain(events):
     """(finding or None, last sequence, final hash); a finding is (problem, sequence)."""
     last = events[-1].sequence
@@ -335,9 +420,7 @@ def verify_chain(events):
             previous, expected = recomputed, expected + 1
             continue
         linked_hash = bytes.fromhex(linked) if is_hash(linked) else None
-        if linked_hash is not None and any(other.sequence != event.sequence
-                                           and event_hash(linked_hash, event.at(other.sequence)) == event.chain_hash
-                                           for other in events):
+        if linked_hash is not None and moved_from(event, linked_hash, events):
             return ("REORDERED", expected), last, previous
         if linked_hash is not None and linked_hash != previous and event_hash(linked_hash, event) == event.chain_hash:
             return ("BROKEN_LINK", expected), last, previous
@@ -393,8 +476,27 @@ def publication_problem(scoring_id, p, number, previous_root, recorded_exam_root
     return None
 
 
-def verify(header, events, results, expected_root=None, expected_publication_root=None):
+def runs_streamed(items, results):
+    """Runs of events as they come; result lines are collected into `results` on the way."""
+    run = []
+    for kind, item in items:
+        if kind == "result":
+            results.append(item)
+        elif run and run[0].aggregate == item.aggregate:
+            run.append(item)
+        else:
+            if run:
+                yield run
+            run = [item]
+    if run:
+        yield run
+
+
+def verify(header, items, expected_root=None, expected_publication_root=None):
+    """items: ("event", Event) and ("result", dict) in file order, as read_stream gives them."""
     exam = header["exam"]
+    results = []
+    event_count = 0
     scoring_id = exam + "/scoring"
     findings = []
 
@@ -404,7 +506,8 @@ def verify(header, events, results, expected_root=None, expected_publication_roo
     sessions = {}
     seen = set()
     exam_run, scoring_run, scoring_intact = [], [], True
-    for run in runs_of(events):
+    for run in runs_streamed(items, results):
+        event_count += len(run)
         aggregate = run[0].aggregate
         first = aggregate not in seen
         seen.add(aggregate)
@@ -425,8 +528,8 @@ def verify(header, events, results, expected_root=None, expected_publication_roo
         else:
             find("FOREIGN", aggregate, "-", "not an aggregate of exam " + exam)
 
-    if header["events"] != len(events):
-        find("EVENT_COUNT", exam, "-", "declared %d, found %d" % (header["events"], len(events)))
+    if header["events"] != event_count:
+        find("EVENT_COUNT", exam, "-", "declared %d, found %d" % (header["events"], event_count))
     if header["results"] != len(results):
         find("RESULT_COUNT", exam, "-", "declared %d, found %d" % (header["results"], len(results)))
     counted, repeated = set(), []
@@ -496,8 +599,8 @@ def verify(header, events, results, expected_root=None, expected_publication_roo
         latest_root = latest.get("publicationRoot") if isinstance(latest.get("publicationRoot"), str) else None
         if latest_key <= whole_or_zero(latest.get("keyVersion")):
             count = latest.get("results")
-            if (results_root(results).hex() != latest.get("resultsRoot")
-                    or not isinstance(count, int) or isinstance(count, bool) or count != len(results)):
+            if results_root(results).hex() != latest.get("resultsRoot") or not is_whole(count, INT64) \
+                    or count != len(results):
                 find("RESULTS_DIFFER", scoring_id, latest_event.sequence)
 
     exam_root_given = recorded_root if recorded_root is not None else recomputed.hex()
@@ -507,7 +610,7 @@ def verify(header, events, results, expected_root=None, expected_publication_roo
             latest_root is None or expected_publication_root.lower() != latest_root.lower()):
         find("NOT_THE_PUBLISHED_PUBLICATION", scoring_id)
 
-    return {"exam": exam, "verdict": "DISCREPANCIES" if findings else "CLEAN", "events": len(events),
+    return {"exam": exam, "verdict": "DISCREPANCIES" if findings else "CLEAN", "events": event_count,
             "sessions": len(sessions), "intactSessions": sum(1 for s in sessions.values() if s[2]),
             "examRoot": recorded_root, "recomputedRoot": recomputed.hex() if all_intact else None,
             "publications": number, "publicationRoot": latest_root, "findings": findings}
@@ -624,7 +727,8 @@ def check_receipt(receipt_path, proof_path, expected_root, public_key):
     except ValueError:
         raise Unreadable("%s: the signature is not base64" % receipt_path)
     findings = []
-    if not ed25519_verify(public_key, receipt_bytes(receipt), signature):
+    key_id = "receipt-" + hashlib.sha256(public_key).hexdigest()[:16]
+    if receipt["keyId"] != key_id or not ed25519_verify(public_key, receipt_bytes(receipt), signature):
         findings.append("RECEIPT_SIGNATURE")
     if (receipt["sessionId"], receipt["lastSequence"], receipt["finalHash"]) != (
             proof["sessionId"], proof["lastSequence"], proof["finalHash"]):
@@ -692,7 +796,14 @@ def check_vectors(export, hashes):
     expect("results root", results_root(results).hex(), vectors["resultsRoot"])
     publications = [payload_json(e) for e in events if e.payload_type == RESULTS_PUBLISHED]
     expect("publication roots", [publication_root(p).hex() for p in publications], vectors["publicationRoots"])
-    verdict = verify(header, events, results)
+    for tree in vectors["merkleTrees"]:
+        hashes = [session_leaf("s%d" % i, i, ZERO) for i in range(tree["size"])]
+        expect("root of %d leaves" % tree["size"], merkle_root(hashes).hex(), tree["root"])
+        for index, path in enumerate(tree["auditPaths"]):
+            expect("audit path %d of %d" % (index, tree["size"]), [h.hex() for h in audit_path(hashes, index)], path)
+            reached = root_from_path(hashes[index], index, tree["size"], [bytes.fromhex(h) for h in path])
+            expect("root from path %d of %d" % (index, tree["size"]), reached.hex() if reached else None, tree["root"])
+    verdict = verify(header, [("event", e) for e in events] + [("result", r) for r in results])
     expect("verdict", verdict["verdict"], "CLEAN")
     for line in wrong:
         print(line)
@@ -702,23 +813,23 @@ def check_vectors(export, hashes):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(prog="amphi_verify.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="amphi_verify.py", description=__doc__.splitlines()[0], allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", required=True)
-    verify_command = commands.add_parser("verify", help="verify an exported exam log")
+    verify_command = commands.add_parser("verify", allow_abbrev=False, help="verify an exported exam log")
     verify_command.add_argument("--file", required=True)
     verify_command.add_argument("--expected-root")
     verify_command.add_argument("--expected-publication-root")
     verify_command.add_argument("--json", action="store_true")
-    prove_command = commands.add_parser("prove", help="a session's proof of inclusion in the sealed exam")
+    prove_command = commands.add_parser("prove", allow_abbrev=False, help="a session's proof of inclusion in the sealed exam")
     prove_command.add_argument("--file", required=True)
     prove_command.add_argument("--session", required=True)
-    receipt_command = commands.add_parser("check-receipt", help="check a receipt against its proof and the root")
+    receipt_command = commands.add_parser("check-receipt", allow_abbrev=False, help="check a receipt against its proof and the root")
     receipt_command.add_argument("--receipt", required=True)
     receipt_command.add_argument("--proof", required=True)
     receipt_command.add_argument("--expected-root", required=True)
     receipt_command.add_argument("--public-key", required=True)
     receipt_command.add_argument("--json", action="store_true")
-    vectors_command = commands.add_parser("vectors", help="recompute every intermediate value of the test vectors")
+    vectors_command = commands.add_parser("vectors", allow_abbrev=False, help="recompute every intermediate value of the test vectors")
     vectors_command.add_argument("export")
     vectors_command.add_argument("hashes")
     try:
@@ -748,10 +859,13 @@ def main(argv):
                 print("\n".join(findings + ["VALID" if not findings else "NOT VALID"]))
             return 0 if not findings else 1
         started = time.monotonic()
-        header, events, results = read_log(arguments.file)
-        verdict = verify(header, events, results, arguments.expected_root, arguments.expected_publication_root)
+        header, items = read_stream(arguments.file)
+        verdict = verify(header, items, arguments.expected_root, arguments.expected_publication_root)
     except (Unreadable, OSError) as error:
         print("amphi_verify: " + str(error), file=sys.stderr)
+        return 2
+    except (Exception, RecursionError) as error:
+        print("amphi_verify: the file could not be read (%s: %s)" % (type(error).__name__, error), file=sys.stderr)
         return 2
     if arguments.json:
         print(json.dumps(verdict))
@@ -766,4 +880,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    sys.stdout.reconfigure(errors="backslashreplace")
     sys.exit(main(sys.argv[1:]))

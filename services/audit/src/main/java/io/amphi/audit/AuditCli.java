@@ -60,7 +60,12 @@ public final class AuditCli {
             });
             return FAILURE;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            err.println("amphi-audit: the log could not be read (" + e + ")");
+            return FAILURE;
+        }
     }
 
     /** Where the log comes from: the live database or an exported file. */

@@ -17,7 +17,10 @@ import java.util.Properties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
-/** The live event store, read in a read-only transaction: the tool can change nothing. */
+/**
+ * The live event store, read in one read-only, repeatable-read transaction: the tool can change
+ * nothing, and counts, events and results all come from one snapshot of a live exam.
+ */
 final class DatabaseLog implements ExamLog {
 
     private final String examId;
@@ -33,6 +36,7 @@ final class DatabaseLog implements ExamLog {
         properties.setProperty("ApplicationName", "amphi-audit");
         this.connection = DriverManager.getConnection(url, properties);
         this.reader = new EventStoreReader(connection);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         this.examId = examId;
         this.url = url;
     }
@@ -69,7 +73,7 @@ final class DatabaseLog implements ExamLog {
         return reader.aggregate(examId);
     }
 
-    /** The scoring service's result tables, read in the same read-only transaction as the events. */
+    /** The scoring service's result tables, read in the same read-only snapshot as the events. */
     @Override
     public List<ResultLine> results() throws SQLException {
         try (Statement check = connection.createStatement();

@@ -1,11 +1,11 @@
 package io.amphi.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.ChainConsumer;
 import io.amphi.platform.audit.ChainSplitter;
 import io.amphi.platform.audit.EventHashes;
@@ -36,13 +36,11 @@ import java.util.regex.Pattern;
 final class LogFile {
 
     static final String FORMAT = "amphi-audit-log/v2";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** How the exporter starts every event line: such lines need not be parsed to find the results. */
     private static final String EVENT_LINE = "{\"aggregate\":";
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern BASE64 = Pattern.compile("([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+    static final Pattern BASE64 = Pattern.compile("([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+\\.[0-9]{3}");
 
     private LogFile() {
@@ -234,12 +232,15 @@ final class LogFile {
     private static JsonNode parse(String text, long lineNumber) {
         JsonNode line;
         try {
-            line = JSON.readTree(text);
+            line = AuditJson.parse(text);
         } catch (JsonProcessingException e) {
-            throw unreadable(lineNumber, "not JSON (" + e.getOriginalMessage() + ")");
+            throw unreadable(lineNumber, "not JSON as AUDIT-FORMAT.md reads it (" + e.getOriginalMessage() + ")");
         }
-        if (line == null || !line.isObject()) {
+        if (!line.isObject()) {
             throw unreadable(lineNumber, "not a JSON object");
+        }
+        if (!AuditJson.wellFormed(line)) {
+            throw unreadable(lineNumber, "a string holds half of a surrogate pair, which is not Unicode");
         }
         return line;
     }

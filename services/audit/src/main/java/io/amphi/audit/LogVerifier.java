@@ -1,9 +1,9 @@
 package io.amphi.audit;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
@@ -13,7 +13,6 @@ import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,9 +60,6 @@ final class LogVerifier {
     private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final String SEALED = ExamSealed.class.getName();
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
@@ -132,7 +128,7 @@ final class LogVerifier {
             seals.stream().skip(1).forEach(e -> found.add(new Discrepancy(examId, Long.toString(e.sequenceNumber()),
                     "SEAL_REPEATED", "the exam is sealed once; this is another seal")));
             int before = found.size();
-            JsonNode seal = json(seals.getFirst().payload());
+            JsonNode seal = sealPayload(seals.getFirst());
             if (readableSeal(seal)) {
                 recordedRoot = seal.get("merkleRoot").textValue();
                 checkSeal(examId, seals.getFirst(), seal, sessions, found);
@@ -191,7 +187,7 @@ final class LogVerifier {
     }
 
     /** A root of 64 lowercase hex digits and a list of sessions, each with its id, last sequence and final hash. */
-    private static boolean readableSeal(JsonNode seal) {
+    static boolean readableSeal(JsonNode seal) {
         if (!isHash(seal.get("merkleRoot")) || seal.get("sessions") == null || !seal.get("sessions").isArray()) {
             return false;
         }
@@ -202,6 +198,11 @@ final class LogVerifier {
             }
         }
         return true;
+    }
+
+    /** A seal's payload as JSON (missing when it is not JSON as the specification reads it). */
+    static JsonNode sealPayload(StoredEvent seal) {
+        return json(seal.payload());
     }
 
     private static boolean isHash(JsonNode node) {
@@ -290,7 +291,7 @@ final class LogVerifier {
         }
         String resultsRoot = EventHashes.hex(PublicationSeal.resultsRoot(results));
         if (!resultsRoot.equals(latest.path("resultsRoot").textValue())
-                || !latest.path("results").isIntegralNumber() || results.size() != latest.path("results").longValue()) {
+                || !isSequence(latest.get("results")) || results.size() != latest.get("results").longValue()) {
             found.add(new Discrepancy(scoringId, Long.toString(latestEvent.sequenceNumber()), "RESULTS_DIFFER",
                     "the publication covers %s results with root %s; the log holds %d with root %s".formatted(
                             latest.path("results").asText(), latest.path("resultsRoot").asText(),
@@ -362,10 +363,6 @@ final class LogVerifier {
     }
 
     private static JsonNode json(byte[] payload) {
-        try {
-            return JSON.readTree(payload);
-        } catch (IOException e) {
-            return JSON.missingNode();
-        }
+        return AuditJson.parse(payload).orElseGet(MissingNode::getInstance);
     }
 }

@@ -1,7 +1,6 @@
 package io.amphi.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.InclusionProof;
@@ -14,7 +13,6 @@ import java.util.List;
 /** A session's inclusion proof, taken from the seal an exam's log records. */
 final class Proofs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SEALED = ExamSealed.class.getName();
 
     private Proofs() {
@@ -24,7 +22,11 @@ final class Proofs {
         StoredEvent seal = log.examEvents().stream().filter(event -> SEALED.equals(event.payloadType())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Exam " + log.examId() + " is not sealed in this log: "
                         + "there is nothing to prove inclusion in."));
-        JsonNode sealed = JSON.readTree(seal.payload());
+        JsonNode sealed = LogVerifier.sealPayload(seal);
+        if (!LogVerifier.readableSeal(sealed)) {
+            throw new IllegalArgumentException("The seal of exam " + log.examId() + " cannot be read (SEAL_INCONSISTENT): "
+                    + "run verify.");
+        }
         List<MerkleTree.Leaf> leaves = new ArrayList<>();
         sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
                 session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));

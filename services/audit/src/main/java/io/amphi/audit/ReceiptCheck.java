@@ -1,12 +1,13 @@
 package io.amphi.audit;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.InclusionProof;
 import io.amphi.platform.audit.SubmissionReceipt;
+import io.amphi.platform.domain.Inputs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,7 @@ final class ReceiptCheck {
 
     static final String RECEIPT_FORMAT = "amphi-receipt/v1";
     static final String PROOF_FORMAT = "amphi-inclusion-proof/v1";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     /** One thing that does not hold, by its code. */
@@ -39,7 +38,10 @@ final class ReceiptCheck {
 
     static List<Finding> check(SubmissionReceipt receipt, InclusionProof proof, String expectedRoot, byte[] publicKey) {
         List<Finding> findings = new ArrayList<>();
-        if (!receipt.verify(publicKey)) {
+        if (!receipt.keyId().equals(SubmissionReceipt.keyId(publicKey))) {
+            findings.add(new Finding("RECEIPT_SIGNATURE", "the receipt names key " + Inputs.quote(receipt.keyId())
+                    + ", the public key given is " + SubmissionReceipt.keyId(publicKey)));
+        } else if (!receipt.verify(publicKey)) {
             findings.add(new Finding("RECEIPT_SIGNATURE", "the signature is not key " + receipt.keyId() + "'s over this receipt"));
         }
         if (!receipt.sessionId().equals(proof.sessionId()) || receipt.lastSequence() != proof.lastSequence()
@@ -116,13 +118,9 @@ final class ReceiptCheck {
     }
 
     private static JsonNode read(Path file, String format) throws IOException {
-        JsonNode json;
-        try {
-            json = JSON.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + " is not JSON: " + e.getOriginalMessage());
-        }
-        if (json == null || !format.equals(json.path("format").textValue())) {
+        JsonNode json = AuditJson.parse(Files.readAllBytes(file)).orElseThrow(() ->
+                new IllegalArgumentException(file + " is not JSON as AUDIT-FORMAT.md reads it (strict UTF-8)."));
+        if (!format.equals(json.path("format").textValue())) {
             throw new IllegalArgumentException(file + " is not an " + format + " file (its \"format\" must say so).");
         }
         return json;
@@ -152,10 +150,10 @@ final class ReceiptCheck {
     }
 
     private static byte[] base64(JsonNode json, String field, Path file) {
-        try {
-            return Base64.getDecoder().decode(text(json, field, file));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": \"" + field + "\" must be base64.");
+        String value = text(json, field, file);
+        if (!LogFile.BASE64.matcher(value).matches()) {
+            throw new IllegalArgumentException(file + ": \"" + field + "\" must be padded base64 (RFC 4648, section 4).");
         }
+        return Base64.getDecoder().decode(value);
     }
 }

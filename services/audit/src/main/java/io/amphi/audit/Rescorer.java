@@ -21,6 +21,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +65,18 @@ final class Rescorer {
     static Report rescore(ExamLog log, Integer keyVersion, String ruleSet, Progress progress) throws Exception {
         long start = System.nanoTime();
         Map<String, ResultLine> platform = new HashMap<>();
-        log.results().forEach(result -> platform.put(result.sessionId(), result));
+        log.results().forEach(result -> platform.putIfAbsent(result.sessionId(), result));
         int platformKeyVersion = platform.values().stream().mapToInt(ResultLine::keyVersion).max().orElse(0);
         Map<Integer, AnswerKeyPublished> keys = new TreeMap<>();
         Map<String, SessionScore> recomputed = new HashMap<>();
         Chosen chosen = new Chosen();
+        Set<String> seen = new HashSet<>();
         log.forEachChain(chain -> {
             String aggregate = chain.getFirst().aggregateIdentifier();
+            if (!seen.add(aggregate)) {
+                progress.advance(chain.size());
+                return;
+            }
             if (aggregate.equals(ScoringCommands.scoringId(log.examId()))) {
                 for (StoredEvent event : chain) {
                     if (KEY_PUBLISHED.equals(event.payloadType())) {

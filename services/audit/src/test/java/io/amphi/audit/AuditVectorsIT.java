@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -56,7 +57,18 @@ class AuditVectorsIT {
     private static TinyExam exam;
 
     /** One tampered copy: what was done, the verify options, and the findings both verifiers must give. */
-    record Case(String name, String tampering, List<String> options, List<String> expected, Consumer<Copy> tamper) {
+    record Case(String name, String tampering, List<String> options, List<String> expected, Consumer<Copy> tamper,
+                UnaryOperator<String> text) {
+
+        Case(String name, String tampering, List<String> options, List<String> expected, Consumer<Copy> tamper) {
+            this(name, tampering, options, expected, tamper, UnaryOperator.identity());
+        }
+
+        /** A file no verifier can read: exit code 2, no verdict. */
+        static Case unreadable(String name, String tampering, UnaryOperator<String> text) {
+            return new Case(name, tampering, List.of(), null, copy -> {
+            }, text);
+        }
     }
 
     /** A mutable copy of the tiny exam's runs and results, and how far its header's counts are off. */
@@ -216,7 +228,55 @@ class AuditVectorsIT {
                     copy.runs.set(copy.index(scoring), new ArrayList<>(forged.chains.get(scoring)));
                     copy.results.clear();
                     copy.results.addAll(forged.results);
-                }));
+                }),
+                new Case("link-rewritten", "cand-a's event 2 names another predecessor and was re-hashed over it",
+                        List.of(), List.of("BROKEN_LINK " + a + " 2", "SEAL_DIFFERS " + exam + " 0"), copy -> {
+                    List<StoredEvent> run = copy.run(a);
+                    StoredEvent two = run.get(2);
+                    String meta = new String(two.metaData(), StandardCharsets.UTF_8).replaceAll(
+                            "\"previousHash\":\"[0-9a-f]{64}\"", "\"previousHash\":\"" + "0".repeat(64) + "\"");
+                    StoredEvent relinked = new StoredEvent(two.eventIdentifier(), two.aggregateIdentifier(), 2, two.type(),
+                            two.timestamp(), two.payloadType(), two.payloadRevision(), two.payload(),
+                            meta.getBytes(StandardCharsets.UTF_8), null);
+                    run.set(2, TinyExam.withHash(relinked, EventHashes.hash(run.get(1).chainHash(), relinked)));
+                }),
+                new Case("seal-with-byte-order-mark", "the seal's payload starts with a UTF-8 byte-order mark, its chain "
+                        + "re-hashed", List.of(), List.of("SEAL_INCONSISTENT " + exam + " 0",
+                        "PUBLICATION_INCONSISTENT " + scoring + " 1", "PUBLICATION_INCONSISTENT " + scoring + " 3"), copy -> {
+                    List<StoredEvent> run = copy.run(exam);
+                    run.set(0, TinyExam.rehash(List.of(TinyExam.withPayload(run.getFirst(), p -> "\uFEFF" + p))).getFirst());
+                }),
+                new Case("metadata-overlong-utf8", "the metadata of cand-b's event 0 holds an overlong UTF-8 byte pair, "
+                        + "its chain re-hashed", List.of(), List.of("BROKEN_LINK " + b + " 0", "SEAL_DIFFERS " + exam + " 0"),
+                        copy -> {
+                    List<StoredEvent> run = copy.run(b);
+                    StoredEvent zero = run.getFirst();
+                    byte[] meta = new String(zero.metaData(), StandardCharsets.UTF_8).replace("traceId", "traceI\u0000")
+                            .getBytes(StandardCharsets.UTF_8);
+                    int at = new String(meta, StandardCharsets.UTF_8).indexOf('\u0000');
+                    byte[] overlong = new byte[meta.length + 1];
+                    System.arraycopy(meta, 0, overlong, 0, at);
+                    overlong[at] = (byte) 0xC1;
+                    overlong[at + 1] = (byte) 0xA4;
+                    System.arraycopy(meta, at + 1, overlong, at + 2, meta.length - at - 1);
+                    StoredEvent bent = new StoredEvent(zero.eventIdentifier(), zero.aggregateIdentifier(), 0, zero.type(),
+                            zero.timestamp(), zero.payloadType(), zero.payloadRevision(), zero.payload(), overlong, null);
+                    List<StoredEvent> rewritten = new ArrayList<>(run);
+                    rewritten.set(0, TinyExam.withHash(bent, EventHashes.hash(EventHashes.GENESIS, bent)));
+                    run.clear();
+                    run.addAll(rewritten);
+                }),
+                Case.unreadable("unreadable-deep-line", "an event line nests 101 lists in a member nobody reads",
+                        text -> text.replaceFirst("\\{\"aggregate\"", "{\"deep\":" + "[".repeat(101) + "]".repeat(101)
+                                + ",\"aggregate\"")),
+                Case.unreadable("unreadable-long-number", "an event line holds a number of 101 digits",
+                        text -> text.replaceFirst("\\{\"aggregate\"", "{\"n\":" + "7".repeat(101) + ",\"aggregate\"")),
+                Case.unreadable("unreadable-unpadded-base64", "a payload's base64 without its padding",
+                        text -> text.replaceFirst("=\",\"metaData\"", "\",\"metaData\"")),
+                Case.unreadable("unreadable-event-after-results", "an event line after the result lines",
+                        text -> text + text.lines().skip(1).findFirst().orElseThrow() + "\n"),
+                Case.unreadable("unreadable-half-surrogate", "an aggregate id with half of a surrogate pair",
+                        text -> text.replaceFirst("\"aggregate\":\"tiny-2026:cand-c\"", "\"aggregate\":\"tiny-2026:\\\\ud800\"")));
     }
 
     private static String raise(String points) {
@@ -263,7 +323,7 @@ class AuditVectorsIT {
             tampered.tamper().accept(copy);
             Path file = work.resolve(tampered.name() + ".ndjson");
             LogFile.export(TinyExam.log(copy.runs, copy.results), file, Progress.none(), TinyExam.EXPORTED_AT);
-            String text = adjustHeader(Files.readString(file), copy);
+            String text = tampered.text().apply(adjustHeader(Files.readString(file), copy));
             matchCommitted(VECTORS.resolve("tampered").resolve(tampered.name() + ".ndjson"), text);
             ObjectNode expectation = expectations.putObject(tampered.name());
             expectation.put("tampering", tampered.tampering());
@@ -271,16 +331,24 @@ class AuditVectorsIT {
             if (tampered.options().isEmpty()) {
                 expectation.putArray("options");
             }
-            tampered.expected().forEach(expectation.putArray("findings")::add);
-            if (tampered.expected().isEmpty()) {
-                expectation.putArray("findings");
+            if (tampered.expected() == null) {
+                expectation.put("exitCode", AuditCli.FAILURE);
+            } else {
+                ArrayNode findings = expectation.putArray("findings");
+                tampered.expected().forEach(findings::add);
             }
             tests.add(DynamicTest.dynamicTest(tampered.name(), () -> {
                 Path committed = VECTORS.resolve("tampered").resolve(tampered.name() + ".ndjson");
                 JsonNode java = javaVerdict(committed, tampered.options());
-                assertThat(findings(java)).as("./audit verify on %s", tampered.name())
-                        .containsExactlyInAnyOrderElementsOf(tampered.expected());
-                assertThat(java.get("verdict").asText()).isEqualTo(tampered.expected().isEmpty() ? "CLEAN" : "DISCREPANCIES");
+                if (tampered.expected() == null) {
+                    assertThat(java.get("exitCode").asInt()).as("./audit verify on %s", tampered.name())
+                            .isEqualTo(AuditCli.FAILURE);
+                } else {
+                    assertThat(findings(java)).as("./audit verify on %s", tampered.name())
+                            .containsExactlyInAnyOrderElementsOf(tampered.expected());
+                    assertThat(java.get("verdict").asText())
+                            .isEqualTo(tampered.expected().isEmpty() ? "CLEAN" : "DISCREPANCIES");
+                }
                 SecondVerifier.require();
                 JsonNode python = SecondVerifier.verdict(committed, tampered.options());
                 SecondVerifier.assertSameVerdict(python, java);
@@ -309,6 +377,10 @@ class AuditVectorsIT {
                         new SubmissionReceipt(session, receipt.lastSequence(), "ab".repeat(32), receipt.submittedAt(),
                                 receipt.keyId(), receipt.signature()), proof, exam.examRoot,
                         List.of("RECEIPT_SIGNATURE", "RECEIPT_NOT_SEALED")),
+                new ReceiptCase("signed-other-state", "a genuine receipt for a state the exam was not sealed with",
+                        SubmissionReceipt.sign(session, receipt.lastSequence() + 1, "ab".repeat(32), receipt.submittedAt(),
+                                TestKeys.RECEIPTS.keyId(), TestKeys.RECEIPTS.pair().getPrivate()), proof, exam.examRoot,
+                        List.of("RECEIPT_NOT_SEALED")),
                 new ReceiptCase("bad-path", "one hash of the audit path changed", receipt, new InclusionProof(
                         proof.examId(), session, proof.lastSequence(), proof.finalHash(), proof.leafIndex(),
                         proof.treeSize(), path, proof.examRoot()), exam.examRoot, List.of("PROOF_INVALID")),
@@ -424,6 +496,19 @@ class AuditVectorsIT {
                 .put("leafHash", EventHashes.hex(PublicationSeal.resultLeaf(result))));
         vectors.put("resultsRoot", EventHashes.hex(PublicationSeal.resultsRoot(exam.results)));
         exam.publicationRoots.forEach(vectors.putArray("publicationRoots")::add);
+        ArrayNode sizes = vectors.putArray("merkleTrees");
+        for (int size = 1; size <= 17; size++) {
+            List<byte[]> hashes = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                hashes.add(MerkleTree.leafHash(new MerkleTree.Leaf("s" + i, i, new byte[32])));
+            }
+            ObjectNode tree = sizes.addObject().put("size", size).put("root", EventHashes.hex(MerkleTree.rootOfSorted(hashes)));
+            ArrayNode paths = tree.putArray("auditPaths");
+            for (int i = 0; i < size; i++) {
+                ArrayNode path = paths.addArray();
+                MerkleTree.auditPath(hashes, i).siblings().forEach(sibling -> path.add(EventHashes.hex(sibling)));
+            }
+        }
         return vectors;
     }
 
@@ -445,9 +530,7 @@ class AuditVectorsIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, args.toArray(String[]::new));
-        ObjectNode verdict = (ObjectNode) new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-        verdict.put("exitCode", exit);
-        return verdict;
+        return SecondVerifier.withExitCode(out.toString(StandardCharsets.UTF_8), exit);
     }
 
     static List<String> findings(JsonNode verdict) {

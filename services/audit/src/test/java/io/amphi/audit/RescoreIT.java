@@ -29,6 +29,8 @@ import io.amphi.proto.scoring.v1.ScriptConcordanceKey;
 import io.amphi.proto.scoring.v1.ShortTextKey;
 import io.amphi.proto.scoring.v1.SingleBestAnswerKey;
 import io.amphi.scoring.RunningScoring;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,10 +107,21 @@ class RescoreIT {
         url = delivery.bean(HikariDataSource.class).getJdbcUrl();
     }
 
-    /** Results are published, and sealed, once every session is scored under the latest key. */
+    /** Results are published, and sealed, once every session is scored under the latest key; meanwhile RESULTS_NOT_READY. */
     private static ResultsPublication publishOnceScored(ScoringServiceBlockingStub university) {
-        return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> university.publishResults(
-                PublishResultsRequest.newBuilder().setExamId(EXAM).build()), publication -> true);
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return university.publishResults(PublishResultsRequest.newBuilder().setExamId(EXAM).build());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION
+                        || !String.valueOf(e.getStatus().getDescription()).contains("still being computed")
+                        || System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+        }
     }
 
     private static void save(DeliveryServiceBlockingStub stub, String session, long number, String question, Answer answer) {

@@ -21,13 +21,13 @@ final class TestKeys {
         }
     }
 
-    static final Key RECEIPTS = key("receipt-test-vectors", (byte) 7);
-    static final Key OTHER = key("receipt-test-vectors", (byte) 9);
+    static final Key RECEIPTS = key((byte) 7);
+    static final Key OTHER = key((byte) 9);
 
     private TestKeys() {
     }
 
-    private static Key key(String keyId, byte fill) {
+    private static Key key(byte fill) {
         byte[] seed = new byte[32];
         Arrays.fill(seed, fill);
         try {
@@ -38,7 +38,8 @@ final class TestKeys {
                     System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
                 }
             });
-            return new Key(keyId, seed, generator.generateKeyPair());
+            KeyPair pair = generator.generateKeyPair();
+            return new Key(SubmissionReceipt.keyId(SubmissionReceipt.rawPublicKey(pair.getPublic())), seed, pair);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

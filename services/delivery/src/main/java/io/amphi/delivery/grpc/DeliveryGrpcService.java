@@ -183,11 +183,20 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         Protos.reply(response, withReceipt(view));
     }
 
-    /** A submitted session's state carries its signed receipt, however it was handed in. */
+    /**
+     * A submitted session's state carries its signed receipt, however it was handed in; a session
+     * whose log cannot be vouched for (stored before chaining, damaged) is still shown, without one.
+     */
     private SessionState withReceipt(SessionView view) {
         SessionState state = ProtoMapping.session(view);
-        return view.submitted() ? state.toBuilder().setReceipt(ProtoMapping.receipt(receipts.issue(view.sessionId())))
-                .build() : state;
+        if (!view.submitted()) {
+            return state;
+        }
+        try {
+            return state.toBuilder().setReceipt(ProtoMapping.receipt(receipts.issue(view.sessionId()))).build();
+        } catch (DomainException e) {
+            return state;
+        }
     }
 
     @Override
@@ -206,9 +215,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         Caller caller = Caller.current();
         switch (caller.role()) {
             case CANDIDATE -> ownSession(sessionId);
-            case AUDITOR -> {
-            }
-            case UNIVERSITY -> caller.requireExam(examId);
+            case AUDITOR, UNIVERSITY -> caller.requireExam(examId);
             default -> throw DomainException.forbidden("WRONG_ROLE", "Only the session's candidate, an auditor or the "
                     + "exam's university may ask for a proof of inclusion.");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.EventStoreReader;
 import io.amphi.platform.audit.InclusionProof;
@@ -15,14 +16,16 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -40,12 +43,21 @@ public class SubmissionReceipts {
     private static final String SUBMITTED = SessionSubmitted.class.getName();
     private static final String SEALED = ExamSealed.class.getName();
     private static final String ALGORITHM = "Ed25519";
+    private static final int SEALS_KEPT = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final KeyPair key;
     private final String keyId;
+    /** The seals proofs were asked of lately: a national exam's seal is read once, not once per candidate. */
+    private final Map<String, InclusionProof.SealedTree> sealedTrees = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, InclusionProof.SealedTree> eldest) {
+                    return size() > SEALS_KEPT;
+                }
+            });
 
     public SubmissionReceipts(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -56,21 +68,28 @@ public class SubmissionReceipts {
             throw new IllegalStateException("Every JDK from 15 on makes Ed25519 keys", e);
         }
         byte[] publicKey = SubmissionReceipt.rawPublicKey(key.getPublic());
-        this.keyId = "receipt-" + EventHashes.hex(sha256(publicKey)).substring(0, 16);
+        this.keyId = SubmissionReceipt.keyId(publicKey);
         jdbc.update("""
                 INSERT INTO delivery_receipt_key (key_id, algorithm, public_key, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (key_id) DO NOTHING""", keyId, ALGORITHM, publicKey, Timestamp.from(clock.instant()));
     }
 
-    /** The signed receipt of a submitted session; FAILED_PRECONDITION while it is not submitted. */
+    /**
+     * The signed receipt of a submitted session, once its whole chain is recomputed: a receipt
+     * never vouches for a log that does not verify. FAILED_PRECONDITION while it is not submitted
+     * or when its chain does not hold.
+     */
     public SubmissionReceipt issue(String sessionId) {
-        StoredEvent last = read(reader -> reader.last(sessionId)).filter(event -> SUBMITTED.equals(event.payloadType()))
-                .orElseThrow(() -> DomainException.precondition("NOT_SUBMITTED",
-                        "Session " + sessionId + " is not submitted: a receipt is given at submission."));
-        if (last.chainHash() == null) {
-            throw DomainException.precondition("UNCHAINED", "Session " + sessionId + " was submitted before receipts "
-                    + "existed; its events carry no chain hash to sign.");
+        List<StoredEvent> events = read(reader -> reader.aggregate(sessionId));
+        if (events.isEmpty() || !SUBMITTED.equals(events.getLast().payloadType())) {
+            throw DomainException.precondition("NOT_SUBMITTED",
+                    "Session " + sessionId + " is not submitted: a receipt is given at submission.");
         }
+        ChainVerifier.verify(sessionId, events).finding().ifPresent(finding -> {
+            throw DomainException.precondition("LOG_DAMAGED", "The log of session %s does not verify (%s): no receipt "
+                    .formatted(sessionId, finding.describe()) + "is given for it.");
+        });
+        StoredEvent last = events.getLast();
         String submittedAt = json(last).path("submittedAt").asText();
         return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
                 keyId, key.getPrivate());
@@ -83,8 +102,18 @@ public class SubmissionReceipts {
                         rs.getTimestamp(4).toInstant()));
     }
 
-    /** The session's inclusion proof in its exam's seal. */
+    /** The session's inclusion proof in its exam's seal; each exam's seal is read and hashed once. */
     public InclusionProof prove(String examId, String sessionId) {
+        InclusionProof.SealedTree tree = sealedTrees.get(examId);
+        if (tree == null) {
+            tree = sealedTree(examId);
+            sealedTrees.put(examId, tree);
+        }
+        return tree.prove(examId, sessionId).orElseThrow(() -> DomainException.notFound("NOT_IN_SEAL",
+                "The seal of exam %s lists no session %s (was it started?).".formatted(examId, sessionId)));
+    }
+
+    private InclusionProof.SealedTree sealedTree(String examId) {
         StoredEvent seal = read(reader -> reader.aggregate(examId)).stream()
                 .filter(event -> SEALED.equals(event.payloadType())).findFirst()
                 .orElseThrow(() -> DomainException.precondition("NOT_SEALED",
@@ -93,17 +122,7 @@ public class SubmissionReceipts {
         List<MerkleTree.Leaf> leaves = new ArrayList<>();
         sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
                 session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
-        return InclusionProof.of(examId, sealed.path("merkleRoot").asText(), leaves, sessionId).orElseThrow(() ->
-                DomainException.notFound("NOT_IN_SEAL", "The seal of exam %s lists no session %s (was it started?)."
-                        .formatted(examId, sessionId)));
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
+        return InclusionProof.SealedTree.of(sealed.path("merkleRoot").asText(), leaves);
     }
 
     private interface Read<T> {

@@ -1,9 +1,6 @@
 package io.amphi.platform.audit;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +66,8 @@ public final class ChainVerifier {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final int MOVED_FROM_POSITIONS = 1_024;
+    static final int MOVED_FROM_BYTES = 1_048_576;
 
     private ChainVerifier() {
     }
@@ -150,13 +148,26 @@ public final class ChainVerifier {
 
     /**
      * Where an intact event moved from: the lowest other position held in the chain at which it
-     * hashes to its stored chain hash (a swap leaves both positions held).
+     * hashes to its stored chain hash (a swap leaves both positions held). The search is bounded,
+     * as AUDIT-FORMAT.md fixes it, so that no crafted log can make it run for hours: the first
+     * {@value #MOVED_FROM_POSITIONS} other positions, and only for events of at most
+     * {@value #MOVED_FROM_BYTES} bytes of payload and metadata.
      */
     private static Optional<Long> appendedPosition(StoredEvent event, byte[] linkedHash, List<StoredEvent> events) {
+        long size = event.payload().length + (event.metaData() == null ? 0L : event.metaData().length);
+        if (size > MOVED_FROM_BYTES) {
+            return Optional.empty();
+        }
+        int tried = 0;
         for (StoredEvent other : events) {
             long position = other.sequenceNumber();
-            if (position != event.sequenceNumber()
-                    && Arrays.equals(EventHashes.hash(linkedHash, event.atSequence(position)), event.chainHash())) {
+            if (position == event.sequenceNumber()) {
+                continue;
+            }
+            if (tried++ == MOVED_FROM_POSITIONS) {
+                return Optional.empty();
+            }
+            if (Arrays.equals(EventHashes.hash(linkedHash, event.atSequence(position)), event.chainHash())) {
                 return Optional.of(position);
             }
         }
@@ -175,15 +186,8 @@ public final class ChainVerifier {
 
     /** The predecessor hash an event carries in its metadata; {@code null} if it carries none. */
     static String linkedPrevious(StoredEvent event) {
-        if (event.metaData() == null) {
-            return null;
-        }
-        try {
-            JsonNode previous = JSON.readTree(event.metaData()).get(EventHashes.PREVIOUS_HASH);
-            return previous != null && previous.isTextual() ? previous.textValue() : null;
-        } catch (IOException e) {
-            return null;
-        }
+        JsonNode previous = AuditJson.parse(event.metaData()).map(meta -> meta.get(EventHashes.PREVIOUS_HASH)).orElse(null);
+        return previous != null && previous.isTextual() ? previous.textValue() : null;
     }
 
     private static Optional<Finding> finding(String aggregate, long sequence, Problem problem, String expected,

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads stored events exactly as they are, in chain order, from the event store; never writes.
@@ -39,17 +38,6 @@ public final class EventStoreReader {
                 }
             }
             return events;
-        }
-    }
-
-    /** An aggregate's last event, if it has any. */
-    public Optional<StoredEvent> last(String aggregateIdentifier) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number DESC LIMIT 1")) {
-            query.setString(1, aggregateIdentifier);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.amphi.platform.audit;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -18,19 +19,33 @@ public record InclusionProof(String examId, String sessionId, long lastSequence,
 
     /** The proof for {@code sessionId} among the sealed sessions; empty if the seal does not list it. */
     public static Optional<InclusionProof> of(String examId, String examRoot, List<MerkleTree.Leaf> sealed,
-                                                        String sessionId) {
-        List<MerkleTree.Leaf> sorted = sealed.stream()
-                .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER)).toList();
-        for (int index = 0; index < sorted.size(); index++) {
-            MerkleTree.Leaf leaf = sorted.get(index);
-            if (leaf.sessionId().equals(sessionId)) {
-                MerkleTree.AuditPath path = MerkleTree.auditPath(sorted.stream().map(MerkleTree::leafHash).toList(), index);
-                return Optional.of(new InclusionProof(examId, sessionId, leaf.lastSequence(),
-                        EventHashes.hex(leaf.finalHash()), index, sorted.size(),
-                        path.siblings().stream().map(EventHashes::hex).toList(), examRoot));
-            }
+                                              String sessionId) {
+        return SealedTree.of(examRoot, sealed).prove(examId, sessionId);
+    }
+
+    /** A seal's leaves sorted and hashed once, to prove any of its sessions (a seal never changes). */
+    public record SealedTree(String examRoot, List<MerkleTree.Leaf> sorted, List<byte[]> leafHashes) {
+
+        public static SealedTree of(String examRoot, List<MerkleTree.Leaf> sealed) {
+            List<MerkleTree.Leaf> sorted = sealed.stream()
+                    .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER)).toList();
+            return new SealedTree(examRoot, sorted, sorted.stream().map(MerkleTree::leafHash).toList());
         }
-        return Optional.empty();
+
+        public Optional<InclusionProof> prove(String examId, String sessionId) {
+            List<String> ids = sorted.stream().map(MerkleTree.Leaf::sessionId).toList();
+            int index = Collections.binarySearch(ids, sessionId, MerkleTree.UTF8_ORDER);
+            if (index < 0) {
+                return Optional.empty();
+            }
+            while (index > 0 && ids.get(index - 1).equals(sessionId)) {
+                index--;
+            }
+            MerkleTree.Leaf leaf = sorted.get(index);
+            MerkleTree.AuditPath path = MerkleTree.auditPath(leafHashes, index);
+            return Optional.of(new InclusionProof(examId, sessionId, leaf.lastSequence(), EventHashes.hex(leaf.finalHash()),
+                    index, sorted.size(), path.siblings().stream().map(EventHashes::hex).toList(), examRoot));
+        }
     }
 
     /** The root the path leads to from this proof's leaf; {@code null} if it leads nowhere. */

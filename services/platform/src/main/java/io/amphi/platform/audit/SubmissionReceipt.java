@@ -66,6 +66,11 @@ public record SubmissionReceipt(String sessionId, long lastSequence, String fina
         }
     }
 
+    /** A key's id: "receipt-" and the first 16 hex digits of the SHA-256 of its 32 bytes, so an id names one key. */
+    public static String keyId(byte[] rawPublicKey) {
+        return "receipt-" + EventHashes.hex(EventHashes.sha256().digest(rawPublicKey)).substring(0, 16);
+    }
+
     /** The 32 bytes RFC 8032 calls the public key. */
     public static byte[] rawPublicKey(PublicKey key) {
         byte[] encoded = key.getEncoded();

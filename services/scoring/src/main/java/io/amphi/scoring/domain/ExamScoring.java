@@ -82,14 +82,18 @@ public class ExamScoring {
             return publication(lastPublication, true);
         }
         ResultsToSeal results = command.results();
+        if (results == null) {
+            throw DomainException.precondition("RESULTS_NOT_SEALED", "This request carries no seal of the results "
+                    + "(sent by an older replica): publish again once every scoring replica runs this version.");
+        }
         Long lastSequence = AggregateLifecycle.getVersion();
         if (results.keyVersion() != keyVersion || lastSequence == null || results.scoringLastSequence() != lastSequence) {
             throw DomainException.precondition("SCORING_CHANGED", ("The scoring of exam %s changed while its results "
                     + "were being sealed (key version %d is the latest): publish again.").formatted(examId, keyVersion));
         }
         int number = lastPublication == null ? 1 : lastPublication.publication() + 1;
-        String previousRoot = lastPublication == null ? EventHashes.hex(PublicationSeal.NO_PREVIOUS)
-                : lastPublication.publicationRoot();
+        String previousRoot = lastPublication == null || lastPublication.publicationRoot() == null
+                ? EventHashes.hex(PublicationSeal.NO_PREVIOUS) : lastPublication.publicationRoot();
         String root = EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(examId, number,
                 EventHashes.fromHex(previousRoot), EventHashes.fromHex(results.examRoot()), results.scoringLastSequence(),
                 EventHashes.fromHex(results.scoringFinalHash()), keyVersion, ruleSet, results.results(),
