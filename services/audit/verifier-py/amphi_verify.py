@@ -52,7 +52,7 @@ def field(value):
     return struct.pack(">i", len(value)) + value
 
 
-MAX_DEPTH, MAX_DIGITS, MAX_STRING, MAX_NAME = 100, 100, 20000000, 50000
+MAX_DEPTH, MAX_DIGITS, MAX_STRING, MAX_NAME, MAX_LINE = 100, 100, 20000000, 50000, 64 * 1024 * 1024
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -68,22 +68,41 @@ def _number(kind):
     return parse
 
 
+def utf16_length(text):
+    """Length in UTF-16 code units, as the limits count it (a character beyond U+FFFF counts two)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _short(text, limit):
+    return len(text) <= limit and (2 * len(text) <= limit or utf16_length(text) <= limit)
+
+
 def _within_limits(value, depth):
     if isinstance(value, str):
-        return len(value) <= MAX_STRING
+        return _short(value, MAX_STRING)
     if isinstance(value, (dict, list)):
         if depth > MAX_DEPTH:
             return False
         if isinstance(value, dict):
-            return all(len(k) <= MAX_NAME and _within_limits(v, depth + 1) for k, v in value.items())
+            return all(_short(k, MAX_NAME) and _within_limits(v, depth + 1) for k, v in value.items())
         return all(_within_limits(v, depth + 1) for v in value)
     return True
+
+
+def _no_repeated_members(pairs):
+    names = set()
+    for name, _ in pairs:
+        if name in names:
+            raise ValueError("member %s appears twice" % json.dumps(name[:32]))
+        names.add(name)
+    return dict(pairs)
 
 
 def strict_json(text):
     """JSON as AUDIT-FORMAT.md reads it (section 2): one value, no NaN, nesting, numbers and strings bounded."""
     try:
-        value = json.loads(text, parse_constant=_no_constants, parse_int=_number(int), parse_float=_number(float))
+        value = json.loads(text, parse_constant=_no_constants, parse_int=_number(int), parse_float=_number(float),
+                           object_pairs_hook=_no_repeated_members)
     except RecursionError:
         raise ValueError("nested more than %d deep" % MAX_DEPTH)
     if not _within_limits(value, 1):
@@ -282,6 +301,8 @@ def read_log(path):
 
 
 def parse_line(text, number):
+    if not _short(text, MAX_LINE):
+        raise Unreadable("line %d is longer than %d characters" % (number, MAX_LINE))
     try:
         value = strict_json(text)
     except ValueError as error:
@@ -722,10 +743,9 @@ def check_receipt(receipt_path, proof_path, expected_root, public_key):
                            "auditPath": "hashes", "examRoot": "hash"})
     if proof["treeSize"] > INT32 or proof["leafIndex"] >= proof["treeSize"]:
         raise Unreadable("%s: leafIndex must be below treeSize" % proof_path)
-    try:
-        signature = base64.b64decode(receipt["signature"], validate=True)
-    except ValueError:
-        raise Unreadable("%s: the signature is not base64" % receipt_path)
+    if not BASE64.match(receipt["signature"]):
+        raise Unreadable("%s: the signature is not padded base64" % receipt_path)
+    signature = base64.b64decode(receipt["signature"], validate=True)
     findings = []
     key_id = "receipt-" + hashlib.sha256(public_key).hexdigest()[:16]
     if receipt["keyId"] != key_id or not ed25519_verify(public_key, receipt_bytes(receipt), signature):
@@ -812,23 +832,33 @@ def check_vectors(export, hashes):
     return 0 if not wrong else 1
 
 
+class Once(argparse.Action):
+    """An option given twice is a bad command, as the Java tool (picocli) has it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, "_given_" + self.dest, False):
+            parser.error("option %s should be specified only once" % option_string)
+        setattr(namespace, "_given_" + self.dest, True)
+        setattr(namespace, self.dest, True if self.nargs == 0 else values)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(prog="amphi_verify.py", description=__doc__.splitlines()[0], allow_abbrev=False)
     commands = parser.add_subparsers(dest="command", required=True)
     verify_command = commands.add_parser("verify", allow_abbrev=False, help="verify an exported exam log")
-    verify_command.add_argument("--file", required=True)
-    verify_command.add_argument("--expected-root")
-    verify_command.add_argument("--expected-publication-root")
-    verify_command.add_argument("--json", action="store_true")
+    verify_command.add_argument("--file", required=True, action=Once)
+    verify_command.add_argument("--expected-root", action=Once)
+    verify_command.add_argument("--expected-publication-root", action=Once)
+    verify_command.add_argument("--json", action=Once, nargs=0, default=False)
     prove_command = commands.add_parser("prove", allow_abbrev=False, help="a session's proof of inclusion in the sealed exam")
-    prove_command.add_argument("--file", required=True)
-    prove_command.add_argument("--session", required=True)
+    prove_command.add_argument("--file", required=True, action=Once)
+    prove_command.add_argument("--session", required=True, action=Once)
     receipt_command = commands.add_parser("check-receipt", allow_abbrev=False, help="check a receipt against its proof and the root")
-    receipt_command.add_argument("--receipt", required=True)
-    receipt_command.add_argument("--proof", required=True)
-    receipt_command.add_argument("--expected-root", required=True)
-    receipt_command.add_argument("--public-key", required=True)
-    receipt_command.add_argument("--json", action="store_true")
+    receipt_command.add_argument("--receipt", required=True, action=Once)
+    receipt_command.add_argument("--proof", required=True, action=Once)
+    receipt_command.add_argument("--expected-root", required=True, action=Once)
+    receipt_command.add_argument("--public-key", required=True, action=Once)
+    receipt_command.add_argument("--json", action=Once, nargs=0, default=False)
     vectors_command = commands.add_parser("vectors", allow_abbrev=False, help="recompute every intermediate value of the test vectors")
     vectors_command.add_argument("export")
     vectors_command.add_argument("hashes")

@@ -49,7 +49,7 @@ public final class AuditCli {
 
     /** Runs one command line; the exit code is returned, not passed to the JVM. */
     public static int run(PrintStream out, PrintStream err, boolean terminal, String... args) {
-        CommandLine commandLine = new CommandLine(new AuditCli(out, err, terminal));
+        CommandLine commandLine = new CommandLine(new AuditCli(out, err, terminal)).setExpandAtFiles(false);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -264,7 +264,7 @@ public final class AuditCli {
                 ObjectNode verdict = new ObjectMapper().createObjectNode().put("verdict", findings.isEmpty() ? "VALID" : "NOT_VALID");
                 ArrayNode problems = verdict.putArray("findings");
                 findings.forEach(finding -> problems.add(finding.problem()));
-                cli.out.println(verdict);
+                cli.out.println(Reports.asciiJson(verdict));
             } else {
                 findings.forEach(finding -> cli.out.printf("%-24s %s%n", finding.problem(), finding.detail()));
                 cli.out.println(findings.isEmpty() ? "VALID: the platform signed this receipt and the sealed exam holds "

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
 final class LogFile {
 
     static final String FORMAT = "amphi-audit-log/v2";
+    /** The longest line, in UTF-16 code units (AUDIT-FORMAT.md section 7). */
+    static final int MAX_LINE = 64 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How the exporter starts every event line: such lines need not be parsed to find the results. */
     private static final String EVENT_LINE = "{\"aggregate\":";
@@ -230,6 +232,9 @@ final class LogFile {
     }
 
     private static JsonNode parse(String text, long lineNumber) {
+        if (text.length() > MAX_LINE) {
+            throw unreadable(lineNumber, "longer than " + MAX_LINE + " characters");
+        }
         JsonNode line;
         try {
             line = AuditJson.parse(text);

@@ -1,6 +1,9 @@
 package io.amphi.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
@@ -12,6 +15,7 @@ final class Reports {
             "+----------------------+------------------------------------------------------------------+";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectWriter ASCII = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     private Reports() {
     }
@@ -66,7 +70,16 @@ final class Reports {
         ArrayNode findings = verdict.putArray("findings");
         report.discrepancies().forEach(d -> findings.addObject().put("problem", d.problem())
                 .put("aggregate", d.aggregate()).put("event", d.event()).put("detail", d.detail()));
-        out.println(verdict.toString());
+        out.println(asciiJson(verdict));
+    }
+
+    /** JSON with every character beyond ASCII escaped: the same bytes whatever the terminal's charset. */
+    static String asciiJson(Object value) {
+        try {
+            return ASCII.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void row(PrintStream out, String name, String value) {

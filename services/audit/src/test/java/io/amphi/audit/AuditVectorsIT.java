@@ -271,6 +271,11 @@ class AuditVectorsIT {
                                 + ",\"aggregate\"")),
                 Case.unreadable("unreadable-long-number", "an event line holds a number of 101 digits",
                         text -> text.replaceFirst("\\{\"aggregate\"", "{\"n\":" + "7".repeat(101) + ",\"aggregate\"")),
+                Case.unreadable("unreadable-repeated-member", "an event line gives one member twice, the first "
+                        + "beyond the limits", text -> text.replaceFirst("\\{\"aggregate\"", "{\"x\":" + "[".repeat(101)
+                        + "]".repeat(101) + ",\"x\":0,\"aggregate\"")),
+                Case.unreadable("unreadable-zero-fraction", "an event line holds 0. and 100 zeros (101 digits)",
+                        text -> text.replaceFirst("\\{\"aggregate\"", "{\"n\":0." + "0".repeat(100) + ",\"aggregate\"")),
                 Case.unreadable("unreadable-unpadded-base64", "a payload's base64 without its padding",
                         text -> text.replaceFirst("=\",\"metaData\"", "\",\"metaData\"")),
                 Case.unreadable("unreadable-event-after-results", "an event line after the result lines",

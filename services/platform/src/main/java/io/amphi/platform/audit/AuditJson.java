@@ -1,12 +1,17 @@
 package io.amphi.platform.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,9 +21,10 @@ import java.util.Optional;
 
 /**
  * JSON as AUDIT-FORMAT.md reads it, so that every verifier reads the same bytes the same way:
- * strict UTF-8 without byte-order mark, one value and nothing after it, no NaN, at most
- * {@value #MAX_DEPTH} nested arrays and objects, numbers of at most {@value #MAX_DIGITS} digits,
- * strings of at most {@value #MAX_STRING} characters and names of at most {@value #MAX_NAME}.
+ * strict UTF-8 without byte-order mark, one value and nothing after it, no NaN, no member twice,
+ * at most {@value #MAX_DEPTH} nested arrays and objects, numbers of at most {@value #MAX_DIGITS}
+ * digits, strings of at most {@value #MAX_STRING} UTF-16 code units and names of at most
+ * {@value #MAX_NAME}.
  */
 public final class AuditJson {
 
@@ -27,9 +33,19 @@ public final class AuditJson {
     public static final int MAX_STRING = 20_000_000;
     public static final int MAX_NAME = 50_000;
 
+    /**
+     * Jackson counts a number's digits for its own limit only on some paths (not in "0.000..."),
+     * so the digits are counted here and Jackson's limit is a backstop well above ours.
+     */
+    private static final int JACKSON_NUMBER_BACKSTOP = 1_000;
+    /** A number of more than 100 digits has, split by its point and exponent, a run of at least 34. */
+    private static final int DIGIT_RUN_WORTH_COUNTING = 34;
+
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                            .maxNumberLength(MAX_DIGITS).maxStringLength(MAX_STRING).maxNameLength(MAX_NAME).build())
+                            .maxNumberLength(JACKSON_NUMBER_BACKSTOP).maxStringLength(MAX_STRING)
+                            .maxNameLength(MAX_NAME).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
@@ -64,7 +80,35 @@ public final class AuditJson {
             };
         }
         JsonNode node = JSON.readTree(text);
+        if (mayHoldLongNumber(text)) {
+            requireShortNumbers(text);
+        }
         return node == null ? JSON.missingNode() : node;
+    }
+
+    private static boolean mayHoldLongNumber(String text) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = Character.isDigit(text.charAt(i)) && text.charAt(i) < 128 ? run + 1 : 0;
+            if (run >= DIGIT_RUN_WORTH_COUNTING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireShortNumbers(String text) throws JsonProcessingException {
+        try (JsonParser parser = JSON.createParser(text)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token.isNumeric() && parser.getText().chars().filter(c -> c >= '0' && c <= '9').count() > MAX_DIGITS) {
+                    throw new JsonParseException(parser, "a number of more than " + MAX_DIGITS + " digits");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new JsonParseException(null, e.getMessage());
+        }
     }
 
     /** Whether every string and name in the value is whole Unicode (no surrogate without its pair). */

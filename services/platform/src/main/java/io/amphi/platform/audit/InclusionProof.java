@@ -34,12 +34,22 @@ public record InclusionProof(String examId, String sessionId, long lastSequence,
 
         public Optional<InclusionProof> prove(String examId, String sessionId) {
             List<String> ids = sorted.stream().map(MerkleTree.Leaf::sessionId).toList();
-            int index = Collections.binarySearch(ids, sessionId, MerkleTree.UTF8_ORDER);
-            if (index < 0) {
+            int found = Collections.binarySearch(ids, sessionId, MerkleTree.UTF8_ORDER);
+            if (found < 0) {
                 return Optional.empty();
             }
-            while (index > 0 && ids.get(index - 1).equals(sessionId)) {
-                index--;
+            while (found > 0 && MerkleTree.UTF8_ORDER.compare(ids.get(found - 1), sessionId) == 0) {
+                found--;
+            }
+            int index = found;
+            while (index < ids.size() && !ids.get(index).equals(sessionId)) {
+                if (MerkleTree.UTF8_ORDER.compare(ids.get(index), sessionId) != 0) {
+                    return Optional.empty();
+                }
+                index++;
+            }
+            if (index == ids.size()) {
+                return Optional.empty();
             }
             MerkleTree.Leaf leaf = sorted.get(index);
             MerkleTree.AuditPath path = MerkleTree.auditPath(leafHashes, index);

@@ -1,9 +1,12 @@
 package io.amphi.scoring.api;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The key of one question, one variant per question kind (a new kind is one more variant and one
@@ -22,9 +25,14 @@ public sealed interface QuestionKey {
     record MultipleResponse(Set<String> correctOptionIds, Set<String> indispensableOptionIds,
                             Set<String> unacceptableOptionIds) implements QuestionKey {
         public MultipleResponse {
-            correctOptionIds = Set.copyOf(correctOptionIds);
-            indispensableOptionIds = Set.copyOf(indispensableOptionIds);
-            unacceptableOptionIds = Set.copyOf(unacceptableOptionIds);
+            correctOptionIds = sorted(correctOptionIds);
+            indispensableOptionIds = sorted(indispensableOptionIds);
+            unacceptableOptionIds = sorted(unacceptableOptionIds);
+        }
+
+        /** Sorted, so that one key is always written as the same bytes in the log (Set.copyOf's order changes per JVM). */
+        private static Set<String> sorted(Set<String> options) {
+            return Collections.unmodifiableSortedSet(new TreeSet<>(options));
         }
     }
 
@@ -49,7 +57,7 @@ public sealed interface QuestionKey {
     /** Script concordance (TCS): how many panel members chose each point of the -2..+2 scale. */
     record ScriptConcordance(Map<Integer, Integer> panelVotes) implements QuestionKey {
         public ScriptConcordance {
-            panelVotes = Map.copyOf(panelVotes);
+            panelVotes = Collections.unmodifiableSortedMap(new TreeMap<>(panelVotes));
         }
     }
 
