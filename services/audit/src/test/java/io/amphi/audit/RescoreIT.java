@@ -1,6 +1,7 @@
 package io.amphi.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The auditor recomputes the platform's published scores from the log alone, with the same key
@@ -199,6 +201,32 @@ class RescoreIT {
                 "--expected-publication-root", publications.getFirst().getPublicationRoot());
         assertThat(superseded.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
         assertThat(superseded.out()).contains("NOT_THE_PUBLISHED_PUBLICATION");
+    }
+
+    @Test
+    void resultsWithASessionMissingAreNotSealed() {
+        String session = EXAM + ":cand-003";
+        JdbcTemplate jdbc = delivery.jdbc();
+        Map<String, Object> result = jdbc.queryForMap("SELECT * FROM scoring_result WHERE session_id = ?", session);
+        List<Map<String, Object>> questions = jdbc.queryForList("SELECT * FROM scoring_question_score WHERE session_id = ?",
+                session);
+        jdbc.update("DELETE FROM scoring_question_score WHERE session_id = ?", session);
+        jdbc.update("DELETE FROM scoring_result WHERE session_id = ?", session);
+        try {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> scoring.withToken(
+                    delivery.auth().universityToken("univ-paris", "exams:write")).publishResults(
+                    PublishResultsRequest.newBuilder().setExamId(EXAM).build()));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(refused.getStatus().getDescription()).contains("4 submitted sessions").contains("but 3 results");
+        } finally {
+            insert(jdbc, "scoring_result", result);
+            questions.forEach(row -> insert(jdbc, "scoring_question_score", row));
+        }
+    }
+
+    private static void insert(JdbcTemplate jdbc, String table, Map<String, Object> row) {
+        jdbc.update("INSERT INTO " + table + " (" + String.join(", ", row.keySet()) + ") VALUES ("
+                + String.join(", ", row.keySet().stream().map(c -> "?").toList()) + ")", row.values().toArray());
     }
 
     @Test

@@ -62,13 +62,21 @@ public class ResultsSealing {
             throw DomainException.precondition("LOG_DAMAGED", "The scoring log of exam %s is damaged (%s): nothing "
                     .formatted(examId, finding.describe()) + "was published.");
         });
-        int computed = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0);
+        StoredKey computedKey = store.latestKey(examId).orElse(null);
+        int computed = computedKey == null ? 0 : computedKey.keyVersion();
         List<PublicationSeal.ResultLine> results = store.resultLines(examId);
         long behind = results.stream().filter(result -> result.keyVersion() != keyVersion).count();
         if (computed != keyVersion || behind > 0) {
             throw DomainException.precondition("RESULTS_NOT_READY", ("The results of exam %s under key version %d are "
                     + "still being computed (%d of %d done): publish again in a few seconds.").formatted(examId,
                     keyVersion, computed != keyVersion ? 0 : results.size() - behind, results.size()));
+        }
+        int scorable = store.countSubmitted(examId, computedKey.contentVersion());
+        if (results.size() != scorable) {
+            throw DomainException.precondition("RESULTS_INCOMPLETE", ("Exam %s has %d submitted sessions on content "
+                    + "version %d but %d results under key version %d: nothing was published. Rebuild the results "
+                    + "(replay the scoring projection) before publishing.").formatted(examId, scorable,
+                    computedKey.contentVersion(), results.size(), keyVersion));
         }
         ResultsToSeal toSeal = new ResultsToSeal(keyVersion, sealRoot(exam, examId), chain.lastSequence(),
                 EventHashes.hex(chain.finalHash()), results.size(), EventHashes.hex(PublicationSeal.resultsRoot(results)));

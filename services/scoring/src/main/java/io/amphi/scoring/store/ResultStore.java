@@ -343,6 +343,13 @@ public class ResultStore {
                 Integer.class, examId, keyVersion);
     }
 
+    /** Submitted sessions of an exam started on one content version: those a key of that version scores. */
+    public int countSubmitted(String examId, int contentVersion) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM scoring_session WHERE exam_id = ? AND content_version = ? AND submitted_at IS NOT NULL""",
+                Integer.class, examId, contentVersion);
+    }
+
     public int countSubmitted(String examId) {
         return jdbc.queryForObject("SELECT count(*) FROM scoring_session WHERE exam_id = ? AND submitted_at IS NOT NULL",
                 Integer.class, examId);
