@@ -7,6 +7,7 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /** Tells a database that cannot be reached from a statement the database refused. */
 public final class DatabaseFailures {
@@ -23,6 +24,11 @@ public final class DatabaseFailures {
             if (t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
                     || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            // A rollback only fails on a connection that is gone: when the database dies during a commit,
+            // Spring reports the failed rollback ("Connection is closed", no SQL state), not the commit.
+            if (t instanceof TransactionSystemException && t.getCause() instanceof SQLException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
