@@ -1,7 +1,6 @@
 package io.amphi.delivery.seal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.platform.audit.ChainVerifier;
@@ -12,7 +11,6 @@ import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.audit.SubmissionReceipt;
 import io.amphi.platform.domain.DomainException;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -44,7 +42,6 @@ public class SubmissionReceipts {
     private static final String SEALED = ExamSealed.class.getName();
     private static final String ALGORITHM = "Ed25519";
     private static final int SEALS_KEPT = 8;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -90,7 +87,7 @@ public class SubmissionReceipts {
                     .formatted(sessionId, finding.describe()) + "is given for it.");
         });
         StoredEvent last = events.getLast();
-        String submittedAt = json(last).path("submittedAt").asText();
+        String submittedAt = last.payloadJson().path("submittedAt").asText();
         return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
                 keyId, key.getPrivate());
     }
@@ -118,7 +115,7 @@ public class SubmissionReceipts {
                 .filter(event -> SEALED.equals(event.payloadType())).findFirst()
                 .orElseThrow(() -> DomainException.precondition("NOT_SEALED",
                         "Exam " + examId + " is not sealed yet: a proof exists once it is closed."));
-        JsonNode sealed = json(seal);
+        JsonNode sealed = seal.payloadJson();
         List<MerkleTree.Leaf> leaves = new ArrayList<>();
         sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
                 session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
@@ -136,15 +133,6 @@ public class SubmissionReceipts {
             return result;
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the event log", e);
-        }
-    }
-
-    private static JsonNode json(StoredEvent event) {
-        try {
-            return JSON.readTree(event.payload());
-        } catch (IOException e) {
-            throw new IllegalStateException("Event %d of %s is not JSON".formatted(event.sequenceNumber(),
-                    event.aggregateIdentifier()), e);
         }
     }
 }

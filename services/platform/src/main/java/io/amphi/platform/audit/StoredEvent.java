@@ -1,5 +1,6 @@
 package io.amphi.platform.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -18,6 +19,12 @@ public record StoredEvent(String eventIdentifier, String aggregateIdentifier, lo
         Objects.requireNonNull(eventIdentifier, "eventIdentifier");
         Objects.requireNonNull(aggregateIdentifier, "aggregateIdentifier");
         Objects.requireNonNull(payload, "payload");
+    }
+
+    /** The payload as JSON, read as AUDIT-FORMAT.md reads it; for events the platform wrote itself. */
+    public JsonNode payloadJson() {
+        return AuditJson.parse(payload).orElseThrow(() -> new IllegalStateException(
+                "Event %d of %s is not JSON".formatted(sequenceNumber, aggregateIdentifier)));
     }
 
     /** The same event with another sequence number, as an attacker reordering rows would leave it. */

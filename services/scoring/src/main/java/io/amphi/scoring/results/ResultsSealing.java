@@ -1,7 +1,5 @@
 package io.amphi.scoring.results;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
@@ -16,7 +14,6 @@ import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringResults.Publication;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -33,7 +30,6 @@ public class ResultsSealing {
 
     private static final String SEALED = ExamSealed.class.getName();
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ResultStore store;
     private final DataSource dataSource;
@@ -85,7 +81,7 @@ public class ResultsSealing {
 
     private static int latestKeyVersion(List<StoredEvent> scoring, String examId) {
         return scoring.stream().filter(event -> KEY_PUBLISHED.equals(event.payloadType()))
-                .mapToInt(event -> payload(event).path("keyVersion").asInt()).max()
+                .mapToInt(event -> event.payloadJson().path("keyVersion").asInt()).max()
                 .orElseThrow(() -> DomainException.precondition("NO_ANSWER_KEY",
                         "Exam %s has no answer key: publish one first.".formatted(examId)));
     }
@@ -96,16 +92,7 @@ public class ResultsSealing {
                     .formatted(examId, finding.describe()));
         });
         return exam.stream().filter(event -> SEALED.equals(event.payloadType())).findFirst()
-                .map(event -> payload(event).path("merkleRoot").asText())
+                .map(event -> event.payloadJson().path("merkleRoot").asText())
                 .orElseThrow(() -> new IllegalStateException("Exam " + examId + " has answer keys but no seal"));
-    }
-
-    private static JsonNode payload(StoredEvent event) {
-        try {
-            return JSON.readTree(event.payload());
-        } catch (IOException e) {
-            throw new IllegalStateException("Event %d of %s is not JSON".formatted(event.sequenceNumber(),
-                    event.aggregateIdentifier()), e);
-        }
     }
 }
