@@ -41,7 +41,6 @@ final class LogFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How the exporter starts every event line: such lines need not be parsed to find the results. */
     private static final String EVENT_LINE = "{\"aggregate\":";
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     static final Pattern BASE64 = Pattern.compile("([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+\\.[0-9]{3}");
 
@@ -220,15 +219,11 @@ final class LogFile {
         if (!FORMAT.equals(header.path("format").textValue())) {
             throw new IllegalArgumentException("its first line must say \"format\":\"" + FORMAT + "\"");
         }
-        if (!header.path("exam").isTextual() || !isCount(header.get("events")) || !isCount(header.get("results"))) {
+        if (!header.path("exam").isTextual() || !AuditJson.isWhole(header.get("events")) || !AuditJson.isWhole(header.get("results"))) {
             throw new IllegalArgumentException("its header must give \"exam\" (a string), \"events\" and \"results\" "
                     + "(numbers of lines)");
         }
         return header;
-    }
-
-    private static boolean isCount(JsonNode node) {
-        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
     }
 
     private static JsonNode parse(String text, long lineNumber) {
@@ -252,7 +247,7 @@ final class LogFile {
 
     private static StoredEvent event(JsonNode line, long lineNumber) {
         JsonNode sequence = line.get("sequence");
-        if (!isCount(sequence)) {
+        if (!AuditJson.isWhole(sequence)) {
             throw unreadable(lineNumber, "\"sequence\" must be a whole number from 0");
         }
         return new StoredEvent(text(line, "eventId", false, lineNumber), text(line, "aggregate", false, lineNumber),
@@ -270,7 +265,7 @@ final class LogFile {
         JsonNode keyVersion = result.get("keyVersion");
         JsonNode lastSequence = result.get("lastSequence");
         JsonNode questions = result.get("questions");
-        if (!isCount(keyVersion) || keyVersion.longValue() > Integer.MAX_VALUE || !isCount(lastSequence)
+        if (!AuditJson.isWhole(keyVersion) || keyVersion.longValue() > Integer.MAX_VALUE || !AuditJson.isWhole(lastSequence)
                 || questions == null || !questions.isArray()) {
             throw unreadable(lineNumber, "a result line gives \"keyVersion\" and \"lastSequence\" (whole numbers) and "
                     + "\"questions\" (a list)");
@@ -312,7 +307,7 @@ final class LogFile {
         if (value == null) {
             return null;
         }
-        if (!HASH.matcher(value).matches()) {
+        if (!EventHashes.isHash(value)) {
             throw unreadable(lineNumber, "\"" + field + "\" must be 64 lowercase hex digits");
         }
         return EventHashes.fromHex(value);

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Verifies an exam's log as AUDIT-FORMAT.md ("Verifying") specifies, step by step and in its
@@ -60,7 +59,6 @@ final class LogVerifier {
     private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {
     }
 
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final String SEALED = ExamSealed.class.getName();
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
     private static final String RESULTS_PUBLISHED = ResultsPublished.class.getName();
@@ -193,7 +191,7 @@ final class LogVerifier {
         }
         for (JsonNode sealed : seal.get("sessions")) {
             if (!sealed.isObject() || sealed.get("sessionId") == null || !sealed.get("sessionId").isTextual()
-                    || !isSequence(sealed.get("lastSequence")) || !isHash(sealed.get("finalHash"))) {
+                    || !AuditJson.isWhole(sealed.get("lastSequence")) || !isHash(sealed.get("finalHash"))) {
                 return false;
             }
         }
@@ -206,11 +204,7 @@ final class LogVerifier {
     }
 
     private static boolean isHash(JsonNode node) {
-        return node != null && node.isTextual() && HASH.matcher(node.textValue()).matches();
-    }
-
-    private static boolean isSequence(JsonNode node) {
-        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
+        return node != null && node.isTextual() && EventHashes.isHash(node.textValue());
     }
 
     /** Each session the seal lists must end where it ended when sealed; no session may be added. */
@@ -291,7 +285,7 @@ final class LogVerifier {
         }
         String resultsRoot = EventHashes.hex(PublicationSeal.resultsRoot(results));
         if (!resultsRoot.equals(latest.path("resultsRoot").textValue())
-                || !isSequence(latest.get("results")) || results.size() != latest.get("results").longValue()) {
+                || !AuditJson.isWhole(latest.get("results")) || results.size() != latest.get("results").longValue()) {
             found.add(new Discrepancy(scoringId, Long.toString(latestEvent.sequenceNumber()), "RESULTS_DIFFER",
                     "the publication covers %s results with root %s; the log holds %d with root %s".formatted(
                             latest.path("results").asText(), latest.path("resultsRoot").asText(),
@@ -310,11 +304,11 @@ final class LogVerifier {
             }
         }
         for (String field : List.of("publication", "keyVersion", "results")) {
-            if (!isSequence(published.get(field)) || published.get(field).longValue() > Integer.MAX_VALUE) {
+            if (!AuditJson.isWhole(published.get(field)) || published.get(field).longValue() > Integer.MAX_VALUE) {
                 return "it records no " + field + " from 0 to 2^31-1";
             }
         }
-        if (!isSequence(published.get("scoringLastSequence"))) {
+        if (!AuditJson.isWhole(published.get("scoringLastSequence"))) {
             return "it records no scoringLastSequence";
         }
         if (published.get("ruleSet") == null || !published.get("ruleSet").isTextual()
@@ -359,7 +353,7 @@ final class LogVerifier {
     }
 
     private static byte[] hashOrZero(String hex) {
-        return hex != null && HASH.matcher(hex).matches() ? EventHashes.fromHex(hex) : new byte[32];
+        return EventHashes.isHash(hex) ? EventHashes.fromHex(hex) : new byte[32];
     }
 
     private static JsonNode json(byte[] payload) {

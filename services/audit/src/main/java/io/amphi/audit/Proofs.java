@@ -2,13 +2,9 @@ package io.amphi.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amphi.delivery.api.Events.ExamSealed;
-import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.InclusionProof;
-import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.domain.Inputs;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A session's inclusion proof, taken from the seal an exam's log records. */
 final class Proofs {
@@ -27,10 +23,7 @@ final class Proofs {
             throw new IllegalArgumentException("The seal of exam " + log.examId() + " cannot be read (SEAL_INCONSISTENT): "
                     + "run verify.");
         }
-        List<MerkleTree.Leaf> leaves = new ArrayList<>();
-        sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
-                session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
-        return InclusionProof.of(log.examId(), sealed.path("merkleRoot").asText(), leaves, sessionId).orElseThrow(() ->
+        return InclusionProof.SealedTree.ofSeal(sealed).prove(log.examId(), sessionId).orElseThrow(() ->
                 new IllegalArgumentException("The seal of exam " + log.examId() + " lists no session "
                         + Inputs.quote(sessionId) + "."));
     }

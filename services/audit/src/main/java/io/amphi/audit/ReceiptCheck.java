@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A candidate's receipt checked against the session's inclusion proof and the exam root published
@@ -27,7 +26,6 @@ final class ReceiptCheck {
     static final String RECEIPT_FORMAT = "amphi-receipt/v1";
     static final String PROOF_FORMAT = "amphi-inclusion-proof/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     /** One thing that does not hold, by its code. */
     record Finding(String problem, String detail) {
@@ -95,7 +93,7 @@ final class ReceiptCheck {
         }
         List<String> siblings = new ArrayList<>();
         path.forEach(sibling -> {
-            if (!sibling.isTextual() || !HASH.matcher(sibling.textValue()).matches()) {
+            if (!sibling.isTextual() || !EventHashes.isHash(sibling.textValue())) {
                 throw new IllegalArgumentException(file + ": every hash of \"auditPath\" is 64 lowercase hex digits.");
             }
             siblings.add(sibling.textValue());
@@ -135,7 +133,7 @@ final class ReceiptCheck {
 
     private static String hash(JsonNode json, String field, Path file) {
         String value = text(json, field, file);
-        if (!HASH.matcher(value).matches()) {
+        if (!EventHashes.isHash(value)) {
             throw new IllegalArgumentException(file + ": \"" + field + "\" must be 64 lowercase hex digits.");
         }
         return value;
@@ -143,7 +141,7 @@ final class ReceiptCheck {
 
     private static long whole(JsonNode json, String field, Path file) {
         JsonNode value = json.get(field);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+        if (!AuditJson.isWhole(value)) {
             throw new IllegalArgumentException(file + ": \"" + field + "\" must be a whole number from 0.");
         }
         return value.longValue();

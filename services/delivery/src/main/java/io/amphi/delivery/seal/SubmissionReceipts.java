@@ -1,13 +1,11 @@
 package io.amphi.delivery.seal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.EventStoreReader;
 import io.amphi.platform.audit.InclusionProof;
-import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.audit.SubmissionReceipt;
 import io.amphi.platform.domain.DomainException;
@@ -19,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,11 +112,7 @@ public class SubmissionReceipts {
                 .filter(event -> SEALED.equals(event.payloadType())).findFirst()
                 .orElseThrow(() -> DomainException.precondition("NOT_SEALED",
                         "Exam " + examId + " is not sealed yet: a proof exists once it is closed."));
-        JsonNode sealed = seal.payloadJson();
-        List<MerkleTree.Leaf> leaves = new ArrayList<>();
-        sealed.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
-                session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
-        return InclusionProof.SealedTree.of(sealed.path("merkleRoot").asText(), leaves);
+        return InclusionProof.SealedTree.ofSeal(seal.payloadJson());
     }
 
     private interface Read<T> {

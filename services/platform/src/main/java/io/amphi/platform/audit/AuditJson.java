@@ -111,6 +111,11 @@ public final class AuditJson {
         }
     }
 
+    /** Whether the value is a whole number from 0 that fits 64 bits (what counts, sequences and versions are). */
+    public static boolean isWhole(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0;
+    }
+
     /** Whether every string and name in the value is whole Unicode (no surrogate without its pair). */
     public static boolean wellFormed(JsonNode node) {
         if (node.isTextual()) {

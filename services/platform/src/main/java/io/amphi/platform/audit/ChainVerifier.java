@@ -132,7 +132,7 @@ public final class ChainVerifier {
             }
             return Optional.empty();
         }
-        byte[] linkedHash = parseHash(linked);
+        byte[] linkedHash = EventHashes.isHash(linked) ? EventHashes.fromHex(linked) : null;
         Optional<Long> appendedAt = linkedHash == null ? Optional.empty() : appendedPosition(event, linkedHash, events);
         if (appendedAt.isPresent()) {
             return finding(aggregate, expectedSequence, Problem.REORDERED, "event " + expectedSequence,
@@ -172,12 +172,6 @@ public final class ChainVerifier {
             }
         }
         return Optional.empty();
-    }
-
-    /** 64 lowercase hex digits as 32 bytes; {@code null} for anything else. */
-    private static byte[] parseHash(String hex) {
-        return hex != null && hex.length() == 64 && hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
-                ? EventHashes.fromHex(hex) : null;
     }
 
     private static long lastSequence(List<StoredEvent> events) {

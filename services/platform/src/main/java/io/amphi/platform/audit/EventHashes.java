@@ -58,6 +58,12 @@ public final class EventHashes {
         return hash == null ? "none" : HEX.formatHex(hash);
     }
 
+    /** Whether the text is a hash as AUDIT-FORMAT.md writes one: 64 lowercase hex digits. */
+    public static boolean isHash(String text) {
+        return text != null && text.length() == 64
+                && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
     public static byte[] fromHex(String hex) {
         return HEX.parseHex(hex);
     }

@@ -1,5 +1,7 @@
 package io.amphi.platform.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
@@ -17,12 +19,6 @@ import java.util.Optional;
 public record InclusionProof(String examId, String sessionId, long lastSequence, String finalHash, int leafIndex,
                              int treeSize, List<String> auditPath, String examRoot) {
 
-    /** The proof for {@code sessionId} among the sealed sessions; empty if the seal does not list it. */
-    public static Optional<InclusionProof> of(String examId, String examRoot, List<MerkleTree.Leaf> sealed,
-                                              String sessionId) {
-        return SealedTree.of(examRoot, sealed).prove(examId, sessionId);
-    }
-
     /** A seal's leaves sorted and hashed once, to prove any of its sessions (a seal never changes). */
     public record SealedTree(String examRoot, List<MerkleTree.Leaf> sorted, List<byte[]> leafHashes) {
 
@@ -30,6 +26,14 @@ public record InclusionProof(String examId, String sessionId, long lastSequence,
             List<MerkleTree.Leaf> sorted = sealed.stream()
                     .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER)).toList();
             return new SealedTree(examRoot, sorted, sorted.stream().map(MerkleTree::leafHash).toList());
+        }
+
+        /** From an ExamSealed payload: its merkleRoot and the sessions it lists. */
+        public static SealedTree ofSeal(JsonNode seal) {
+            List<MerkleTree.Leaf> leaves = new ArrayList<>();
+            seal.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
+                    session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
+            return of(seal.path("merkleRoot").asText(), leaves);
         }
 
         public Optional<InclusionProof> prove(String examId, String sessionId) {
