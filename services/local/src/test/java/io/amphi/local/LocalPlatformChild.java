@@ -12,7 +12,7 @@ public final class LocalPlatformChild {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        LocalPlatform platform = LocalPlatform.start(Path.of(args[0]), new LocalPlatform.Ports(0, 0, 0, 0), args[1]);
+        LocalPlatform platform = LocalPlatform.start(Path.of(args[0]), new LocalPlatform.Ports(0, 0, 0, 0, 0), args[1]);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "child-shutdown"));
         StringBuilder ready = new StringBuilder("READY auth=%d delivery=%d".formatted(platform.authPort(), platform.deliveryPort()));
         platform.candidates().forEach(c -> ready.append(' ').append(c.candidateNumber()).append('=').append(c.accessCode()));

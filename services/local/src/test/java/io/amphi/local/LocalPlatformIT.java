@@ -28,7 +28,7 @@ class LocalPlatformIT {
 
     @Test
     void aDemoCandidateSignsInAndStartsTheDemoExam() {
-        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0),
+        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0),
                 "local-it-" + UUID.randomUUID())) {
             CandidateCredentials.Issued candidate = platform.candidates().getFirst();
             ManagedChannel authChannel = NettyChannelBuilder.forAddress("127.0.0.1", platform.authPort()).usePlaintext().build();

@@ -124,7 +124,7 @@ class PlatformFuzzIT {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("PlatformFuzzIT seed=" + seed + " (replay with -Dfuzz.seed=" + seed + ")");
         Random random = new Random(seed);
-        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0), "fuzz-" + UUID.randomUUID())) {
+        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0), "fuzz-" + UUID.randomUUID())) {
             List<CandidateCredentials.Issued> candidates = platform.candidates();
             String exam = candidates.getFirst().examId();
             ManagedChannel auth = channel(platform.authPort());

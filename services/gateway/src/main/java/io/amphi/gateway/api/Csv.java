@@ -1,0 +1,114 @@
+package io.amphi.gateway.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Comma-separated values as RFC 4180 writes them: fields separated by commas, records by CRLF or
+ * LF, a field in double quotes may hold commas, line breaks and doubled quotes. What cannot be
+ * read is reported with its line number, never guessed at.
+ */
+final class Csv {
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
+    private Csv() {
+    }
+
+    /** A record and the line it starts on (1-based). */
+    record Row(int line, List<String> fields) {
+    }
+
+    /** The records of a text, or every problem found in it. */
+    record Parsed(List<Row> rows, List<Map<String, Object>> problems) {
+    }
+
+    static Parsed parse(String text, int maxRows) {
+        List<Row> rows = new ArrayList<>();
+        List<Map<String, Object>> problems = new ArrayList<>();
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        int line = 1;
+        int i = 0;
+        while (i < body.length()) {
+            int recordLine = line;
+            List<String> fields = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            boolean ended = false;
+            while (i < body.length() && !ended) {
+                char c = body.charAt(i++);
+                if (quoted) {
+                    if (c == '"' && i < body.length() && body.charAt(i) == '"') {
+                        field.append('"');
+                        i++;
+                    } else if (c == '"') {
+                        quoted = false;
+                    } else {
+                        if (c == '\n') {
+                            line++;
+                        }
+                        field.append(c);
+                    }
+                } else if (c == '"' && field.isEmpty() && !wasQuoted) {
+                    quoted = true;
+                    wasQuoted = true;
+                } else if (c == ',') {
+                    fields.add(field.toString());
+                    field.setLength(0);
+                    wasQuoted = false;
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r' && i < body.length() && body.charAt(i) == '\n') {
+                        i++;
+                    }
+                    line++;
+                    ended = true;
+                } else if (wasQuoted) {
+                    problems.add(Map.of("line", recordLine, "message", "text after a closing quote; double a quote inside a quoted field"));
+                    field.append(c);
+                } else {
+                    field.append(c);
+                }
+            }
+            if (quoted) {
+                problems.add(Map.of("line", recordLine, "message", "a quoted field is never closed"));
+                continue;
+            }
+            fields.add(field.toString());
+            boolean blank = fields.size() == 1 && fields.getFirst().isBlank() && !wasQuoted;
+            if (!blank) {
+                if (rows.size() == maxRows) {
+                    problems.add(Map.of("line", recordLine, "message", "more than " + maxRows + " rows; send the rest in another file"));
+                    break;
+                }
+                rows.add(new Row(recordLine, fields));
+            }
+        }
+        return new Parsed(rows, problems);
+    }
+
+    /**
+     * One field, quoted when it must be. Text starting with =, +, -, @ or a control character is
+     * prefixed with a quote so that a spreadsheet never runs it as a formula; numbers are left as they are.
+     */
+    static String field(String value) {
+        boolean formulaLike = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches();
+        String safe = formulaLike ? "'" + value : value;
+        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
+            return "\"" + safe.replace("\"", "\"\"") + "\"";
+        }
+        return safe;
+    }
+
+    static String line(List<String> fields) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(field(fields.get(i)));
+        }
+        return out.append("\r\n").toString();
+    }
+}
