@@ -154,6 +154,21 @@ class GatewayAloneIT {
     }
 
     @Test
+    void servesTheWebAppWithHashedAssetsCachedForAYearAndTheIndexNever() throws Exception {
+        HttpResponse<String> index = send("GET", "/", null, null);
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(index.body()).contains("<div id=\"app\">");
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/index-[^\"]+\\.js)\"").matcher(index.body());
+        assertThat(script.find()).as(index.body()).isTrue();
+        assertThat(index.body()).as("no inline script: the CSP allows none").doesNotContainPattern("<script(?![^>]*src=)[^>]*>");
+        HttpResponse<String> asset = send("GET", script.group(1), null, null);
+        assertThat(asset.statusCode()).isEqualTo(200);
+        assertThat(asset.headers().firstValue("Cache-Control").orElseThrow()).contains("max-age=31536000", "immutable");
+        assertThat(send("GET", "/assets/nothing.js", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryEndpointOfTheControllers() throws Exception {
         JsonNode document = json.readTree(send("GET", "/api/v1/openapi.json", null, null).body());
         assertThat(document.path("openapi").asText()).startsWith("3.");

@@ -154,8 +154,8 @@ public final class LocalPlatform implements AutoCloseable {
         System.out.printf("""
 
                 ==============================================================================
-                 Amphi is running locally.
-                 Gateway  (REST):  %s/api/v1   API documentation: %s/api/v1/docs
+                 Amphi is running locally. Take the demo exam in a browser: %s
+                 REST API: %s/api/v1   its documentation: %s/api/v1/docs
                  Auth     (gRPC): 127.0.0.1:%d   JWKS: http://127.0.0.1:%d/.well-known/jwks.json
                  Delivery (gRPC): 127.0.0.1:%d   exam %s, open now
                  Scoring  (gRPC): 127.0.0.1:%d
@@ -171,7 +171,7 @@ public final class LocalPlatform implements AutoCloseable {
                    ./accounts list --db '%s'
                  Data is kept in .amphi-data/; stop with Ctrl-C.
                 ==============================================================================
-                %n""", gatewayUrl, gatewayUrl, authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
+                %n""", gatewayUrl + "/?exam=" + examId, gatewayUrl, gatewayUrl, authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
                 examId, scoringPort(), codes, accounts, gatewayUrl, examId,
                 candidates.getFirst().candidateNumber(), candidates.getFirst().accessCode(), gatewayUrl, examId,
                 eventStore(), eventStore(), examId, authDatabase(), authDatabase());

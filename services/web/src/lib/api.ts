@@ -1,0 +1,198 @@
+// The gateway's REST API (/api/v1), as the exam room uses it. The access token lives only in this
+// object's memory; the refresh token is an HttpOnly cookie the browser sends to the refresh path.
+
+export type Answer =
+  | { choices: string[] }
+  | { text: string }
+  | { likert: number }
+  | { cleared: true };
+
+export interface SavedAnswer {
+  questionId: string;
+  saveNumber: number;
+  answer: Answer;
+  savedAt: string;
+}
+
+export interface SessionView {
+  sessionId: string;
+  examId: string;
+  contentVersion: number;
+  candidateId: string;
+  status: 'ACTIVE' | 'SUBMITTED';
+  startedAt: string;
+  deadline: string;
+  remainingMillis: number;
+  serverTime: string;
+  answers: SavedAnswer[];
+  flaggedQuestionIds: string[];
+  submittedAt?: string;
+  submissionCause?: 'CANDIDATE' | 'DEADLINE';
+  highestSaveNumber: number;
+  receipt?: Record<string, unknown>;
+}
+
+export interface QueueView {
+  ticket: number;
+  position: number;
+  estimatedWaitSeconds: number;
+}
+
+export interface StartView {
+  session?: SessionView;
+  alreadyStarted: boolean;
+  queue?: QueueView;
+}
+
+export interface QuestionView {
+  id: string;
+  kind: 'SINGLE_BEST_ANSWER' | 'MULTIPLE_RESPONSE' | 'SHORT_TEXT' | 'KEY_FEATURES_CASE' | 'SCRIPT_CONCORDANCE';
+  stem?: string;
+  options?: { id: string; text: string }[];
+  maxLength?: number;
+  vignette?: string;
+  hypothesis?: string;
+  newInformation?: string;
+  scaleLabels?: string[];
+  questions?: QuestionView[];
+}
+
+export interface ContentView {
+  examId: string;
+  version: number;
+  title: string;
+  durationSeconds: number;
+  questions: QuestionView[];
+}
+
+export interface SaveView {
+  saveNumber: number;
+  outcome: 'APPLIED' | 'DUPLICATE' | 'SUPERSEDED';
+  remainingMillis: number;
+}
+
+/** A refusal from the platform (application/problem+json). */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    detail: string,
+    readonly retryable: boolean,
+    readonly retryAfterSeconds?: number,
+    readonly questionId?: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** The request never got an answer: no network, or the connection broke. */
+export class Offline extends Error {}
+
+type Fetch = typeof fetch;
+
+export class Api {
+  private token: string | null = null;
+
+  constructor(
+    private readonly base = '/api/v1',
+    private readonly fetchFn: Fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  get signedIn(): boolean {
+    return this.token !== null;
+  }
+
+  async signIn(examId: string, candidateNumber: string, accessCode: string): Promise<void> {
+    const tokens = await this.send<{ accessToken: string }>('POST', '/auth/candidate', { examId, candidateNumber, accessCode }, false);
+    this.token = tokens.accessToken;
+  }
+
+  /** New tokens from the refresh cookie; false when there is none (sign in again). */
+  async refresh(): Promise<boolean> {
+    try {
+      const tokens = await this.send<{ accessToken: string }>('POST', '/auth/refresh', undefined, false);
+      this.token = tokens.accessToken;
+      return true;
+    } catch (e) {
+      if (e instanceof Problem && e.status === 401) {
+        this.token = null;
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    this.token = null;
+    await this.send('DELETE', '/auth/refresh', undefined, false);
+  }
+
+  start(examId: string): Promise<StartView> {
+    return this.send('POST', `/exams/${encodeURIComponent(examId)}/session`);
+  }
+
+  resume(sessionId: string): Promise<SessionView> {
+    return this.send('GET', `/sessions/${encodeURIComponent(sessionId)}`);
+  }
+
+  content(sessionId: string): Promise<ContentView> {
+    return this.send('GET', `/sessions/${encodeURIComponent(sessionId)}/content`);
+  }
+
+  save(sessionId: string, questionId: string, saveNumber: number, answer: Answer): Promise<SaveView> {
+    return this.send('PUT', `/sessions/${encodeURIComponent(sessionId)}/answers/${encodeURIComponent(questionId)}`,
+      { saveNumber, answer });
+  }
+
+  flag(sessionId: string, questionId: string, flagged: boolean): Promise<{ flagged: boolean; changed: boolean }> {
+    return this.send('PUT', `/sessions/${encodeURIComponent(sessionId)}/flags/${encodeURIComponent(questionId)}`, { flagged });
+  }
+
+  submit(sessionId: string): Promise<SessionView> {
+    return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/submission`);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, again = true): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (authenticated && this.token) headers.Authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new Offline('no answer from the server');
+    }
+    if (response.ok) {
+      return (response.status === 204 ? undefined : await response.json()) as T;
+    }
+    const problem = await readProblem(response);
+    if (authenticated && again && problem.status === 401 && problem.reason === 'TOKEN_EXPIRED' && (await this.refresh())) {
+      return this.send(method, path, body, authenticated, false);
+    }
+    throw problem;
+  }
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  let body: Record<string, unknown> = {};
+  try {
+    body = await response.json();
+  } catch {
+    // not problem+json (a proxy's error page): the status says enough
+  }
+  const header = Number(response.headers.get('Retry-After'));
+  return new Problem(
+    response.status,
+    typeof body.reason === 'string' ? body.reason : `HTTP_${response.status}`,
+    typeof body.detail === 'string' ? body.detail : response.statusText,
+    body.retryable === true || response.status === 503 || response.status === 429,
+    typeof body.retryAfterSeconds === 'number' ? body.retryAfterSeconds : Number.isFinite(header) && header > 0 ? header : undefined,
+    typeof body.questionId === 'string' ? body.questionId : undefined,
+  );
+}
