@@ -13,6 +13,10 @@ import io.amphi.delivery.deadline.SessionDeadlineProjection;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.delivery.json.DeliveryJson;
+import io.amphi.delivery.lease.SessionLeases;
+import io.amphi.delivery.proctoring.LiveView;
+import io.amphi.delivery.proctoring.LiveViewProjection;
+import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.axon.BoundedCache;
@@ -51,8 +55,20 @@ public class DeliveryConfiguration {
     @Bean
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
                                             RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
-                                            SubmissionReceipts receipts, Clock clock) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts, clock);
+                                            SubmissionReceipts receipts, SessionPauses sessionPauses,
+                                            SessionLeases sessionLeases, LiveView liveView, Clock clock) {
+        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts,
+                sessionPauses, sessionLeases, liveView, clock);
+    }
+
+    @Bean
+    SessionLeases sessionLeases(HazelcastInstance hazelcast, Clock clock) {
+        return new SessionLeases(hazelcast, clock);
+    }
+
+    @Bean
+    SessionPauses sessionPauses(CommandGateway commands, JdbcExamCatalog catalog, Clock clock) {
+        return new SessionPauses(commands, catalog, clock);
     }
 
     @Bean
@@ -96,6 +112,16 @@ public class DeliveryConfiguration {
     @Bean
     SessionDeadlineProjection sessionDeadlineProjection(JdbcTemplate jdbc) {
         return new SessionDeadlineProjection(jdbc);
+    }
+
+    @Bean
+    LiveViewProjection liveViewProjection(JdbcTemplate jdbc) {
+        return new LiveViewProjection(jdbc);
+    }
+
+    @Bean
+    LiveView liveView(JdbcTemplate jdbc, SessionLeases sessionLeases, Clock clock) {
+        return new LiveView(jdbc, sessionLeases, clock);
     }
 
     @Bean

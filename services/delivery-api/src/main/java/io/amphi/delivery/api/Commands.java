@@ -29,6 +29,14 @@ public final class Commands {
                              String proctorId) {
     }
 
+    /** Stop the session's clock, by a proctor, with a reason; a no-op while it is paused already. */
+    public record PauseSession(@TargetAggregateIdentifier String sessionId, String reason, String proctorId) {
+    }
+
+    /** Let a paused session go on, its deadline moved by the time it was paused; a no-op when it is not paused. */
+    public record UnpauseSession(@TargetAggregateIdentifier String sessionId, String reason, String proctorId) {
+    }
+
     /** The candidate hands in their exam. */
     public record SubmitSession(@TargetAggregateIdentifier String sessionId) {
     }

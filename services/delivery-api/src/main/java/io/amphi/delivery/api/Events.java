@@ -33,6 +33,15 @@ public final class Events {
                                Instant extendedAt, Instant newDeadline) {
     }
 
+    /** A proctor stopped the session's clock (an incident in the room): no answer is taken until it goes on. */
+    public record SessionPaused(String sessionId, String reason, String proctorId, Instant pausedAt) {
+    }
+
+    /** The session went on after a pause; its deadline moved by exactly the time it was paused. */
+    public record SessionUnpaused(String sessionId, String reason, String proctorId, Instant unpausedAt,
+                                  Duration pausedFor, Instant newDeadline) {
+    }
+
     /**
      * The session was handed in; nothing changes after this. {@code submittedAt} is when it counts
      * as handed in: the moment the candidate submitted, or the deadline itself when time ran out,

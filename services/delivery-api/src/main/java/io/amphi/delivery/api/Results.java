@@ -31,6 +31,10 @@ public final class Results {
     public record FlagResult(boolean flagged, boolean changed) {
     }
 
+    /** PauseSession's and UnpauseSession's answer: the session, and whether the call changed it. */
+    public record PauseResult(SessionView session, boolean changed) {
+    }
+
     /** SealExam's answer: the seal, and whether the exam had already been sealed with it. */
     public record SealResult(String examId, String merkleRoot, int sessionCount, Instant sealedAt,
                              boolean alreadySealed) {

@@ -94,16 +94,30 @@ public class JdbcExamCatalog implements ExamCatalog {
                 Timestamp.from(clock.instant()));
     }
 
-    /** Enrols candidates, or updates their extra time. */
+    /** Enrols candidates, or updates their extra time and site. */
     public void enrol(List<Enrolment> enrolments) {
         jdbc.batchUpdate("""
-                INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds) VALUES (?, ?, ?)
-                ON CONFLICT (exam_id, candidate_id) DO UPDATE SET extra_time_seconds = EXCLUDED.extra_time_seconds""",
+                INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds, site) VALUES (?, ?, ?, ?)
+                ON CONFLICT (exam_id, candidate_id) DO UPDATE SET extra_time_seconds = EXCLUDED.extra_time_seconds,
+                                                                  site = EXCLUDED.site""",
                 enrolments, enrolments.size(), (ps, e) -> {
                     ps.setString(1, e.examId());
                     ps.setString(2, e.candidateId());
                     ps.setLong(3, e.extraTime().toSeconds());
+                    ps.setString(4, e.site());
                 });
+    }
+
+    /**
+     * The sessions of an exam that run now (started, not submitted), of every candidate or of those
+     * enrolled at one site, as the session-deadline projection knows them.
+     */
+    public List<String> runningSessions(String examId, String site) {
+        return jdbc.queryForList("""
+                SELECT d.session_id FROM exam_enrolment e
+                JOIN session_deadline d ON d.session_id = e.exam_id || ':' || e.candidate_id
+                WHERE e.exam_id = ? AND NOT d.submitted AND (CAST(? AS VARCHAR) IS NULL OR e.site = ?)
+                ORDER BY d.session_id""", String.class, examId, site, site);
     }
 
     /** Sets how fast the exam lets candidates in and how many sessions may be active at once. */
@@ -167,8 +181,8 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     @Override
     public Optional<Enrolment> enrolment(String examId, String candidateId) {
-        return jdbc.query("SELECT extra_time_seconds FROM exam_enrolment WHERE exam_id = ? AND candidate_id = ?",
-                (rs, row) -> new Enrolment(examId, candidateId, Duration.ofSeconds(rs.getLong(1))),
+        return jdbc.query("SELECT extra_time_seconds, site FROM exam_enrolment WHERE exam_id = ? AND candidate_id = ?",
+                (rs, row) -> new Enrolment(examId, candidateId, Duration.ofSeconds(rs.getLong(1)), rs.getString(2)),
                 examId, candidateId).stream().findFirst();
     }
 

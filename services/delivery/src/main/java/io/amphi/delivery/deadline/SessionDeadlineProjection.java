@@ -1,7 +1,9 @@
 package io.amphi.delivery.deadline;
 
+import io.amphi.delivery.api.Events.SessionPaused;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import java.sql.Timestamp;
 import org.axonframework.config.ProcessingGroup;
@@ -34,6 +36,18 @@ public class SessionDeadlineProjection {
 
     @EventHandler
     void on(TimeExtended event) {
+        jdbc.update("UPDATE session_deadline SET deadline = ? WHERE session_id = ?",
+                Timestamp.from(event.newDeadline()), event.sessionId());
+    }
+
+    /** A paused session's time stands still: it is due never, until it goes on. */
+    @EventHandler
+    void on(SessionPaused event) {
+        jdbc.update("UPDATE session_deadline SET deadline = 'infinity' WHERE session_id = ?", event.sessionId());
+    }
+
+    @EventHandler
+    void on(SessionUnpaused event) {
         jdbc.update("UPDATE session_deadline SET deadline = ? WHERE session_id = ?",
                 Timestamp.from(event.newDeadline()), event.sessionId());
     }

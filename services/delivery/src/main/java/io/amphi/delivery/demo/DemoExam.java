@@ -51,7 +51,8 @@ public class DemoExam implements SmartInitializingSingleton {
         catalog.schedule(content.examId(), new ExamSchedule(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12))));
         catalog.enrol(CANDIDATES.stream()
                 .map(c -> new Enrolment(content.examId(), c,
-                        c.equals("cand-005") ? content.duration().dividedBy(3) : Duration.ZERO))
+                        c.equals("cand-005") ? content.duration().dividedBy(3) : Duration.ZERO,
+                        CANDIDATES.indexOf(c) < 3 ? "amphi-a" : "amphi-b"))
                 .toList());
     }
 

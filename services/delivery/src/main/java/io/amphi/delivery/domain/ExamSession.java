@@ -5,17 +5,22 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
+import io.amphi.delivery.api.Commands.PauseSession;
 import io.amphi.delivery.api.Commands.SaveAnswer;
 import io.amphi.delivery.api.Commands.StartSession;
 import io.amphi.delivery.api.Commands.SubmitOnDeadline;
 import io.amphi.delivery.api.Commands.SubmitSession;
+import io.amphi.delivery.api.Commands.UnpauseSession;
 import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.api.Events.QuestionUnflagged;
+import io.amphi.delivery.api.Events.SessionPaused;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.StartResult;
@@ -42,7 +47,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 /**
  * One candidate's sitting of one exam. Command handlers check the rules and apply events; the
  * event-sourcing handlers only record state. The deadline is the server's: start + duration +
- * the candidate's extra time + any extension.
+ * the candidate's extra time + any extension + the time it was paused. While a proctor has it
+ * paused, its clock stands still: no answer or flag is taken, and it is never submitted on time.
  */
 @Aggregate(snapshotTriggerDefinition = "examSessionSnapshotTrigger", cache = "examSessionCache")
 public class ExamSession {
@@ -82,6 +88,7 @@ public class ExamSession {
     private final Set<String> flagged = new LinkedHashSet<>();
     private Instant submittedAt;
     private SubmissionCause submissionCause;
+    private Instant pausedAt;
 
     protected ExamSession() {
     }
@@ -176,23 +183,40 @@ public class ExamSession {
     @CommandHandler
     public SessionView handle(ExtendTime command, Clock clock) {
         Instant now = clock.instant();
-        requireOpenForAnswers(now, "extend the time");
+        requireNotEnded(now, "extend the time");
         Duration extension = command.extension();
         if (extension == null || extension.isNegative() || extension.isZero()
                 || extension.compareTo(LONGEST_EXTENSION) > 0) {
             throw DomainException.invalid("INVALID_EXTENSION",
                     "An extension must be positive and at most 24 hours; got " + extension + ".");
         }
-        if (command.reason() == null || command.reason().isBlank()) {
-            throw DomainException.invalid("MISSING_REASON", "Say why the time is extended: the reason is kept in the log.");
-        }
-        if (command.reason().length() > Inputs.MAX_REASON) {
-            throw DomainException.invalid("TOO_LONG", "The reason is %d characters long; at most %d are kept in the log."
-                    .formatted(command.reason().length(), Inputs.MAX_REASON));
-        }
-        apply(new TimeExtended(sessionId, extension, command.reason().strip(), command.proctorId(), now,
-                deadline.plus(extension)));
+        apply(new TimeExtended(sessionId, extension, requireReason(command.reason(), "the time is extended"),
+                command.proctorId(), now, deadline.plus(extension)));
         return describe(now);
+    }
+
+    @CommandHandler
+    public PauseResult handle(PauseSession command, Clock clock) {
+        Instant now = clock.instant();
+        String reason = requireReason(command.reason(), "the session is paused");
+        if (pausedAt != null) {
+            return new PauseResult(describe(now), false);
+        }
+        requireNotEnded(now, "pause the session");
+        apply(new SessionPaused(sessionId, reason, command.proctorId(), now));
+        return new PauseResult(describe(now), true);
+    }
+
+    @CommandHandler
+    public PauseResult handle(UnpauseSession command, Clock clock) {
+        Instant now = clock.instant();
+        String reason = requireReason(command.reason(), "the session goes on");
+        if (pausedAt == null || submittedAt != null) {
+            return new PauseResult(describe(now), false);
+        }
+        Duration pausedFor = Duration.between(pausedAt, now);
+        apply(new SessionUnpaused(sessionId, reason, command.proctorId(), now, pausedFor, deadline.plus(pausedFor)));
+        return new PauseResult(describe(now), true);
     }
 
     /** Past the deadline and its grace, a submission counts as made at the deadline, by the deadline. */
@@ -200,7 +224,8 @@ public class ExamSession {
     public SessionView handle(SubmitSession command, Clock clock) {
         Instant now = clock.instant();
         if (submittedAt == null) {
-            if (now.isAfter(deadline.plus(SAVE_GRACE))) {
+            Instant clockTime = pausedAt != null ? pausedAt : now;
+            if (clockTime.isAfter(deadline.plus(SAVE_GRACE))) {
                 apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, now));
             } else {
                 apply(new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, now, now));
@@ -213,7 +238,7 @@ public class ExamSession {
     @CommandHandler
     public boolean handle(SubmitOnDeadline command, Clock clock) {
         Instant now = clock.instant();
-        if (submittedAt != null || !now.isAfter(deadline.plus(SAVE_GRACE))) {
+        if (submittedAt != null || pausedAt != null || !now.isAfter(deadline.plus(SAVE_GRACE))) {
             return false;
         }
         apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, now));
@@ -226,14 +251,35 @@ public class ExamSession {
     }
 
     private void requireOpenForAnswers(Instant now, String action) {
+        requireNotEnded(now, action);
+        if (pausedAt != null) {
+            throw DomainException.precondition("PAUSED", ("Cannot %s: a proctor paused session %s at %s. Its time stands "
+                    + "still; keep the answer and send it again once the exam goes on.").formatted(action, sessionId, pausedAt));
+        }
+    }
+
+    /** Refuses once the session is submitted or its time (which stands still while paused) ran out. */
+    private void requireNotEnded(Instant now, String action) {
         if (submittedAt != null) {
             throw DomainException.precondition("SUBMITTED", "Cannot %s: session %s was submitted at %s."
                     .formatted(action, sessionId, submittedAt));
         }
-        if (now.isAfter(deadline.plus(SAVE_GRACE))) {
+        Instant clockTime = pausedAt != null ? pausedAt : now;
+        if (clockTime.isAfter(deadline.plus(SAVE_GRACE))) {
             throw DomainException.precondition("DEADLINE_PASSED", "Cannot %s: the time of session %s ran out at %s."
                     .formatted(action, sessionId, deadline));
         }
+    }
+
+    private static String requireReason(String reason, String what) {
+        if (reason == null || reason.isBlank()) {
+            throw DomainException.invalid("MISSING_REASON", "Say why %s: the reason is kept in the log.".formatted(what));
+        }
+        if (reason.length() > Inputs.MAX_REASON) {
+            throw DomainException.invalid("TOO_LONG", "The reason is %d characters long; at most %d are kept in the log."
+                    .formatted(reason.length(), Inputs.MAX_REASON));
+        }
+        return reason.strip();
     }
 
     private ExamContent content(ExamCatalog catalog) {
@@ -242,17 +288,18 @@ public class ExamSession {
     }
 
     private Duration remainingAt(Instant now) {
-        if (submittedAt != null || !now.isBefore(deadline)) {
+        Instant clockTime = pausedAt != null ? pausedAt : now;
+        if (submittedAt != null || !clockTime.isBefore(deadline)) {
             return Duration.ZERO;
         }
-        return Duration.between(now, deadline);
+        return Duration.between(clockTime, deadline);
     }
 
     /** The session as its candidate should see it at {@code now}. */
     public SessionView describe(Instant now) {
         return new SessionView(sessionId, examId, contentVersion, candidateId, startedAt, deadline, remainingAt(now),
                 now, new ArrayList<>(answers.values()), new ArrayList<>(flagged), highestSaveNumber, submittedAt,
-                submissionCause);
+                submissionCause, pausedAt);
     }
 
     @EventSourcingHandler
@@ -285,6 +332,17 @@ public class ExamSession {
 
     @EventSourcingHandler
     void on(TimeExtended event) {
+        deadline = event.newDeadline();
+    }
+
+    @EventSourcingHandler
+    void on(SessionPaused event) {
+        pausedAt = event.pausedAt();
+    }
+
+    @EventSourcingHandler
+    void on(SessionUnpaused event) {
+        pausedAt = null;
         deadline = event.newDeadline();
     }
 

@@ -13,6 +13,9 @@ import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.domain.SessionIds;
+import io.amphi.delivery.lease.SessionLeases;
+import io.amphi.delivery.proctoring.LiveView;
+import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.cluster.Admission;
@@ -30,7 +33,11 @@ import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionResponse;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.GetLiveViewRequest;
+import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.InclusionProof;
+import io.amphi.proto.delivery.v1.PauseSessionsRequest;
+import io.amphi.proto.delivery.v1.PauseSessionsResponse;
 import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
 import io.amphi.proto.delivery.v1.QueueTicket;
 import io.amphi.proto.delivery.v1.ReceiptKey;
@@ -38,7 +45,9 @@ import io.amphi.proto.delivery.v1.ReceiptKeys;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
+import io.amphi.proto.delivery.v1.SessionLease;
 import io.amphi.proto.delivery.v1.SessionState;
+import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
@@ -70,6 +79,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final ExamDoor door;
     private final ExamSealing sealing;
     private final SubmissionReceipts receipts;
+    private final SessionPauses pauses;
+    private final SessionLeases leases;
+    private final LiveView liveView;
     private final Clock clock;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
@@ -84,7 +96,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      */
     public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
                                RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
-                               SubmissionReceipts receipts, Clock clock) {
+                               SubmissionReceipts receipts, SessionPauses pauses, SessionLeases leases, LiveView liveView,
+                               Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
@@ -92,6 +105,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         this.door = door;
         this.sealing = sealing;
         this.receipts = receipts;
+        this.pauses = pauses;
+        this.leases = leases;
+        this.liveView = liveView;
         this.clock = clock;
     }
 
@@ -139,6 +155,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void saveAnswer(SaveAnswerRequest request, StreamObserver<SaveAnswerResponse> response) {
         String sessionId = ownSession(request.getSessionId());
         String questionId = Inputs.id(request.getQuestionId(), "question_id");
+        leases.requireHolder(sessionId, clientId(request.getClientId()));
         long saveNumber = saveNumber(request.getSaveNumber(), questionId);
         if (!request.hasAnswer()) {
             throw DomainException.invalidAnswer(questionId, "Save " + saveNumber
@@ -163,6 +180,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void flagQuestion(FlagQuestionRequest request, StreamObserver<FlagQuestionResponse> response) {
         String sessionId = ownSession(request.getSessionId());
         String questionId = Inputs.id(request.getQuestionId(), "question_id");
+        leases.requireHolder(sessionId, clientId(request.getClientId()));
         FlagResult result = send(sessionId, new Commands.FlagQuestion(sessionId, questionId, request.getFlagged()));
         Protos.reply(response, FlagQuestionResponse.newBuilder()
                 .setFlagged(result.flagged()).setChanged(result.changed()).build());
@@ -171,8 +189,39 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void submitSession(SubmitSessionRequest request, StreamObserver<SessionState> response) {
         String sessionId = ownSession(request.getSessionId());
+        leases.requireHolder(sessionId, clientId(request.getClientId()));
         SessionView view = send(sessionId, new Commands.SubmitSession(sessionId));
         Protos.reply(response, withReceipt(view));
+    }
+
+    @Override
+    public void holdSession(HoldSessionRequest request, StreamObserver<SessionLease> response) {
+        String sessionId = ownSession(request.getSessionId());
+        String clientId = Inputs.id(request.getClientId(), "client_id");
+        SessionLeases.Lease lease = leases.hold(sessionId, clientId);
+        SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
+        SessionLease.Builder answer = SessionLease.newBuilder()
+                .setExpiresAt(Protos.timestamp(lease.expiresAt()))
+                .setRenewAfter(Protos.duration(SessionLeases.RENEW_EVERY))
+                .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
+                .setRemaining(Protos.duration(view.remaining()))
+                .setDeadline(Protos.timestamp(view.deadline()));
+        if (view.paused()) {
+            answer.setPausedAt(Protos.timestamp(view.pausedAt()));
+        }
+        Protos.reply(response, answer.build());
+    }
+
+    @Override
+    public void releaseSession(HoldSessionRequest request, StreamObserver<Empty> response) {
+        String sessionId = ownSession(request.getSessionId());
+        leases.release(sessionId, Inputs.id(request.getClientId(), "client_id"));
+        Protos.reply(response, Empty.getDefaultInstance());
+    }
+
+    /** A client id, or null when the caller names none. */
+    private static String clientId(String clientId) {
+        return clientId.isEmpty() ? null : Inputs.id(clientId, "client_id");
     }
 
     @Override
@@ -234,6 +283,100 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
                 Protos.duration(request.getExtension()), reason, proctor.id()));
         Protos.reply(response, ProtoMapping.session(view));
+    }
+
+    @Override
+    public void pauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        proctor.requireExam(examId);
+        SessionPauses.Scope scope = scope(examId, request);
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
+        Protos.reply(response, outcome(pauses.pause(examId, scope, reason, proctor.id())));
+    }
+
+    @Override
+    public void unpauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        proctor.requireExam(examId);
+        SessionPauses.Scope scope = scope(examId, request);
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
+        Protos.reply(response, outcome(pauses.unpause(examId, scope, reason, proctor.id())));
+    }
+
+    @Override
+    public void getLiveView(GetLiveViewRequest request, StreamObserver<io.amphi.proto.delivery.v1.LiveView> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        proctor.requireExam(examId);
+        String site = Inputs.optionalId(request.getSite(), "site");
+        String search = Inputs.boundedText(request.getSearch(), "search", 64);
+        int pageSize = request.getPageSize() == 0 ? 100 : request.getPageSize();
+        if (pageSize < 1 || pageSize > 500) {
+            throw DomainException.invalid("BAD_PAGE_SIZE", "page_size runs from 1 to 500; got %d.".formatted(pageSize));
+        }
+        int offset = pageOffset(request.getPageToken());
+        LiveView.State state = switch (request.getState()) {
+            case CANDIDATE_STATE_UNSPECIFIED -> null;
+            case CANDIDATE_STATE_NOT_STARTED -> LiveView.State.NOT_STARTED;
+            case CANDIDATE_STATE_IN_EXAM -> LiveView.State.IN_EXAM;
+            case CANDIDATE_STATE_PAUSED -> LiveView.State.PAUSED;
+            case CANDIDATE_STATE_SUBMITTED -> LiveView.State.SUBMITTED;
+            case UNRECOGNIZED -> throw DomainException.invalid("INVALID_STATE", "state is not one of CandidateState's values.");
+        };
+        LiveView.Page page = liveView.read(examId, new LiveView.Filter(site, state, search), pageSize, offset);
+        Protos.reply(response, ProtoMapping.liveView(page, offset + page.candidates().size() < page.matching()
+                ? Integer.toString(offset + page.candidates().size()) : ""));
+    }
+
+    /** A page token this service gave: the offset of the next page. */
+    private static int pageOffset(String pageToken) {
+        if (pageToken.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (pageToken.length() <= 9) {
+                int offset = Integer.parseInt(pageToken);
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
+    }
+
+    private SessionPauses.Scope scope(String examId, PauseSessionsRequest request) {
+        return switch (request.getScopeCase()) {
+            case SESSION_ID -> {
+                String sessionId = request.getSessionId();
+                if (!SessionIds.examOf(sessionId).equals(examId)) {
+                    throw DomainException.invalid("OTHER_EXAM", "Session %s is not a session of exam %s."
+                            .formatted(Inputs.quote(sessionId), examId));
+                }
+                if (catalog.enrolment(examId, SessionIds.candidateOf(sessionId)).isEmpty()) {
+                    throw DomainException.notFound("UNKNOWN_SESSION", "Exam %s has no candidate %s."
+                            .formatted(examId, Inputs.quote(SessionIds.candidateOf(sessionId))));
+                }
+                yield new SessionPauses.Scope.OneSession(sessionId);
+            }
+            case SITE -> new SessionPauses.Scope.Site(Inputs.id(request.getSite(), "site"));
+            case WHOLE_EXAM -> {
+                if (!request.getWholeExam()) {
+                    throw DomainException.invalid("MISSING_SCOPE", "whole_exam must be true when it is the scope.");
+                }
+                yield new SessionPauses.Scope.WholeExam();
+            }
+            case SCOPE_NOT_SET -> throw DomainException.invalid("MISSING_SCOPE",
+                    "Say which sessions: session_id, site, or whole_exam (true).");
+        };
+    }
+
+    private static PauseSessionsResponse outcome(SessionPauses.Outcome outcome) {
+        return PauseSessionsResponse.newBuilder().setChanged(outcome.changed()).setUnchanged(outcome.unchanged())
+                .setEnded(outcome.ended()).setAt(Protos.timestamp(outcome.at())).build();
     }
 
     @Override

@@ -14,20 +14,24 @@ import io.amphi.delivery.domain.Question;
 import io.amphi.delivery.domain.ScriptConcordance;
 import io.amphi.delivery.domain.ShortText;
 import io.amphi.delivery.domain.SingleBestAnswer;
+import io.amphi.delivery.proctoring.LiveView;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Protos;
+import io.amphi.proto.delivery.v1.CandidateState;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.ChoiceQuestion;
 import io.amphi.proto.delivery.v1.InclusionProof;
 import io.amphi.proto.delivery.v1.KeyFeaturesCase.Builder;
 import io.amphi.proto.delivery.v1.LikertAnswer;
+import io.amphi.proto.delivery.v1.LiveCandidate;
 import io.amphi.proto.delivery.v1.SaveOutcome;
 import io.amphi.proto.delivery.v1.SavedAnswer;
 import io.amphi.proto.delivery.v1.ScriptConcordanceItem;
 import io.amphi.proto.delivery.v1.SessionState;
 import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.ShortTextQuestion;
+import io.amphi.proto.delivery.v1.SiteCounts;
 import io.amphi.proto.delivery.v1.SubmissionReceipt;
 import io.amphi.proto.delivery.v1.TextAnswer;
 import java.util.List;
@@ -108,6 +112,9 @@ final class ProtoMapping {
                     .setAnswer(answer(saved.answer()))
                     .setSavedAt(Protos.timestamp(saved.savedAt())));
         }
+        if (view.paused()) {
+            state.setPausedAt(Protos.timestamp(view.pausedAt()));
+        }
         if (view.submitted()) {
             state.setSubmittedAt(Protos.timestamp(view.submittedAt()));
             state.setSubmissionCause(view.submissionCause() == SubmissionCause.CANDIDATE
@@ -115,6 +122,41 @@ final class ProtoMapping {
                     : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
         }
         return state.build();
+    }
+
+    static io.amphi.proto.delivery.v1.LiveView liveView(LiveView.Page page, String nextPageToken) {
+        io.amphi.proto.delivery.v1.LiveView.Builder view = io.amphi.proto.delivery.v1.LiveView.newBuilder()
+                .setMatching(page.matching()).setNextPageToken(nextPageToken).setAt(Protos.timestamp(page.at()));
+        for (LiveView.SiteCounts site : page.sites()) {
+            view.addSites(SiteCounts.newBuilder().setSite(site.site() == null ? "" : site.site())
+                    .setNotStarted(site.notStarted()).setInExam(site.inExam()).setPaused(site.paused())
+                    .setSubmitted(site.submitted()));
+        }
+        for (LiveView.Candidate candidate : page.candidates()) {
+            LiveCandidate.Builder row = LiveCandidate.newBuilder().setCandidateId(candidate.candidateId())
+                    .setSite(candidate.site() == null ? "" : candidate.site())
+                    .setState(switch (candidate.state()) {
+                        case NOT_STARTED -> CandidateState.CANDIDATE_STATE_NOT_STARTED;
+                        case IN_EXAM -> CandidateState.CANDIDATE_STATE_IN_EXAM;
+                        case PAUSED -> CandidateState.CANDIDATE_STATE_PAUSED;
+                        case SUBMITTED -> CandidateState.CANDIDATE_STATE_SUBMITTED;
+                    })
+                    .setAnswered(candidate.answered()).setDisconnected(candidate.disconnected());
+            setIfPresent(candidate.startedAt(), row::setStartedAt);
+            setIfPresent(candidate.deadline(), row::setDeadline);
+            setIfPresent(candidate.lastSaveAt(), row::setLastSaveAt);
+            setIfPresent(candidate.pausedAt(), row::setPausedAt);
+            setIfPresent(candidate.submittedAt(), row::setSubmittedAt);
+            setIfPresent(candidate.lastSeenAt(), row::setLastSeenAt);
+            view.addCandidates(row);
+        }
+        return view.build();
+    }
+
+    private static void setIfPresent(java.time.Instant instant, java.util.function.Consumer<com.google.protobuf.Timestamp> setter) {
+        if (instant != null) {
+            setter.accept(Protos.timestamp(instant));
+        }
     }
 
     static SaveOutcome outcome(Results.SaveOutcome outcome) {

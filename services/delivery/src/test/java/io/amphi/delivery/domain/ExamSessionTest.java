@@ -6,17 +6,22 @@ import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
+import io.amphi.delivery.api.Commands.PauseSession;
 import io.amphi.delivery.api.Commands.SaveAnswer;
 import io.amphi.delivery.api.Commands.StartSession;
 import io.amphi.delivery.api.Commands.SubmitOnDeadline;
 import io.amphi.delivery.api.Commands.SubmitSession;
+import io.amphi.delivery.api.Commands.UnpauseSession;
 import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.api.Events.QuestionUnflagged;
+import io.amphi.delivery.api.Events.SessionPaused;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.StartResult;
@@ -467,6 +472,125 @@ class ExamSessionTest {
         void refusedAfterSubmission() {
             fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new ExtendTime(SESSION, Duration.ofMinutes(5), "r", "p"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
+        }
+    }
+
+    @Nested
+    class PauseAndUnpauseCommands {
+
+        private final Instant pausedAt = START.plus(Duration.ofMinutes(5));
+
+        private SessionPaused paused() {
+            return new SessionPaused(SESSION, "fire alarm", "proctor-7", pausedAt);
+        }
+
+        @Test
+        void aPauseStopsTheClockWithTheProctorAndTheReason() {
+            clock.set(pausedAt);
+            fixture.given(started())
+                    .when(new PauseSession(SESSION, " fire alarm ", "proctor-7"))
+                    .expectEvents(paused())
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) ->
+                            r.changed() && r.session().paused() && r.session().remaining().equals(Duration.ofMinutes(115))));
+        }
+
+        @Test
+        void whilePausedTheRemainingTimeStandsStill() {
+            clock.set(pausedAt.plus(Duration.ofMinutes(30)));
+            fixture.given(started(), paused())
+                    .when(new DescribeSession(SESSION))
+                    .expectResultMessagePayloadMatching(predicate((SessionView v) ->
+                            v.remaining().equals(Duration.ofMinutes(115)) && v.pausedAt().equals(pausedAt)));
+        }
+
+        @Test
+        void pausingAgainChangesNothing() {
+            clock.set(pausedAt.plus(Duration.ofMinutes(1)));
+            fixture.given(started(), paused())
+                    .when(new PauseSession(SESSION, "again", "proctor-8"))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) -> !r.changed()));
+        }
+
+        @Test
+        void goingOnMovesTheDeadlineByExactlyThePausedTime() {
+            Instant unpausedAt = pausedAt.plus(Duration.ofMinutes(7)).plusMillis(250);
+            clock.set(unpausedAt);
+            fixture.given(started(), paused())
+                    .when(new UnpauseSession(SESSION, "all clear", "proctor-7"))
+                    .expectEvents(new SessionUnpaused(SESSION, "all clear", "proctor-7", unpausedAt,
+                            Duration.ofMinutes(7).plusMillis(250), DEADLINE.plus(Duration.ofMinutes(7)).plusMillis(250)))
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) ->
+                            r.changed() && !r.session().paused() && r.session().remaining().equals(Duration.ofMinutes(115))));
+        }
+
+        @Test
+        void goingOnWhenNotPausedChangesNothing() {
+            fixture.given(started())
+                    .when(new UnpauseSession(SESSION, "all clear", "proctor-7"))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) -> !r.changed()));
+        }
+
+        @Test
+        void noAnswerNorFlagIsTakenWhilePaused() {
+            clock.set(pausedAt.plusSeconds(10));
+            fixture.given(started(), paused())
+                    .when(new SaveAnswer(SESSION, "q1", 1, choose("B")))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "PAUSED"));
+            fixture.given(started(), paused())
+                    .when(new FlagQuestion(SESSION, "q1", true))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "PAUSED"));
+        }
+
+        @Test
+        void aPausedSessionIsNeverSubmittedOnTimeEvenLongAfterItsDeadline() {
+            clock.set(DEADLINE.plus(Duration.ofHours(1)));
+            fixture.given(started(), paused())
+                    .when(new SubmitOnDeadline(SESSION))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aCandidateWhoSubmitsWhilePausedSubmitsAsCandidate() {
+            Instant now = DEADLINE.plus(Duration.ofMinutes(30));
+            clock.set(now);
+            fixture.given(started(), paused())
+                    .when(new SubmitSession(SESSION))
+                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, now, now));
+        }
+
+        @Test
+        void aProctorExtendsAPausedSession() {
+            clock.set(pausedAt.plus(Duration.ofMinutes(3)));
+            fixture.given(started(), paused())
+                    .when(new ExtendTime(SESSION, Duration.ofMinutes(10), "accommodation", "proctor-7"))
+                    .expectEvents(new TimeExtended(SESSION, Duration.ofMinutes(10), "accommodation", "proctor-7",
+                            pausedAt.plus(Duration.ofMinutes(3)), DEADLINE.plus(Duration.ofMinutes(10))));
+        }
+
+        @Test
+        void refusesWithoutReasonAndOnceEnded() {
+            fixture.given(started())
+                    .when(new PauseSession(SESSION, " ", "proctor-7"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "MISSING_REASON"));
+            fixture.given(started(), paused())
+                    .when(new UnpauseSession(SESSION, "x".repeat(501), "proctor-7"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "TOO_LONG"));
+            clock.set(DEADLINE.plus(Duration.ofMinutes(1)));
+            fixture.given(started())
+                    .when(new PauseSession(SESSION, "too late", "proctor-7"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "DEADLINE_PASSED"));
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
+                    .when(new PauseSession(SESSION, "after", "proctor-7"))
                     .expectNoEvents()
                     .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
         }

@@ -56,6 +56,11 @@ public class DomainException extends RuntimeException {
         return new DomainException(Kind.UNAUTHENTICATED, reason, null, message);
     }
 
+    /** When trying again later can succeed, how long to wait; {@code null} when it cannot. */
+    public java.time.Duration retryAfter() {
+        return null;
+    }
+
     public Kind kind() {
         return kind;
     }

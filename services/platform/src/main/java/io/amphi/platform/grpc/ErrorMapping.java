@@ -69,7 +69,7 @@ public final class ErrorMapping {
                 case PRECONDITION_FAILED -> Status.FAILED_PRECONDITION;
                 case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             };
-            return error(status, de.reason(), de.getMessage(), de.questionId(), false, null);
+            return error(status, de.reason(), de.getMessage(), de.questionId(), de.retryAfter() != null, de.retryAfter());
         }
         if (cause instanceof RateLimiter.RateLimitExceeded limited) {
             return error(Status.RESOURCE_EXHAUSTED, limited.reason(), limited.getMessage(), null, true,

@@ -1,0 +1,124 @@
+package io.amphi.delivery.lease;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.amphi.platform.domain.DomainException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One live client per session: the page (a browser tab, a device) that holds a session's lease is
+ * the only one whose saves are taken; a second one is refused, with a clear reason, until the
+ * first lets go or stops renewing. Leases live in the cluster's shared memory, not in the event
+ * log: they say who is connected now, nothing a restart must keep. Values are plain strings
+ * ("<client id>@<expiry in epoch millis>") updated by compare-and-set, so every member of the
+ * cluster can hold them, whatever classes it has.
+ */
+public class SessionLeases {
+
+    /** How long a lease lasts without renewal: a tab that crashed lets go after this. */
+    public static final Duration LEASE = Duration.ofSeconds(30);
+    /** How often a holder renews. */
+    public static final Duration RENEW_EVERY = Duration.ofSeconds(10);
+
+    private static final String MAP = "amphi-session-leases";
+
+    private final IMap<String, String> leases;
+    private final Clock clock;
+
+    public SessionLeases(HazelcastInstance hazelcast, Clock clock) {
+        this.leases = hazelcast.getMap(MAP);
+        this.clock = clock;
+    }
+
+    /** A lease held until {@code expiresAt}. */
+    public record Lease(String clientId, Instant expiresAt) {
+
+        static Lease parse(String value) {
+            int at = value.lastIndexOf('@');
+            return new Lease(value.substring(0, at), Instant.ofEpochMilli(Long.parseLong(value.substring(at + 1))));
+        }
+
+        String value() {
+            return clientId + "@" + expiresAt.toEpochMilli();
+        }
+    }
+
+    /** Takes or renews the session's lease for this client; refused while another client holds it. */
+    public Lease hold(String sessionId, String clientId) {
+        while (true) {
+            Instant now = clock.instant();
+            Lease mine = new Lease(clientId, now.plus(LEASE));
+            String current = leases.get(sessionId);
+            if (current == null) {
+                if (leases.putIfAbsent(sessionId, mine.value(), ttlSeconds(), TimeUnit.SECONDS) == null) {
+                    return mine;
+                }
+                continue;
+            }
+            refuseIfHeldByAnother(Lease.parse(current), clientId, now);
+            if (leases.replace(sessionId, current, mine.value())) {
+                leases.setTtl(sessionId, ttlSeconds(), TimeUnit.SECONDS);
+                return mine;
+            }
+        }
+    }
+
+    /**
+     * When a page of each session was last heard of (its lease renewed), for those of the given
+     * sessions that have been heard of in the last minute or so; the others are not connected.
+     */
+    public java.util.Map<String, Instant> lastSeen(java.util.Set<String> sessionIds) {
+        java.util.Map<String, Instant> seen = new java.util.HashMap<>();
+        leases.getAll(sessionIds).forEach((session, value) -> seen.put(session, Lease.parse(value).expiresAt().minus(LEASE)));
+        return seen;
+    }
+
+    /** Lets go of the session, if this client holds it; a no-op otherwise. */
+    public void release(String sessionId, String clientId) {
+        String current = leases.get(sessionId);
+        if (current != null && Lease.parse(current).clientId().equals(clientId)) {
+            leases.remove(sessionId, current);
+        }
+    }
+
+    /**
+     * Refuses a change to the session from a client other than the live holder. A caller that names
+     * no client (a program over gRPC that takes no lease) is refused too while a page holds one.
+     */
+    public void requireHolder(String sessionId, String clientId) {
+        String current = leases.get(sessionId);
+        if (current != null) {
+            refuseIfHeldByAnother(Lease.parse(current), clientId, clock.instant());
+        }
+    }
+
+    private static void refuseIfHeldByAnother(Lease lease, String clientId, Instant now) {
+        if (!lease.clientId().equals(clientId) && lease.expiresAt().isAfter(now)) {
+            throw new SessionOpenElsewhere(Duration.between(now, lease.expiresAt()));
+        }
+    }
+
+    private static long ttlSeconds() {
+        return LEASE.toSeconds() * 2;
+    }
+
+    /** Another tab or device has the session open. */
+    public static final class SessionOpenElsewhere extends DomainException {
+        private final Duration retryAfter;
+
+        SessionOpenElsewhere(Duration retryAfter) {
+            super(Kind.PRECONDITION_FAILED, "SESSION_OPEN_ELSEWHERE", null, ("This exam is open in another tab or on "
+                    + "another device, which alone may answer. Continue there, or close it: this page may take over within %d "
+                    + "seconds.").formatted(Math.max(1, retryAfter.toSeconds() + 1)));
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+}
