@@ -36,6 +36,18 @@ describe('Countdown', () => {
     expect(slept.warning()).toBeNull();
   });
 
+  it('stands still while the session is paused and runs again from the server after', () => {
+    let now = 0;
+    const countdown = new Countdown(30 * 60_000, () => now);
+    now += 60_000;
+    countdown.hold(29 * 60_000);
+    now += 10 * 60_000;
+    expect(countdown.remaining()).toBe(29 * 60_000);
+    countdown.update(29 * 60_000);
+    now += 1_000;
+    expect(countdown.remaining()).toBe(29 * 60_000 - 1_000);
+  });
+
   it('shows hours only when there are some', () => {
     expect(clock(3_723_000)).toBe('1:02:03');
     expect(clock(723_000)).toBe('12:03');

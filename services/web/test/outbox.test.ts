@@ -30,6 +30,7 @@ function recorder() {
     connection: (online) => log.push(online ? 'online' : 'offline'),
     remaining: () => {},
     ended: (reason) => log.push(`ended:${reason}`),
+    held: (reason) => log.push(`held:${reason}`),
   };
   return { log, events };
 }
@@ -118,6 +119,27 @@ describe('Outbox', () => {
     await outbox.flush();
     expect(log).toContain('ended:DEADLINE_PASSED');
     expect((await journal.entries('e:c')).map((e) => e.state)).toEqual(['rejected', 'pending']);
+  });
+
+  it('keeps every change while a proctor has the session paused and sends them once it goes on', async () => {
+    const journal = await Journal.open(indexedDB, `outbox-${databases++}`);
+    const server = new Server();
+    const { log, events } = recorder();
+    const timers = manualTimers();
+    const outbox = new Outbox(journal, server, 'e:c', 0, events, timers.schedule);
+    server.refuse = new Problem(409, 'PAUSED', 'paused by a proctor', false);
+    await outbox.push('q1', { choices: ['A'] });
+    await outbox.flush();
+    await outbox.push('q2', { likert: -1 });
+    await outbox.flush();
+    expect(log).toContain('held:PAUSED');
+    expect(log).not.toContain('offline');
+    expect((await journal.pending('e:c')).map((e) => e.saveNumber)).toEqual([1, 2]);
+
+    server.refuse = null;
+    timers.due.pop()!();
+    await outbox.flush();
+    expect(server.received).toEqual([1, 2]);
   });
 
   it('waits longer after each failure, as long as the server asks when it asks', () => {

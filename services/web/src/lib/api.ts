@@ -30,6 +30,7 @@ export interface SessionView {
   submissionCause?: 'CANDIDATE' | 'DEADLINE';
   highestSaveNumber: number;
   receipt?: Record<string, unknown>;
+  pausedAt?: string;
 }
 
 export interface QueueView {
@@ -65,11 +66,55 @@ export interface ContentView {
   questions: QuestionView[];
 }
 
+export interface LeaseView {
+  expiresAt: string;
+  renewAfterMillis: number;
+  status: 'ACTIVE' | 'SUBMITTED';
+  remainingMillis: number;
+  deadline: string;
+  pausedAt?: string;
+}
+
 export interface SaveView {
   saveNumber: number;
   outcome: 'APPLIED' | 'DUPLICATE' | 'SUPERSEDED';
   remainingMillis: number;
 }
+
+export type CandidateState = 'NOT_STARTED' | 'IN_EXAM' | 'PAUSED' | 'SUBMITTED';
+
+export interface LiveCandidate {
+  candidateId: string;
+  site?: string;
+  state: CandidateState;
+  answered: number;
+  startedAt?: string;
+  deadline?: string;
+  lastSaveAt?: string;
+  pausedAt?: string;
+  submittedAt?: string;
+  lastSeenAt?: string;
+  disconnected: boolean;
+}
+
+export interface SiteCounts {
+  site?: string;
+  notStarted: number;
+  inExam: number;
+  paused: number;
+  submitted: number;
+}
+
+export interface LiveViewData {
+  sites: SiteCounts[];
+  candidates: LiveCandidate[];
+  matching: number;
+  nextPageToken?: string;
+  at: string;
+}
+
+/** Which sessions a proctor acts on. */
+export type PauseScope = { sessionId: string } | { site: string } | { wholeExam: true };
 
 /** A refusal from the platform (application/problem+json). */
 export class Problem extends Error {
@@ -92,6 +137,8 @@ type Fetch = typeof fetch;
 
 export class Api {
   private token: string | null = null;
+  /** This page, as the server's session lease knows it: one live page per session. */
+  readonly clientId: string = crypto.randomUUID();
 
   constructor(
     private readonly base = '/api/v1',
@@ -105,6 +152,29 @@ export class Api {
   async signIn(examId: string, candidateNumber: string, accessCode: string): Promise<void> {
     const tokens = await this.send<{ accessToken: string }>('POST', '/auth/candidate', { examId, candidateNumber, accessCode }, false);
     this.token = tokens.accessToken;
+  }
+
+  /** A service account (a proctor's console) signs in; it has no refresh cookie and signs in again when the token expires. */
+  async signInClient(clientId: string, clientSecret: string): Promise<void> {
+    const tokens = await this.send<{ accessToken: string }>('POST', '/auth/client', { clientId, clientSecret }, false);
+    this.token = tokens.accessToken;
+  }
+
+  live(examId: string, filter: { site?: string; state?: CandidateState; search?: string; pageToken?: string }): Promise<LiveViewData> {
+    const query = new URLSearchParams({ pageSize: '200' });
+    if (filter.site) query.set('site', filter.site);
+    if (filter.state) query.set('state', filter.state);
+    if (filter.search) query.set('search', filter.search);
+    if (filter.pageToken) query.set('pageToken', filter.pageToken);
+    return this.send('GET', `/exams/${encodeURIComponent(examId)}/live?${query}`);
+  }
+
+  pause(examId: string, scope: PauseScope, reason: string, goOn = false): Promise<{ changed: number; unchanged: number; ended: number }> {
+    return this.send('POST', `/exams/${encodeURIComponent(examId)}/${goOn ? 'unpause' : 'pause'}`, { ...scope, reason });
+  }
+
+  extend(sessionId: string, seconds: number, reason: string): Promise<SessionView> {
+    return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/extensions`, { seconds, reason });
   }
 
   /** New tokens from the refresh cookie; false when there is none (sign in again). */
@@ -139,6 +209,21 @@ export class Api {
     return this.send('GET', `/sessions/${encodeURIComponent(sessionId)}/content`);
   }
 
+  /** Holds or renews the session's lease for this page; the answer is also the session's clock. */
+  hold(sessionId: string): Promise<LeaseView> {
+    return this.send('PUT', `/sessions/${encodeURIComponent(sessionId)}/lease`);
+  }
+
+  /** Lets go of the lease as the page closes (a request that outlives the page). */
+  release(sessionId: string): void {
+    if (!this.token) return;
+    void this.fetchFn(`${this.base}/sessions/${encodeURIComponent(sessionId)}/lease`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${this.token}`, 'Amphi-Client': this.clientId },
+      keepalive: true,
+    }).catch(() => {});
+  }
+
   save(sessionId: string, questionId: string, saveNumber: number, answer: Answer): Promise<SaveView> {
     return this.send('PUT', `/sessions/${encodeURIComponent(sessionId)}/answers/${encodeURIComponent(questionId)}`,
       { saveNumber, answer });
@@ -156,6 +241,7 @@ export class Api {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (authenticated && this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (path.startsWith('/sessions/')) headers['Amphi-Client'] = this.clientId;
     let response: Response;
     try {
       response = await this.fetchFn(this.base + path, {

@@ -7,6 +7,7 @@ export class Countdown {
   private baseRemaining: number;
   private baseAt: number;
   private warned = new Set<number>();
+  private held = false;
 
   constructor(remainingMillis: number, private readonly now: () => number = () => performance.now()) {
     this.baseRemaining = remainingMillis;
@@ -16,14 +17,22 @@ export class Countdown {
     }
   }
 
-  /** The server said this just now (a save's answer, a resume). */
+  /** The server said this just now (a save's answer, a resume); the clock runs from it. */
   update(remainingMillis: number): void {
     this.baseRemaining = remainingMillis;
     this.baseAt = this.now();
+    this.held = false;
+  }
+
+  /** A proctor paused the session: the time stands still at what the server said, until the next update. */
+  hold(remainingMillis: number): void {
+    this.update(remainingMillis);
+    this.held = true;
   }
 
   remaining(): number {
-    return Math.max(0, this.baseRemaining - (this.now() - this.baseAt));
+    const elapsed = this.held ? 0 : this.now() - this.baseAt;
+    return Math.max(0, this.baseRemaining - elapsed);
   }
 
   /** The warning to show now (15 or 5 minutes left), once each; null otherwise. */

@@ -17,7 +17,17 @@ export interface OutboxEvents {
   remaining(millis: number): void;
   /** The server says answering is over (submitted, or the deadline has passed). */
   ended(reason: string): void;
+  /**
+   * The server holds saves back for now: a proctor paused the session (PAUSED), or another page
+   * holds it (SESSION_OPEN_ELSEWHERE). Nothing is sent until then; flush when it is over.
+   */
+  held(reason: string): void;
 }
+
+/** While saves are held back, how often the outbox tries again on its own. */
+export const HELD_RETRY_MILLIS = 5_000;
+
+const HELD = new Set(['PAUSED', 'SESSION_OPEN_ELSEWHERE']);
 
 /** Waits between attempts while the server cannot be reached: 1 s, 2 s, 4 s ... up to 15 s. */
 export function backoff(attempt: number, asked?: number): number {
@@ -86,6 +96,14 @@ export class Outbox {
         this.events.remaining(saved.remainingMillis);
         await this.report(next.questionId);
       } catch (e) {
+        if (e instanceof Problem && HELD.has(e.reason)) {
+          this.events.held(e.reason);
+          for (const waiting of await this.journal.pending(this.sessionId)) {
+            this.events.status(waiting.questionId, 'waiting');
+          }
+          this.timer = this.schedule(() => void this.flush(), HELD_RETRY_MILLIS);
+          return;
+        }
         if (e instanceof Problem && ENDED.has(e.reason)) {
           this.events.ended(e.reason);
           this.stop();

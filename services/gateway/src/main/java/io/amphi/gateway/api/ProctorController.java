@@ -1,15 +1,23 @@
 package io.amphi.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.amphi.gateway.grpc.Calls;
 import io.amphi.gateway.grpc.ServiceChannels;
 import io.amphi.proto.auth.v1.ClearSignInFailuresRequest;
 import io.amphi.proto.auth.v1.RevokeRequest;
+import io.amphi.proto.delivery.v1.CandidateState;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
+import io.amphi.proto.delivery.v1.GetLiveViewRequest;
+import io.amphi.proto.delivery.v1.LiveView;
+import io.amphi.proto.delivery.v1.PauseSessionsRequest;
+import io.amphi.proto.delivery.v1.PauseSessionsResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -17,14 +25,17 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What a proctor does during an exam: extra time, a candidate's failed sign-ins cleared, access withdrawn. */
+/** What a proctor does during an exam: pauses, extra time, a candidate's failed sign-ins cleared, access withdrawn. */
 @RestController
 @Validated
 @RequestMapping(path = "/api/v1", produces = "application/json")
@@ -45,6 +56,62 @@ public class ProctorController {
     public record ExtensionBody(
             @Schema(description = "Seconds added to the deadline, 1 to 86,400.") @NotNull @Min(1) @Max(86_400) Long seconds,
             @Schema(description = "Why (an incident, an accommodation); kept in the event log.") @NotBlank @Size(max = 500) String reason) {
+    }
+
+    @Schema(description = "Which running sessions of the exam to pause or let go on, and why: exactly one of sessionId, site or wholeExam (true).")
+    public record PauseBody(
+            @Schema(description = "One session, \"<exam id>:<candidate id>\".") @Pattern(regexp = Ids.SESSION) String sessionId,
+            @Schema(description = "Every running session of the candidates enrolled at this site.") @Pattern(regexp = Ids.PATTERN) String site,
+            @Schema(description = "Every running session of the exam.") Boolean wholeExam,
+            @Schema(description = "Why (the incident, its end); kept in each session's log.") @NotBlank @Size(max = 500) String reason) {
+
+        @AssertTrue(message = "a pause names exactly one of sessionId, site or wholeExam (true)")
+        @Schema(hidden = true)
+        @JsonIgnore
+        public boolean isExactlyOneScope() {
+            int set = (sessionId != null ? 1 : 0) + (site != null ? 1 : 0) + (Boolean.TRUE.equals(wholeExam) ? 1 : 0);
+            return set == 1 && !Boolean.FALSE.equals(wholeExam);
+        }
+
+        PauseSessionsRequest toProto(String examId) {
+            PauseSessionsRequest.Builder request = PauseSessionsRequest.newBuilder().setExamId(examId).setReason(reason);
+            if (sessionId != null) {
+                request.setSessionId(sessionId);
+            } else if (site != null) {
+                request.setSite(site);
+            } else {
+                request.setWholeExam(true);
+            }
+            return request.build();
+        }
+    }
+
+    @Schema(description = "What a pause or its end did.")
+    public record PauseView(@Schema(description = "Sessions paused (or going on again) by this call.") int changed,
+                            @Schema(description = "Sessions already in that state.") int unchanged,
+                            @Schema(description = "Sessions that had ended.") int ended, Instant at) {
+    }
+
+    @Schema(description = "A proctor's view of the exam now: counts per site, and a page of candidates.")
+    public record LiveViewView(List<SiteCountsView> sites, List<LiveCandidateView> candidates,
+                               @Schema(description = "How many candidates match the filter in all.") int matching,
+                               @Schema(description = "Pass as pageToken for the next page; absent at the end.") String nextPageToken,
+                               Instant at) {
+    }
+
+    @Schema(description = "The candidates of one site by state; site is absent for candidates enrolled without one.")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SiteCountsView(String site, int notStarted, int inExam, int paused, int submitted) {
+    }
+
+    @Schema(description = "One candidate as a proctor sees them; times are absent when they do not apply.")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LiveCandidateView(String candidateId, String site,
+                                    @Schema(description = "NOT_STARTED, IN_EXAM, PAUSED or SUBMITTED.") String state,
+                                    @Schema(description = "Questions with an answer.") int answered,
+                                    Instant startedAt, Instant deadline, Instant lastSaveAt, Instant pausedAt, Instant submittedAt,
+                                    @Schema(description = "When their page last renewed its lease.") Instant lastSeenAt,
+                                    @Schema(description = "Their session runs and their page has not been heard of for more than a minute.") boolean disconnected) {
     }
 
     @Schema(description = "Why access is withdrawn; kept in the log.")
@@ -68,6 +135,69 @@ public class ProctorController {
         return Views.session(calls.once(services.delivery(), callers.signedIn(request), delivery -> delivery.extendTime(
                 ExtendTimeRequest.newBuilder().setSessionId(sessionId).setReason(body.reason())
                         .setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(body.seconds())).build())));
+    }
+
+    @Operation(summary = "The live view of an exam",
+            description = "Proctors of the exam. Counts per site and state, and a page of candidates by number, filtered by "
+                    + "site, state (NOT_STARTED, IN_EXAM, PAUSED, SUBMITTED) or a piece of the candidate number. A change "
+                    + "shows within about a second; the console asks again every few seconds.")
+    @GetMapping("/exams/{examId}/live")
+    public LiveViewView live(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId,
+                             @RequestParam(required = false) @Pattern(regexp = Ids.PATTERN) String site,
+                             @RequestParam(required = false) @Pattern(regexp = "NOT_STARTED|IN_EXAM|PAUSED|SUBMITTED") String state,
+                             @RequestParam(required = false) @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]*") String search,
+                             @RequestParam(defaultValue = "100") @Min(1) @Max(500) int pageSize,
+                             @RequestParam(defaultValue = "") @Pattern(regexp = "[0-9]{0,9}") String pageToken,
+                             HttpServletRequest request) {
+        GetLiveViewRequest.Builder ask = GetLiveViewRequest.newBuilder().setExamId(examId).setPageSize(pageSize)
+                .setPageToken(pageToken);
+        if (site != null) {
+            ask.setSite(site);
+        }
+        if (state != null) {
+            ask.setState(CandidateState.valueOf("CANDIDATE_STATE_" + state));
+        }
+        if (search != null) {
+            ask.setSearch(search);
+        }
+        LiveView view = calls.idempotent(services.delivery(), callers.signedIn(request), delivery -> delivery.getLiveView(ask.build()));
+        return new LiveViewView(
+                view.getSitesList().stream().map(s -> new SiteCountsView(s.getSite().isEmpty() ? null : s.getSite(),
+                        s.getNotStarted(), s.getInExam(), s.getPaused(), s.getSubmitted())).toList(),
+                view.getCandidatesList().stream().map(c -> new LiveCandidateView(c.getCandidateId(),
+                        c.getSite().isEmpty() ? null : c.getSite(), c.getState().name().replace("CANDIDATE_STATE_", ""),
+                        c.getAnswered(), c.hasStartedAt() ? Views.instant(c.getStartedAt()) : null,
+                        c.hasDeadline() ? Views.instant(c.getDeadline()) : null,
+                        c.hasLastSaveAt() ? Views.instant(c.getLastSaveAt()) : null,
+                        c.hasPausedAt() ? Views.instant(c.getPausedAt()) : null,
+                        c.hasSubmittedAt() ? Views.instant(c.getSubmittedAt()) : null,
+                        c.hasLastSeenAt() ? Views.instant(c.getLastSeenAt()) : null, c.getDisconnected())).toList(),
+                view.getMatching(), view.getNextPageToken().isEmpty() ? null : view.getNextPageToken(),
+                Views.instant(view.getAt()));
+    }
+
+    @Operation(summary = "Pauses running sessions after an incident",
+            description = "Proctors of the exam. One session, every session of a site, or the whole exam: each session's time "
+                    + "stands still and it takes no answer until it goes on; recorded per session with the proctor and the "
+                    + "reason. Sessions already paused are left as they are, so a resend is harmless.")
+    @PostMapping("/exams/{examId}/pause")
+    public PauseView pause(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @Valid @RequestBody PauseBody body,
+                           HttpServletRequest request) {
+        return pauseView(calls.idempotent(services.delivery(), callers.signedIn(request),
+                delivery -> delivery.pauseSessions(body.toProto(examId))));
+    }
+
+    @Operation(summary = "Lets paused sessions go on",
+            description = "The same scopes. Each session's deadline moves by exactly the time it was paused.")
+    @PostMapping("/exams/{examId}/unpause")
+    public PauseView unpause(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @Valid @RequestBody PauseBody body,
+                             HttpServletRequest request) {
+        return pauseView(calls.idempotent(services.delivery(), callers.signedIn(request),
+                delivery -> delivery.unpauseSessions(body.toProto(examId))));
+    }
+
+    private static PauseView pauseView(PauseSessionsResponse outcome) {
+        return new PauseView(outcome.getChanged(), outcome.getUnchanged(), outcome.getEnded(), Views.instant(outcome.getAt()));
     }
 
     @Operation(summary = "Clears a candidate's failed sign-ins", description = "A proctor or a university of the exam; the "

@@ -35,6 +35,27 @@ public final class RequestCaller {
         return new Calls.Caller(authorization, clientAddress.forwardedFor(request));
     }
 
+    /** The header naming the page that sends a session's changes (see the session lease). */
+    public static final String CLIENT_HEADER = "Amphi-Client";
+    private static final Pattern CLIENT = Pattern.compile(Ids.PATTERN);
+
+    /** The page's client id, or an empty string when the request names none. */
+    public String clientId(HttpServletRequest request, boolean required) {
+        String client = request.getHeader(CLIENT_HEADER);
+        if (client == null || client.isEmpty()) {
+            if (required) {
+                throw ApiException.invalid("MISSING_CLIENT", "Name this page in the " + CLIENT_HEADER
+                        + " header: an id it makes once, 1 to 64 letters, digits, '.', '_' or '-'.");
+            }
+            return "";
+        }
+        if (!CLIENT.matcher(client).matches()) {
+            throw ApiException.invalid("INVALID_CLIENT", "The " + CLIENT_HEADER + " header must be 1 to 64 letters, digits, "
+                    + "'.', '_' or '-'; got " + Problems.quote(client) + ".");
+        }
+        return client;
+    }
+
     /** A caller who is signing in, or needs no token. */
     public Calls.Caller anonymous(HttpServletRequest request) {
         return new Calls.Caller(null, clientAddress.forwardedFor(request));

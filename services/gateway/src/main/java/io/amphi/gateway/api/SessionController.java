@@ -1,15 +1,18 @@
 package io.amphi.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.amphi.gateway.grpc.Calls;
 import io.amphi.gateway.grpc.ServiceChannels;
 import io.amphi.proto.delivery.v1.FlagQuestionRequest;
 import io.amphi.proto.delivery.v1.FlagQuestionResponse;
 import io.amphi.proto.delivery.v1.GetExamContentRequest;
+import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.InclusionProof;
 import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
+import io.amphi.proto.delivery.v1.SessionLease;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
@@ -22,10 +25,12 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -138,7 +143,8 @@ public class SessionController {
                          @Valid @RequestBody SaveBody body, HttpServletRequest request) {
         SaveAnswerResponse saved = calls.idempotent(services.delivery(), callers.signedIn(request),
                 delivery -> delivery.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(sessionId)
-                        .setQuestionId(questionId).setSaveNumber(body.saveNumber()).setAnswer(body.answer().toProto()).build()));
+                        .setQuestionId(questionId).setSaveNumber(body.saveNumber()).setAnswer(body.answer().toProto())
+                        .setClientId(callers.clientId(request, false)).build()));
         return new SaveView(saved.getSaveNumber(), saved.getOutcome().name().replace("SAVE_OUTCOME_", ""),
                 Views.millis(saved.getRemaining()));
     }
@@ -150,7 +156,8 @@ public class SessionController {
                          @Valid @RequestBody FlagBody body, HttpServletRequest request) {
         FlagQuestionResponse flagged = calls.idempotent(services.delivery(), callers.signedIn(request),
                 delivery -> delivery.flagQuestion(FlagQuestionRequest.newBuilder().setSessionId(sessionId)
-                        .setQuestionId(questionId).setFlagged(body.flagged()).build()));
+                        .setQuestionId(questionId).setFlagged(body.flagged()).setClientId(callers.clientId(request, false))
+                        .build()));
         return new FlagView(flagged.getFlagged(), flagged.getChanged());
     }
 
@@ -160,7 +167,41 @@ public class SessionController {
     @PostMapping("/sessions/{sessionId}/submission")
     public Views.SessionView submit(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId, HttpServletRequest request) {
         return Views.session(calls.idempotent(services.delivery(), callers.signedIn(request),
-                delivery -> delivery.submitSession(SubmitSessionRequest.newBuilder().setSessionId(sessionId).build())));
+                delivery -> delivery.submitSession(SubmitSessionRequest.newBuilder().setSessionId(sessionId)
+                        .setClientId(callers.clientId(request, false)).build())));
+    }
+
+    @Schema(description = "The session's lease, held by this page, and the session's clock now.")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LeaseView(Instant expiresAt,
+                            @Schema(description = "Renew after about this many milliseconds.") long renewAfterMillis,
+                            @Schema(description = "ACTIVE or SUBMITTED.") String status,
+                            long remainingMillis, Instant deadline,
+                            @Schema(description = "When a proctor paused the session; absent while its clock runs.") Instant pausedAt) {
+    }
+
+    @Operation(summary = "Holds (or renews) the session's lease for this page",
+            description = "One live page per session: name the page in the Amphi-Client header (an id it makes once) here "
+                    + "and on every save, flag and submission. While a page holds the lease, another page's (or a caller "
+                    + "naming none) changes are refused with 409 SESSION_OPEN_ELSEWHERE and Retry-After. Renew every "
+                    + "renewAfterMillis; the answer also carries the session's clock, pause and status.")
+    @PutMapping("/sessions/{sessionId}/lease")
+    public LeaseView hold(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId, HttpServletRequest request) {
+        String client = callers.clientId(request, true);
+        SessionLease lease = calls.idempotent(services.delivery(), callers.signedIn(request), delivery -> delivery.holdSession(
+                HoldSessionRequest.newBuilder().setSessionId(sessionId).setClientId(client).build()));
+        return new LeaseView(Views.instant(lease.getExpiresAt()), Views.millis(lease.getRenewAfter()),
+                lease.getStatus().name().replace("SESSION_STATUS_", ""), Views.millis(lease.getRemaining()),
+                Views.instant(lease.getDeadline()), lease.hasPausedAt() ? Views.instant(lease.getPausedAt()) : null);
+    }
+
+    @Operation(summary = "Lets go of the session's lease", description = "When the page closes, so another may take over at once.")
+    @DeleteMapping("/sessions/{sessionId}/lease")
+    public ResponseEntity<Void> release(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId, HttpServletRequest request) {
+        String client = callers.clientId(request, true);
+        calls.idempotent(services.delivery(), callers.signedIn(request), delivery -> delivery.releaseSession(
+                HoldSessionRequest.newBuilder().setSessionId(sessionId).setClientId(client).build()));
+        return ResponseEntity.noContent().build();
     }
 
     @Operation(summary = "The proof that a session is in its sealed exam",

@@ -94,7 +94,8 @@ public final class Views {
             Instant submittedAt,
             @Schema(description = "CANDIDATE or DEADLINE, once submitted.") String submissionCause,
             @Schema(description = "The highest save number acknowledged; number the next save above it.") long highestSaveNumber,
-            ReceiptView receipt) {
+            ReceiptView receipt,
+            @Schema(description = "When a proctor paused the session; absent while its clock runs. While paused, no answer is taken and remainingMillis stands still.") Instant pausedAt) {
     }
 
     static SessionView session(SessionState state) {
@@ -108,7 +109,8 @@ public final class Views {
                 state.getSubmissionCause().getNumber() == 0 ? null
                         : state.getSubmissionCause().name().replace("SUBMISSION_CAUSE_", ""),
                 state.getHighestSaveNumber(),
-                state.hasReceipt() ? receipt(state.getReceipt()) : null);
+                state.hasReceipt() ? receipt(state.getReceipt()) : null,
+                state.hasPausedAt() ? instant(state.getPausedAt()) : null);
     }
 
     private static SavedAnswerView saved(SavedAnswer saved) {

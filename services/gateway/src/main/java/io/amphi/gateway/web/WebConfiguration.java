@@ -60,13 +60,14 @@ public class WebConfiguration implements WebMvcConfigurer {
     @Override
     public void addViewControllers(ViewControllerRegistry registry) {
         registry.addViewController("/").setViewName("forward:/index.html");
+        registry.addViewController("/proctor").setViewName("forward:/index.html");
     }
 
     @Override
     public void addCorsMappings(CorsRegistry registry) {
         if (!properties.corsOrigins().isEmpty() && !properties.corsOrigins().getFirst().isBlank()) {
             registry.addMapping("/api/**").allowedOrigins(properties.corsOrigins().toArray(String[]::new))
-                    .allowedMethods("GET", "POST", "PUT", "DELETE").allowedHeaders("Authorization", "Content-Type")
+                    .allowedMethods("GET", "POST", "PUT", "DELETE").allowedHeaders("Authorization", "Content-Type", "Amphi-Client")
                     .allowCredentials(false).maxAge(600);
         }
     }

@@ -112,10 +112,20 @@ final class Browser implements AutoCloseable {
         wait.until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
     }
 
-    void screenshot(String name) throws IOException {
+    /**
+     * Keeps a screenshot under target/e2e/; with {@code -Damphi.docs.screenshots=<folder>} also there, under the
+     * name given for the documentation (the README's pictures are made so).
+     */
+    void screenshot(String name, String... documentationName) throws IOException {
         Files.createDirectories(ARTIFACTS);
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), ARTIFACTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String docs = System.getProperty("amphi.docs.screenshots");
+        if (docs != null && !docs.isBlank() && documentationName.length > 0) {
+            Path folder = Path.of(docs);
+            Files.createDirectories(folder);
+            Files.copy(shot.toPath(), folder.resolve(documentationName[0] + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**

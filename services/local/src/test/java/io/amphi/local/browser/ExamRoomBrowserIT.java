@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.local.LocalPlatform;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,7 +75,7 @@ class ExamRoomBrowserIT {
             browser.driver.get(url(candidate.examId()));
             browser.visible(By.id("candidate"));
             assertThat(browser.accessibilityViolations("sign-in")).isEmpty();
-            browser.screenshot("01-sign-in");
+            browser.screenshot("01-sign-in", "sign-in");
             browser.driver.findElement(By.id("candidate")).sendKeys(candidate.candidateNumber());
             browser.driver.findElement(By.id("code")).sendKeys(candidate.accessCode());
             browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
@@ -83,20 +84,45 @@ class ExamRoomBrowserIT {
             choose(browser, "q1", "B");
             saved(browser, "q1");
             assertThat(browser.accessibilityViolations("exam")).isEmpty();
-            browser.screenshot("02-exam-single-best-answer");
+            browser.screenshot("02-exam-single-best-answer", "exam-single-best-answer");
 
             goTo(browser, 2);
             choose(browser, "q2", "A");
             choose(browser, "q2", "C");
             saved(browser, "q2");
             browser.driver.findElement(By.xpath("//button[normalize-space()='Flag for review']")).click();
-            browser.screenshot("03-exam-multiple-response");
+            browser.screenshot("03-exam-multiple-response", "exam-multiple-response");
 
             goTo(browser, 3);
             browser.driver.findElement(By.id("q3-text")).sendKeys("Amiodarone « 200 mg »");
             browser.driver.findElement(By.id("q3-text")).sendKeys(Keys.TAB);
             saved(browser, "q3");
-            browser.screenshot("04-exam-short-text");
+            browser.screenshot("04-exam-short-text", "exam-short-text");
+
+            try (Browser otherDevice = Browser.start(1)) {
+                otherDevice.driver.get(url(candidate.examId()));
+                otherDevice.visible(By.id("candidate")).sendKeys(candidate.candidateNumber());
+                otherDevice.driver.findElement(By.id("code")).sendKeys(candidate.accessCode());
+                otherDevice.driver.findElement(By.cssSelector("button[type=submit]")).click();
+                otherDevice.waitForText(By.cssSelector("[role=alert]"), "open on another device");
+                otherDevice.screenshot("05a-second-device-refused", "second-device-refused");
+            }
+
+            String proctor = proctorToken();
+            String session = candidate.examId() + ":" + candidate.candidateNumber();
+            rest("POST", "/exams/" + candidate.examId() + "/pause", proctor, Map.of("sessionId", session, "reason", "fire alarm"));
+            browser.waitForText(By.cssSelector(".banner.paused"), "paused the exam");
+            String frozen = browser.driver.findElement(By.cssSelector(".timer .value")).getText();
+            assertThat(browser.driver.findElement(By.id("q3-text")).isEnabled()).isFalse();
+            browser.screenshot("05b-paused", "exam-paused");
+            Thread.sleep(3_000);
+            assertThat(seconds(browser.driver.findElement(By.cssSelector(".timer .value")).getText()))
+                    .as("the clock stands still (to the second the server and the page round to)")
+                    .isCloseTo(seconds(frozen), org.assertj.core.data.Offset.offset(1L));
+            rest("POST", "/exams/" + candidate.examId() + "/unpause", proctor, Map.of("sessionId", session, "reason", "all clear"));
+            browser.wait.until(d -> d.findElements(By.cssSelector(".banner.paused")).isEmpty());
+            rest("POST", "/sessions/" + session + "/extensions", proctor, Map.of("seconds", 3_600, "reason", "accommodation"));
+            browser.waitForText(By.cssSelector(".timer .value"), "2:5");
 
             goTo(browser, 4);
             choose(browser, "case1.q1", "A");
@@ -105,7 +131,7 @@ class ExamRoomBrowserIT {
             browser.driver.findElement(By.id("case1.q3-text")).sendKeys(Keys.TAB);
             saved(browser, "case1.q3");
             assertThat(browser.accessibilityViolations("exam-key-features-case")).isEmpty();
-            browser.screenshot("05-exam-key-features-case");
+            browser.screenshot("05-exam-key-features-case", "exam-key-features-case");
 
             browser.offline(true);
             goTo(browser, 5);
@@ -114,7 +140,7 @@ class ExamRoomBrowserIT {
             browser.visible(By.cssSelector(".banner.offline"));
             goTo(browser, 6);
             choose(browser, "q6", "1");
-            browser.screenshot("06-offline-banner-script-concordance");
+            browser.screenshot("06-offline-banner-script-concordance", "exam-offline");
             assertThat(browser.accessibilityViolations("exam-offline")).isEmpty();
 
             browser.offline(false);
@@ -129,10 +155,10 @@ class ExamRoomBrowserIT {
             browser.visible(By.id("review-heading"));
             assertThat(browser.driver.findElement(By.cssSelector("dialog")).getText())
                     .contains("Every question has an answer.", "Questions flagged for review: 2");
-            browser.screenshot("07-review");
+            browser.screenshot("07-review", "review");
             browser.driver.findElement(By.xpath("//button[normalize-space()='Submit my exam for good']")).click();
             browser.waitForText(By.id("submitted-heading"), "Exam submitted");
-            browser.screenshot("08-submitted");
+            browser.screenshot("08-submitted", "submitted");
             assertThat(browser.accessibilityViolations("submitted")).isEmpty();
         }
 
@@ -162,7 +188,7 @@ class ExamRoomBrowserIT {
             browser.waitForText(By.id("question-heading"), "Question 1 of 6");
             assertThat(browser.read("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
                     .as("at 200 %% zoom the page reflows: nothing needs scrolling sideways").isEqualTo(true);
-            browser.screenshot("10-keyboard-zoom-200");
+            browser.screenshot("10-keyboard-zoom-200", "zoom-200");
 
             keys.choose("q1", "D");
             keys.next(2);
@@ -199,6 +225,61 @@ class ExamRoomBrowserIT {
                 "case1.q3", "{\"text\":\"Echocardiography\"}",
                 "q5", "{\"likert\":0}",
                 "q6", "{\"likert\":2}"));
+    }
+
+    @Test
+    void aProctorWatchesTheRoomAndPausesACandidateFromTheConsole() throws Exception {
+        CandidateCredentials.Issued candidate = platform.candidates().get(2);
+        String token = rest("POST", "/auth/candidate", null, Map.of("examId", candidate.examId(),
+                "candidateNumber", candidate.candidateNumber(), "accessCode", candidate.accessCode())).path("accessToken").asText();
+        rest("POST", "/exams/" + candidate.examId() + "/session", token, null);
+        ServiceAccounts.Created account = platform.staff().getFirst();
+        try (Browser browser = Browser.start(1)) {
+            browser.driver.get("http://127.0.0.1:" + platform.gatewayPort() + "/proctor?exam=" + candidate.examId());
+            browser.visible(By.id("client")).sendKeys(account.account().clientId());
+            browser.driver.findElement(By.id("secret")).sendKeys(account.secret());
+            browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.waitForText(By.cssSelector("table.counts"), "amphi-a");
+            browser.waitForText(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "']"), "in exam");
+            assertThat(browser.accessibilityViolations("proctor-console")).isEmpty();
+            browser.screenshot("20-proctor-console", "proctor-console");
+
+            browser.driver.findElement(By.id("reason")).sendKeys("candidate unwell");
+            browser.driver.findElement(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "'] button")).click();
+            browser.waitForText(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "']"), "paused");
+        }
+        JsonNode session = rest("GET", "/sessions/" + candidate.examId() + ":" + candidate.candidateNumber(), token, null);
+        assertThat(session.path("pausedAt").asText()).isNotEmpty();
+    }
+
+    /** "1:59:50" as seconds. */
+    private static long seconds(String clock) {
+        long total = 0;
+        for (String part : clock.split(":")) {
+            total = total * 60 + Long.parseLong(part);
+        }
+        return total;
+    }
+
+    private static String proctorToken() throws Exception {
+        ServiceAccounts.Created account = platform.staff().getFirst();
+        return rest("POST", "/auth/client", null, Map.of("clientId", account.account().clientId(),
+                "clientSecret", account.secret())).path("accessToken").asText();
+    }
+
+    private static JsonNode rest(String method, String path, String token, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/api/v1" + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
     }
 
     /** Moves and acts with keys only; the page's focus is read to know where it is. */
