@@ -80,6 +80,17 @@ public class JdbcExamCatalog implements ExamCatalog {
         return content;
     }
 
+    /** Reads and checks an exam file without storing anything: what publishing it would publish. */
+    public ExamContent check(byte[] examFile, String source) {
+        return reader.read(examFile, source);
+    }
+
+    /** The SHA-256 (hex) of a published version's file, as stored. */
+    public Optional<String> contentSha256(String examId, int version) {
+        return jdbc.query("SELECT content_sha256 FROM exam_content WHERE exam_id = ? AND version = ?",
+                (rs, row) -> rs.getString(1), examId, version).stream().findFirst();
+    }
+
     /** Sets (or moves) the window in which the exam may be started. */
     public void schedule(String examId, ExamSchedule schedule) {
         if (isSealed(examId)) {
@@ -94,7 +105,8 @@ public class JdbcExamCatalog implements ExamCatalog {
                 Timestamp.from(clock.instant()));
     }
 
-    /** Enrols candidates, or updates their extra time and site. */
+    /** Enrols candidates, or updates their extra time and site: all of them or, on a failure, none. */
+    @Transactional
     public void enrol(List<Enrolment> enrolments) {
         jdbc.batchUpdate("""
                 INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds, site) VALUES (?, ?, ?, ?)

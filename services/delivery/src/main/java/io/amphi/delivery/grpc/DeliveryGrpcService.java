@@ -10,7 +10,9 @@ import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
-import io.amphi.delivery.domain.ExamCatalog;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.domain.Enrolment;
+import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.domain.SessionIds;
 import io.amphi.delivery.lease.SessionLeases;
@@ -25,8 +27,11 @@ import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.CallArrival;
 import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.Protos;
+import io.amphi.proto.delivery.v1.CandidateEnrolment;
 import io.amphi.proto.delivery.v1.CloseExamRequest;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.EnrolCandidatesRequest;
+import io.amphi.proto.delivery.v1.EnrolCandidatesResponse;
 import io.amphi.proto.delivery.v1.ExamContent;
 import io.amphi.proto.delivery.v1.ExamSeal;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
@@ -39,12 +44,16 @@ import io.amphi.proto.delivery.v1.InclusionProof;
 import io.amphi.proto.delivery.v1.PauseSessionsRequest;
 import io.amphi.proto.delivery.v1.PauseSessionsResponse;
 import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
+import io.amphi.proto.delivery.v1.PublishExamContentRequest;
+import io.amphi.proto.delivery.v1.PublishedExamContent;
 import io.amphi.proto.delivery.v1.QueueTicket;
 import io.amphi.proto.delivery.v1.ReceiptKey;
 import io.amphi.proto.delivery.v1.ReceiptKeys;
 import io.amphi.proto.delivery.v1.ResumeSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
+import io.amphi.proto.delivery.v1.ScheduleExamRequest;
+import io.amphi.proto.delivery.v1.ScheduleExamResponse;
 import io.amphi.proto.delivery.v1.SessionLease;
 import io.amphi.proto.delivery.v1.SessionState;
 import io.amphi.proto.delivery.v1.SessionStatus;
@@ -53,8 +62,14 @@ import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
@@ -73,7 +88,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     static final String EXAMS_WRITE = "exams:write";
 
     private final CommandGateway commands;
-    private final ExamCatalog catalog;
+    private final JdbcExamCatalog catalog;
     private final Cache sessionCache;
     private final RateLimiter saveRateLimiter;
     private final ExamDoor door;
@@ -94,7 +109,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param door             each exam's waiting room, which StartSession goes through
      * @param sealing          closes exams and seals their logs
      */
-    public DeliveryGrpcService(CommandGateway commands, ExamCatalog catalog, Cache sessionCache,
+    public DeliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache sessionCache,
                                RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
                                SubmissionReceipts receipts, SessionPauses pauses, SessionLeases leases, LiveView liveView,
                                Clock clock) {
@@ -285,13 +300,88 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         Protos.reply(response, ProtoMapping.session(view));
     }
 
+    /** The most candidates one EnrolCandidates call takes, as IssueCandidateCredentials does. */
+    static final int MAX_ENROLMENTS = 10_000;
+
+    @Override
+    public void publishExamContent(PublishExamContentRequest request, StreamObserver<PublishedExamContent> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        byte[] file = request.getExamFile().toByteArray();
+        if (file.length == 0) {
+            throw DomainException.invalid("INVALID_EXAM_FILE", "Send the exam file: exam_file is empty.");
+        }
+        io.amphi.delivery.domain.ExamContent content = catalog.check(file, "sent by " + university.id());
+        university.requireExam(content.examId());
+        catalog.publish(file, "sent by " + university.id());
+        Protos.reply(response, PublishedExamContent.newBuilder().setExamId(content.examId()).setVersion(content.version())
+                .setTitle(content.title()).setAnswerableQuestions(content.answerableCount())
+                .setContentSha256(catalog.contentSha256(content.examId(), content.version()).orElseThrow()).build());
+    }
+
+    @Override
+    public void scheduleExam(ScheduleExamRequest request, StreamObserver<ScheduleExamResponse> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        university.requireExam(examId);
+        if (!request.hasOpensAt() || !request.hasClosesAt()) {
+            throw DomainException.invalid("MISSING_WINDOW", "Send both opens_at and closes_at.");
+        }
+        Instant opens = Protos.instant(request.getOpensAt(), "opens_at");
+        Instant closes = Protos.instant(request.getClosesAt(), "closes_at");
+        if (!closes.isAfter(opens)) {
+            throw DomainException.invalid("INVALID_WINDOW", "closes_at (%s) must come after opens_at (%s).".formatted(closes, opens));
+        }
+        if (catalog.latestContent(examId).isEmpty()) {
+            throw DomainException.notFound("UNKNOWN_EXAM", "No exam '%s' is published: publish its content first.".formatted(examId));
+        }
+        catalog.schedule(examId, new ExamSchedule(opens, closes));
+        Protos.reply(response, ScheduleExamResponse.newBuilder().setExamId(examId)
+                .setOpensAt(request.getOpensAt()).setClosesAt(request.getClosesAt()).build());
+    }
+
+    @Override
+    public void enrolCandidates(EnrolCandidatesRequest request, StreamObserver<EnrolCandidatesResponse> response) {
+        Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
+        String examId = Inputs.id(request.getExamId(), "exam_id");
+        university.requireExam(examId);
+        Inputs.count(request.getCandidatesCount(), "candidates", MAX_ENROLMENTS);
+        List<Enrolment> enrolments = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < request.getCandidatesCount(); i++) {
+            CandidateEnrolment candidate = request.getCandidates(i);
+            String field = "candidates[" + i + "]";
+            String candidateId = Inputs.id(candidate.getCandidateId(), field + ".candidate_id");
+            if (!seen.add(candidateId)) {
+                throw DomainException.invalid("DUPLICATE_CANDIDATE", "%s: candidate %s is already in this batch."
+                        .formatted(field, candidateId));
+            }
+            com.google.protobuf.Duration wire = candidate.getExtraTime();
+            if (wire.getSeconds() < 0 || wire.getNanos() < 0 || wire.getNanos() > 999_999_999
+                    || wire.getSeconds() > ExamSession.LONGEST_EXTENSION.toSeconds()
+                    || (wire.getSeconds() == ExamSession.LONGEST_EXTENSION.toSeconds() && wire.getNanos() > 0)) {
+                throw DomainException.invalid("INVALID_EXTRA_TIME", "%s: extra time runs from 0 to 24 hours; got %d s."
+                        .formatted(field, wire.getSeconds()));
+            }
+            Duration extra = Protos.duration(wire);
+            enrolments.add(new Enrolment(examId, candidateId, extra, Inputs.optionalId(candidate.getSite(), field + ".site")));
+        }
+        if (enrolments.isEmpty()) {
+            throw DomainException.invalid("EMPTY_BATCH", "Send at least one candidate.");
+        }
+        if (catalog.isSealed(examId)) {
+            throw DomainException.precondition("SEALED", "Exam %s is sealed: nobody can be enrolled any more.".formatted(examId));
+        }
+        catalog.enrol(enrolments);
+        Protos.reply(response, EnrolCandidatesResponse.newBuilder().setEnrolled(enrolments.size()).build());
+    }
+
     @Override
     public void pauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
         String examId = Inputs.id(request.getExamId(), "exam_id");
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         proctor.requireExam(examId);
         SessionPauses.Scope scope = scope(examId, request);
-        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         Protos.reply(response, outcome(pauses.pause(examId, scope, reason, proctor.id())));
     }
 
@@ -299,9 +389,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     public void unpauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
         String examId = Inputs.id(request.getExamId(), "exam_id");
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         proctor.requireExam(examId);
         SessionPauses.Scope scope = scope(examId, request);
-        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         Protos.reply(response, outcome(pauses.unpause(examId, scope, reason, proctor.id())));
     }
 
@@ -376,7 +466,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     private static PauseSessionsResponse outcome(SessionPauses.Outcome outcome) {
         return PauseSessionsResponse.newBuilder().setChanged(outcome.changed()).setUnchanged(outcome.unchanged())
-                .setEnded(outcome.ended()).setAt(Protos.timestamp(outcome.at())).build();
+                .setEnded(outcome.ended()).setFailed(outcome.failed()).setAt(Protos.timestamp(outcome.at())).build();
     }
 
     @Override

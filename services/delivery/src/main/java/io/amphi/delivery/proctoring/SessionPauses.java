@@ -10,12 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pauses and continues many sessions at once (a site, a whole exam after an incident): one command
@@ -26,6 +28,8 @@ public class SessionPauses {
 
     /** Commands in flight at once. */
     static final int IN_FLIGHT = 32;
+
+    private static final Logger log = LoggerFactory.getLogger(SessionPauses.class);
 
     private final CommandGateway commands;
     private final JdbcExamCatalog catalog;
@@ -39,7 +43,7 @@ public class SessionPauses {
 
     /** Which sessions of an exam a proctor acts on. */
     public sealed interface Scope {
-        /** One session, started or not. */
+        /** One session; refused (NOT_STARTED) when it has not started. */
         record OneSession(String sessionId) implements Scope {
         }
 
@@ -52,16 +56,25 @@ public class SessionPauses {
         }
     }
 
-    /** What a call did to the sessions it named. */
-    public record Outcome(int changed, int unchanged, int ended, Instant at) {
+    /** What a call did to the sessions it named; {@code failed} ones can be reached by calling again. */
+    public record Outcome(int changed, int unchanged, int ended, int failed, Instant at) {
     }
 
     public Outcome pause(String examId, Scope scope, String reason, String proctorId) {
-        return each(sessions(examId, scope), id -> new PauseSession(id, reason, proctorId));
+        return requireStarted(scope, each(sessions(examId, scope), id -> new PauseSession(id, reason, proctorId)));
     }
 
     public Outcome unpause(String examId, Scope scope, String reason, String proctorId) {
-        return each(sessions(examId, scope), id -> new UnpauseSession(id, reason, proctorId));
+        return requireStarted(scope, each(sessions(examId, scope), id -> new UnpauseSession(id, reason, proctorId)));
+    }
+
+    /** A single session that was never started is said so, not counted as a failure. */
+    private static Outcome requireStarted(Scope scope, Tally outcome) {
+        if (scope instanceof Scope.OneSession one && outcome.notStarted() > 0) {
+            throw DomainException.precondition("NOT_STARTED", "Session %s has not started: there is nothing to pause yet."
+                    .formatted(one.sessionId()));
+        }
+        return outcome.counts();
     }
 
     private List<String> sessions(String examId, Scope scope) {
@@ -72,35 +85,66 @@ public class SessionPauses {
         };
     }
 
-    private Outcome each(List<String> sessionIds, Function<String, Object> command) {
+    /** Counts by kind, before a single session's absence is told apart. */
+    private record Tally(int changed, int unchanged, int ended, int failed, int notStarted, Instant at) {
+        Outcome counts() {
+            return new Outcome(changed, unchanged, ended, failed, at);
+        }
+    }
+
+    /**
+     * One command per session, at most {@link #IN_FLIGHT} at once. A session that refuses or fails
+     * is counted, never the end of the call: the others are paused all the same.
+     */
+    private Tally each(List<String> sessionIds, Function<String, Object> command) {
         Instant at = clock.instant();
         AtomicInteger changed = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
         AtomicInteger ended = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger notStarted = new AtomicInteger();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (String sessionId : sessionIds) {
             inFlight.acquireUninterruptibly();
-            calls.add(commands.<PauseResult>send(command.apply(sessionId))
-                    .thenAccept(result -> (result.changed() ? changed : unchanged).incrementAndGet())
-                    .exceptionally(failure -> {
-                        if (!ended(failure)) {
-                            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-                        }
-                        ended.incrementAndGet();
-                        return null;
-                    })
-                    .whenComplete((ignored, failure) -> inFlight.release()));
+            CompletableFuture<PauseResult> sent;
+            try {
+                sent = commands.send(command.apply(sessionId));
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            calls.add(sent.handle((result, failure) -> {
+                inFlight.release();
+                if (failure == null) {
+                    (result.changed() ? changed : unchanged).incrementAndGet();
+                } else if (refusedAs(failure, "SUBMITTED") || refusedAs(failure, "DEADLINE_PASSED")) {
+                    ended.incrementAndGet();
+                } else if (notFound(failure)) {
+                    notStarted.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    log.warn("Session {} could not be paused or let go on: {}", sessionId, failure.toString());
+                }
+                return null;
+            }));
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-        return new Outcome(changed.get(), unchanged.get(), ended.get(), at);
+        return new Tally(changed.get(), unchanged.get(), ended.get(), failed.get(), notStarted.get(), at);
     }
 
-    /** A session that was submitted, or whose time ran out, before the command reached it. */
-    private static boolean ended(Throwable failure) {
+    private static boolean refusedAs(Throwable failure, String reason) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             Object detail = cause instanceof CommandExecutionException cee ? cee.getDetails().orElse(null) : cause;
-            if (detail instanceof DomainException de && (de.reason().equals("SUBMITTED") || de.reason().equals("DEADLINE_PASSED"))) {
+            if (detail instanceof DomainException de && de.reason().equals(reason)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean notFound(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AggregateNotFoundException) {
                 return true;
             }
         }
