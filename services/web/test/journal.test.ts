@@ -28,6 +28,20 @@ describe('Journal', () => {
     expect(a[0]).toMatchObject({ saveNumber: 1, recordedAt: '2026-12-02T09:05:00.000Z', state: 'pending' });
   });
 
+  it('renumbers what is pending above what another page used, in order, and forgets a submitted session', async () => {
+    const journal = await fresh();
+    await journal.record('e:c', 'q1', { choices: ['A'] }, 0);
+    await journal.record('e:c', 'q2', { likert: 1 }, 0);
+    await journal.record('e:c', 'q3', { text: 'x' }, 0);
+    await journal.settle('e:c', 1, 'acknowledged');
+    await journal.renumber('e:c', 40);
+    expect((await journal.pending('e:c')).map((e) => [e.saveNumber, e.questionId])).toEqual([[41, 'q2'], [42, 'q3']]);
+    expect((await journal.record('e:c', 'q4', { cleared: true }, 0)).saveNumber).toBe(43);
+    await journal.forget('e:c');
+    expect(await journal.entries('e:c')).toEqual([]);
+    expect((await journal.record('e:c', 'q1', { choices: ['B'] }, 0)).saveNumber).toBe(1);
+  });
+
   it('forgets nothing it settles: acknowledged and refused entries stay, only pending ones are sent', async () => {
     const journal = await fresh();
     await journal.record('e:c', 'q1', { choices: ['A'] }, 0);

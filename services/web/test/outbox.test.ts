@@ -142,6 +142,26 @@ describe('Outbox', () => {
     expect(server.received).toEqual([1, 2]);
   });
 
+  it('keeps a save that failed for any other reason than the save itself: signed out, a proxy error, a server failing', async () => {
+    const journal = await Journal.open(indexedDB, `outbox-${databases++}`);
+    const server = new Server();
+    const { log, events } = recorder();
+    const timers = manualTimers();
+    const outbox = new Outbox(journal, server, 'e:c', 0, events, timers.schedule);
+    for (const failure of [new Problem(401, 'TOKEN_EXPIRED', 'expired', false), new Problem(502, 'HTTP_502', 'Bad Gateway', true),
+                           new Problem(500, 'INTERNAL', 'failed', true), new Problem(403, 'OTHER_EXAM', 'other', false)]) {
+      server.refuse = failure;
+      await outbox.push('q1', { choices: ['A'] });
+      await outbox.flush();
+    }
+    expect(log).not.toContain('q1:refused');
+    expect((await journal.entries('e:c')).map((e) => e.state)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    server.refuse = null;
+    timers.due.pop()!();
+    await outbox.flush();
+    expect(server.received).toEqual([1, 2, 3, 4]);
+  });
+
   it('waits longer after each failure, as long as the server asks when it asks', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoff(n))).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 15_000]);
     expect(backoff(1, 30)).toBe(30_000);

@@ -135,10 +135,25 @@ export class Offline extends Error {}
 
 type Fetch = typeof fetch;
 
+/** This tab, kept across its reloads (so a reload takes its own lease back at once), new in every other tab. */
+function tabId(): string {
+  const KEY = 'amphi-client';
+  try {
+    const kept = sessionStorage.getItem(KEY);
+    if (kept) return kept;
+    const made = crypto.randomUUID();
+    sessionStorage.setItem(KEY, made);
+    return made;
+  } catch {
+    return crypto.randomUUID();
+  }
+}
+
 export class Api {
   private token: string | null = null;
+  private refreshing: Promise<boolean> | null = null;
   /** This page, as the server's session lease knows it: one live page per session. */
-  readonly clientId: string = crypto.randomUUID();
+  readonly clientId: string = typeof sessionStorage === 'undefined' ? crypto.randomUUID() : tabId();
 
   constructor(
     private readonly base = '/api/v1',
@@ -177,24 +192,37 @@ export class Api {
     return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/extensions`, { seconds, reason });
   }
 
-  /** New tokens from the refresh cookie; false when there is none (sign in again). */
-  async refresh(): Promise<boolean> {
-    try {
-      const tokens = await this.send<{ accessToken: string }>('POST', '/auth/refresh', undefined, false);
-      this.token = tokens.accessToken;
-      return true;
-    } catch (e) {
-      if (e instanceof Problem && e.status === 401) {
-        this.token = null;
-        return false;
-      }
-      throw e;
+  /**
+   * New tokens from the refresh cookie; false when there is none (sign in again). Calls made at the
+   * same moment share one refresh: a refresh token works once, and presenting it twice would end
+   * every refresh token of the candidate.
+   */
+  refresh(): Promise<boolean> {
+    if (!this.refreshing) {
+      const before = this.token;
+      this.refreshing = (async () => {
+        try {
+          const tokens = await this.send<{ accessToken: string }>('POST', '/auth/refresh', undefined, false);
+          this.token = tokens.accessToken;
+          return true;
+        } catch (e) {
+          if (e instanceof Problem && e.status === 401) {
+            if (this.token === before) this.token = null;
+            return false;
+          }
+          throw e;
+        } finally {
+          this.refreshing = null;
+        }
+      })();
     }
+    return this.refreshing;
   }
 
+  /** Forgets the tokens and removes the refresh cookie (a shared computer after the exam). */
   async signOut(): Promise<void> {
     this.token = null;
-    await this.send('DELETE', '/auth/refresh', undefined, false);
+    await this.send('DELETE', '/auth/refresh', undefined, false).catch(() => {});
   }
 
   start(examId: string): Promise<StartView> {
@@ -277,7 +305,7 @@ async function readProblem(response: Response): Promise<Problem> {
     response.status,
     typeof body.reason === 'string' ? body.reason : `HTTP_${response.status}`,
     typeof body.detail === 'string' ? body.detail : response.statusText,
-    body.retryable === true || response.status === 503 || response.status === 429,
+    body.retryable === true || response.status === 429 || response.status >= 500,
     typeof body.retryAfterSeconds === 'number' ? body.retryAfterSeconds : Number.isFinite(header) && header > 0 ? header : undefined,
     typeof body.questionId === 'string' ? body.questionId : undefined,
   );

@@ -94,6 +94,37 @@ export class Journal {
     await done(transaction);
   }
 
+  /**
+   * Gives the pending entries new save numbers above {@code above} (another page numbered saves of
+   * this session meanwhile), keeping their order; the counter moves on past them.
+   */
+  async renumber(sessionId: string, above: number): Promise<void> {
+    const pending = await this.pending(sessionId);
+    const transaction = this.db.transaction([SAVES, COUNTERS], 'readwrite');
+    const saves = transaction.objectStore(SAVES);
+    const counter = (await promised(transaction.objectStore(COUNTERS).get(sessionId))) as { last: number } | undefined;
+    let next = Math.max(above, counter?.last ?? 0);
+    for (const entry of pending) {
+      saves.delete([sessionId, entry.saveNumber]);
+    }
+    for (const entry of pending) {
+      saves.put({ ...entry, saveNumber: ++next });
+    }
+    transaction.objectStore(COUNTERS).put({ sessionId, last: next });
+    await done(transaction);
+  }
+
+  /** Forgets a submitted session: nothing of it stays on a shared computer. */
+  async forget(sessionId: string): Promise<void> {
+    const transaction = this.db.transaction([SAVES, COUNTERS], 'readwrite');
+    const saves = transaction.objectStore(SAVES);
+    for (const key of (await promised(saves.index('bySession').getAllKeys(IDBKeyRange.only(sessionId))))) {
+      saves.delete(key);
+    }
+    transaction.objectStore(COUNTERS).delete(sessionId);
+    await done(transaction);
+  }
+
   /** The latest change of each question, acknowledged or not: what the page shows after a reload. */
   async latest(sessionId: string): Promise<Map<string, JournalEntry>> {
     const latest = new Map<string, JournalEntry>();

@@ -3,7 +3,7 @@
 // wait, sending pauses and resumes by itself (with growing pauses, and at once when the browser
 // says it is online again); every save keeps its number, so a resend is harmless.
 
-import { Offline, Problem, type Answer, type Api } from './api';
+import { Problem, type Answer, type Api } from './api';
 import type { Journal, JournalEntry } from './journal';
 
 export type SaveStatus = 'saving' | 'saved' | 'waiting' | 'refused';
@@ -28,6 +28,15 @@ export interface OutboxEvents {
 export const HELD_RETRY_MILLIS = 5_000;
 
 const HELD = new Set(['PAUSED', 'SESSION_OPEN_ELSEWHERE']);
+
+/**
+ * A refusal of the save itself, which sending it again can never change (an answer that does not
+ * fit its question, a save number reused): the only kind of refusal that sets a save aside. Any
+ * other (signed out, a proxy's error page, a server failing) keeps it, to be sent again.
+ */
+function refusesThisSave(e: unknown): e is Problem {
+  return e instanceof Problem && e.status === 400 && !e.retryable;
+}
 
 /** Waits between attempts while the server cannot be reached: 1 s, 2 s, 4 s ... up to 15 s. */
 export function backoff(attempt: number, asked?: number): number {
@@ -78,6 +87,12 @@ export class Outbox {
     return this.running;
   }
 
+  /** Another page numbered saves of this session meanwhile: what is pending goes after them. */
+  async takeOverFrom(highestAcknowledged: number): Promise<void> {
+    this.highest = Math.max(this.highest, highestAcknowledged);
+    await this.journal.renumber(this.sessionId, this.highest);
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -109,7 +124,12 @@ export class Outbox {
           this.stop();
           return;
         }
-        if (e instanceof Offline || (e instanceof Problem && e.retryable)) {
+        if (e instanceof Problem && e.status === 401) {
+          this.events.held('SIGNED_OUT');
+          this.timer = this.schedule(() => void this.flush(), HELD_RETRY_MILLIS);
+          return;
+        }
+        if (!refusesThisSave(e)) {
           this.failures++;
           this.events.connection(false);
           for (const waiting of await this.journal.pending(this.sessionId)) {

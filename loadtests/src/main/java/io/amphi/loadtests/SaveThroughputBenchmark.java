@@ -7,6 +7,7 @@ import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.gateway.GatewayApplication;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
@@ -25,6 +26,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,13 +49,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Durable answer saves per second through gRPC, end to end, next to the physical limit of the same
  * PostgreSQL: raw durable single-row INSERTs at the same concurrency, measured in the same run
- * (before and after the platform run, to show drift). Everything runs on loopback; every loop stops
- * after a fixed time. A figure, not a pass/fail test.
+ * (before and after the platform run, to show drift); then the same saves over REST through the
+ * gateway (JSON over HTTP/1.1 keep-alive, one connection per client), against the gRPC figure of
+ * the same run. Everything runs on loopback; every loop stops after a fixed time. A figure, not a
+ * pass/fail test.
  *
  * <p>Arguments: [clients=32] [seconds per phase=20] [warm-up seconds=5]
  */
@@ -112,12 +120,21 @@ public final class SaveThroughputBenchmark {
                 run("warm-up", clients, warmup, raw::insert);
                 Phase before = run("raw INSERT (before)", clients, seconds, raw::insert);
 
-                try (GrpcClients grpc = new GrpcClients(port, tokens, sessions)) {
+                try (GrpcClients grpc = new GrpcClients(port, tokens, sessions);
+                     ConfigurableApplicationContext gateway = GatewayApplication.builder().run("--server.port=0",
+                             "--logging.level.root=warn",
+                             "--amphi.gateway.auth-address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port(),
+                             "--amphi.gateway.delivery-address=127.0.0.1:" + port,
+                             "--amphi.gateway.scoring-address=127.0.0.1:" + port)) {
                     run("warm-up", clients, warmup, grpc::save);
                     grpc.resetNumbers();
                     Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
+                    int gatewayPort = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                    grpc.overRest(gatewayPort, tokens);
+                    run("warm-up", clients, warmup, grpc::saveOverRest);
+                    Phase rest = run("REST via gateway", clients, seconds, grpc::saveOverRest);
                     Phase after = run("raw INSERT (after)", clients, seconds, raw::insert);
-                    report(clients, seconds, before, saves, after);
+                    report(clients, seconds, before, saves, rest, after);
                     System.out.printf("acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
                             grpc.acknowledged(), storedAnswers(jdbcUrl));
                 }
@@ -225,7 +242,7 @@ public final class SaveThroughputBenchmark {
         return new Phase(name, latencies.length, Arrays.stream(errors).sum(), elapsed, latencies);
     }
 
-    private static void report(int clients, int seconds, Phase before, Phase saves, Phase after) {
+    private static void report(int clients, int seconds, Phase before, Phase saves, Phase rest, Phase after) {
         double baseline = (before.perSecond() + after.perSecond()) / 2;
         System.out.printf("""
 
@@ -233,7 +250,7 @@ public final class SaveThroughputBenchmark {
                 %-22s %12s %10s %10s %10s %8s
                 """, clients, seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 "phase", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
-        for (Phase phase : List.of(before, saves, after)) {
+        for (Phase phase : List.of(before, saves, rest, after)) {
             System.out.printf("%-22s %12.0f %10.2f %10.2f %10.2f %8d%n", phase.name(), phase.perSecond(),
                     phase.percentile(0.50) / 1000.0, phase.percentile(0.99) / 1000.0,
                     phase.percentile(1.0) / 1000.0, phase.errors());
@@ -242,7 +259,10 @@ public final class SaveThroughputBenchmark {
                 raw INSERT baseline (mean of before/after): %.0f per second
                 durable gRPC saves:                         %.0f per second
                 ratio saves / raw INSERTs:                  %.2f
-                %n""", baseline, saves.perSecond(), saves.perSecond() / baseline);
+                saves over REST through the gateway:        %.0f per second
+                ratio REST / gRPC saves:                    %.2f
+                %n""", baseline, saves.perSecond(), saves.perSecond() / baseline, rest.perSecond(),
+                rest.perSecond() / saves.perSecond());
     }
 
     /** One autocommit connection per client, one durable single-row INSERT per operation. */
@@ -291,6 +311,9 @@ public final class SaveThroughputBenchmark {
         private final List<String> sessions;
         private final long[] nextSaveNumber;
         private final AtomicLong acknowledged = new AtomicLong();
+        private final List<HttpClient> httpClients = new ArrayList<>();
+        private List<String> tokens = List.of();
+        private int gatewayPort;
         private long base = 0;
 
         GrpcClients(int port, List<String> tokens, List<String> sessions) {
@@ -320,6 +343,40 @@ public final class SaveThroughputBenchmark {
                 throw new IllegalStateException("save " + number + " was " + response.getOutcome());
             }
             acknowledged.incrementAndGet();
+        }
+
+        /** From now on, saves also go over REST through the gateway on this port, one HTTP/1.1 connection per client. */
+        void overRest(int port, List<String> accessTokens) {
+            this.gatewayPort = port;
+            this.tokens = accessTokens;
+            for (int i = 0; i < accessTokens.size(); i++) {
+                httpClients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+            }
+        }
+
+        void saveOverRest(int client, long iteration) throws IOException, InterruptedException {
+            long number = Math.max(base, nextSaveNumber[client]) + 1;
+            nextSaveNumber[client] = number;
+            String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
+            String body = "{\"saveNumber\":" + number + ",\"answer\":" + jsonAnswerFor(question, number) + "}";
+            HttpResponse<String> response = httpClients.get(client).send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + gatewayPort + "/api/v1/sessions/" + sessions.get(client) + "/answers/" + question))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + tokens.get(client))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200 || !response.body().contains("\"APPLIED\"")) {
+                throw new IllegalStateException("save " + number + " over REST: " + response.statusCode() + " " + response.body());
+            }
+            acknowledged.incrementAndGet();
+        }
+
+        private static String jsonAnswerFor(String question, long number) {
+            return switch (question) {
+                case "q3", "case1.q3" -> "{\"text\":\"answer " + number + "\"}";
+                case "q5", "q6" -> "{\"likert\":" + ((int) (number % 5) - 2) + "}";
+                case "q2", "case1.q2" -> "{\"choices\":[\"A\",\"C\"]}";
+                default -> "{\"choices\":[\"B\"]}";
+            };
         }
 
         long acknowledged() {

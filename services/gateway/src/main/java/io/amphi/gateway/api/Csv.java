@@ -24,14 +24,20 @@ final class Csv {
     record Parsed(List<Row> rows, List<Map<String, Object>> problems) {
     }
 
+    /** A record with more fields than this is not a candidate list. */
+    static final int MAX_FIELDS = 50;
+    /** Beyond this many problems, reading stops: the file is refused anyway. */
+    static final int MAX_PROBLEMS = 1_000;
+
     static Parsed parse(String text, int maxRows) {
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> problems = new ArrayList<>();
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         int line = 1;
         int i = 0;
-        while (i < body.length()) {
+        while (i < body.length() && problems.size() < MAX_PROBLEMS) {
             int recordLine = line;
+            boolean recordBad = false;
             List<String> fields = new ArrayList<>();
             StringBuilder field = new StringBuilder();
             boolean quoted = false;
@@ -58,6 +64,10 @@ final class Csv {
                     fields.add(field.toString());
                     field.setLength(0);
                     wasQuoted = false;
+                    if (fields.size() >= MAX_FIELDS && !recordBad) {
+                        problems.add(Map.of("line", recordLine, "message", "more than " + MAX_FIELDS + " fields"));
+                        recordBad = true;
+                    }
                 } else if (c == '\n' || c == '\r') {
                     if (c == '\r' && i < body.length() && body.charAt(i) == '\n') {
                         i++;
@@ -65,14 +75,19 @@ final class Csv {
                     line++;
                     ended = true;
                 } else if (wasQuoted) {
-                    problems.add(Map.of("line", recordLine, "message", "text after a closing quote; double a quote inside a quoted field"));
-                    field.append(c);
+                    if (!recordBad) {
+                        problems.add(Map.of("line", recordLine, "message", "text after a closing quote; double a quote inside a quoted field"));
+                        recordBad = true;
+                    }
                 } else {
                     field.append(c);
                 }
             }
             if (quoted) {
                 problems.add(Map.of("line", recordLine, "message", "a quoted field is never closed"));
+                continue;
+            }
+            if (recordBad) {
                 continue;
             }
             fields.add(field.toString());

@@ -196,14 +196,22 @@ public class Problems extends ResponseEntityExceptionHandler {
             String reason = status == null ? "HTTP_" + statusCode.value() : status.name();
             problem.setType(URI.create(TYPE_PREFIX + reason));
             problem.setProperty("reason", reason);
+            problem.setProperty("retryable", false);
+            // Spring's sentence and the instance repeat the request's path, as long as a client made it.
+            problem.setInstance(null);
+            if (status == HttpStatus.NOT_FOUND) {
+                problem.setDetail("There is no such endpoint; the API's endpoints are listed at /api/v1/docs.");
+            }
         }
         return entity;
     }
 
+    /** A problem that sending the same request again will not change; {@link #serviceRefused} says otherwise when it can. */
     static ProblemDetail problem(HttpStatus status, String reason, String message) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
         problem.setType(URI.create(TYPE_PREFIX + reason));
         problem.setProperty("reason", reason);
+        problem.setProperty("retryable", false);
         return problem;
     }
 

@@ -89,7 +89,8 @@ public class ProctorController {
     @Schema(description = "What a pause or its end did.")
     public record PauseView(@Schema(description = "Sessions paused (or going on again) by this call.") int changed,
                             @Schema(description = "Sessions already in that state.") int unchanged,
-                            @Schema(description = "Sessions that had ended.") int ended, Instant at) {
+                            @Schema(description = "Sessions that had ended.") int ended,
+                            @Schema(description = "Sessions the call could not reach; send it again.") int failed, Instant at) {
     }
 
     @Schema(description = "A proctor's view of the exam now: counts per site, and a page of candidates.")
@@ -179,11 +180,12 @@ public class ProctorController {
     @Operation(summary = "Pauses running sessions after an incident",
             description = "Proctors of the exam. One session, every session of a site, or the whole exam: each session's time "
                     + "stands still and it takes no answer until it goes on; recorded per session with the proctor and the "
-                    + "reason. Sessions already paused are left as they are, so a resend is harmless.")
+                    + "reason. Sessions already paused are left as they are, so a resend is harmless; 409 NOT_STARTED for one "
+                    + "session that has not started. Runs under the bulk deadline and is sent once.")
     @PostMapping("/exams/{examId}/pause")
     public PauseView pause(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @Valid @RequestBody PauseBody body,
                            HttpServletRequest request) {
-        return pauseView(calls.idempotent(services.delivery(), callers.signedIn(request),
+        return pauseView(calls.onceBulk(services.delivery(), callers.signedIn(request),
                 delivery -> delivery.pauseSessions(body.toProto(examId))));
     }
 
@@ -192,12 +194,13 @@ public class ProctorController {
     @PostMapping("/exams/{examId}/unpause")
     public PauseView unpause(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @Valid @RequestBody PauseBody body,
                              HttpServletRequest request) {
-        return pauseView(calls.idempotent(services.delivery(), callers.signedIn(request),
+        return pauseView(calls.onceBulk(services.delivery(), callers.signedIn(request),
                 delivery -> delivery.unpauseSessions(body.toProto(examId))));
     }
 
     private static PauseView pauseView(PauseSessionsResponse outcome) {
-        return new PauseView(outcome.getChanged(), outcome.getUnchanged(), outcome.getEnded(), Views.instant(outcome.getAt()));
+        return new PauseView(outcome.getChanged(), outcome.getUnchanged(), outcome.getEnded(), outcome.getFailed(),
+                Views.instant(outcome.getAt()));
     }
 
     @Operation(summary = "Clears a candidate's failed sign-ins", description = "A proctor or a university of the exam; the "

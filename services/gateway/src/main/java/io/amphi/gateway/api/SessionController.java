@@ -101,8 +101,8 @@ public class SessionController {
 
     @Operation(summary = "Starts the caller's session, or returns it",
             description = "200 with the session (alreadyStarted when it existed: a double click never starts a second one). "
-                    + "202 with a queue place and Retry-After while the exam admits others first. 409 EXAM_NOT_OPEN outside the "
-                    + "opening window; 403 when the caller is not enrolled; 404 for an unknown exam.")
+                    + "202 with a queue place and Retry-After while the exam admits others first. 409 NOT_OPEN_YET or CLOSED "
+                    + "outside the opening window, SEALED once sealed; 403 NOT_ENROLLED or OTHER_EXAM; 404 UNKNOWN_EXAM.")
     @PostMapping("/exams/{examId}/session")
     public ResponseEntity<StartView> start(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId,
                                            HttpServletRequest request) {
@@ -136,7 +136,9 @@ public class SessionController {
     @Operation(summary = "Saves one answer",
             description = "Idempotent: a resend with the same save number is acknowledged without a change, an older save "
                     + "never overwrites a newer one. 400 INVALID_ANSWER names the question; 409 DEADLINE_PASSED or "
-                    + "SESSION_SUBMITTED once answering has ended; 409 CONCURRENT_UPDATE or 503 (retryable): send it again.")
+                    + "SUBMITTED once answering has ended; 409 PAUSED while a proctor has the session paused and "
+                    + "SESSION_OPEN_ELSEWHERE (with Retry-After) while another page holds it: keep the save and send it again "
+                    + "later; 409 CONCURRENT_UPDATE, 429 SAVE_RATE_EXCEEDED or 503 (retryable): send it again.")
     @PutMapping("/sessions/{sessionId}/answers/{questionId}")
     public SaveView save(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId,
                          @PathVariable @Pattern(regexp = Ids.PATTERN) String questionId,

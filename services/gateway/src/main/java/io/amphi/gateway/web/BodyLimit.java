@@ -51,7 +51,7 @@ public class BodyLimit extends OncePerRequestFilter {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");
         response.getOutputStream().write(("{\"type\":\"urn:amphi:problem:REQUEST_TOO_LARGE\",\"title\":\"Content Too Large\","
-                + "\"status\":413,\"reason\":\"REQUEST_TOO_LARGE\",\"detail\":\"The request body is larger than this endpoint "
+                + "\"status\":413,\"reason\":\"REQUEST_TOO_LARGE\",\"retryable\":false,\"detail\":\"The request body is larger than this endpoint "
                 + "takes (" + limit + " bytes).\"}").getBytes(StandardCharsets.UTF_8));
     }
 

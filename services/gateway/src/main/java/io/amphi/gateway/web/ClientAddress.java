@@ -4,22 +4,22 @@ import io.amphi.gateway.GatewayProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
  * What the services are told about where a request came from, in {@code x-forwarded-for}. The
  * services believe that header only from the gateway's addresses (their
  * {@code amphi.grpc.trusted-proxies}), so sign-in pacing is per real client, never per gateway.
- * The gateway in turn passes on a client's own {@code X-Forwarded-For} only when the request came
- * from a proxy it trusts (a load balancer); anyone else's is dropped, so nobody picks their address.
+ * The gateway sends one address: the request's peer, or, when that peer is a proxy it trusts (a
+ * load balancer), the right-most address of its {@code X-Forwarded-For} chain that is not itself a
+ * trusted proxy. Whatever a client writes to the left of that is never believed, so nobody picks
+ * their own address, and junk in the header cannot make the balancer's address stand for everyone.
  */
 @Component
 public final class ClientAddress {
 
-    /** Longer forwarding chains are not passed on; a real one has a few hops. */
+    /** Only this much of a forwarding chain is read, from its right end; a real one has a few hops. */
     static final int MAX_FORWARDED_LENGTH = 512;
-    private static final Pattern FORWARDED_CHAIN = Pattern.compile("[0-9A-Fa-f.:, ]+");
 
     private final List<AddressRange> trustedProxies;
 
@@ -29,13 +29,22 @@ public final class ClientAddress {
 
     /** The value of {@code x-forwarded-for} for the services' calls made for this request. */
     public String forwardedFor(HttpServletRequest request) {
-        String peer = request.getRemoteAddr();
+        String client = request.getRemoteAddr();
         String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || !trusted(peer) || forwarded.length() > MAX_FORWARDED_LENGTH
-                || !FORWARDED_CHAIN.matcher(forwarded).matches()) {
-            return peer;
+        if (forwarded == null || !trusted(client)) {
+            return client;
         }
-        return forwarded + ", " + peer;
+        String chain = forwarded.length() > MAX_FORWARDED_LENGTH
+                ? forwarded.substring(forwarded.length() - MAX_FORWARDED_LENGTH) : forwarded;
+        String[] hops = chain.split(",");
+        for (int i = hops.length - 1; i >= 0 && trusted(client); i--) {
+            InetAddress hop = AddressRange.literal(hops[i].strip());
+            if (hop == null) {
+                break;
+            }
+            client = hop.getHostAddress();
+        }
+        return client;
     }
 
     private boolean trusted(String address) {

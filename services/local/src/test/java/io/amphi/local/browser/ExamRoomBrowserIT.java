@@ -112,6 +112,8 @@ class ExamRoomBrowserIT {
             String session = candidate.examId() + ":" + candidate.candidateNumber();
             rest("POST", "/exams/" + candidate.examId() + "/pause", proctor, Map.of("sessionId", session, "reason", "fire alarm"));
             browser.waitForText(By.cssSelector(".banner.paused"), "paused the exam");
+            // The page may learn of the pause seconds after it began: its clock then steps back to the server's.
+            Thread.sleep(1_200);
             String frozen = browser.driver.findElement(By.cssSelector(".timer .value")).getText();
             assertThat(browser.driver.findElement(By.id("q3-text")).isEnabled()).isFalse();
             browser.screenshot("05b-paused", "exam-paused");
