@@ -82,8 +82,9 @@ public class LiveView {
         pageArguments.add(pageSize);
         pageArguments.add(offset);
         List<Row> rows = jdbc.query("""
-                SELECT e.candidate_id, e.site, s.session_id, s.started_at, s.deadline, s.last_save_at, s.paused_at,
-                       s.submitted_at, (SELECT count(*) FROM live_session_answer a WHERE a.session_id = s.session_id)
+                SELECT e.candidate_id, e.site, s.session_id, s.started_at, s.deadline,
+                       (SELECT max(a.saved_at) FROM live_session_answer a WHERE a.session_id = s.session_id), s.paused_at,
+                       s.submitted_at, (SELECT count(*) FROM live_session_answer a WHERE a.session_id = s.session_id AND a.answered)
                 """ + from + where + " ORDER BY e.candidate_id LIMIT ? OFFSET ?",
                 (rs, n) -> Row.of(rs), pageArguments.toArray());
         Set<String> sessions = new LinkedHashSet<>();

@@ -8,20 +8,29 @@ import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * What a proctor's live view shows of each session: when it started, its deadline, how many
- * questions have an answer, the last save, a pause, the submission. A streaming processor keeps it,
- * its position stored in PostgreSQL; a reset rebuilds it from the log.
+ * What a proctor's live view shows of each session: when it started, its deadline, which
+ * questions have an answer and when it was last saved, a pause, the submission. A streaming
+ * processor keeps it, its position stored in PostgreSQL; a reset rebuilds it from the log.
+ *
+ * <p>Saves are most of the log and share the database with the saves themselves: the answers of a
+ * whole batch of events are written in one JDBC batch when the batch commits, not one statement
+ * per save.
  */
 @ProcessingGroup(LiveViewProjection.PROCESSING_GROUP)
 public class LiveViewProjection {
 
     public static final String PROCESSING_GROUP = "proctor-live-view";
+    private static final String PENDING_ANSWERS = "live-view-answers";
 
     private final JdbcTemplate jdbc;
 
@@ -37,17 +46,22 @@ public class LiveViewProjection {
                 Timestamp.from(event.startedAt()), Timestamp.from(event.deadline()));
     }
 
+    /** One row per answered question with the time of its last save; a cleared answer keeps its row, marked so. */
     @EventHandler
     void on(AnswerSaved event) {
-        if (event.answer() instanceof Answer.Cleared) {
-            jdbc.update("DELETE FROM live_session_answer WHERE session_id = ? AND question_id = ?",
-                    event.sessionId(), event.questionId());
-        } else {
-            jdbc.update("INSERT INTO live_session_answer (session_id, question_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    event.sessionId(), event.questionId());
+        Object[] row = {event.sessionId(), event.questionId(), !(event.answer() instanceof Answer.Cleared),
+                Timestamp.from(event.savedAt())};
+        if (!CurrentUnitOfWork.isStarted()) {
+            writeAnswers(java.util.Collections.singletonList(row));
+            return;
         }
-        jdbc.update("UPDATE live_session SET last_save_at = ? WHERE session_id = ?",
-                Timestamp.from(event.savedAt()), event.sessionId());
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        List<Object[]> pending = batch.getOrComputeResource(PENDING_ANSWERS, key -> {
+            List<Object[]> rows = new ArrayList<>();
+            batch.onPrepareCommit(u -> writeAnswers(rows));
+            return rows;
+        });
+        pending.add(row);
     }
 
     @EventHandler
@@ -78,5 +92,14 @@ public class LiveViewProjection {
     void reset() {
         jdbc.update("DELETE FROM live_session_answer");
         jdbc.update("DELETE FROM live_session");
+    }
+
+    private void writeAnswers(List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("""
+                    INSERT INTO live_session_answer (session_id, question_id, answered, saved_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (session_id, question_id) DO UPDATE SET answered = EXCLUDED.answered,
+                        saved_at = GREATEST(live_session_answer.saved_at, EXCLUDED.saved_at)""", rows);
+        }
     }
 }
