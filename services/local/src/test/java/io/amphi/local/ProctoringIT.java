@@ -191,6 +191,20 @@ class ProctoringIT {
         assertThat(view.path("candidates").get(0).path("disconnected").asBoolean())
                 .as("a session whose page never held a lease is not connected").isTrue();
 
+        JsonNode saved = call("PUT", "/sessions/" + exam + ":cand-002/answers/q2", tokens.get("cand-002"),
+                Map.of("saveNumber", 7, "answer", Map.of("choices", List.of("A", "C"))));
+        assertThat(saved.path("outcome").asText()).as(saved.toString()).isEqualTo("APPLIED");
+        JsonNode row = null;
+        for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < until; Thread.sleep(100)) {
+            row = call("GET", "/exams/" + exam + "/live?search=cand-002", proctor, null).path("candidates").get(0);
+            if (row.path("answered").asInt() == 1) {
+                break;
+            }
+        }
+        assertThat(row.path("answered").asInt()).as("the projection follows the log: " + row).isEqualTo(1);
+        assertThat(row.path("lastSaveAt").asText()).isNotEmpty();
+        assertThat(row.path("state").asText()).isIn("IN_EXAM", "PAUSED");
+
         JsonNode siteB = call("GET", "/exams/" + exam + "/live?site=amphi-b&search=005", proctor, null);
         assertThat(siteB.path("candidates").findValuesAsText("candidateId")).containsExactly("cand-005");
         assertThat(siteB.path("matching").asInt()).isEqualTo(1);
