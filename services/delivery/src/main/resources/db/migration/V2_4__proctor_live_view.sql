@@ -6,16 +6,15 @@ CREATE TABLE live_session (
     candidate_id VARCHAR(64)  NOT NULL,
     started_at   TIMESTAMPTZ  NOT NULL,
     deadline     TIMESTAMPTZ  NOT NULL,
+    last_save_at TIMESTAMPTZ,
     paused_at    TIMESTAMPTZ,
     submitted_at TIMESTAMPTZ
 );
 CREATE INDEX live_session_exam ON live_session (exam_id, candidate_id);
 
--- Each question a session saved, whether it has an answer now (false once cleared) and its last save.
+-- The questions each session has an answer to (a cleared answer removes its row).
 CREATE TABLE live_session_answer (
     session_id  VARCHAR(140) NOT NULL,
     question_id VARCHAR(64)  NOT NULL,
-    answered    BOOLEAN      NOT NULL,
-    saved_at    TIMESTAMPTZ  NOT NULL,
     PRIMARY KEY (session_id, question_id)
 );
