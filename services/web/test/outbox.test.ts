@@ -162,6 +162,22 @@ describe('Outbox', () => {
     expect(server.received).toEqual([1, 2, 3, 4]);
   });
 
+  it('after another page saved meanwhile, sends what is pending above its numbers and never with one it used', async () => {
+    const journal = await Journal.open(indexedDB, `outbox-${databases++}`);
+    const server = new Server();
+    const timers = manualTimers();
+    const outbox = new Outbox(journal, server, 'e:c', 0, recorder().events, timers.schedule);
+    server.down = true;
+    await outbox.push('q1', { choices: ['A'] });
+    await outbox.push('q2', { likert: 2 });
+    await outbox.flush();
+    server.down = false;
+    await Promise.all([outbox.takeOverFrom(5), outbox.flush()]);
+    await outbox.flush();
+    expect(server.received).toEqual([6, 7]);
+    expect(outbox.highestAcknowledged).toBe(7);
+  });
+
   it('waits longer after each failure, as long as the server asks when it asks', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoff(n))).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 15_000]);
     expect(backoff(1, 30)).toBe(30_000);

@@ -68,6 +68,7 @@ export interface ContentView {
 
 export interface LeaseView {
   expiresAt: string;
+  highestSaveNumber: number;
   renewAfterMillis: number;
   status: 'ACTIVE' | 'SUBMITTED';
   remainingMillis: number;
@@ -184,7 +185,7 @@ export class Api {
     return this.send('GET', `/exams/${encodeURIComponent(examId)}/live?${query}`);
   }
 
-  pause(examId: string, scope: PauseScope, reason: string, goOn = false): Promise<{ changed: number; unchanged: number; ended: number }> {
+  pause(examId: string, scope: PauseScope, reason: string, goOn = false): Promise<{ changed: number; unchanged: number; ended: number; failed: number }> {
     return this.send('POST', `/exams/${encodeURIComponent(examId)}/${goOn ? 'unpause' : 'pause'}`, { ...scope, reason });
   }
 

@@ -99,9 +99,10 @@ export class Journal {
    * this session meanwhile), keeping their order; the counter moves on past them.
    */
   async renumber(sessionId: string, above: number): Promise<void> {
-    const pending = await this.pending(sessionId);
     const transaction = this.db.transaction([SAVES, COUNTERS], 'readwrite');
     const saves = transaction.objectStore(SAVES);
+    const all = (await promised(saves.index('bySession').getAll(IDBKeyRange.only(sessionId)))) as JournalEntry[];
+    const pending = all.filter((e) => e.state === 'pending').sort((a, b) => a.saveNumber - b.saveNumber);
     const counter = (await promised(transaction.objectStore(COUNTERS).get(sessionId))) as { last: number } | undefined;
     let next = Math.max(above, counter?.last ?? 0);
     for (const entry of pending) {

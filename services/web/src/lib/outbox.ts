@@ -52,6 +52,7 @@ export class Outbox {
   private failures = 0;
   private highest: number;
   private stopped = false;
+  private gate: Promise<void> | null = null;
 
   constructor(
     private readonly journal: Journal,
@@ -80,17 +81,36 @@ export class Outbox {
       this.timer = null;
     }
     if (!this.running) {
-      this.running = this.drain().finally(() => {
+      const gate = this.gate;
+      this.running = (gate ? gate.then(() => this.drain()) : this.drain()).finally(() => {
         this.running = null;
       });
     }
     return this.running;
   }
 
-  /** Another page numbered saves of this session meanwhile: what is pending goes after them. */
+  /**
+   * Another page numbered saves of this session meanwhile: what is pending goes after them. Sending
+   * waits until the entries are renumbered, so none leaves with a number the other page used.
+   */
   async takeOverFrom(highestAcknowledged: number): Promise<void> {
-    this.highest = Math.max(this.highest, highestAcknowledged);
-    await this.journal.renumber(this.sessionId, this.highest);
+    if (highestAcknowledged <= this.highest) return;
+    this.highest = highestAcknowledged;
+    const draining = this.running;
+    let open!: () => void;
+    this.gate = new Promise((resolve) => (open = resolve));
+    try {
+      await draining;
+      await this.journal.renumber(this.sessionId, this.highest);
+    } finally {
+      this.gate = null;
+      open();
+    }
+  }
+
+  /** The highest save number the server is known to have. */
+  get highestAcknowledged(): number {
+    return this.highest;
   }
 
   stop(): void {

@@ -119,13 +119,19 @@ class UniversityIT {
         assertThat(enrolled.path("enrolled").asInt()).isEqualTo(2);
         String code = enrolled.path("credentials").get(0).path("accessCode").asText();
 
+        JsonNode sitesOnly = send("POST", "/exams/" + exam + "/enrolments?issueCodes=false", university, "text/csv",
+                "candidate_number,extra_time_minutes,site\r\nnew-101,30,hall-d\r\n");
+        assertThat(sitesOnly.path("credentials").isEmpty()).isTrue();
+        assertThat(count("SELECT count(*) FROM exam_enrolment WHERE site = 'hall-d'")).isEqualTo(1);
+
         String token = send("POST", "/auth/candidate", null, "application/json", json.writeValueAsString(Map.of(
                 "examId", exam, "candidateNumber", "new-101", "accessCode", code))).path("accessToken").asText();
+        assertThat(token).as("a change of site without new codes keeps the code handed out").isNotEmpty();
         JsonNode session = send("POST", "/exams/" + exam + "/session", token, null, null).path("session");
         assertThat(session.path("contentVersion").asInt()).as("a new session starts on the latest version").isEqualTo(2);
         long remaining = session.path("remainingMillis").asLong();
         assertThat(remaining).as("2 h plus 30 min of extra time").isBetween(9_000_000L - 60_000, 9_000_000L);
-        assertThat(count("SELECT count(*) FROM exam_enrolment WHERE site = 'hall-c'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM exam_enrolment WHERE site = 'hall-c'")).isEqualTo(1);
     }
 
     @Test

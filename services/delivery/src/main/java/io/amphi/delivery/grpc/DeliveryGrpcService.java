@@ -220,7 +220,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                 .setRenewAfter(Protos.duration(SessionLeases.RENEW_EVERY))
                 .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
                 .setRemaining(Protos.duration(view.remaining()))
-                .setDeadline(Protos.timestamp(view.deadline()));
+                .setDeadline(Protos.timestamp(view.deadline()))
+                .setHighestSaveNumber(view.highestSaveNumber());
         if (view.paused()) {
             answer.setPausedAt(Protos.timestamp(view.pausedAt()));
         }
@@ -312,6 +313,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         }
         io.amphi.delivery.domain.ExamContent content = catalog.check(file, "sent by " + university.id());
         university.requireExam(content.examId());
+        if (catalog.isSealed(content.examId())) {
+            throw DomainException.precondition("SEALED", "Exam %s is sealed: no content can be published for it any more."
+                    .formatted(content.examId()));
+        }
         catalog.publish(file, "sent by " + university.id());
         Protos.reply(response, PublishedExamContent.newBuilder().setExamId(content.examId()).setVersion(content.version())
                 .setTitle(content.title()).setAnswerableQuestions(content.answerableCount())

@@ -57,6 +57,9 @@ final class Csv {
                         }
                         field.append(c);
                     }
+                } else if (recordBad && c != '\n' && c != '\r') {
+                    // The record is refused already: the rest of its line is skipped, never kept.
+                    continue;
                 } else if (c == '"' && field.isEmpty() && !wasQuoted) {
                     quoted = true;
                     wasQuoted = true;

@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A university's exams: content, schedule, enrolments and access codes, closing and sealing. */
@@ -231,26 +232,28 @@ public class ExamAdminController {
 
     @Operation(summary = "Enrols candidates from a CSV file and issues their access codes",
             description = "Body: text/csv with a header naming candidate_number and, optionally, extra_time_minutes (0 to "
-                    + "1440) and site. All or nothing: a file with any bad row stores nothing and the answer (400 INVALID_CSV) "
-                    + "names every bad row with its line. Enrolled candidates get a new access code each, returned once (as CSV "
-                    + "with Accept: text/csv). Sending the file again updates the enrolments and replaces the codes. Scope exams:write.")
+                    + "1440) and site. A file with any bad row stores nothing and the answer (400 INVALID_CSV) names every bad "
+                    + "row with its line. The enrolments are stored in one transaction, then each candidate gets a new access "
+                    + "code, returned once (as CSV with Accept: text/csv); if issuing the codes fails, the enrolments stay and "
+                    + "sending the file again issues them. A new code replaces a candidate's old one: to change only extra "
+                    + "time or sites after codes were handed out, send the file with ?issueCodes=false. Scope exams:write.")
     @PostMapping(path = "/exams/{examId}/enrolments", consumes = "text/csv", produces = "application/json")
     public EnrolledView enrol(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @RequestBody String csv,
-                              HttpServletRequest request) {
-        return enrolAndIssue(examId, csv, request);
+                              @RequestParam(defaultValue = "true") boolean issueCodes, HttpServletRequest request) {
+        return enrolAndIssue(examId, csv, issueCodes, request);
     }
 
     @Operation(summary = "The same, answered as CSV (candidate_number,access_code)")
     @PostMapping(path = "/exams/{examId}/enrolments", consumes = "text/csv", produces = "text/csv")
     public String enrolAsCsv(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @RequestBody String csv,
-                             HttpServletRequest request) {
+                             @RequestParam(defaultValue = "true") boolean issueCodes, HttpServletRequest request) {
         StringBuilder out = new StringBuilder(Csv.line(List.of(CANDIDATE_NUMBER, "access_code")));
-        enrolAndIssue(examId, csv, request).credentials()
+        enrolAndIssue(examId, csv, issueCodes, request).credentials()
                 .forEach(c -> out.append(Csv.line(List.of(c.candidateNumber(), c.accessCode()))));
         return out.toString();
     }
 
-    private EnrolledView enrolAndIssue(String examId, String csv, HttpServletRequest request) {
+    private EnrolledView enrolAndIssue(String examId, String csv, boolean issueCodes, HttpServletRequest request) {
         Calls.Caller caller = callers.signedIn(request);
         List<EnrolmentRow> rows = enrolments(csv);
         EnrolCandidatesRequest.Builder enrol = EnrolCandidatesRequest.newBuilder().setExamId(examId);
@@ -262,8 +265,11 @@ public class ExamAdminController {
             }
             enrol.addCandidates(candidate);
         });
-        // Enrolment first: it may be sent again (it updates), while each issue of codes replaces the last.
+        // Enrolment first: it may be sent again (it updates); each issue of codes replaces the last.
         int enrolled = calls.onceBulk(services.delivery(), caller, delivery -> delivery.enrolCandidates(enrol.build())).getEnrolled();
+        if (!issueCodes) {
+            return new EnrolledView(enrolled, List.of());
+        }
         IssueCandidateCredentialsRequest.Builder issue = IssueCandidateCredentialsRequest.newBuilder().setExamId(examId);
         rows.forEach(row -> issue.addCandidates(CandidateCredential.newBuilder().setCandidateNumber(row.candidateNumber())));
         IssueCandidateCredentialsResponse issued = calls.onceBulk(services.auth(), caller,

@@ -177,6 +177,7 @@ public class SessionController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LeaseView(Instant expiresAt,
                             @Schema(description = "Renew after about this many milliseconds.") long renewAfterMillis,
+                            @Schema(description = "The highest save number the session acknowledged; above the page's own, another page saved meanwhile.") long highestSaveNumber,
                             @Schema(description = "ACTIVE or SUBMITTED.") String status,
                             long remainingMillis, Instant deadline,
                             @Schema(description = "When a proctor paused the session; absent while its clock runs.") Instant pausedAt) {
@@ -192,7 +193,7 @@ public class SessionController {
         String client = callers.clientId(request, true);
         SessionLease lease = calls.idempotent(services.delivery(), callers.signedIn(request), delivery -> delivery.holdSession(
                 HoldSessionRequest.newBuilder().setSessionId(sessionId).setClientId(client).build()));
-        return new LeaseView(Views.instant(lease.getExpiresAt()), Views.millis(lease.getRenewAfter()),
+        return new LeaseView(Views.instant(lease.getExpiresAt()), Views.millis(lease.getRenewAfter()), lease.getHighestSaveNumber(),
                 lease.getStatus().name().replace("SESSION_STATUS_", ""), Views.millis(lease.getRemaining()),
                 Views.instant(lease.getDeadline()), lease.hasPausedAt() ? Views.instant(lease.getPausedAt()) : null);
     }

@@ -30,21 +30,32 @@ public final class ClientAddress {
     /** The value of {@code x-forwarded-for} for the services' calls made for this request. */
     public String forwardedFor(HttpServletRequest request) {
         String client = request.getRemoteAddr();
-        String forwarded = request.getHeader("X-Forwarded-For");
-        if (forwarded == null || !trusted(client)) {
+        // Proxies may append their own header line rather than extend the first: the lines in order are the chain.
+        String forwarded = String.join(",", java.util.Collections.list(request.getHeaders("X-Forwarded-For")));
+        if (forwarded.isEmpty() || !trusted(client)) {
             return client;
         }
         String chain = forwarded.length() > MAX_FORWARDED_LENGTH
                 ? forwarded.substring(forwarded.length() - MAX_FORWARDED_LENGTH) : forwarded;
         String[] hops = chain.split(",");
         for (int i = hops.length - 1; i >= 0 && trusted(client); i--) {
-            InetAddress hop = AddressRange.literal(hops[i].strip());
+            InetAddress hop = AddressRange.literal(withoutPort(hops[i].strip()));
             if (hop == null) {
                 break;
             }
             client = hop.getHostAddress();
         }
         return client;
+    }
+
+    /** "1.2.3.4:5678" and "[2001:db8::5]:443", as some balancers write a hop, without the port. */
+    static String withoutPort(String hop) {
+        if (hop.startsWith("[")) {
+            int end = hop.indexOf(']');
+            return end < 0 ? hop : hop.substring(1, end);
+        }
+        int colon = hop.indexOf(':');
+        return colon > 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
     }
 
     private boolean trusted(String address) {

@@ -50,6 +50,15 @@ class CandidateCsvTest {
     }
 
     @Test
+    void aHostileRecordCostsOneProblemNotOnePerCharacter() {
+        Csv.Parsed commas = Csv.parse("candidate_number\n" + ",".repeat(1_000_000) + "\nc-1\n", 100);
+        assertThat(commas.problems()).containsExactly(Map.of("line", 2, "message", "more than 50 fields"));
+        assertThat(commas.rows()).extracting(Csv.Row::line).containsExactly(1, 3);
+        Csv.Parsed trailing = Csv.parse("candidate_number\n\"a\"" + "x".repeat(1_000_000) + "\n", 100);
+        assertThat(trailing.problems()).hasSize(1);
+    }
+
+    @Test
     void quotesALongBadValueOnlyInShort() {
         String huge = "x".repeat(10_000) + "!";
         assertThatThrownBy(() -> ExamAdminController.candidateNumbers("candidate_number\n" + huge + "\n"))

@@ -38,6 +38,14 @@ class ClientAddressTest {
     }
 
     @Test
+    void aBalancerThatAddsItsOwnHeaderLineOrWritesPortsIsReadAlike() {
+        MockHttpServletRequest twoLines = from("10.2.3.4", "6.6.6.6");
+        twoLines.addHeader("X-Forwarded-For", "198.51.100.9:5678");
+        assertThat(trusting("10.0.0.0/8").forwardedFor(twoLines)).isEqualTo("198.51.100.9");
+        assertThat(trusting("10.0.0.0/8").forwardedFor(from("10.2.3.4", "[2001:db8::5]:443"))).isEqualTo("2001:db8:0:0:0:0:0:5");
+    }
+
+    @Test
     void whatAClientWritesLeftOfItsOwnAddressIsNeverBelieved() {
         assertThat(trusting("10.0.0.0/8").forwardedFor(from("10.2.3.4", "6.6.6.6, 198.51.100.9"))).isEqualTo("198.51.100.9");
         assertThat(trusting("10.0.0.0/8").forwardedFor(from("10.2.3.4", "junk, 198.51.100.9")))
