@@ -154,6 +154,17 @@ class GatewayAloneIT {
     }
 
     @Test
+    void theBrowsableDocumentationIsServedWithTheInlineStylesItNeedsOnly() throws Exception {
+        HttpResponse<String> ui = send("GET", "/api/v1/swagger-ui/index.html", null, null);
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("style-src 'self' 'unsafe-inline'");
+        assertThat(send("GET", "/api/v1/docs", null, null).headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("'unsafe-inline'");
+        assertThat(send("GET", "/api/v1/openapi.json", null, null).headers().firstValue("Content-Security-Policy").orElseThrow())
+                .doesNotContain("unsafe");
+    }
+
+    @Test
     void servesTheWebAppWithHashedAssetsCachedForAYearAndTheIndexNever() throws Exception {
         HttpResponse<String> index = send("GET", "/", null, null);
         assertThat(index.statusCode()).isEqualTo(200);

@@ -30,7 +30,8 @@ public class SecurityHeaders extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI();
         response.setHeader("Content-Security-Policy",
-                path.startsWith("/api/v1/docs") || path.startsWith("/swagger-ui") ? DOCUMENTATION_POLICY : CONTENT_SECURITY_POLICY);
+                path.startsWith("/api/v1/docs") || path.startsWith("/api/v1/swagger-ui") ? DOCUMENTATION_POLICY
+                        : CONTENT_SECURITY_POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "no-referrer");
