@@ -382,22 +382,25 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     @Override
     public void pauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
-        Caller proctor = Caller.require(Caller.Role.PROCTOR);
-        String examId = Inputs.id(request.getExamId(), "exam_id");
-        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
-        proctor.requireExam(examId);
-        SessionPauses.Scope scope = scope(examId, request);
-        Protos.reply(response, outcome(pauses.pause(examId, scope, reason, proctor.id())));
+        Protos.reply(response, pauseOrGoOn(request, pauses::pause));
     }
 
     @Override
     public void unpauseSessions(PauseSessionsRequest request, StreamObserver<PauseSessionsResponse> response) {
+        Protos.reply(response, pauseOrGoOn(request, pauses::unpause));
+    }
+
+    /** What pausing and going on share: a proctor of the exam, a reason, a scope; then the action itself. */
+    private interface PauseAction {
+        SessionPauses.Outcome apply(String examId, SessionPauses.Scope scope, String reason, String proctorId);
+    }
+
+    private PauseSessionsResponse pauseOrGoOn(PauseSessionsRequest request, PauseAction action) {
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
         String examId = Inputs.id(request.getExamId(), "exam_id");
         String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
         proctor.requireExam(examId);
-        SessionPauses.Scope scope = scope(examId, request);
-        Protos.reply(response, outcome(pauses.unpause(examId, scope, reason, proctor.id())));
+        return outcome(action.apply(examId, scope(examId, request), reason, proctor.id()));
     }
 
     @Override

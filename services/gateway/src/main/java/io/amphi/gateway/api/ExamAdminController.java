@@ -97,9 +97,8 @@ public class ExamAdminController {
     public String issueCredentialsAsCsv(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId,
                                         @RequestBody String csv, HttpServletRequest request) {
         IssueCandidateCredentialsResponse issued = issue(examId, csv, request);
-        StringBuilder out = new StringBuilder(Csv.line(List.of(CANDIDATE_NUMBER, "access_code")));
-        issued.getCredentialsList().forEach(c -> out.append(Csv.line(List.of(c.getCandidateNumber(), c.getAccessCode()))));
-        return out.toString();
+        return codesCsv(issued.getCredentialsList().stream()
+                .map(c -> new CredentialView(c.getCandidateNumber(), c.getAccessCode())).toList());
     }
 
     private IssueCandidateCredentialsResponse issue(String examId, String csv, HttpServletRequest request) {
@@ -247,9 +246,13 @@ public class ExamAdminController {
     @PostMapping(path = "/exams/{examId}/enrolments", consumes = "text/csv", produces = "text/csv")
     public String enrolAsCsv(@PathVariable @Pattern(regexp = Ids.PATTERN) String examId, @RequestBody String csv,
                              @RequestParam(defaultValue = "true") boolean issueCodes, HttpServletRequest request) {
+        return codesCsv(enrolAndIssue(examId, csv, issueCodes, request).credentials());
+    }
+
+    /** Codes as the CSV a university hands out: candidate_number,access_code. */
+    private static String codesCsv(List<CredentialView> credentials) {
         StringBuilder out = new StringBuilder(Csv.line(List.of(CANDIDATE_NUMBER, "access_code")));
-        enrolAndIssue(examId, csv, issueCodes, request).credentials()
-                .forEach(c -> out.append(Csv.line(List.of(c.candidateNumber(), c.accessCode()))));
+        credentials.forEach(c -> out.append(Csv.line(List.of(c.candidateNumber(), c.accessCode()))));
         return out.toString();
     }
 
