@@ -31,6 +31,8 @@ export interface SessionView {
   highestSaveNumber: number;
   receipt?: Record<string, unknown>;
   pausedAt?: string;
+  /** The key this page authenticates and encrypts its offline journal with; given when starting or resuming. */
+  offlineJournalKey?: string;
 }
 
 export interface QueueView {
@@ -82,7 +84,7 @@ export interface SaveView {
   remainingMillis: number;
 }
 
-export type CandidateState = 'NOT_STARTED' | 'IN_EXAM' | 'PAUSED' | 'SUBMITTED';
+export type CandidateState = 'NOT_STARTED' | 'WAITING' | 'IN_EXAM' | 'PAUSED' | 'SUBMITTED';
 
 export interface LiveCandidate {
   candidateId: string;
@@ -96,6 +98,30 @@ export interface LiveCandidate {
   submittedAt?: string;
   lastSeenAt?: string;
   disconnected: boolean;
+  undecidedJournals: number;
+  /** Their place in the exam's line while WAITING. */
+  placeInLine?: number;
+}
+
+export interface OfflineEntryView {
+  questionId: string;
+  saveNumber: number;
+  answer: Answer;
+  recordedAt: string;
+  counts: boolean;
+}
+
+/** An uploaded offline journal and where it stands. */
+export interface OfflineJournalView {
+  sessionId: string;
+  uploadId: string;
+  entries: OfflineEntryView[];
+  decision: 'UNDECIDED' | 'ACCEPTED' | 'REJECTED';
+  uploadedBy: string;
+  uploadedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  changed: boolean;
 }
 
 export interface SiteCounts {
@@ -104,6 +130,7 @@ export interface SiteCounts {
   inExam: number;
   paused: number;
   submitted: number;
+  disconnected: number;
 }
 
 export interface LiveViewData {
@@ -111,6 +138,7 @@ export interface LiveViewData {
   candidates: LiveCandidate[];
   matching: number;
   nextPageToken?: string;
+  waiting: number;
   at: string;
 }
 
@@ -266,9 +294,22 @@ export class Api {
     return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/submission`);
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, again = true): Promise<T> {
+  /** A proctor uploads the journal file a candidate's page downloaded when the time ran out offline. */
+  uploadJournal(sessionId: string, file: string): Promise<OfflineJournalView> {
+    return this.send('POST', `/proctor/sessions/${encodeURIComponent(sessionId)}/offline-journals`, file, true, true,
+      'application/vnd.amphi.offline-journal+json');
+  }
+
+  /** A proctor accepts (its answers count) or rejects an uploaded journal, with a reason. */
+  decideJournal(sessionId: string, uploadId: string, accept: boolean, reason: string): Promise<OfflineJournalView> {
+    return this.send('POST', `/proctor/sessions/${encodeURIComponent(sessionId)}/offline-journals/${uploadId}/decision`,
+      { accept, reason });
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, again = true,
+                        type = 'application/json'): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = type;
     if (authenticated && this.token) headers.Authorization = `Bearer ${this.token}`;
     if (path.startsWith('/sessions/')) headers['Amphi-Client'] = this.clientId;
     let response: Response;
@@ -276,7 +317,7 @@ export class Api {
       response = await this.fetchFn(this.base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         credentials: 'same-origin',
         cache: 'no-store',
       });
@@ -288,7 +329,7 @@ export class Api {
     }
     const problem = await readProblem(response);
     if (authenticated && again && problem.status === 401 && problem.reason === 'TOKEN_EXPIRED' && (await this.refresh())) {
-      return this.send(method, path, body, authenticated, false);
+      return this.send(method, path, body, authenticated, false, type);
     }
     throw problem;
   }

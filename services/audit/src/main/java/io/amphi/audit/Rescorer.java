@@ -3,6 +3,7 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.json.DeliveryJson;
@@ -53,6 +54,7 @@ final class Rescorer {
     private static final String ANSWER_SAVED = AnswerSaved.class.getName();
     private static final String STARTED = SessionStarted.class.getName();
     private static final String SUBMITTED = SessionSubmitted.class.getName();
+    private static final String OFFLINE_ACCEPTED = OfflineAnswersAccepted.class.getName();
 
     private Rescorer() {
     }
@@ -129,6 +131,9 @@ final class Rescorer {
             } else if (ANSWER_SAVED.equals(event.payloadType())) {
                 AnswerSaved saved = JSON.readValue(event.payload(), AnswerSaved.class);
                 answers.put(saved.questionId(), saved.answer());
+            } else if (OFFLINE_ACCEPTED.equals(event.payloadType())) {
+                JSON.readValue(event.payload(), OfflineAnswersAccepted.class).applied()
+                        .forEach(answer -> answers.put(answer.questionId(), answer.answer()));
             } else if (SUBMITTED.equals(event.payloadType())) {
                 submitted = true;
             }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.delivery.api.Events.OfflineAnswer;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
@@ -40,7 +43,8 @@ import java.util.function.UnaryOperator;
 /**
  * A tiny exam built the way the platform builds one, with fixed ids and times, so that its export
  * and every intermediate hash are the same on every run: three candidates, a seal, an answer key,
- * a first publication, a correction and a second publication. The events are the platform's own
+ * a first publication, a correction and a second publication. The last candidate's page lost the
+ * network at the end: a proctor uploaded its offline journal and accepted it, and that answer counts. The events are the platform's own
  * records serialised by the platform's own mapper; the hashes come from the platform's code.
  * The test vectors (services/audit/vectors) are this exam and copies of it tampered with.
  */
@@ -48,6 +52,10 @@ final class TinyExam {
 
     static final String EXAM = "tiny-2026";
     static final String SCORING = ScoringCommands.scoringId(EXAM);
+    /** The candidate whose page was offline when the time ran out, and the answer its journal kept. */
+    static final String OFFLINE_CANDIDATE = "cand-c";
+    static final String OFFLINE_QUESTION = "q3";
+    static final Answer OFFLINE_ANSWER = new Answer.Text("HNF");
     static final Instant EXPORTED_AT = Instant.parse("2026-06-15T14:00:00Z");
     private static final Instant START = Instant.parse("2026-06-15T09:00:00Z");
     private static final ObjectMapper JSON = AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module()));
@@ -110,6 +118,7 @@ final class TinyExam {
         List<SealedSession> sealed = new ArrayList<>();
         Map<String, List<StoredEvent>> sessions = new TreeMap<>(MerkleTree.UTF8_ORDER);
         int candidateNumber = 0;
+        Map<String, Map<String, Answer>> scored = new TreeMap<>();
         for (Map.Entry<String, Map<String, Answer>> candidate : answersByCandidate.entrySet()) {
             String sessionId = EXAM + ":" + candidate.getKey();
             Instant started = START.plusSeconds(60L * candidateNumber++);
@@ -122,9 +131,25 @@ final class TinyExam {
                 drafts.add(new Draft(sessionId, "ExamSession", at, new AnswerSaved(sessionId, answer.getKey(),
                         saveNumber++, answer.getValue(), at)));
             }
-            Instant submitted = started.plus(Duration.ofMinutes(90));
-            drafts.add(new Draft(sessionId, "ExamSession", submitted,
-                    new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, submitted, submitted)));
+            if (candidate.getKey().equals(OFFLINE_CANDIDATE)) {
+                Instant deadline = started.plus(Duration.ofHours(2));
+                Instant uploaded = deadline.plus(Duration.ofMinutes(15));
+                OfflineAnswer offline = new OfflineAnswer(OFFLINE_QUESTION, saveNumber, OFFLINE_ANSWER, deadline.minusSeconds(40));
+                drafts.add(new Draft(sessionId, "ExamSession", deadline.plus(Duration.ofSeconds(11)),
+                        new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, deadline.plus(Duration.ofSeconds(11)))));
+                drafts.add(new Draft(sessionId, "ExamSession", uploaded, new OfflineAnswersUploaded(sessionId,
+                        "5e".repeat(32), List.of(offline), "proctor-room-2", uploaded)));
+                Instant accepted = uploaded.plus(Duration.ofMinutes(5));
+                drafts.add(new Draft(sessionId, "ExamSession", accepted, new OfflineAnswersAccepted(sessionId,
+                        "5e".repeat(32), List.of(offline), "network down in room 2 from 10:58, witnessed",
+                        "proctor-room-2", accepted)));
+                scored.put(candidate.getKey(), withOffline(candidate.getValue()));
+            } else {
+                Instant submitted = started.plus(Duration.ofMinutes(90));
+                drafts.add(new Draft(sessionId, "ExamSession", submitted,
+                        new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, submitted, submitted)));
+                scored.put(candidate.getKey(), candidate.getValue());
+            }
             List<StoredEvent> chain = chain(drafts);
             sessions.put(sessionId, chain);
             sealed.add(new SealedSession(sessionId, chain.getLast().sequenceNumber(),
@@ -140,14 +165,20 @@ final class TinyExam {
         Instant keyedAt = sealedAt.plus(Duration.ofDays(1));
         scoring = append(scoring, new Draft(SCORING, "ExamScoring", keyedAt, new AnswerKeyPublished(EXAM, 1, 1,
                 firstKey(), "edn-v1", "initial key", keyedAt, "univ-paris")));
-        scoring = exam.publish(scoring, sessions, answersByCandidate, firstKey(), 1, keyedAt.plus(Duration.ofDays(1)));
+        scoring = exam.publish(scoring, sessions, scored, firstKey(), 1, keyedAt.plus(Duration.ofDays(1)));
         Instant correctedAt = keyedAt.plus(Duration.ofDays(2));
         scoring = append(scoring, new Draft(SCORING, "ExamScoring", correctedAt, new AnswerKeyPublished(EXAM, 2, 1,
                 secondKey, "edn-v1", "q1 had two right answers", correctedAt, "univ-paris")));
-        scoring = exam.publish(scoring, sessions, answersByCandidate, secondKey, 2, correctedAt.plus(Duration.ofDays(1)));
+        scoring = exam.publish(scoring, sessions, scored, secondKey, 2, correctedAt.plus(Duration.ofDays(1)));
         exam.chains.put(SCORING, scoring);
         exam.chains.putAll(sessions);
         return exam;
+    }
+
+    private static Map<String, Answer> withOffline(Map<String, Answer> saved) {
+        Map<String, Answer> answers = new LinkedHashMap<>(saved);
+        answers.put(OFFLINE_QUESTION, OFFLINE_ANSWER);
+        return answers;
     }
 
     /** Scores every session under a key, records the results and appends their sealed publication. */

@@ -18,6 +18,7 @@ import io.amphi.delivery.proctoring.LiveView;
 import io.amphi.delivery.proctoring.LiveViewProjection;
 import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
+import io.amphi.delivery.offline.OfflineJournalKeys;
 import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.axon.BoundedCache;
 import io.amphi.platform.cluster.Admission;
@@ -56,9 +57,10 @@ public class DeliveryConfiguration {
     DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
                                             RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
                                             SubmissionReceipts receipts, SessionPauses sessionPauses,
-                                            SessionLeases sessionLeases, LiveView liveView, Clock clock) {
+                                            SessionLeases sessionLeases, LiveView liveView,
+                                            OfflineJournalKeys offlineJournalKeys, Clock clock) {
         return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts,
-                sessionPauses, sessionLeases, liveView, clock);
+                sessionPauses, sessionLeases, liveView, offlineJournalKeys, clock);
     }
 
     @Bean
@@ -69,6 +71,11 @@ public class DeliveryConfiguration {
     @Bean
     SessionPauses sessionPauses(CommandGateway commands, JdbcExamCatalog catalog, Clock clock) {
         return new SessionPauses(commands, catalog, clock);
+    }
+
+    @Bean
+    OfflineJournalKeys offlineJournalKeys(DataSource dataSource, Clock clock) {
+        return new OfflineJournalKeys(dataSource, clock);
     }
 
     @Bean
@@ -120,8 +127,8 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    LiveView liveView(JdbcTemplate jdbc, SessionLeases sessionLeases, Clock clock) {
-        return new LiveView(jdbc, sessionLeases, clock);
+    LiveView liveView(JdbcTemplate jdbc, SessionLeases sessionLeases, ExamDoor examDoor, Clock clock) {
+        return new LiveView(jdbc, sessionLeases, examDoor, clock);
     }
 
     @Bean

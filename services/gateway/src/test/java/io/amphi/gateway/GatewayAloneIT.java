@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -190,6 +191,12 @@ class GatewayAloneIT {
                 documented.add(operation.getKey().toUpperCase() + " " + path.getKey());
                 assertThat(operation.getValue().path("summary").asText()).as(operation.getKey() + " " + path.getKey())
                         .isNotBlank();
+                for (String status : List.of("400", "401", "403", "404", "409", "413", "429", "500", "503", "504")) {
+                    JsonNode refusal = operation.getValue().path("responses").path(status);
+                    assertThat(refusal.path("description").asText()).as(status + " of " + path.getKey()).isNotBlank();
+                    assertThat(refusal.path("content").path("application/problem+json").path("schema").path("$ref").asText())
+                            .isEqualTo("#/components/schemas/Problem");
+                }
             });
         }
         Set<String> implemented = new HashSet<>();

@@ -138,6 +138,11 @@ public final class LocalPlatform implements AutoCloseable {
         return scoring.getBean(GrpcServerLifecycle.class).port();
     }
 
+    /** Where service accounts are made, e.g. a proctor bound to one site. */
+    public ServiceAccounts serviceAccounts() {
+        return auth.getBean(ServiceAccounts.class);
+    }
+
     /** The proctor's, the university's and the auditor's service accounts, with their secrets. */
     public List<ServiceAccounts.Created> staff() {
         return staff;

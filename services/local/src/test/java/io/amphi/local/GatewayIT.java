@@ -167,6 +167,14 @@ class GatewayIT {
         String newToken = refreshed.body().path("accessToken").asText();
         assertProblem(call(platform.gatewayPort(), "POST", "/api/v1/auth/refresh", null, null, null,
                 "Cookie", "amphi_refresh=" + refreshToken), 401, "REFRESH_TOKEN_SPENT");
+        String renewed = refreshed.header("Set-Cookie");
+        String renewedToken = renewed.substring("amphi_refresh=".length(), renewed.indexOf(';'));
+        Reply signedOut = call(platform.gatewayPort(), "DELETE", "/api/v1/auth/refresh", null, null, null,
+                "Cookie", "amphi_refresh=" + renewedToken);
+        assertThat(signedOut.status()).isEqualTo(204);
+        assertThat(signedOut.header("Set-Cookie")).startsWith("amphi_refresh=;").contains("Max-Age=0");
+        assertProblem(call(platform.gatewayPort(), "POST", "/api/v1/auth/refresh", null, null, null,
+                "Cookie", "amphi_refresh=" + renewedToken), 401, "REFRESH_TOKEN_SPENT");
 
         Reply submitted = call("POST", "/api/v1/sessions/" + session + "/submission", newToken, null);
         assertThat(submitted.status()).isEqualTo(200);

@@ -190,6 +190,10 @@ class ProctoringIT {
                 .containsExactly("cand-001", "cand-002", "cand-003", "cand-004", "cand-005");
         assertThat(view.path("candidates").get(0).path("disconnected").asBoolean())
                 .as("a session whose page never held a lease is not connected").isTrue();
+        JsonNode countsB = view.path("sites").get(1);
+        assertThat(countsB.path("disconnected").asInt()).as("no page of site amphi-b ever held a lease: " + countsB)
+                .isEqualTo(countsB.path("inExam").asInt() + countsB.path("paused").asInt()).isPositive();
+        assertThat(view.path("waiting").asLong()).isZero();
 
         JsonNode saved = call("PUT", "/sessions/" + exam + ":cand-002/answers/q2", tokens.get("cand-002"),
                 Map.of("saveNumber", 7, "answer", Map.of("choices", List.of("A", "C"))));
@@ -214,6 +218,32 @@ class ProctoringIT {
                 .path("candidates").findValuesAsText("candidateId")).containsExactly("cand-003", "cand-004");
         assertThat(call("GET", "/exams/" + exam + "/live?state=WAITING", proctor, null).path("httpStatus").asInt()).isEqualTo(400);
         assertThat(call("GET", "/exams/" + exam + "/live", tokens.get("cand-001"), null).path("httpStatus").asInt()).isEqualTo(403);
+    }
+
+    @Test
+    void aProctorBoundToASiteSeesAndActsOnItsCandidatesOnly() throws Exception {
+        ServiceAccounts.Created roomB = platform.serviceAccounts().create("proctor-room-b-" + UUID.randomUUID().toString()
+                .substring(0, 8), "proctor", java.util.Set.of(), java.util.Set.of(exam), java.util.Set.of("amphi-b"));
+        String token = call("POST", "/auth/client", null, Map.of("clientId", roomB.account().clientId(),
+                "clientSecret", roomB.secret())).path("accessToken").asText();
+
+        JsonNode view = call("GET", "/exams/" + exam + "/live", token, null);
+        assertThat(view.path("sites").findValuesAsText("site")).containsExactly("amphi-b");
+        assertThat(view.path("candidates").findValuesAsText("candidateId")).containsExactly("cand-004", "cand-005");
+        assertThat(view.path("matching").asInt()).isEqualTo(2);
+        assertThat(call("GET", "/exams/" + exam + "/live?site=amphi-a", token, null).path("reason").asText())
+                .isEqualTo("NOT_YOUR_SITE");
+
+        for (Map<String, Object> scope : List.<Map<String, Object>>of(Map.of("sessionId", exam + ":cand-001", "reason", "x"),
+                Map.of("site", "amphi-a", "reason", "x"), Map.of("wholeExam", true, "reason", "x"))) {
+            JsonNode refused = call("POST", "/exams/" + exam + "/pause", token, scope);
+            assertThat(refused.path("httpStatus").asInt()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.path("reason").asText()).isEqualTo("NOT_YOUR_SITE");
+        }
+        JsonNode extension = call("POST", "/sessions/" + exam + ":cand-002/extensions", token,
+                Map.of("seconds", 60, "reason", "not my room"));
+        assertThat(extension.path("reason").asText()).isEqualTo("NOT_YOUR_SITE");
+        assertThat(session("cand-002").path("deadline").asText()).as("nothing changed").isNotEmpty();
     }
 
     @Test

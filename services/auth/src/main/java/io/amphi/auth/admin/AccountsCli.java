@@ -100,6 +100,9 @@ public final class AccountsCli {
         @Option(names = "--exam", description = "An exam the account works on; repeatable. None: every exam.")
         List<String> exams = List.of();
 
+        @Option(names = "--site", description = "A site a proctor watches; repeatable. None: every site of its exams.")
+        List<String> sites = List.of();
+
         @Option(names = "--hash-iterations", defaultValue = "20000",
                 description = "PBKDF2 iterations for the secret's hash (default: ${DEFAULT-VALUE}).")
         int iterations;
@@ -110,17 +113,20 @@ public final class AccountsCli {
                 throw new IllegalArgumentException("A client id is 1 to 64 characters.");
             }
             ServiceAccounts accounts = new ServiceAccounts(database.jdbc(), new AccessCodeHasher(iterations), Clock.systemUTC());
-            ServiceAccounts.Created created = accounts.create(clientId, role, Set.copyOf(scopes), Set.copyOf(exams));
+            ServiceAccounts.Created created = accounts.create(clientId, role, Set.copyOf(scopes), Set.copyOf(exams),
+                    Set.copyOf(sites));
             cli.out.printf("""
                     Service account created.
                       client id  %s
                       role       %s
                       scopes     %s
                       exams      %s
+                      sites      %s
                       secret     %s
                     The secret is shown this once and stored only as a hash: hand it over now.
                     """, clientId, role, scopes.isEmpty() ? "none" : String.join(" ", scopes),
-                    exams.isEmpty() ? "every exam" : String.join(" ", exams), created.secret());
+                    exams.isEmpty() ? "every exam" : String.join(" ", exams),
+                    sites.isEmpty() ? "every site" : String.join(" ", sites), created.secret());
             return DONE;
         }
     }
@@ -136,11 +142,12 @@ public final class AccountsCli {
 
         @Override
         public Integer call() {
-            cli.out.printf("%-32s %-11s %-28s %s%n", "CLIENT ID", "ROLE", "SCOPES", "EXAMS");
-            database.jdbc().query("SELECT client_id, role, scopes, exams FROM auth_service_account ORDER BY client_id",
+            cli.out.printf("%-32s %-11s %-28s %-24s %s%n", "CLIENT ID", "ROLE", "SCOPES", "EXAMS", "SITES");
+            database.jdbc().query("SELECT client_id, role, scopes, exams, sites FROM auth_service_account ORDER BY client_id",
                     rs -> {
-                        cli.out.printf("%-32s %-11s %-28s %s%n", rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4).isBlank() ? "every exam" : rs.getString(4));
+                        cli.out.printf("%-32s %-11s %-28s %-24s %s%n", rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4).isBlank() ? "every exam" : rs.getString(4),
+                                rs.getString(5).isBlank() ? "every site" : rs.getString(5));
                     });
             return DONE;
         }

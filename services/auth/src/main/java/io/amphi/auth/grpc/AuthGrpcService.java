@@ -1,5 +1,6 @@
 package io.amphi.auth.grpc;
 
+import com.google.protobuf.Empty;
 import io.amphi.auth.domain.AccessCodes;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
@@ -122,7 +123,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
             requireNotRevoked(known.clientId(), null);
             throttle.succeeded(account, source);
             TokenIssuer.AccessToken access = issuer.issue(known.clientId(), known.role(), null, known.scopes(),
-                    known.exams());
+                    known.exams(), known.sites());
             requireNotRevoked(known.clientId(), null);
             return Tokens.newBuilder()
                     .setAccessToken(access.token())
@@ -159,14 +160,24 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
 
     @Override
     public void refresh(RefreshRequest request, StreamObserver<Tokens> response) {
+        RefreshTokens.Holder holder = refreshTokens.spend(refreshToken(request)).orElseThrow(() -> DomainException.unauthenticated(
+                "REFRESH_TOKEN_SPENT", "This refresh token is unknown, expired or already used: sign in again."));
+        Protos.reply(response, tokensFor(holder));
+    }
+
+    @Override
+    public void signOut(RefreshRequest request, StreamObserver<Empty> response) {
+        refreshTokens.end(refreshToken(request));
+        Protos.reply(response, Empty.getDefaultInstance());
+    }
+
+    private static String refreshToken(RefreshRequest request) {
         String token = request.getRefreshToken();
         if (!REFRESH_TOKEN.matcher(token).matches()) {
             throw DomainException.invalid("INVALID_REFRESH_TOKEN",
                     "A refresh token is the 43 characters a sign-in returned; got %d characters.".formatted(token.length()));
         }
-        RefreshTokens.Holder holder = refreshTokens.spend(token).orElseThrow(() -> DomainException.unauthenticated(
-                "REFRESH_TOKEN_SPENT", "This refresh token is unknown, expired or already used: sign in again."));
-        Protos.reply(response, tokensFor(holder));
+        return token;
     }
 
     @Override
@@ -279,7 +290,8 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
      * or this check sees it.
      */
     private Tokens tokensFor(RefreshTokens.Holder holder) {
-        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of());
+        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of(),
+                Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
         Optional<Instant> withdrawn = revocations.withdrawnAt(holder.subject(), holder.examId());
         if (withdrawn.isPresent()) {

@@ -40,8 +40,10 @@ public class TokenIssuer {
      * @param examId the exam a candidate signed in for; {@code null} for other roles
      * @param scopes what a service account may do, e.g. "results:read"; empty for candidates
      * @param exams  the exams a service account works on; empty for every exam (and for candidates)
+     * @param sites  the sites a proctor watches; empty for every site of its exams
      */
-    public AccessToken issue(String subject, String role, String examId, Set<String> scopes, Set<String> exams) {
+    public AccessToken issue(String subject, String role, String examId, Set<String> scopes, Set<String> exams,
+                             Set<String> sites) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -60,6 +62,9 @@ public class TokenIssuer {
         }
         if (!exams.isEmpty()) {
             claims.claim("exams", String.join(" ", exams.stream().sorted().toList()));
+        }
+        if (!sites.isEmpty()) {
+            claims.claim("sites", String.join(" ", sites.stream().sorted().toList()));
         }
         ECKey key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)

@@ -72,6 +72,12 @@ public class RefreshTokens {
         return Optional.empty();
     }
 
+    /** Ends one refresh token (its browser signed out); nothing happens for an unknown or spent one. */
+    public void end(String token) {
+        jdbc.update("UPDATE auth_refresh_token SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                Timestamp.from(clock.instant()), sha256(token));
+    }
+
     /** Ends every unused refresh token of an identity ({@code examId} null for a service account). */
     public void endAll(String subject, String examId) {
         jdbc.update("UPDATE auth_refresh_token SET used_at = ? WHERE subject = ? AND exam_id IS NOT DISTINCT FROM ? AND used_at IS NULL",

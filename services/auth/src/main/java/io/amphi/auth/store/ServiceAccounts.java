@@ -18,8 +18,9 @@ public class ServiceAccounts {
      * What an account may do.
      *
      * @param exams the exams it works on; empty for every exam
+     * @param sites the sites a proctor watches; empty for every site of its exams
      */
-    public record Account(String clientId, String role, Set<String> scopes, Set<String> exams) {
+    public record Account(String clientId, String role, Set<String> scopes, Set<String> exams, Set<String> sites) {
     }
 
     /** A new account and its secret, to hand over once. */
@@ -48,6 +49,16 @@ public class ServiceAccounts {
      * @param exams the exams it works on; empty for every exam
      */
     public Created create(String clientId, String role, Set<String> scopes, Set<String> exams) {
+        return create(clientId, role, scopes, exams, Set.of());
+    }
+
+    /**
+     * Makes an account with a fresh random secret.
+     *
+     * @param exams the exams it works on; empty for every exam
+     * @param sites the sites a proctor watches; empty for every site of its exams
+     */
+    public Created create(String clientId, String role, Set<String> scopes, Set<String> exams, Set<String> sites) {
         if (!Identifiers.valid(clientId)) {
             throw new IllegalArgumentException("A client id is 1 to 64 letters, digits, '.', '_' or '-', not " + clientId);
         }
@@ -65,23 +76,34 @@ public class ServiceAccounts {
                 throw new IllegalArgumentException("An exam id is 1 to 64 letters, digits, '.', '_' or '-', not " + exam);
             }
         });
+        sites.forEach(site -> {
+            if (!Identifiers.valid(site)) {
+                throw new IllegalArgumentException("A site id is 1 to 64 letters, digits, '.', '_' or '-', not " + site);
+            }
+        });
+        if (!sites.isEmpty() && !role.equals("proctor")) {
+            throw new IllegalArgumentException("Only a proctor's account is bound to sites, not a " + role + "'s");
+        }
         String secret = RandomSecrets.next();
         jdbc.update("""
-                INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, exams, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)""",
+                INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, exams, sites, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 clientId, hasher.hash(secret), role, String.join(" ", scopes.stream().sorted().toList()),
-                String.join(" ", exams.stream().sorted().toList()), Timestamp.from(clock.instant()));
-        return new Created(new Account(clientId, role, Set.copyOf(scopes), Set.copyOf(exams)), secret);
+                String.join(" ", exams.stream().sorted().toList()), String.join(" ", sites.stream().sorted().toList()),
+                Timestamp.from(clock.instant()));
+        return new Created(new Account(clientId, role, Set.copyOf(scopes), Set.copyOf(exams), Set.copyOf(sites)), secret);
     }
 
     /** The account, if the secret is its own. */
     public Optional<Account> authenticate(String clientId, String secret) {
         List<String[]> rows = jdbc.query(
-                "SELECT secret_hash, role, scopes, exams FROM auth_service_account WHERE client_id = ?",
-                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, clientId);
+                "SELECT secret_hash, role, scopes, exams, sites FROM auth_service_account WHERE client_id = ?",
+                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5)}, clientId);
         Optional<String[]> row = rows.stream().findFirst();
         boolean matches = hasher.matches(secret, row.map(known -> known[0]).orElse(unknownAccount));
-        return row.filter(known -> matches).map(known -> new Account(clientId, known[1], words(known[2]), words(known[3])));
+        return row.filter(known -> matches).map(known -> new Account(clientId, known[1], words(known[2]), words(known[3]),
+                words(known[4])));
     }
 
     private static Set<String> words(String spaceSeparated) {

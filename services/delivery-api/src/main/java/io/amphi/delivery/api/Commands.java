@@ -37,6 +37,22 @@ public final class Commands {
     public record UnpauseSession(@TargetAggregateIdentifier String sessionId, String reason, String proctorId) {
     }
 
+    /**
+     * Record a candidate's offline journal, uploaded by a proctor once the session has ended; its
+     * entries are already authenticated. {@code uploadId} is the file's SHA-256 (hex).
+     */
+    public record UploadOfflineAnswers(@TargetAggregateIdentifier String sessionId, String uploadId,
+                                       List<Events.OfflineAnswer> entries, String proctorId) {
+        public UploadOfflineAnswers {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** Let an uploaded journal's answers count ({@code accept}) or refuse them, by a proctor, with a reason. */
+    public record DecideOfflineAnswers(@TargetAggregateIdentifier String sessionId, String uploadId, boolean accept,
+                                       String reason, String proctorId) {
+    }
+
     /** The candidate hands in their exam. */
     public record SubmitSession(@TargetAggregateIdentifier String sessionId) {
     }

@@ -3,6 +3,7 @@ package io.amphi.delivery.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /** What happened to an exam session: the event log every score is computed from. */
 public final class Events {
@@ -49,6 +50,47 @@ public final class Events {
      * server recorded it ({@code null} in events stored before it was kept).
      */
     public record SessionSubmitted(String sessionId, SubmissionCause cause, Instant submittedAt, Instant processedAt) {
+    }
+
+    /**
+     * One answer of a candidate's offline journal, as the candidate's page recorded it:
+     * {@code recordedAt} is the page's own clock, not the server's.
+     */
+    public record OfflineAnswer(String questionId, long saveNumber, Answer answer, Instant recordedAt) {
+        public OfflineAnswer {
+            Objects.requireNonNull(answer, "answer");
+        }
+    }
+
+    /**
+     * A proctor uploaded the journal a candidate's page kept while it could not reach the platform
+     * at the end of the exam. Every entry's MAC was checked with the session's journal key; none of
+     * these answers counts until a proctor accepts the upload. {@code uploadId} is the SHA-256 (hex)
+     * of the encrypted file, so the same file uploaded twice is one upload.
+     */
+    public record OfflineAnswersUploaded(String sessionId, String uploadId, List<OfflineAnswer> entries,
+                                         String proctorId, Instant uploadedAt) {
+        public OfflineAnswersUploaded {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * A proctor accepted an uploaded journal: {@code applied} are its answers that now count, each
+     * numbered above the question's stored answer (entries already stored or older than a stored
+     * answer are left out), in save-number order. They count like saves: the highest-numbered
+     * answer of a question is its answer.
+     */
+    public record OfflineAnswersAccepted(String sessionId, String uploadId, List<OfflineAnswer> applied, String reason,
+                                         String proctorId, Instant acceptedAt) {
+        public OfflineAnswersAccepted {
+            applied = List.copyOf(applied);
+        }
+    }
+
+    /** A proctor refused an uploaded journal: none of its answers counts. */
+    public record OfflineAnswersRejected(String sessionId, String uploadId, String reason, String proctorId,
+                                         Instant rejectedAt) {
     }
 
     /** One session as it was sealed: its last event's sequence number and chain hash (hex). */

@@ -2,6 +2,7 @@ package io.amphi.delivery.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** What commands answer with. */
 public final class Results {
@@ -33,6 +34,29 @@ public final class Results {
 
     /** PauseSession's and UnpauseSession's answer: the session, and whether the call changed it. */
     public record PauseResult(SessionView session, boolean changed) {
+    }
+
+    /** Where an uploaded offline journal stands. */
+    public enum JournalDecision {
+        /** Waiting for a proctor: none of its answers counts yet. */
+        UNDECIDED,
+        /** Its applicable answers count. */
+        ACCEPTED,
+        /** None of its answers counts. */
+        REJECTED
+    }
+
+    /**
+     * An uploaded offline journal: its entries, how many would count (or counted) if accepted, and
+     * whether the call changed anything (false for a file uploaded before, or a decision repeated).
+     */
+    public record OfflineJournal(String sessionId, String uploadId, List<Events.OfflineAnswer> entries,
+                                 List<Events.OfflineAnswer> applicable, JournalDecision decision, String uploadedBy,
+                                 Instant uploadedAt, String decidedBy, Instant decidedAt, boolean changed) {
+        public OfflineJournal {
+            entries = List.copyOf(entries);
+            applicable = List.copyOf(applicable);
+        }
     }
 
     /** SealExam's answer: the seal, and whether the exam had already been sealed with it. */

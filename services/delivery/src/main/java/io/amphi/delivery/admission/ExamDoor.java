@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.platform.cluster.Admission;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
@@ -43,6 +44,11 @@ public class ExamDoor {
     /** The candidate is out (submitted, or refused at the start): their place goes to the next in line. */
     public void leave(String examId, String candidateId) {
         admission.leave(gate(examId), candidateId);
+    }
+
+    /** Which of these candidates wait in the exam's line, with their place, and how many wait in all. */
+    public Admission.Waiting waiting(String examId, Collection<String> candidateIds) {
+        return admission.waiting(gate(examId), candidateIds);
     }
 
     private static String gate(String examId) {

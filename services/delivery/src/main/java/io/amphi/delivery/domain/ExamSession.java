@@ -2,6 +2,7 @@ package io.amphi.delivery.domain;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import io.amphi.delivery.api.Commands.DecideOfflineAnswers;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
@@ -11,7 +12,12 @@ import io.amphi.delivery.api.Commands.StartSession;
 import io.amphi.delivery.api.Commands.SubmitOnDeadline;
 import io.amphi.delivery.api.Commands.SubmitSession;
 import io.amphi.delivery.api.Commands.UnpauseSession;
+import io.amphi.delivery.api.Commands.UploadOfflineAnswers;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.OfflineAnswer;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.api.Events.QuestionUnflagged;
 import io.amphi.delivery.api.Events.SessionPaused;
@@ -20,6 +26,8 @@ import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.JournalDecision;
+import io.amphi.delivery.api.Results.OfflineJournal;
 import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
@@ -34,7 +42,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
@@ -49,6 +61,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * event-sourcing handlers only record state. The deadline is the server's: start + duration +
  * the candidate's extra time + any extension + the time it was paused. While a proctor has it
  * paused, its clock stands still: no answer or flag is taken, and it is never submitted on time.
+ * Once it has ended, a proctor may upload the journal the candidate's page kept offline; those
+ * answers count only after a proctor accepts the upload, and are recorded apart from on-time saves.
  */
 @Aggregate(snapshotTriggerDefinition = "examSessionSnapshotTrigger", cache = "examSessionCache")
 public class ExamSession {
@@ -75,6 +89,14 @@ public class ExamSession {
      */
     public static final long LONGEST_SAVE_NUMBER_JUMP = 1_000_000;
 
+    /** The most entries one offline journal may hold: far more saves than a candidate makes in a day. */
+    public static final int MAX_JOURNAL_ENTRIES = 10_000;
+
+    /** An uploaded offline journal and what was decided about it. */
+    private record Upload(String uploadId, List<OfflineAnswer> entries, String uploadedBy, Instant uploadedAt,
+                          JournalDecision decision, List<OfflineAnswer> applied, String decidedBy, Instant decidedAt) {
+    }
+
     @AggregateIdentifier
     private String sessionId;
     private String examId;
@@ -89,6 +111,7 @@ public class ExamSession {
     private Instant submittedAt;
     private SubmissionCause submissionCause;
     private Instant pausedAt;
+    private final Map<String, Upload> uploads = new LinkedHashMap<>();
 
     protected ExamSession() {
     }
@@ -234,6 +257,116 @@ public class ExamSession {
         return describe(now);
     }
 
+    /**
+     * Records an uploaded offline journal, which counts for nothing yet. Only once the session has
+     * ended (until then the page sends its answers itself) and before the exam is sealed; the same
+     * file twice is one upload.
+     */
+    @CommandHandler
+    public OfflineJournal handle(UploadOfflineAnswers command, ExamCatalog catalog, Clock clock) {
+        Instant now = clock.instant();
+        Upload known = uploads.get(command.uploadId());
+        if (known != null) {
+            return journal(known, false);
+        }
+        requireNotSealed(catalog, "upload an offline journal");
+        Instant clockTime = pausedAt != null ? pausedAt : now;
+        if (submittedAt == null && clockTime.isBefore(deadline)) {
+            throw DomainException.precondition("SESSION_RUNNING", ("Session %s runs until %s: the candidate's page sends "
+                    + "its answers itself. Upload its offline journal once the time is up.").formatted(sessionId, deadline));
+        }
+        if (command.entries().isEmpty()) {
+            throw DomainException.invalid("EMPTY_JOURNAL", "The journal holds no answer: there is nothing to upload.");
+        }
+        if (command.entries().size() > MAX_JOURNAL_ENTRIES) {
+            throw DomainException.invalid("JOURNAL_TOO_LONG", "The journal holds %d entries; at most %d are taken."
+                    .formatted(command.entries().size(), MAX_JOURNAL_ENTRIES));
+        }
+        ExamContent content = content(catalog);
+        Set<Long> numbers = new HashSet<>();
+        for (OfflineAnswer entry : command.entries()) {
+            if (entry.saveNumber() < 1 || entry.saveNumber() > MAX_SAVE_NUMBER) {
+                throw DomainException.invalidAnswer(entry.questionId(), "Journal entries are numbered from 1 to %d; got %d."
+                        .formatted(MAX_SAVE_NUMBER, entry.saveNumber()));
+            }
+            if (!numbers.add(entry.saveNumber())) {
+                throw DomainException.invalidAnswer(entry.questionId(),
+                        "The journal numbers two entries %d: it is not one a page wrote.".formatted(entry.saveNumber()));
+            }
+            content.requireAnswerable(entry.questionId()).check(entry.answer());
+        }
+        List<OfflineAnswer> entries = command.entries().stream()
+                .sorted(Comparator.comparingLong(OfflineAnswer::saveNumber)).toList();
+        apply(new OfflineAnswersUploaded(sessionId, command.uploadId(), entries, command.proctorId(), now));
+        return journal(uploads.get(command.uploadId()), true);
+    }
+
+    /** Accepts or rejects an uploaded journal; a decision is final, and repeating it changes nothing. */
+    @CommandHandler
+    public OfflineJournal handle(DecideOfflineAnswers command, ExamCatalog catalog, Clock clock) {
+        Instant now = clock.instant();
+        String reason = requireReason(command.reason(), command.accept()
+                ? "the offline answers are accepted" : "the offline answers are rejected");
+        Upload upload = uploads.get(command.uploadId());
+        if (upload == null) {
+            throw DomainException.notFound("UNKNOWN_UPLOAD", "Session %s has no offline journal %s: upload the file first."
+                    .formatted(sessionId, Inputs.quote(command.uploadId())));
+        }
+        JournalDecision wanted = command.accept() ? JournalDecision.ACCEPTED : JournalDecision.REJECTED;
+        if (upload.decision() == wanted) {
+            return journal(upload, false);
+        }
+        if (upload.decision() != JournalDecision.UNDECIDED) {
+            throw DomainException.precondition("ALREADY_DECIDED", "Proctor %s %s this journal at %s; a decision is final."
+                    .formatted(upload.decidedBy(), upload.decision().name().toLowerCase(Locale.ROOT),
+                            upload.decidedAt()));
+        }
+        requireNotSealed(catalog, "decide about an offline journal");
+        if (command.accept()) {
+            apply(new OfflineAnswersAccepted(sessionId, upload.uploadId(), applicable(upload.entries()), reason,
+                    command.proctorId(), now));
+        } else {
+            apply(new OfflineAnswersRejected(sessionId, upload.uploadId(), reason, command.proctorId(), now));
+        }
+        return journal(uploads.get(command.uploadId()), true);
+    }
+
+    /**
+     * The entries that would count if accepted now: each as if it were saved in number order,
+     * so one already stored, or numbered below its question's stored answer, does not.
+     */
+    private List<OfflineAnswer> applicable(List<OfflineAnswer> entries) {
+        Map<String, Long> latestNumber = new HashMap<>();
+        answers.values().forEach(saved -> latestNumber.put(saved.questionId(), saved.saveNumber()));
+        List<OfflineAnswer> applicable = new ArrayList<>();
+        for (OfflineAnswer entry : entries) {
+            if (questionBySaveNumber.containsKey(entry.saveNumber())
+                    || latestNumber.getOrDefault(entry.questionId(), 0L) > entry.saveNumber()) {
+                continue;
+            }
+            latestNumber.put(entry.questionId(), entry.saveNumber());
+            applicable.add(entry);
+        }
+        return applicable;
+    }
+
+    private OfflineJournal journal(Upload upload, boolean changed) {
+        List<OfflineAnswer> counting = switch (upload.decision()) {
+            case UNDECIDED -> applicable(upload.entries());
+            case ACCEPTED -> upload.applied();
+            case REJECTED -> List.of();
+        };
+        return new OfflineJournal(sessionId, upload.uploadId(), upload.entries(), counting, upload.decision(),
+                upload.uploadedBy(), upload.uploadedAt(), upload.decidedBy(), upload.decidedAt(), changed);
+    }
+
+    private void requireNotSealed(ExamCatalog catalog, String action) {
+        if (catalog.isSealed(examId)) {
+            throw DomainException.precondition("SEALED", "Cannot %s: exam %s is sealed and its log fixed."
+                    .formatted(action, examId));
+        }
+    }
+
     /** Recorded as handed in at the deadline, however late the server gets to it (it may have been down). */
     @CommandHandler
     public boolean handle(SubmitOnDeadline command, Clock clock) {
@@ -344,6 +477,32 @@ public class ExamSession {
     void on(SessionUnpaused event) {
         pausedAt = null;
         deadline = event.newDeadline();
+    }
+
+    @EventSourcingHandler
+    void on(OfflineAnswersUploaded event) {
+        uploads.put(event.uploadId(), new Upload(event.uploadId(), event.entries(), event.proctorId(), event.uploadedAt(),
+                JournalDecision.UNDECIDED, List.of(), null, null));
+    }
+
+    @EventSourcingHandler
+    void on(OfflineAnswersAccepted event) {
+        Upload upload = uploads.get(event.uploadId());
+        uploads.put(event.uploadId(), new Upload(upload.uploadId(), upload.entries(), upload.uploadedBy(),
+                upload.uploadedAt(), JournalDecision.ACCEPTED, event.applied(), event.proctorId(), event.acceptedAt()));
+        for (OfflineAnswer answer : event.applied()) {
+            answers.put(answer.questionId(), new SessionView.SavedAnswer(answer.questionId(), answer.saveNumber(),
+                    answer.answer(), event.acceptedAt()));
+            questionBySaveNumber.put(answer.saveNumber(), answer.questionId());
+            highestSaveNumber = Math.max(highestSaveNumber, answer.saveNumber());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(OfflineAnswersRejected event) {
+        Upload upload = uploads.get(event.uploadId());
+        uploads.put(event.uploadId(), new Upload(upload.uploadId(), upload.entries(), upload.uploadedBy(),
+                upload.uploadedAt(), JournalDecision.REJECTED, List.of(), event.proctorId(), event.rejectedAt()));
     }
 
     @EventSourcingHandler

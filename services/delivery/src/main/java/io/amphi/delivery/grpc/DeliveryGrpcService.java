@@ -5,6 +5,7 @@ import com.google.protobuf.Empty;
 import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands;
+import io.amphi.delivery.api.Events.OfflineAnswer;
 import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
@@ -16,6 +17,8 @@ import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.domain.SessionIds;
 import io.amphi.delivery.lease.SessionLeases;
+import io.amphi.delivery.offline.OfflineJournalFile;
+import io.amphi.delivery.offline.OfflineJournalKeys;
 import io.amphi.delivery.proctoring.LiveView;
 import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
@@ -29,6 +32,7 @@ import io.amphi.platform.grpc.Caller;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.CandidateEnrolment;
 import io.amphi.proto.delivery.v1.CloseExamRequest;
+import io.amphi.proto.delivery.v1.DecideOfflineJournalRequest;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.EnrolCandidatesRequest;
 import io.amphi.proto.delivery.v1.EnrolCandidatesResponse;
@@ -41,6 +45,7 @@ import io.amphi.proto.delivery.v1.GetExamContentRequest;
 import io.amphi.proto.delivery.v1.GetLiveViewRequest;
 import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.InclusionProof;
+import io.amphi.proto.delivery.v1.OfflineJournal;
 import io.amphi.proto.delivery.v1.PauseSessionsRequest;
 import io.amphi.proto.delivery.v1.PauseSessionsResponse;
 import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
@@ -60,6 +65,7 @@ import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
+import io.amphi.proto.delivery.v1.UploadOfflineJournalRequest;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,6 +103,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private final SessionPauses pauses;
     private final SessionLeases leases;
     private final LiveView liveView;
+    private final OfflineJournalKeys journalKeys;
     private final Clock clock;
     private final Map<ContentKey, ExamContent> contentMessages = new ConcurrentHashMap<>();
 
@@ -108,11 +115,13 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param saveRateLimiter  each session's allowance of saves, shared by all replicas
      * @param door             each exam's waiting room, which StartSession goes through
      * @param sealing          closes exams and seals their logs
+     * @param journalKeys      each session's offline journal key, given to its candidate and used to
+     *                         open the journal a proctor uploads
      */
     public DeliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache sessionCache,
                                RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
                                SubmissionReceipts receipts, SessionPauses pauses, SessionLeases leases, LiveView liveView,
-                               Clock clock) {
+                               OfflineJournalKeys journalKeys, Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.sessionCache = sessionCache;
@@ -123,6 +132,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         this.pauses = pauses;
         this.leases = leases;
         this.liveView = liveView;
+        this.journalKeys = journalKeys;
         this.clock = clock;
     }
 
@@ -150,7 +160,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw refused;
         }
         Protos.reply(response, StartSessionResponse.newBuilder()
-                .setSession(ProtoMapping.session(result.session()))
+                .setSession(withJournalKey(ProtoMapping.session(result.session())))
                 .setAlreadyStarted(result.alreadyStarted())
                 .build());
     }
@@ -245,7 +255,13 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = ownSession(request.getSessionId());
         sessionCache.remove(sessionId);
         SessionView view = send(sessionId, new Commands.DescribeSession(sessionId));
-        Protos.reply(response, withReceipt(view));
+        Protos.reply(response, withJournalKey(withReceipt(view)));
+    }
+
+    /** What only the session's candidate is given: the key its page authenticates its offline journal with. */
+    private SessionState withJournalKey(SessionState state) {
+        return state.toBuilder()
+                .setOfflineJournalKey(ByteString.copyFrom(journalKeys.sessionKey(state.getSessionId()))).build();
     }
 
     /**
@@ -290,8 +306,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void extendTime(ExtendTimeRequest request, StreamObserver<SessionState> response) {
         Caller proctor = Caller.require(Caller.Role.PROCTOR);
-        String sessionId = request.getSessionId();
-        proctor.requireExam(SessionIds.examOf(sessionId));
+        String sessionId = enrolledSession(proctor, request.getSessionId());
         if (!request.hasExtension()) {
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
@@ -299,6 +314,49 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
                 Protos.duration(request.getExtension()), reason, proctor.id()));
         Protos.reply(response, ProtoMapping.session(view));
+    }
+
+    @Override
+    public void uploadOfflineJournal(UploadOfflineJournalRequest request, StreamObserver<OfflineJournal> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String sessionId = enrolledSession(proctor, request.getSessionId());
+        byte[] file = request.getJournalFile().toByteArray();
+        if (file.length == 0) {
+            throw DomainException.invalid("JOURNAL_UNREADABLE", "Send the journal file: journal_file is empty.");
+        }
+        if (file.length > OfflineJournalFile.MAX_BYTES) {
+            throw DomainException.invalid("JOURNAL_UNREADABLE", "The journal file is %d bytes; at most %d are taken."
+                    .formatted(file.length, OfflineJournalFile.MAX_BYTES));
+        }
+        List<OfflineAnswer> entries = OfflineJournalFile.open(file, sessionId,
+                journalKeys.sessionKey(sessionId));
+        Protos.reply(response, ProtoMapping.journal(send(sessionId, new Commands.UploadOfflineAnswers(sessionId,
+                OfflineJournalFile.uploadId(file), entries, proctor.id()))));
+    }
+
+    @Override
+    public void decideOfflineJournal(DecideOfflineJournalRequest request, StreamObserver<OfflineJournal> response) {
+        Caller proctor = Caller.require(Caller.Role.PROCTOR);
+        String sessionId = enrolledSession(proctor, request.getSessionId());
+        String uploadId = request.getUploadId();
+        if (!uploadId.matches("[0-9a-f]{64}")) {
+            throw DomainException.invalid("INVALID_UPLOAD_ID", "upload_id %s is not one UploadOfflineJournal gave "
+                    .formatted(Inputs.quote(uploadId)) + "(64 lowercase hexadecimal digits).");
+        }
+        String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
+        Protos.reply(response, ProtoMapping.journal(send(sessionId, new Commands.DecideOfflineAnswers(sessionId, uploadId,
+                request.getAccept(), reason, proctor.id()))));
+    }
+
+    /** A session of an exam the proctor works on, whose candidate is enrolled in it, at a site the proctor watches. */
+    private String enrolledSession(Caller proctor, String sessionId) {
+        String examId = SessionIds.examOf(sessionId);
+        proctor.requireExam(examId);
+        Enrolment enrolment = catalog.enrolment(examId, SessionIds.candidateOf(sessionId)).orElseThrow(() ->
+                DomainException.notFound("UNKNOWN_SESSION", "Exam %s has no candidate %s."
+                        .formatted(examId, Inputs.quote(SessionIds.candidateOf(sessionId)))));
+        proctor.requireSite(enrolment.site());
+        return sessionId;
     }
 
     /** The most candidates one EnrolCandidates call takes, as IssueCandidateCredentials does. */
@@ -409,6 +467,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String examId = Inputs.id(request.getExamId(), "exam_id");
         proctor.requireExam(examId);
         String site = Inputs.optionalId(request.getSite(), "site");
+        if (site != null) {
+            proctor.requireSite(site);
+        }
         String search = Inputs.boundedText(request.getSearch(), "search", 64);
         int pageSize = request.getPageSize() == 0 ? 100 : request.getPageSize();
         if (pageSize < 1 || pageSize > 500) {
@@ -421,9 +482,11 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             case CANDIDATE_STATE_IN_EXAM -> LiveView.State.IN_EXAM;
             case CANDIDATE_STATE_PAUSED -> LiveView.State.PAUSED;
             case CANDIDATE_STATE_SUBMITTED -> LiveView.State.SUBMITTED;
+            case CANDIDATE_STATE_WAITING -> throw DomainException.invalid("INVALID_STATE", "Filter by NOT_STARTED: those "
+                    + "waiting in line are among them, shown as WAITING.");
             case UNRECOGNIZED -> throw DomainException.invalid("INVALID_STATE", "state is not one of CandidateState's values.");
         };
-        LiveView.Page page = liveView.read(examId, new LiveView.Filter(site, state, search), pageSize, offset);
+        LiveView.Page page = liveView.read(examId, new LiveView.Filter(proctor.sites(), site, state, search), pageSize, offset);
         Protos.reply(response, ProtoMapping.liveView(page, offset + page.candidates().size() < page.matching()
                 ? Integer.toString(offset + page.candidates().size()) : ""));
     }
@@ -454,16 +517,21 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                     throw DomainException.invalid("OTHER_EXAM", "Session %s is not a session of exam %s."
                             .formatted(Inputs.quote(sessionId), examId));
                 }
-                if (catalog.enrolment(examId, SessionIds.candidateOf(sessionId)).isEmpty()) {
-                    throw DomainException.notFound("UNKNOWN_SESSION", "Exam %s has no candidate %s."
-                            .formatted(examId, Inputs.quote(SessionIds.candidateOf(sessionId))));
-                }
-                yield new SessionPauses.Scope.OneSession(sessionId);
+                yield new SessionPauses.Scope.OneSession(enrolledSession(Caller.current(), sessionId));
             }
-            case SITE -> new SessionPauses.Scope.Site(Inputs.id(request.getSite(), "site"));
+            case SITE -> {
+                String site = Inputs.id(request.getSite(), "site");
+                Caller.current().requireSite(site);
+                yield new SessionPauses.Scope.Site(site);
+            }
             case WHOLE_EXAM -> {
                 if (!request.getWholeExam()) {
                     throw DomainException.invalid("MISSING_SCOPE", "whole_exam must be true when it is the scope.");
+                }
+                if (!Caller.current().allSites()) {
+                    throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not the whole "
+                            .formatted(Caller.current().id(), String.join(", ", Caller.current().sites().stream().sorted().toList()))
+                            + "exam: pause each of its sites instead.");
                 }
                 yield new SessionPauses.Scope.WholeExam();
             }

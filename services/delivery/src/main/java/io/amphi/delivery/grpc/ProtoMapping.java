@@ -2,6 +2,7 @@ package io.amphi.delivery.grpc;
 
 import com.google.protobuf.ByteString;
 import io.amphi.delivery.api.Answer;
+import io.amphi.delivery.api.Events;
 import io.amphi.delivery.api.Results;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.api.SubmissionCause;
@@ -22,9 +23,11 @@ import io.amphi.proto.delivery.v1.CandidateState;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.ChoiceQuestion;
 import io.amphi.proto.delivery.v1.InclusionProof;
+import io.amphi.proto.delivery.v1.JournalDecision;
 import io.amphi.proto.delivery.v1.KeyFeaturesCase.Builder;
 import io.amphi.proto.delivery.v1.LikertAnswer;
 import io.amphi.proto.delivery.v1.LiveCandidate;
+import io.amphi.proto.delivery.v1.OfflineEntry;
 import io.amphi.proto.delivery.v1.SaveOutcome;
 import io.amphi.proto.delivery.v1.SavedAnswer;
 import io.amphi.proto.delivery.v1.ScriptConcordanceItem;
@@ -34,7 +37,9 @@ import io.amphi.proto.delivery.v1.ShortTextQuestion;
 import io.amphi.proto.delivery.v1.SiteCounts;
 import io.amphi.proto.delivery.v1.SubmissionReceipt;
 import io.amphi.proto.delivery.v1.TextAnswer;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Translates between the wire contract (amphi.delivery.v1) and the domain. */
 final class ProtoMapping {
@@ -126,22 +131,25 @@ final class ProtoMapping {
 
     static io.amphi.proto.delivery.v1.LiveView liveView(LiveView.Page page, String nextPageToken) {
         io.amphi.proto.delivery.v1.LiveView.Builder view = io.amphi.proto.delivery.v1.LiveView.newBuilder()
-                .setMatching(page.matching()).setNextPageToken(nextPageToken).setAt(Protos.timestamp(page.at()));
+                .setMatching(page.matching()).setNextPageToken(nextPageToken).setAt(Protos.timestamp(page.at()))
+                .setWaiting(page.waiting());
         for (LiveView.SiteCounts site : page.sites()) {
             view.addSites(SiteCounts.newBuilder().setSite(site.site() == null ? "" : site.site())
                     .setNotStarted(site.notStarted()).setInExam(site.inExam()).setPaused(site.paused())
-                    .setSubmitted(site.submitted()));
+                    .setSubmitted(site.submitted()).setDisconnected(site.disconnected()));
         }
         for (LiveView.Candidate candidate : page.candidates()) {
             LiveCandidate.Builder row = LiveCandidate.newBuilder().setCandidateId(candidate.candidateId())
                     .setSite(candidate.site() == null ? "" : candidate.site())
                     .setState(switch (candidate.state()) {
                         case NOT_STARTED -> CandidateState.CANDIDATE_STATE_NOT_STARTED;
+                        case WAITING -> CandidateState.CANDIDATE_STATE_WAITING;
                         case IN_EXAM -> CandidateState.CANDIDATE_STATE_IN_EXAM;
                         case PAUSED -> CandidateState.CANDIDATE_STATE_PAUSED;
                         case SUBMITTED -> CandidateState.CANDIDATE_STATE_SUBMITTED;
                     })
-                    .setAnswered(candidate.answered()).setDisconnected(candidate.disconnected());
+                    .setAnswered(candidate.answered()).setDisconnected(candidate.disconnected())
+                    .setUndecidedJournals(candidate.undecidedJournals()).setPlaceInLine(candidate.placeInLine());
             setIfPresent(candidate.startedAt(), row::setStartedAt);
             setIfPresent(candidate.deadline(), row::setDeadline);
             setIfPresent(candidate.lastSaveAt(), row::setLastSaveAt);
@@ -151,6 +159,28 @@ final class ProtoMapping {
             view.addCandidates(row);
         }
         return view.build();
+    }
+
+    static io.amphi.proto.delivery.v1.OfflineJournal journal(Results.OfflineJournal journal) {
+        io.amphi.proto.delivery.v1.OfflineJournal.Builder message = io.amphi.proto.delivery.v1.OfflineJournal.newBuilder()
+                .setSessionId(journal.sessionId()).setUploadId(journal.uploadId())
+                .setDecision(switch (journal.decision()) {
+                    case UNDECIDED -> JournalDecision.JOURNAL_DECISION_UNDECIDED;
+                    case ACCEPTED -> JournalDecision.JOURNAL_DECISION_ACCEPTED;
+                    case REJECTED -> JournalDecision.JOURNAL_DECISION_REJECTED;
+                })
+                .setUploadedBy(journal.uploadedBy()).setUploadedAt(Protos.timestamp(journal.uploadedAt()))
+                .setDecidedBy(journal.decidedBy() == null ? "" : journal.decidedBy())
+                .setChanged(journal.changed());
+        setIfPresent(journal.decidedAt(), message::setDecidedAt);
+        Set<Long> counting = new HashSet<>();
+        journal.applicable().forEach(entry -> counting.add(entry.saveNumber()));
+        for (Events.OfflineAnswer entry : journal.entries()) {
+            message.addEntries(OfflineEntry.newBuilder().setQuestionId(entry.questionId()).setSaveNumber(entry.saveNumber())
+                    .setAnswer(answer(entry.answer())).setRecordedAt(Protos.timestamp(entry.recordedAt()))
+                    .setCounts(counting.contains(entry.saveNumber())));
+        }
+        return message.build();
     }
 
     private static void setIfPresent(java.time.Instant instant, java.util.function.Consumer<com.google.protobuf.Timestamp> setter) {

@@ -2,13 +2,18 @@ package io.amphi.delivery.proctoring;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionPaused;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -49,19 +54,7 @@ public class LiveViewProjection {
     /** One row per answered question with the time of its last save; a cleared answer keeps its row, marked so. */
     @EventHandler
     void on(AnswerSaved event) {
-        Object[] row = {event.sessionId(), event.questionId(), !(event.answer() instanceof Answer.Cleared),
-                Timestamp.from(event.savedAt())};
-        if (!CurrentUnitOfWork.isStarted()) {
-            writeAnswers(java.util.Collections.singletonList(row));
-            return;
-        }
-        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        List<Object[]> pending = batch.getOrComputeResource(PENDING_ANSWERS, key -> {
-            List<Object[]> rows = new ArrayList<>();
-            batch.onPrepareCommit(u -> writeAnswers(rows));
-            return rows;
-        });
-        pending.add(row);
+        answered(event.sessionId(), event.questionId(), event.answer(), event.savedAt());
     }
 
     @EventHandler
@@ -88,10 +81,47 @@ public class LiveViewProjection {
                 Timestamp.from(event.submittedAt()), event.sessionId());
     }
 
+    @EventHandler
+    void on(OfflineAnswersUploaded event) {
+        jdbc.update("UPDATE live_session SET undecided_journals = undecided_journals + 1 WHERE session_id = ?",
+                event.sessionId());
+    }
+
+    /** Accepted answers count from now on: the questions they answer show as answered, saved when accepted. */
+    @EventHandler
+    void on(OfflineAnswersAccepted event) {
+        jdbc.update("UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
+                event.sessionId());
+        event.applied().forEach(answer -> answered(event.sessionId(), answer.questionId(), answer.answer(),
+                event.acceptedAt()));
+    }
+
+    @EventHandler
+    void on(OfflineAnswersRejected event) {
+        jdbc.update("UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
+                event.sessionId());
+    }
+
     @ResetHandler
     void reset() {
         jdbc.update("DELETE FROM live_session_answer");
         jdbc.update("DELETE FROM live_session");
+    }
+
+    /** Written with the batch's other answers, in the log's order, when the batch commits. */
+    private void answered(String sessionId, String questionId, Answer answer, Instant at) {
+        Object[] row = {sessionId, questionId, !(answer instanceof Answer.Cleared), Timestamp.from(at)};
+        if (!CurrentUnitOfWork.isStarted()) {
+            writeAnswers(Collections.singletonList(row));
+            return;
+        }
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        List<Object[]> pending = batch.getOrComputeResource(PENDING_ANSWERS, key -> {
+            List<Object[]> rows = new ArrayList<>();
+            batch.onPrepareCommit(u -> writeAnswers(rows));
+            return rows;
+        });
+        pending.add(row);
     }
 
     private void writeAnswers(List<Object[]> rows) {

@@ -2,6 +2,9 @@ package io.amphi.delivery.seal;
 
 import io.amphi.delivery.api.Commands.SealExam;
 import io.amphi.delivery.api.Events.SealedSession;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.domain.ExamCatalog;
@@ -18,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
@@ -34,6 +38,9 @@ public class ExamSealing {
      */
     public static final Duration MARGIN = Duration.ofMinutes(1);
     private static final String SUBMITTED = SessionSubmitted.class.getName();
+    private static final String JOURNAL_UPLOADED = OfflineAnswersUploaded.class.getName();
+    private static final Set<String> JOURNAL_DECIDED = Set.of(OfflineAnswersAccepted.class.getName(),
+            OfflineAnswersRejected.class.getName());
 
     private final ExamCatalog catalog;
     private final DataSource dataSource;
@@ -56,6 +63,7 @@ public class ExamSealing {
         }
         List<SealedSession> sealed = new ArrayList<>();
         List<String> running = new ArrayList<>();
+        List<String> undecided = new ArrayList<>();
         List<ChainVerifier.Finding> damaged = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             new EventStoreReader(connection).sessions(examId, events -> {
@@ -63,8 +71,11 @@ public class ExamSealing {
                 StoredEvent last = events.getLast();
                 if (!chain.intact()) {
                     damaged.add(chain.finding().orElseThrow());
-                } else if (!SUBMITTED.equals(last.payloadType())) {
+                } else if (events.stream().noneMatch(event -> SUBMITTED.equals(event.payloadType()))) {
                     running.add(last.aggregateIdentifier());
+                } else if (events.stream().filter(event -> JOURNAL_UPLOADED.equals(event.payloadType())).count()
+                        > events.stream().filter(event -> JOURNAL_DECIDED.contains(event.payloadType())).count()) {
+                    undecided.add(last.aggregateIdentifier());
                 } else {
                     sealed.add(new SealedSession(last.aggregateIdentifier(), last.sequenceNumber(),
                             EventHashes.hex(chain.finalHash())));
@@ -83,6 +94,11 @@ public class ExamSealing {
             throw DomainException.precondition("SESSIONS_RUNNING", ("%d session(s) of exam %s are still running (e.g. %s); "
                     + "each is submitted at its deadline at the latest. Close the exam after that.")
                     .formatted(running.size(), examId, running.getFirst()));
+        }
+        if (!undecided.isEmpty()) {
+            throw DomainException.precondition("JOURNALS_UNDECIDED", ("%d session(s) of exam %s have an uploaded offline "
+                    + "journal no proctor has accepted or rejected yet (e.g. %s). Decide about each first: once sealed, "
+                    + "nothing can be added to a session.").formatted(undecided.size(), examId, undecided.getFirst()));
         }
         String root = EventHashes.hex(MerkleTree.root(sealed.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
                 s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));

@@ -70,12 +70,15 @@ public class SubmissionReceipts {
 
     /**
      * The signed receipt of a submitted session, once its whole chain is recomputed: a receipt
-     * never vouches for a log that does not verify. FAILED_PRECONDITION while it is not submitted
-     * or when its chain does not hold.
+     * never vouches for a log that does not verify. It covers the log as it stands, so after an
+     * offline journal was uploaded or decided the candidate gets a new one (the seal matches only
+     * the last). FAILED_PRECONDITION while it is not submitted or when its chain does not hold.
      */
     public SubmissionReceipt issue(String sessionId) {
         List<StoredEvent> events = read(reader -> reader.aggregate(sessionId));
-        if (events.isEmpty() || !SUBMITTED.equals(events.getLast().payloadType())) {
+        StoredEvent submission = events.stream().filter(event -> SUBMITTED.equals(event.payloadType())).findFirst()
+                .orElse(null);
+        if (submission == null) {
             throw DomainException.precondition("NOT_SUBMITTED",
                     "Session " + sessionId + " is not submitted: a receipt is given at submission.");
         }
@@ -84,7 +87,7 @@ public class SubmissionReceipts {
                     .formatted(sessionId, finding.describe()) + "is given for it.");
         });
         StoredEvent last = events.getLast();
-        String submittedAt = last.payloadJson().path("submittedAt").asText();
+        String submittedAt = submission.payloadJson().path("submittedAt").asText();
         return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
                 keyId, key.getPrivate());
     }

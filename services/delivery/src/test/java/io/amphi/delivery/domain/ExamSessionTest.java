@@ -3,6 +3,7 @@ package io.amphi.delivery.domain;
 import static org.axonframework.test.matchers.Matchers.predicate;
 
 import io.amphi.delivery.api.Answer;
+import io.amphi.delivery.api.Commands.DecideOfflineAnswers;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
@@ -12,7 +13,12 @@ import io.amphi.delivery.api.Commands.StartSession;
 import io.amphi.delivery.api.Commands.SubmitOnDeadline;
 import io.amphi.delivery.api.Commands.SubmitSession;
 import io.amphi.delivery.api.Commands.UnpauseSession;
+import io.amphi.delivery.api.Commands.UploadOfflineAnswers;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.OfflineAnswer;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.api.Events.QuestionUnflagged;
 import io.amphi.delivery.api.Events.SessionPaused;
@@ -21,6 +27,8 @@ import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Events.SessionUnpaused;
 import io.amphi.delivery.api.Events.TimeExtended;
 import io.amphi.delivery.api.Results.FlagResult;
+import io.amphi.delivery.api.Results.JournalDecision;
+import io.amphi.delivery.api.Results.OfflineJournal;
 import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
@@ -624,6 +632,146 @@ class ExamSessionTest {
                     .when(new SubmitSession(SESSION))
                     .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE,
                             DEADLINE.plus(Duration.ofMinutes(5))));
+        }
+    }
+
+    @Nested
+    class OfflineJournalCommands {
+
+        private static final String UPLOAD = "a".repeat(64);
+        private final Instant submitted = DEADLINE.plus(ExamSession.SAVE_GRACE).plusSeconds(1);
+        private final SessionSubmitted onDeadline = new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE, submitted);
+
+        private OfflineAnswer entry(String questionId, long number, Answer answer) {
+            return new OfflineAnswer(questionId, number, answer, DEADLINE.minusSeconds(60 - number));
+        }
+
+        private OfflineAnswersUploaded uploaded(OfflineAnswer... entries) {
+            return new OfflineAnswersUploaded(SESSION, UPLOAD, List.of(entries), "proctor-1", submitted);
+        }
+
+        @Test
+        void anUploadIsRecordedWithTheProctorAndThePagesTimesAndCountsForNothingYet() {
+            clock.set(DEADLINE.plus(Duration.ofMinutes(10)));
+            fixture.given(started(), saved("q1", 1, choose("B")), onDeadline)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q2", 3, choose("A")),
+                            entry("q1", 2, choose("C"))), "proctor-1"))
+                    .expectEvents(new OfflineAnswersUploaded(SESSION, UPLOAD, List.of(entry("q1", 2, choose("C")),
+                            entry("q2", 3, choose("A"))), "proctor-1", DEADLINE.plus(Duration.ofMinutes(10))))
+                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> j.changed()
+                            && j.decision() == JournalDecision.UNDECIDED && j.applicable().size() == 2))
+                    .expectState(session -> {
+                        SessionView view = session.describe(clock.instant());
+                        if (!view.answers().equals(List.of(new SessionView.SavedAnswer("q1", 1, choose("B"), START.plusSeconds(1))))) {
+                            throw new AssertionError("An undecided journal changed the answers: " + view.answers());
+                        }
+                    });
+        }
+
+        @Test
+        void theSameFileTwiceIsOneUpload() {
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-2"))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> !j.changed()
+                            && j.uploadedBy().equals("proctor-1")));
+        }
+
+        @Test
+        void refusedWhileTheSessionRuns() {
+            clock.set(DEADLINE.minusSeconds(1));
+            fixture.given(started())
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SESSION_RUNNING"));
+        }
+
+        @Test
+        void refusedOnceTheExamIsSealed() {
+            catalog.seal(EXAM);
+            fixture.given(started(), onDeadline)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SEALED"));
+        }
+
+        @Test
+        void refusesAnEmptyJournalRepeatedNumbersAndAnswersThatDoNotFit() {
+            fixture.given(started(), onDeadline)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "EMPTY_JOURNAL"));
+            fixture.given(started(), onDeadline)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 4, choose("A")),
+                            entry("q2", 4, choose("B"))), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"));
+            fixture.given(started(), onDeadline)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 4, choose("A", "B"))), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"));
+        }
+
+        @Test
+        void acceptingRecordsOnlyTheEntriesAboveTheStoredAnswersAndTheyCount() {
+            clock.set(DEADLINE.plus(Duration.ofMinutes(20)));
+            fixture.given(started(), saved("q1", 1, choose("B")), saved("q2", 5, choose("D")), onDeadline,
+                            uploaded(entry("q1", 1, choose("B")), entry("q1", 6, choose("C")), entry("q2", 3, choose("A")),
+                                    entry("q3", 7, new Answer.Text("aspirin"))))
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "network down in room 2, witnessed", "proctor-2"))
+                    .expectEvents(new OfflineAnswersAccepted(SESSION, UPLOAD, List.of(entry("q1", 6, choose("C")),
+                            entry("q3", 7, new Answer.Text("aspirin"))), "network down in room 2, witnessed", "proctor-2",
+                            DEADLINE.plus(Duration.ofMinutes(20))))
+                    .expectState(session -> {
+                        SessionView view = session.describe(clock.instant());
+                        if (view.answers().stream().noneMatch(a -> a.questionId().equals("q1") && a.saveNumber() == 6)
+                                || view.answers().stream().noneMatch(a -> a.questionId().equals("q2") && a.saveNumber() == 5)
+                                || view.highestSaveNumber() != 7) {
+                            throw new AssertionError("Accepted answers do not count as saves: " + view);
+                        }
+                    });
+        }
+
+        @Test
+        void rejectingRecordsTheDecisionAndNothingCounts() {
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, false, "the candidate was seen online after the end", "proctor-1"))
+                    .expectEvents(new OfflineAnswersRejected(SESSION, UPLOAD, "the candidate was seen online after the end",
+                            "proctor-1", START))
+                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) ->
+                            j.decision() == JournalDecision.REJECTED && j.applicable().isEmpty()));
+        }
+
+        @Test
+        void aDecisionIsFinal() {
+            OfflineAnswersAccepted accepted = new OfflineAnswersAccepted(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))),
+                    "witnessed", "proctor-1", submitted);
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))), accepted)
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "again", "proctor-2"))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> !j.changed()
+                            && j.decidedBy().equals("proctor-1")));
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))), accepted)
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, false, "changed my mind", "proctor-2"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "ALREADY_DECIDED"));
+        }
+
+        @Test
+        void refusesAnUnknownUploadAMissingReasonAndADecisionAfterTheSeal() {
+            fixture.given(started(), onDeadline)
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "witnessed", "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.NOT_FOUND, "UNKNOWN_UPLOAD"));
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, " ", "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "MISSING_REASON"));
+            catalog.seal(EXAM);
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
+                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "witnessed", "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SEALED"));
         }
     }
 

@@ -41,6 +41,8 @@ public class AuthController {
 
     static final String REFRESH_COOKIE = "amphi_refresh";
     static final String REFRESH_PATH = "/api/v1/auth/refresh";
+    /** What auth takes as a refresh token; a cookie that is not one is only removed. */
+    private static final String REFRESH_TOKEN = "[A-Za-z0-9_-]{1,128}";
 
     private final ServiceChannels services;
     private final Calls calls;
@@ -109,10 +111,16 @@ public class AuthController {
         return withRefreshCookie(tokens);
     }
 
-    @Operation(summary = "Signs this browser out", description = "Removes the refresh cookie. The access token in the page "
-            + "stays valid until it expires (minutes); the page forgets it.")
+    @Operation(summary = "Signs this browser out", description = "Ends the refresh token on the server (a copy of the "
+            + "cookie can no longer be used; presenting it later ends every refresh token of the identity) and removes the "
+            + "cookie. The access token in the page stays valid until it expires (minutes); the page forgets it.")
     @DeleteMapping("/refresh")
-    public ResponseEntity<Void> signOut() {
+    public ResponseEntity<Void> signOut(@CookieValue(name = REFRESH_COOKIE, required = false) String refreshToken,
+                                        HttpServletRequest request) {
+        if (refreshToken != null && refreshToken.matches(REFRESH_TOKEN)) {
+            calls.idempotent(services.auth(), callers.anonymous(request), auth -> auth.signOut(RefreshRequest.newBuilder()
+                    .setRefreshToken(refreshToken).build()));
+        }
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, refreshCookie("", Duration.ZERO).toString()).build();
     }
 

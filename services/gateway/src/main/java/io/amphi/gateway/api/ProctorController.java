@@ -6,12 +6,16 @@ import io.amphi.gateway.grpc.Calls;
 import io.amphi.gateway.grpc.ServiceChannels;
 import io.amphi.proto.auth.v1.ClearSignInFailuresRequest;
 import io.amphi.proto.auth.v1.RevokeRequest;
+import com.google.protobuf.ByteString;
 import io.amphi.proto.delivery.v1.CandidateState;
+import io.amphi.proto.delivery.v1.DecideOfflineJournalRequest;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.GetLiveViewRequest;
 import io.amphi.proto.delivery.v1.LiveView;
+import io.amphi.proto.delivery.v1.OfflineJournal;
 import io.amphi.proto.delivery.v1.PauseSessionsRequest;
 import io.amphi.proto.delivery.v1.PauseSessionsResponse;
+import io.amphi.proto.delivery.v1.UploadOfflineJournalRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -26,6 +30,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -97,22 +102,50 @@ public class ProctorController {
     public record LiveViewView(List<SiteCountsView> sites, List<LiveCandidateView> candidates,
                                @Schema(description = "How many candidates match the filter in all.") int matching,
                                @Schema(description = "Pass as pageToken for the next page; absent at the end.") String nextPageToken,
+                               @Schema(description = "How many wait in the exam's line now, all sites together.") long waiting,
                                Instant at) {
     }
 
-    @Schema(description = "The candidates of one site by state; site is absent for candidates enrolled without one.")
+    @Schema(description = "The candidates of one site by state; site is absent for candidates enrolled without one. Those "
+            + "waiting in the exam's line count as not started (the line knows no sites).")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SiteCountsView(String site, int notStarted, int inExam, int paused, int submitted) {
+    public record SiteCountsView(String site, int notStarted, int inExam, int paused, int submitted,
+                                 @Schema(description = "Running sessions whose page has not been heard of for more than a minute.") int disconnected) {
     }
 
     @Schema(description = "One candidate as a proctor sees them; times are absent when they do not apply.")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LiveCandidateView(String candidateId, String site,
-                                    @Schema(description = "NOT_STARTED, IN_EXAM, PAUSED or SUBMITTED.") String state,
+                                    @Schema(description = "NOT_STARTED, WAITING (in the exam's line), IN_EXAM, PAUSED or SUBMITTED.") String state,
                                     @Schema(description = "Questions with an answer.") int answered,
                                     Instant startedAt, Instant deadline, Instant lastSaveAt, Instant pausedAt, Instant submittedAt,
                                     @Schema(description = "When their page last renewed its lease.") Instant lastSeenAt,
-                                    @Schema(description = "Their session runs and their page has not been heard of for more than a minute.") boolean disconnected) {
+                                    @Schema(description = "Their session runs and their page has not been heard of for more than a minute.") boolean disconnected,
+                                    @Schema(description = "Uploaded offline journals of theirs waiting for a proctor's decision.") int undecidedJournals,
+                                    @Schema(description = "Their place in the exam's line (1: next in) while WAITING; absent otherwise.") Long placeInLine) {
+    }
+
+    @Schema(description = "An uploaded offline journal and where it stands.")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OfflineJournalView(String sessionId,
+                                     @Schema(description = "The SHA-256 (hex) of the file: the same file is the same upload.") String uploadId,
+                                     @Schema(description = "Its entries, by save number.") List<OfflineEntryView> entries,
+                                     @Schema(description = "UNDECIDED, ACCEPTED or REJECTED.") String decision,
+                                     String uploadedBy, Instant uploadedAt, String decidedBy, Instant decidedAt,
+                                     @Schema(description = "False when the call changed nothing (the same file again, a decision repeated).") boolean changed) {
+    }
+
+    @Schema(description = "One answer of an offline journal.")
+    public record OfflineEntryView(String questionId, long saveNumber, Views.AnswerBody answer,
+                                   @Schema(description = "When the candidate gave it, by their page's clock.") Instant recordedAt,
+                                   @Schema(description = "It counts (accepted) or would count if accepted now: false when the "
+                                           + "server already has it or a later answer to its question, and in a rejected journal.") boolean counts) {
+    }
+
+    @Schema(description = "A proctor's decision about an uploaded journal; kept in the log.")
+    public record JournalDecisionBody(
+            @Schema(description = "true: its answers count; false: none of them does.") @NotNull Boolean accept,
+            @Schema(description = "Why (what was witnessed).") @NotBlank @Size(max = 500) String reason) {
     }
 
     @Schema(description = "Why access is withdrawn; kept in the log.")
@@ -164,7 +197,7 @@ public class ProctorController {
         LiveView view = calls.idempotent(services.delivery(), callers.signedIn(request), delivery -> delivery.getLiveView(ask.build()));
         return new LiveViewView(
                 view.getSitesList().stream().map(s -> new SiteCountsView(s.getSite().isEmpty() ? null : s.getSite(),
-                        s.getNotStarted(), s.getInExam(), s.getPaused(), s.getSubmitted())).toList(),
+                        s.getNotStarted(), s.getInExam(), s.getPaused(), s.getSubmitted(), s.getDisconnected())).toList(),
                 view.getCandidatesList().stream().map(c -> new LiveCandidateView(c.getCandidateId(),
                         c.getSite().isEmpty() ? null : c.getSite(), c.getState().name().replace("CANDIDATE_STATE_", ""),
                         c.getAnswered(), c.hasStartedAt() ? Views.instant(c.getStartedAt()) : null,
@@ -172,8 +205,9 @@ public class ProctorController {
                         c.hasLastSaveAt() ? Views.instant(c.getLastSaveAt()) : null,
                         c.hasPausedAt() ? Views.instant(c.getPausedAt()) : null,
                         c.hasSubmittedAt() ? Views.instant(c.getSubmittedAt()) : null,
-                        c.hasLastSeenAt() ? Views.instant(c.getLastSeenAt()) : null, c.getDisconnected())).toList(),
-                view.getMatching(), view.getNextPageToken().isEmpty() ? null : view.getNextPageToken(),
+                        c.hasLastSeenAt() ? Views.instant(c.getLastSeenAt()) : null, c.getDisconnected(),
+                        c.getUndecidedJournals(), c.getPlaceInLine() > 0 ? c.getPlaceInLine() : null)).toList(),
+                view.getMatching(), view.getNextPageToken().isEmpty() ? null : view.getNextPageToken(), view.getWaiting(),
                 Views.instant(view.getAt()));
     }
 
@@ -201,6 +235,50 @@ public class ProctorController {
     private static PauseView pauseView(PauseSessionsResponse outcome) {
         return new PauseView(outcome.getChanged(), outcome.getUnchanged(), outcome.getEnded(), outcome.getFailed(),
                 Views.instant(outcome.getAt()));
+    }
+
+    /** The media type of the file a candidate's page downloads when the time ran out offline. */
+    static final String OFFLINE_JOURNAL = "application/vnd.amphi.offline-journal+json";
+    static final int MAX_OFFLINE_JOURNAL = 4 * 1024 * 1024 - 1024;
+
+    @Operation(summary = "Uploads a candidate's offline journal",
+            description = "Proctors of the exam, once the candidate's session has ended. Body: the file the candidate's page "
+                    + "offered when the time ran out offline, as " + OFFLINE_JOURNAL + ", at most 4 MiB. It is decrypted and "
+                    + "every entry's MAC checked with the session's key; none of its answers counts until a proctor accepts it. "
+                    + "The same file again is the same upload. 400 JOURNAL_UNREADABLE or JOURNAL_TAMPERED (the entry named); "
+                    + "409 SESSION_RUNNING or SEALED.")
+    @PostMapping(path = "/proctor/sessions/{sessionId}/offline-journals", consumes = OFFLINE_JOURNAL, produces = "application/json")
+    public OfflineJournalView uploadJournal(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId,
+                                            @RequestBody byte[] file, HttpServletRequest request) {
+        if (file.length > MAX_OFFLINE_JOURNAL) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE",
+                    "A journal file is at most " + MAX_OFFLINE_JOURNAL + " bytes; this one is " + file.length + ".", List.of());
+        }
+        return journalView(calls.idempotent(services.delivery(), callers.signedIn(request), delivery ->
+                delivery.uploadOfflineJournal(UploadOfflineJournalRequest.newBuilder().setSessionId(sessionId)
+                        .setJournalFile(ByteString.copyFrom(file)).build())));
+    }
+
+    @Operation(summary = "Accepts or rejects an uploaded offline journal",
+            description = "Proctors of the exam, with a reason kept in the log. Accepted, its answers numbered above their "
+                    + "question's stored answer count like saves; rejected, none does. A decision is final: the same one again "
+                    + "changes nothing, the other is 409 ALREADY_DECIDED. The exam cannot be sealed while a journal is undecided.")
+    @PostMapping("/proctor/sessions/{sessionId}/offline-journals/{uploadId}/decision")
+    public OfflineJournalView decideJournal(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId,
+                                            @PathVariable @Pattern(regexp = "[0-9a-f]{64}") String uploadId,
+                                            @Valid @RequestBody JournalDecisionBody body, HttpServletRequest request) {
+        return journalView(calls.idempotent(services.delivery(), callers.signedIn(request), delivery ->
+                delivery.decideOfflineJournal(DecideOfflineJournalRequest.newBuilder().setSessionId(sessionId)
+                        .setUploadId(uploadId).setAccept(body.accept()).setReason(body.reason()).build())));
+    }
+
+    private static OfflineJournalView journalView(OfflineJournal journal) {
+        return new OfflineJournalView(journal.getSessionId(), journal.getUploadId(),
+                journal.getEntriesList().stream().map(e -> new OfflineEntryView(e.getQuestionId(), e.getSaveNumber(),
+                        Views.AnswerBody.of(e.getAnswer()), Views.instant(e.getRecordedAt()), e.getCounts())).toList(),
+                journal.getDecision().name().replace("JOURNAL_DECISION_", ""), journal.getUploadedBy(),
+                Views.instant(journal.getUploadedAt()), journal.getDecidedBy().isEmpty() ? null : journal.getDecidedBy(),
+                journal.hasDecidedAt() ? Views.instant(journal.getDecidedAt()) : null, journal.getChanged());
     }
 
     @Operation(summary = "Clears a candidate's failed sign-ins", description = "A proctor or a university of the exam; the "

@@ -95,7 +95,10 @@ public final class Views {
             @Schema(description = "CANDIDATE or DEADLINE, once submitted.") String submissionCause,
             @Schema(description = "The highest save number acknowledged; number the next save above it.") long highestSaveNumber,
             ReceiptView receipt,
-            @Schema(description = "When a proctor paused the session; absent while its clock runs. While paused, no answer is taken and remainingMillis stands still.") Instant pausedAt) {
+            @Schema(description = "When a proctor paused the session; absent while its clock runs. While paused, no answer is taken and remainingMillis stands still.") Instant pausedAt,
+            @Schema(description = "The session's offline journal key (base64, 32 bytes), given to its candidate only, when "
+                    + "starting or resuming: the page authenticates and encrypts the answers it could not send with it "
+                    + "(AUDIT-FORMAT.md section 10). Keep it in memory.") String offlineJournalKey) {
     }
 
     static SessionView session(SessionState state) {
@@ -110,7 +113,9 @@ public final class Views {
                         : state.getSubmissionCause().name().replace("SUBMISSION_CAUSE_", ""),
                 state.getHighestSaveNumber(),
                 state.hasReceipt() ? receipt(state.getReceipt()) : null,
-                state.hasPausedAt() ? instant(state.getPausedAt()) : null);
+                state.hasPausedAt() ? instant(state.getPausedAt()) : null,
+                state.getOfflineJournalKey().isEmpty() ? null
+                        : Base64.getEncoder().encodeToString(state.getOfflineJournalKey().toByteArray()));
     }
 
     private static SavedAnswerView saved(SavedAnswer saved) {

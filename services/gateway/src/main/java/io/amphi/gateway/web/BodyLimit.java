@@ -37,7 +37,8 @@ public class BodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String type = request.getContentType();
-        boolean upload = type != null && (type.startsWith("text/csv") || type.startsWith("application/vnd.amphi.exam"));
+        boolean upload = type != null && (type.startsWith("text/csv") || type.startsWith("application/vnd.amphi.exam")
+                || type.startsWith("application/vnd.amphi.offline-journal"));
         long limit = upload ? maxUpload : maxBody;
         if (request.getContentLengthLong() > limit) {
             refuse(response, limit);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.amphi.auth.store.ServiceAccounts;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,6 +100,20 @@ final class Browser implements AutoCloseable {
         conditions.setOffline(offline);
         conditions.setLatency(Duration.ofMillis(offline ? 0 : 5));
         driver.setNetworkConditions(conditions);
+    }
+
+    /** Files the page downloads land in this folder. */
+    void downloadTo(Path folder) {
+        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+                "downloadPath", folder.toAbsolutePath().toString()));
+    }
+
+    /** Signs a proctor in to the console of an exam. */
+    void proctorSignIn(int gatewayPort, String examId, ServiceAccounts.Created account) {
+        driver.get("http://127.0.0.1:" + gatewayPort + "/proctor?exam=" + examId);
+        visible(By.id("client")).sendKeys(account.account().clientId());
+        driver.findElement(By.id("secret")).sendKeys(account.secret());
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
     }
 
     WebElement visible(By by) {

@@ -3,17 +3,11 @@ package io.amphi.local.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.local.LocalPlatform;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -36,12 +30,13 @@ class ExamRoomBrowserIT {
     static Path data;
 
     private static LocalPlatform platform;
-    private static final ObjectMapper json = new ObjectMapper();
+    private static PlatformRest rest;
 
     @BeforeAll
     static void start() {
         Browser.requireChromium();
         platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0), "browser-it-" + UUID.randomUUID());
+        rest = new PlatformRest(platform);
     }
 
     @AfterAll
@@ -108,9 +103,9 @@ class ExamRoomBrowserIT {
                 otherDevice.screenshot("05a-second-device-refused", "second-device-refused");
             }
 
-            String proctor = proctorToken();
+            String proctor = rest.proctorToken();
             String session = candidate.examId() + ":" + candidate.candidateNumber();
-            rest("POST", "/exams/" + candidate.examId() + "/pause", proctor, Map.of("sessionId", session, "reason", "fire alarm"));
+            rest.call("POST", "/exams/" + candidate.examId() + "/pause", proctor, Map.of("sessionId", session, "reason", "fire alarm"));
             browser.waitForText(By.cssSelector(".banner.paused"), "paused the exam");
             // The page may learn of the pause seconds after it began: its clock then steps back to the server's.
             Thread.sleep(1_200);
@@ -121,9 +116,9 @@ class ExamRoomBrowserIT {
             assertThat(seconds(browser.driver.findElement(By.cssSelector(".timer .value")).getText()))
                     .as("the clock stands still (to the second the server and the page round to)")
                     .isCloseTo(seconds(frozen), org.assertj.core.data.Offset.offset(1L));
-            rest("POST", "/exams/" + candidate.examId() + "/unpause", proctor, Map.of("sessionId", session, "reason", "all clear"));
+            rest.call("POST", "/exams/" + candidate.examId() + "/unpause", proctor, Map.of("sessionId", session, "reason", "all clear"));
             browser.wait.until(d -> d.findElements(By.cssSelector(".banner.paused")).isEmpty());
-            rest("POST", "/sessions/" + session + "/extensions", proctor, Map.of("seconds", 3_600, "reason", "accommodation"));
+            rest.call("POST", "/sessions/" + session + "/extensions", proctor, Map.of("seconds", 3_600, "reason", "accommodation"));
             browser.waitForText(By.cssSelector(".timer .value"), "2:5");
 
             goTo(browser, 4);
@@ -164,7 +159,7 @@ class ExamRoomBrowserIT {
             assertThat(browser.accessibilityViolations("submitted")).isEmpty();
         }
 
-        assertThat(storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(rest.storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "q1", "{\"choices\":[\"B\"]}",
                 "q2", "{\"choices\":[\"A\",\"C\"]}",
                 "q3", "{\"text\":\"Amiodarone « 200 mg »\"}",
@@ -218,7 +213,7 @@ class ExamRoomBrowserIT {
             browser.waitForText(By.id("submitted-heading"), "Exam submitted");
             browser.screenshot("11-keyboard-submitted");
         }
-        assertThat(storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(rest.storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "q1", "{\"choices\":[\"D\"]}",
                 "q2", "{\"choices\":[\"B\",\"E\"]}",
                 "q3", "{\"text\":\"Furosemide\"}",
@@ -232,15 +227,11 @@ class ExamRoomBrowserIT {
     @Test
     void aProctorWatchesTheRoomAndPausesACandidateFromTheConsole() throws Exception {
         CandidateCredentials.Issued candidate = platform.candidates().get(2);
-        String token = rest("POST", "/auth/candidate", null, Map.of("examId", candidate.examId(),
-                "candidateNumber", candidate.candidateNumber(), "accessCode", candidate.accessCode())).path("accessToken").asText();
-        rest("POST", "/exams/" + candidate.examId() + "/session", token, null);
+        String token = rest.candidateToken(candidate);
+        rest.call("POST", "/exams/" + candidate.examId() + "/session", token, null);
         ServiceAccounts.Created account = platform.staff().getFirst();
         try (Browser browser = Browser.start(1)) {
-            browser.driver.get("http://127.0.0.1:" + platform.gatewayPort() + "/proctor?exam=" + candidate.examId());
-            browser.visible(By.id("client")).sendKeys(account.account().clientId());
-            browser.driver.findElement(By.id("secret")).sendKeys(account.secret());
-            browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.proctorSignIn(platform.gatewayPort(), candidate.examId(), account);
             browser.waitForText(By.cssSelector("table.counts"), "amphi-a");
             browser.waitForText(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "']"), "in exam");
             assertThat(browser.accessibilityViolations("proctor-console")).isEmpty();
@@ -250,7 +241,7 @@ class ExamRoomBrowserIT {
             browser.driver.findElement(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "'] button")).click();
             browser.waitForText(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "']"), "paused");
         }
-        JsonNode session = rest("GET", "/sessions/" + candidate.examId() + ":" + candidate.candidateNumber(), token, null);
+        JsonNode session = rest.call("GET", "/sessions/" + candidate.examId() + ":" + candidate.candidateNumber(), token, null);
         assertThat(session.path("pausedAt").asText()).isNotEmpty();
     }
 
@@ -261,27 +252,6 @@ class ExamRoomBrowserIT {
             total = total * 60 + Long.parseLong(part);
         }
         return total;
-    }
-
-    private static String proctorToken() throws Exception {
-        ServiceAccounts.Created account = platform.staff().getFirst();
-        return rest("POST", "/auth/client", null, Map.of("clientId", account.account().clientId(),
-                "clientSecret", account.secret())).path("accessToken").asText();
-    }
-
-    private static JsonNode rest(String method, String path, String token, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/api/v1" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
-        return response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
     }
 
     /** Moves and acts with keys only; the page's focus is read to know where it is. */
@@ -339,24 +309,5 @@ class ExamRoomBrowserIT {
             press(Keys.ENTER);
             browser.waitForText(By.id("question-heading"), "Question " + number + " of");
         }
-    }
-
-    private Map<String, String> storedAnswers(CandidateCredentials.Issued candidate) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + platform.gatewayPort() + "/api/v1";
-        String body = json.writeValueAsString(Map.of("examId", candidate.examId(), "candidateNumber", candidate.candidateNumber(),
-                "accessCode", candidate.accessCode()));
-        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/candidate"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String token = json.readTree(signedIn.body()).path("accessToken").asText();
-        HttpResponse<String> state = http.send(HttpRequest.newBuilder(URI.create(base + "/sessions/" + candidate.examId()
-                + ":" + candidate.candidateNumber())).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode session = json.readTree(state.body());
-        assertThat(session.path("status").asText()).isEqualTo("SUBMITTED");
-        Map<String, String> stored = new TreeMap<>();
-        session.path("answers").forEach(a -> stored.put(a.path("questionId").asText(), a.path("answer").toString()));
-        return stored;
     }
 }

@@ -1,6 +1,7 @@
 package io.amphi.platform.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import java.io.Serial;
@@ -8,8 +9,10 @@ import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -135,6 +138,39 @@ public final class Admission {
     }
 
     /** Runs on the member owning the gate, and again on its backup, with the same inputs. */
+    /** Of some callers, those with a ticket not let in yet, with their place; and how many wait in all. */
+    public record Waiting(Map<String, Long> places, long total) implements Serializable {
+    }
+
+    /** Which of these callers wait in the gate's line, and how many wait in all; changes nothing. */
+    public Waiting waiting(String gate, Collection<String> callers) {
+        return gates.executeOnKey(gate, new WhoWaits(List.copyOf(callers)));
+    }
+
+    record WhoWaits(List<String> callers) implements EntryProcessor<String, GateState, Waiting>, ReadOnly {
+
+        @Override
+        public Waiting process(Map.Entry<String, GateState> entry) {
+            GateState state = entry.getValue();
+            if (state == null) {
+                return new Waiting(Map.of(), 0);
+            }
+            Map<String, Long> places = new HashMap<>();
+            for (String caller : callers) {
+                Long ticket = state.tickets.get(caller);
+                if (ticket != null && ticket > state.admittedThrough) {
+                    places.put(caller, ticket - state.admittedThrough);
+                }
+            }
+            return new Waiting(places, state.issued - state.admittedThrough);
+        }
+
+        @Override
+        public EntryProcessor<String, GateState, Waiting> getBackupProcessor() {
+            return null;
+        }
+    }
+
     record Enter(String caller, long arrivedAtMillis, long nowMillis, double rate, long maxInside)
             implements EntryProcessor<String, GateState, Outcome> {
 

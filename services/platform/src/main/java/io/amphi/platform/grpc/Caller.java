@@ -13,12 +13,36 @@ import java.util.Set;
  * @param examId the exam a candidate's token is for; {@code null} when the caller is not bound to one
  * @param scopes what a service account's token allows, e.g. {@code exams:write}; empty for people
  * @param exams  the exams a service account works on; empty when it works on every exam
+ * @param sites  the sites a proctor watches; empty when it watches every site of its exams
  */
-public record Caller(Role role, String id, String examId, Set<String> scopes, Set<String> exams) {
+public record Caller(Role role, String id, String examId, Set<String> scopes, Set<String> exams, Set<String> sites) {
 
     public Caller {
         scopes = Set.copyOf(scopes);
         exams = Set.copyOf(exams);
+        sites = Set.copyOf(sites);
+    }
+
+    /** A caller bound to no site. */
+    public Caller(Role role, String id, String examId, Set<String> scopes, Set<String> exams) {
+        this(role, id, examId, scopes, exams, Set.of());
+    }
+
+    /** Whether the caller watches every site of its exams. */
+    public boolean allSites() {
+        return sites.isEmpty();
+    }
+
+    /**
+     * PERMISSION_DENIED unless the caller watches this site (or every site); a candidate enrolled
+     * without a site ({@code null}) is only for callers of every site.
+     */
+    public void requireSite(String site) {
+        if (!sites.isEmpty() && (site == null || !sites.contains(site))) {
+            throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not %s."
+                    .formatted(id, String.join(", ", sites.stream().sorted().toList()),
+                            site == null ? "candidates enrolled without a site" : Inputs.quote(site)));
+        }
     }
 
     /** PERMISSION_DENIED unless this service account works on the exam (or on every exam). */

@@ -130,7 +130,8 @@ public class TokenVerifier {
         Caller caller;
         try {
             caller = new Caller(role(claims), claims.getSubject(), claims.getStringClaim("exam"),
-                    words(claims.getStringClaim("scope")), words(claims.getStringClaim("exams")));
+                    words(claims.getStringClaim("scope")), words(claims.getStringClaim("exams")),
+                    words(claims.getStringClaim("sites")));
         } catch (ParseException e) {
             throw new InvalidToken("INVALID_TOKEN", "The access token's claims are not of the expected types.");
         }

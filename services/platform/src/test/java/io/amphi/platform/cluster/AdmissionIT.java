@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,10 @@ class AdmissionIT {
         assertThat(admission.enter(gate, "a", clock.millis(), twoInside).admitted()).isTrue();
         assertThat(admission.enter(gate, "b", clock.millis(), twoInside).admitted()).isTrue();
         assertThat(admission.enter(gate, "c", clock.millis(), twoInside).admitted()).isFalse();
+        Admission.Waiting line = new Admission(members.get(2), clock).waiting(gate, List.of("a", "b", "c", "nobody"));
+        assertThat(line.places()).as("only those with a ticket who were not let in").containsExactly(Map.entry("c", 1L));
+        assertThat(line.total()).isEqualTo(1);
+        assertThat(admission.waiting("no-such-gate", List.of("c")).total()).isZero();
 
         admission.leave(gate, "a");
         admission.leave(gate, "a");

@@ -2,6 +2,9 @@ package io.amphi.scoring.results;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
@@ -65,9 +68,39 @@ public class ResultsProjection {
     void on(SessionSubmitted event, @SequenceNumber long sequence) {
         flush(pendingAnswers());
         store.sessionSubmitted(event.sessionId(), event.submittedAt(), sequence);
-        String examId = SessionIdentity.examOf(event.sessionId());
+        scoreIfKeyed(event.sessionId());
+    }
+
+    /** Answers a proctor accepted count like saves: each is numbered above its question's stored answer. */
+    @EventHandler
+    void on(OfflineAnswersAccepted event, @SequenceNumber long sequence) {
+        event.applied().forEach(answer -> pendingAnswers().put(event.sessionId() + '\u0000' + answer.questionId(),
+                new ResultStore.LastAnswer(event.sessionId(), answer.questionId(), answer.answer())));
+        amended(event.sessionId(), sequence);
+    }
+
+    @EventHandler
+    void on(OfflineAnswersUploaded event, @SequenceNumber long sequence) {
+        amended(event.sessionId(), sequence);
+    }
+
+    @EventHandler
+    void on(OfflineAnswersRejected event, @SequenceNumber long sequence) {
+        amended(event.sessionId(), sequence);
+    }
+
+    /** The session's result is computed again, so it names the session's last event. */
+    private void amended(String sessionId, long sequence) {
+        flush(pendingAnswers());
+        store.sessionAmended(sessionId, sequence);
+        scoreIfKeyed(sessionId);
+    }
+
+    /** A handed-in session is scored as soon as its exam has a key for its content version. */
+    private void scoreIfKeyed(String sessionId) {
+        String examId = SessionIdentity.examOf(sessionId);
         Optional<StoredKey> key = store.latestKey(examId);
-        Optional<SubmittedSession> session = store.submitted(event.sessionId());
+        Optional<SubmittedSession> session = store.submitted(sessionId);
         if (key.isPresent() && session.isPresent() && session.get().contentVersion() == key.get().contentVersion()) {
             score(examId, List.of(session.get()), key.get());
         }

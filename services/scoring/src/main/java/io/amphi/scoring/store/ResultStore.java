@@ -88,6 +88,18 @@ public class ResultStore {
                 WHERE session_id = ?""", Timestamp.from(submittedAt), lastSequence, sessionId, lastSequence, sessionId);
     }
 
+    /**
+     * A handed-in session's log grew (an offline journal was uploaded or decided): its last event,
+     * which results and the seal refer to, is now this one.
+     */
+    public void sessionAmended(String sessionId, long lastSequence) {
+        jdbc.update("""
+                UPDATE scoring_session SET last_sequence = ?,
+                    last_event_hash = (SELECT chain_hash FROM domain_event_entry
+                                       WHERE aggregate_identifier = ? AND sequence_number = ?)
+                WHERE session_id = ? AND submitted_at IS NOT NULL""", lastSequence, sessionId, lastSequence, sessionId);
+    }
+
     public Optional<SubmittedSession> submitted(String sessionId) {
         return jdbc.query("""
                 SELECT session_id, candidate_id, content_version, last_sequence, last_event_hash FROM scoring_session
