@@ -25,6 +25,10 @@ FORMAT = "amphi-audit-log/v2"
 SEALED = "io.amphi.delivery.api.Events$ExamSealed"
 KEY_PUBLISHED = "io.amphi.scoring.api.ScoringEvents$AnswerKeyPublished"
 RESULTS_PUBLISHED = "io.amphi.scoring.api.ScoringEvents$ResultsPublished"
+SUBMITTED = "io.amphi.delivery.api.Events$SessionSubmitted"
+JOURNAL_UPLOADED = "io.amphi.delivery.api.Events$OfflineAnswersUploaded"
+JOURNAL_ACCEPTED = "io.amphi.delivery.api.Events$OfflineAnswersAccepted"
+JOURNAL_REJECTED = "io.amphi.delivery.api.Events$OfflineAnswersRejected"
 HASH = re.compile(r"[0-9a-f]{64}\Z")
 BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
 DECIMAL = re.compile(r"-?[0-9]+\.[0-9]{3}\Z")
@@ -456,6 +460,43 @@ def payload_json(event):
         return {}
 
 
+def journal_problem(run):
+    """The first offline journal event that section 10 does not allow: (sequence, why), or None."""
+    submitted, uploads, decided = False, {}, set()
+    for event in run:
+        kind = event.payload_type
+        if kind == SUBMITTED:
+            submitted = True
+            continue
+        if kind not in (JOURNAL_UPLOADED, JOURNAL_ACCEPTED, JOURNAL_REJECTED):
+            continue
+        payload = payload_json(event)
+        upload = payload.get("uploadId") if isinstance(payload, dict) else None
+        problem = None
+        if not submitted:
+            problem = "an offline journal event before the session was handed in"
+        elif not isinstance(upload, str):
+            problem = "an offline journal event without its upload id"
+        elif kind == JOURNAL_UPLOADED:
+            if upload in uploads:
+                problem = "the same journal uploaded twice"
+            else:
+                uploads[upload] = payload.get("entries") if isinstance(payload.get("entries"), list) else []
+        elif upload not in uploads:
+            problem = "a decision about a journal the session has no upload of"
+        elif upload in decided:
+            problem = "a second decision about one journal"
+        else:
+            decided.add(upload)
+            if kind == JOURNAL_ACCEPTED:
+                applied = payload.get("applied") if isinstance(payload.get("applied"), list) else []
+                if any(answer not in uploads[upload] for answer in applied):
+                    problem = "an accepted answer the upload does not hold"
+        if problem:
+            return event.sequence, problem
+    return None
+
+
 def readable_seal(seal):
     if not isinstance(seal, dict) or not is_hash(seal.get("merkleRoot")) or not isinstance(seal.get("sessions"), list):
         return False
@@ -546,6 +587,9 @@ def verify(header, items, expected_root=None, expected_publication_root=None):
         elif aggregate.startswith(exam + ":"):
             if first:
                 sessions[aggregate] = (last, final, finding is None)
+                journal = journal_problem(run) if finding is None else None
+                if journal:
+                    find("JOURNAL_INCONSISTENT", aggregate, journal[0], journal[1])
         else:
             find("FOREIGN", aggregate, "-", "not an aggregate of exam " + exam)
 

@@ -39,6 +39,8 @@ export interface QueueView {
   ticket: number;
   position: number;
   estimatedWaitSeconds: number;
+  /** The exam is full: the line moves as sessions end, and the estimate is the least the wait can be. */
+  waitingForRoom: boolean;
 }
 
 export interface StartView {
@@ -109,6 +111,7 @@ export interface OfflineEntryView {
   answer: Answer;
   recordedAt: string;
   counts: boolean;
+  afterDeadline: boolean;
 }
 
 /** An uploaded offline journal and where it stands. */
@@ -121,6 +124,7 @@ export interface OfflineJournalView {
   uploadedAt: string;
   decidedBy?: string;
   decidedAt?: string;
+  deadline: string;
   changed: boolean;
 }
 
@@ -141,6 +145,9 @@ export interface LiveViewData {
   waiting: number;
   at: string;
 }
+
+/** How many candidates the console reads at once. */
+export const LIVE_PAGE = 200;
 
 /** Which sessions a proctor acts on. */
 export type PauseScope = { sessionId: string } | { site: string } | { wholeExam: true };
@@ -205,7 +212,7 @@ export class Api {
   }
 
   live(examId: string, filter: { site?: string; state?: CandidateState; search?: string; pageToken?: string }): Promise<LiveViewData> {
-    const query = new URLSearchParams({ pageSize: '200' });
+    const query = new URLSearchParams({ pageSize: String(LIVE_PAGE) });
     if (filter.site) query.set('site', filter.site);
     if (filter.state) query.set('state', filter.state);
     if (filter.search) query.set('search', filter.search);
@@ -298,6 +305,11 @@ export class Api {
   uploadJournal(sessionId: string, file: string): Promise<OfflineJournalView> {
     return this.send('POST', `/proctor/sessions/${encodeURIComponent(sessionId)}/offline-journals`, file, true, true,
       'application/vnd.amphi.offline-journal+json');
+  }
+
+  /** A session's uploaded journals, oldest first. */
+  journals(sessionId: string): Promise<{ journals: OfflineJournalView[] }> {
+    return this.send('GET', `/proctor/sessions/${encodeURIComponent(sessionId)}/offline-journals`);
   }
 
   /** A proctor accepts (its answers count) or rejects an uploaded journal, with a reason. */

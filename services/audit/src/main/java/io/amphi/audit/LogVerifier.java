@@ -3,6 +3,10 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
+import io.amphi.delivery.api.Events.OfflineAnswersRejected;
+import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
+import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
@@ -16,10 +20,12 @@ import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,6 +66,10 @@ final class LogVerifier {
     }
 
     private static final String SEALED = ExamSealed.class.getName();
+    private static final String SUBMITTED = SessionSubmitted.class.getName();
+    private static final String JOURNAL_UPLOADED = OfflineAnswersUploaded.class.getName();
+    private static final String JOURNAL_ACCEPTED = OfflineAnswersAccepted.class.getName();
+    private static final String JOURNAL_REJECTED = OfflineAnswersRejected.class.getName();
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
     private static final String RESULTS_PUBLISHED = ResultsPublished.class.getName();
 
@@ -104,6 +114,9 @@ final class LogVerifier {
                 if (first) {
                     sessions.put(aggregate, new SessionState(result.lastSequence(),
                             result.finalHash() == null ? EventHashes.GENESIS : result.finalHash(), result.intact()));
+                    if (result.intact()) {
+                        journalProblem(aggregate, chain).ifPresent(found::add);
+                    }
                 }
             } else {
                 found.add(new Discrepancy(aggregate, "-", "FOREIGN", "not an aggregate of exam " + examId));
@@ -354,6 +367,54 @@ final class LogVerifier {
 
     private static byte[] hashOrZero(String hex) {
         return EventHashes.isHash(hex) ? EventHashes.fromHex(hex) : new byte[32];
+    }
+
+    /**
+     * Offline journal events as AUDIT-FORMAT.md section 10 allows them: after the session was handed
+     * in, each upload once, each decision once and about an upload of the session, and an accepted
+     * answer one the upload holds.
+     */
+    private static Optional<Discrepancy> journalProblem(String session, List<StoredEvent> chain) {
+        boolean submitted = false;
+        Map<String, JsonNode> uploads = new HashMap<>();
+        Set<String> decided = new HashSet<>();
+        for (StoredEvent event : chain) {
+            String type = event.payloadType();
+            if (SUBMITTED.equals(type)) {
+                submitted = true;
+                continue;
+            }
+            if (!JOURNAL_UPLOADED.equals(type) && !JOURNAL_ACCEPTED.equals(type) && !JOURNAL_REJECTED.equals(type)) {
+                continue;
+            }
+            String problem = null;
+            JsonNode payload = json(event.payload());
+            String uploadId = payload.path("uploadId").isTextual() ? payload.get("uploadId").textValue() : null;
+            if (!submitted) {
+                problem = "an offline journal event before the session was handed in";
+            } else if (uploadId == null) {
+                problem = "an offline journal event without its upload id";
+            } else if (JOURNAL_UPLOADED.equals(type)) {
+                problem = uploads.putIfAbsent(uploadId, payload.path("entries")) == null ? null : "the same journal uploaded twice";
+            } else if (!uploads.containsKey(uploadId)) {
+                problem = "a decision about a journal the session has no upload of";
+            } else if (!decided.add(uploadId)) {
+                problem = "a second decision about one journal";
+            } else if (JOURNAL_ACCEPTED.equals(type)) {
+                List<JsonNode> held = new ArrayList<>();
+                uploads.get(uploadId).forEach(held::add);
+                for (JsonNode answer : payload.path("applied")) {
+                    if (!held.contains(answer)) {
+                        problem = "an accepted answer the upload does not hold";
+                    }
+                }
+            }
+            if (problem != null) {
+                return Optional.of(new Discrepancy(session, Long.toString(event.sequenceNumber()), "JOURNAL_INCONSISTENT",
+                        problem));
+            }
+        }
+        return Optional.empty();
     }
 
     private static JsonNode json(byte[] payload) {

@@ -97,6 +97,13 @@ class AuditVectorsIT {
         exam = TinyExam.standard();
     }
 
+    /** A session's events re-linked and re-hashed as someone rewriting the store would. */
+    private static void rehashInPlace(List<StoredEvent> run) {
+        List<StoredEvent> rehashed = TinyExam.rehash(List.copyOf(run));
+        run.clear();
+        run.addAll(rehashed);
+    }
+
     static List<Case> cases() {
         String a = TinyExam.EXAM + ":cand-a";
         String b = TinyExam.EXAM + ":cand-b";
@@ -180,6 +187,26 @@ class AuditVectorsIT {
                     List<StoredEvent> run = copy.run(exam);
                     run.set(0, TinyExam.rehash(List.of(TinyExam.withPayload(run.getFirst(),
                             p -> p.replace(TinyExamRoots.examRoot(), "ab".repeat(32))))).getFirst());
+                }),
+                new Case("journal-decided-twice", "cand-c's offline journal accepted a second time, its chain re-hashed",
+                        List.of(), List.of("JOURNAL_INCONSISTENT " + c + " 6", "CHANGED_AFTER_SEAL " + c + " 5"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    run.add(TinyExam.atSequence(run.get(5), 6));
+                    rehashInPlace(run);
+                }),
+                new Case("journal-before-submission", "cand-c's journal upload moved before its submission, re-hashed",
+                        List.of(), List.of("JOURNAL_INCONSISTENT " + c + " 3", "CHANGED_AFTER_SEAL " + c + " 5"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    StoredEvent submitted = run.get(3);
+                    run.set(3, TinyExam.atSequence(run.get(4), 3));
+                    run.set(4, TinyExam.atSequence(submitted, 4));
+                    rehashInPlace(run);
+                }),
+                new Case("journal-accepts-other-answer", "cand-c's accepted answer rewritten (not the one uploaded), re-hashed",
+                        List.of(), List.of("JOURNAL_INCONSISTENT " + c + " 5", "CHANGED_AFTER_SEAL " + c + " 5"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    run.set(5, TinyExam.withPayload(run.get(5), p -> p.replace("\"HNF\"", "\"XYZ\"")));
+                    rehashInPlace(run);
                 }),
                 new Case("missing-session", "cand-c's events deleted", List.of(),
                         List.of("MISSING_SESSION " + c + " -"), copy -> {

@@ -28,8 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,22 +114,12 @@ class DeliveryRestartIT {
                     .as("and when the server recorded it").contains("\"processedAt\":\"2");
             assertThat(second.storedEventTypes(patient)).doesNotContain("SessionSubmitted");
 
-            SessionView fromSnapshot = latestSnapshot(second, patient).describe(clock.instant());
+            SessionView fromSnapshot = second.latestSnapshot(patient, ExamSession.class).describe(clock.instant());
             assertThat(fromSnapshot.deadline()).isEqualTo(patientDeadline);
             assertThat(fromSnapshot.highestSaveNumber()).isGreaterThanOrEqualTo(4);
             assertThat(fromSnapshot.answers()).isNotEmpty().allSatisfy(a ->
                     assertThat(acknowledged).containsKey(a.questionId()));
         }
-    }
-
-    /** The newest snapshot of a session, read back with the service's own serializer. */
-    private static ExamSession latestSnapshot(RunningDelivery delivery, String sessionId) {
-        Map<String, Object> row = delivery.jdbc().queryForMap("""
-                SELECT payload, payload_type FROM snapshot_event_entry WHERE aggregate_identifier = ?
-                ORDER BY sequence_number DESC LIMIT 1""", sessionId);
-        Serializer serializer = delivery.bean("serializer", Serializer.class);
-        return serializer.deserialize(new SimpleSerializedObject<>((byte[]) row.get("payload"), byte[].class,
-                (String) row.get("payload_type"), null));
     }
 
     private static Answer answerFor(String question, int i) {

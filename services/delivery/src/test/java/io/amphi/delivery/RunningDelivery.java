@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -210,6 +212,16 @@ public final class RunningDelivery implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The newest snapshot of an aggregate, read back with the service's own serializer. */
+    public <T> T latestSnapshot(String aggregateId, Class<T> type) {
+        Map<String, Object> row = jdbc().queryForMap("""
+                SELECT payload, payload_type FROM snapshot_event_entry WHERE aggregate_identifier = ?
+                ORDER BY sequence_number DESC LIMIT 1""", aggregateId);
+        Serializer serializer = bean("serializer", Serializer.class);
+        return type.cast(serializer.deserialize(new SimpleSerializedObject<>((byte[]) row.get("payload"), byte[].class,
+                (String) row.get("payload_type"), null)));
     }
 
     @Override

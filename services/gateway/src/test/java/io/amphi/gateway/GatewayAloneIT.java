@@ -191,7 +191,7 @@ class GatewayAloneIT {
                 documented.add(operation.getKey().toUpperCase() + " " + path.getKey());
                 assertThat(operation.getValue().path("summary").asText()).as(operation.getKey() + " " + path.getKey())
                         .isNotBlank();
-                for (String status : List.of("400", "401", "403", "404", "409", "413", "429", "500", "503", "504")) {
+                for (String status : List.of("400", "401", "403", "404", "405", "409", "413", "415", "429", "500", "502", "503", "504")) {
                     JsonNode refusal = operation.getValue().path("responses").path(status);
                     assertThat(refusal.path("description").asText()).as(status + " of " + path.getKey()).isNotBlank();
                     assertThat(refusal.path("content").path("application/problem+json").path("schema").path("$ref").asText())

@@ -240,10 +240,19 @@ class ProctoringIT {
             assertThat(refused.path("httpStatus").asInt()).as(refused.toString()).isEqualTo(403);
             assertThat(refused.path("reason").asText()).isEqualTo("NOT_YOUR_SITE");
         }
+        String deadline = session("cand-002").path("deadline").asText();
         JsonNode extension = call("POST", "/sessions/" + exam + ":cand-002/extensions", token,
                 Map.of("seconds", 60, "reason", "not my room"));
         assertThat(extension.path("reason").asText()).isEqualTo("NOT_YOUR_SITE");
-        assertThat(session("cand-002").path("deadline").asText()).as("nothing changed").isNotEmpty();
+        assertThat(session("cand-002").path("deadline").asText()).as("nothing changed").isEqualTo(deadline);
+        assertThat(call("GET", "/proctor/sessions/" + exam + ":cand-002/offline-journals", token, null).path("reason").asText())
+                .isEqualTo("NOT_YOUR_SITE");
+        assertThat(call("POST", "/exams/" + exam + "/candidates/cand-004/sign-in-failures/clear", token, null)
+                .path("reason").asText()).as("auth knows no sites: for proctors of every site").isEqualTo("NOT_YOUR_SITE");
+        assertThat(call("POST", "/exams/" + exam + "/candidates/cand-001/revocation", token, Map.of("reason", "x"))
+                .path("reason").asText()).isEqualTo("NOT_YOUR_SITE");
+        assertThat(call("GET", "/proctor/sessions/" + exam + ":cand-004/offline-journals", token, null).path("journals")
+                .isArray()).as("its own candidates' journals").isTrue();
     }
 
     @Test

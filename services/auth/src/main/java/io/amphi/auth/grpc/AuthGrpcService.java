@@ -189,6 +189,8 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String subject = Inputs.id(request.getSubject(), "subject");
         String examId = Inputs.optionalId(request.getExamId(), "exam_id");
         String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
+        // Auth does not know candidates' sites: withdrawing access is for proctors of every site.
+        caller.requireAllSites("ask a proctor of every site or the university to withdraw access");
         if (examId != null) {
             caller.requireExam(examId);
         } else if (!caller.exams().isEmpty()) {
@@ -278,6 +280,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String examId = Inputs.id(request.getExamId(), "exam_id");
         String number = Inputs.id(request.getCandidateNumber(), "candidate_number");
         caller.requireExam(examId);
+        caller.requireAllSites("ask a proctor of every site or the university to clear a candidate's failed sign-ins");
         boolean cleared = throttle.clear(Identifiers.identity(number, examId));
         log.info("Failed sign-ins of candidate {} of exam {} cleared by {} {}", number, examId, caller.role().label(),
                 caller.id());

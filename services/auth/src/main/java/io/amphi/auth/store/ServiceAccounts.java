@@ -81,8 +81,9 @@ public class ServiceAccounts {
                 throw new IllegalArgumentException("A site id is 1 to 64 letters, digits, '.', '_' or '-', not " + site);
             }
         });
-        if (!sites.isEmpty() && !role.equals("proctor")) {
-            throw new IllegalArgumentException("Only a proctor's account is bound to sites, not a " + role + "'s");
+        if (!sites.isEmpty() && (!role.equals("proctor") || exams.isEmpty())) {
+            throw new IllegalArgumentException("Only a proctor's account bound to exams is bound to sites, not a "
+                    + role + "'s" + (exams.isEmpty() ? " of every exam" : ""));
         }
         String secret = RandomSecrets.next();
         jdbc.update("""

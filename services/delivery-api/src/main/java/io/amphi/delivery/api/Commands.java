@@ -53,6 +53,10 @@ public final class Commands {
                                        String reason, String proctorId) {
     }
 
+    /** Report the session's uploaded offline journals, oldest first, without changing anything. */
+    public record DescribeOfflineJournals(@TargetAggregateIdentifier String sessionId) {
+    }
+
     /** The candidate hands in their exam. */
     public record SubmitSession(@TargetAggregateIdentifier String sessionId) {
     }

@@ -47,12 +47,14 @@ public final class Results {
     }
 
     /**
-     * An uploaded offline journal: its entries, how many would count (or counted) if accepted, and
-     * whether the call changed anything (false for a file uploaded before, or a decision repeated).
+     * An uploaded offline journal: its entries, those that would count (or counted) if accepted,
+     * the session's deadline to weigh the page's times against, and whether the call changed
+     * anything (false for a file uploaded before, or a decision repeated).
      */
     public record OfflineJournal(String sessionId, String uploadId, List<Events.OfflineAnswer> entries,
                                  List<Events.OfflineAnswer> applicable, JournalDecision decision, String uploadedBy,
-                                 Instant uploadedAt, String decidedBy, Instant decidedAt, boolean changed) {
+                                 Instant uploadedAt, String decidedBy, Instant decidedAt, Instant deadline,
+                                 boolean changed) {
         public OfflineJournal {
             entries = List.copyOf(entries);
             applicable = List.copyOf(applicable);

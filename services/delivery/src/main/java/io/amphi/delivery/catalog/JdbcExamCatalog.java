@@ -36,6 +36,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 public class JdbcExamCatalog implements ExamCatalog {
 
+    /** The first key of the advisory lock an exam is sealed under (the second is the exam id's hash). */
+    public static final int SEALING_LOCK = 7415;
+
     private record ContentKey(String examId, int version) {
     }
 
@@ -182,6 +185,16 @@ public class JdbcExamCatalog implements ExamCatalog {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""",
                 Boolean.class, examId, ExamSealed.class.getName()));
+    }
+
+    /**
+     * Sealing an exam holds its lock exclusively from reading the sessions until the seal is stored;
+     * this takes it shared until the caller's transaction (the command's) ends.
+     */
+    @Override
+    public boolean isSealedHoldingSealingBack(String examId) {
+        jdbc.queryForObject("SELECT pg_advisory_xact_lock_shared(?, hashtext(?))", Object.class, SEALING_LOCK, examId);
+        return isSealed(examId);
     }
 
     @Override

@@ -19,4 +19,10 @@ public interface ExamCatalog {
 
     /** Whether the exam has been closed and sealed: then no session may start any more. */
     boolean isSealed(String examId);
+
+    /**
+     * Whether the exam is sealed, asked by a change to a session that ended (an offline journal):
+     * until the change is stored, sealing waits, so a seal never misses it.
+     */
+    boolean isSealedHoldingSealingBack(String examId);
 }

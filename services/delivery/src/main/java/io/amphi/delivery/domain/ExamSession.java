@@ -2,7 +2,9 @@ package io.amphi.delivery.domain;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands.DecideOfflineAnswers;
+import io.amphi.delivery.api.Commands.DescribeOfflineJournals;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
@@ -91,6 +93,9 @@ public class ExamSession {
 
     /** The most entries one offline journal may hold: far more saves than a candidate makes in a day. */
     public static final int MAX_JOURNAL_ENTRIES = 10_000;
+
+    /** The most offline journals one session may have uploaded: one device, a few copies of its file at most. */
+    public static final int MAX_JOURNALS = 20;
 
     /** An uploaded offline journal and what was decided about it. */
     private record Upload(String uploadId, List<OfflineAnswer> entries, String uploadedBy, Instant uploadedAt,
@@ -247,8 +252,7 @@ public class ExamSession {
     public SessionView handle(SubmitSession command, Clock clock) {
         Instant now = clock.instant();
         if (submittedAt == null) {
-            Instant clockTime = pausedAt != null ? pausedAt : now;
-            if (clockTime.isAfter(deadline.plus(SAVE_GRACE))) {
+            if (clockTime(now).isAfter(deadline.plus(SAVE_GRACE))) {
                 apply(new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, now));
             } else {
                 apply(new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, now, now));
@@ -258,9 +262,9 @@ public class ExamSession {
     }
 
     /**
-     * Records an uploaded offline journal, which counts for nothing yet. Only once the session has
-     * ended (until then the page sends its answers itself) and before the exam is sealed; the same
-     * file twice is one upload.
+     * Records an uploaded offline journal, which counts for nothing yet. Only once the session was
+     * handed in at its deadline (until then the page sends its answers itself; a candidate who
+     * handed in had sent them all) and before the exam is sealed; the same file twice is one upload.
      */
     @CommandHandler
     public OfflineJournal handle(UploadOfflineAnswers command, ExamCatalog catalog, Clock clock) {
@@ -269,12 +273,21 @@ public class ExamSession {
         if (known != null) {
             return journal(known, false);
         }
-        requireNotSealed(catalog, "upload an offline journal");
-        Instant clockTime = pausedAt != null ? pausedAt : now;
-        if (submittedAt == null && clockTime.isBefore(deadline)) {
-            throw DomainException.precondition("SESSION_RUNNING", ("Session %s runs until %s: the candidate's page sends "
-                    + "its answers itself. Upload its offline journal once the time is up.").formatted(sessionId, deadline));
+        if (submittedAt == null) {
+            throw DomainException.precondition("SESSION_RUNNING", ("Session %s is not handed in yet (its time ends at %s, "
+                    + "and it is handed in %d s later): until then the candidate's page sends its answers itself. Upload "
+                    + "its offline journal after that.").formatted(sessionId, deadline, SAVE_GRACE.toSeconds()));
         }
+        if (submissionCause != SubmissionCause.DEADLINE) {
+            throw DomainException.precondition("HANDED_IN_BY_CANDIDATE", ("The candidate handed in session %s at %s, with "
+                    + "every answer sent: an offline journal is for a page that lost the network when the time ran out.")
+                    .formatted(sessionId, submittedAt));
+        }
+        if (uploads.size() >= MAX_JOURNALS) {
+            throw DomainException.precondition("TOO_MANY_JOURNALS", "Session %s already has %d offline journals uploaded."
+                    .formatted(sessionId, uploads.size()));
+        }
+        requireNotSealed(catalog, "upload an offline journal");
         if (command.entries().isEmpty()) {
             throw DomainException.invalid("EMPTY_JOURNAL", "The journal holds no answer: there is nothing to upload.");
         }
@@ -331,6 +344,11 @@ public class ExamSession {
         return journal(uploads.get(command.uploadId()), true);
     }
 
+    @CommandHandler
+    public List<OfflineJournal> handle(DescribeOfflineJournals command) {
+        return uploads.values().stream().map(upload -> journal(upload, false)).toList();
+    }
+
     /**
      * The entries that would count if accepted now: each as if it were saved in number order,
      * so one already stored, or numbered below its question's stored answer, does not.
@@ -357,11 +375,11 @@ public class ExamSession {
             case REJECTED -> List.of();
         };
         return new OfflineJournal(sessionId, upload.uploadId(), upload.entries(), counting, upload.decision(),
-                upload.uploadedBy(), upload.uploadedAt(), upload.decidedBy(), upload.decidedAt(), changed);
+                upload.uploadedBy(), upload.uploadedAt(), upload.decidedBy(), upload.decidedAt(), deadline, changed);
     }
 
     private void requireNotSealed(ExamCatalog catalog, String action) {
-        if (catalog.isSealed(examId)) {
+        if (catalog.isSealedHoldingSealingBack(examId)) {
             throw DomainException.precondition("SEALED", "Cannot %s: exam %s is sealed and its log fixed."
                     .formatted(action, examId));
         }
@@ -397,8 +415,7 @@ public class ExamSession {
             throw DomainException.precondition("SUBMITTED", "Cannot %s: session %s was submitted at %s."
                     .formatted(action, sessionId, submittedAt));
         }
-        Instant clockTime = pausedAt != null ? pausedAt : now;
-        if (clockTime.isAfter(deadline.plus(SAVE_GRACE))) {
+        if (clockTime(now).isAfter(deadline.plus(SAVE_GRACE))) {
             throw DomainException.precondition("DEADLINE_PASSED", "Cannot %s: the time of session %s ran out at %s."
                     .formatted(action, sessionId, deadline));
         }
@@ -420,8 +437,13 @@ public class ExamSession {
                 "Content version %d of exam %s is missing from the catalog".formatted(contentVersion, examId)));
     }
 
+    /** The session's clock: it stands still while paused. */
+    private Instant clockTime(Instant now) {
+        return pausedAt != null ? pausedAt : now;
+    }
+
     private Duration remainingAt(Instant now) {
-        Instant clockTime = pausedAt != null ? pausedAt : now;
+        Instant clockTime = clockTime(now);
         if (submittedAt != null || !clockTime.isBefore(deadline)) {
             return Duration.ZERO;
         }
@@ -447,10 +469,13 @@ public class ExamSession {
 
     @EventSourcingHandler
     void on(AnswerSaved event) {
-        answers.put(event.questionId(),
-                new SessionView.SavedAnswer(event.questionId(), event.saveNumber(), event.answer(), event.savedAt()));
-        questionBySaveNumber.put(event.saveNumber(), event.questionId());
-        highestSaveNumber = Math.max(highestSaveNumber, event.saveNumber());
+        stored(event.questionId(), event.saveNumber(), event.answer(), event.savedAt());
+    }
+
+    private void stored(String questionId, long saveNumber, Answer answer, Instant at) {
+        answers.put(questionId, new SessionView.SavedAnswer(questionId, saveNumber, answer, at));
+        questionBySaveNumber.put(saveNumber, questionId);
+        highestSaveNumber = Math.max(highestSaveNumber, saveNumber);
     }
 
     @EventSourcingHandler
@@ -490,12 +515,7 @@ public class ExamSession {
         Upload upload = uploads.get(event.uploadId());
         uploads.put(event.uploadId(), new Upload(upload.uploadId(), upload.entries(), upload.uploadedBy(),
                 upload.uploadedAt(), JournalDecision.ACCEPTED, event.applied(), event.proctorId(), event.acceptedAt()));
-        for (OfflineAnswer answer : event.applied()) {
-            answers.put(answer.questionId(), new SessionView.SavedAnswer(answer.questionId(), answer.saveNumber(),
-                    answer.answer(), event.acceptedAt()));
-            questionBySaveNumber.put(answer.saveNumber(), answer.questionId());
-            highestSaveNumber = Math.max(highestSaveNumber, answer.saveNumber());
-        }
+        event.applied().forEach(answer -> stored(answer.questionId(), answer.saveNumber(), answer.answer(), event.acceptedAt()));
     }
 
     @EventSourcingHandler

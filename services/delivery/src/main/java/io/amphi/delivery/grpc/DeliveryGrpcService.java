@@ -5,7 +5,7 @@ import com.google.protobuf.Empty;
 import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands;
-import io.amphi.delivery.api.Events.OfflineAnswer;
+import io.amphi.delivery.api.Results;
 import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
@@ -29,6 +29,7 @@ import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.CallArrival;
 import io.amphi.platform.grpc.Caller;
+import io.amphi.platform.grpc.Pages;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.delivery.v1.CandidateEnrolment;
 import io.amphi.proto.delivery.v1.CloseExamRequest;
@@ -45,7 +46,9 @@ import io.amphi.proto.delivery.v1.GetExamContentRequest;
 import io.amphi.proto.delivery.v1.GetLiveViewRequest;
 import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.InclusionProof;
+import io.amphi.proto.delivery.v1.ListOfflineJournalsRequest;
 import io.amphi.proto.delivery.v1.OfflineJournal;
+import io.amphi.proto.delivery.v1.OfflineJournals;
 import io.amphi.proto.delivery.v1.PauseSessionsRequest;
 import io.amphi.proto.delivery.v1.PauseSessionsResponse;
 import io.amphi.proto.delivery.v1.ProveSubmissionRequest;
@@ -61,7 +64,6 @@ import io.amphi.proto.delivery.v1.ScheduleExamRequest;
 import io.amphi.proto.delivery.v1.ScheduleExamResponse;
 import io.amphi.proto.delivery.v1.SessionLease;
 import io.amphi.proto.delivery.v1.SessionState;
-import io.amphi.proto.delivery.v1.SessionStatus;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.StartSessionResponse;
 import io.amphi.proto.delivery.v1.SubmitSessionRequest;
@@ -148,7 +150,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             Protos.reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
                     .setTicket(waiting.get().ticket())
                     .setPosition(waiting.get().position())
-                    .setEstimatedWait(Protos.duration(waiting.get().estimatedWait()))).build());
+                    .setEstimatedWait(Protos.duration(waiting.get().estimatedWait()))
+                    .setWaitingForRoom(waiting.get().waitingForRoom())).build());
             return;
         }
         sessionCache.remove(sessionId);
@@ -228,7 +231,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         SessionLease.Builder answer = SessionLease.newBuilder()
                 .setExpiresAt(Protos.timestamp(lease.expiresAt()))
                 .setRenewAfter(Protos.duration(SessionLeases.RENEW_EVERY))
-                .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
+                .setStatus(ProtoMapping.status(view))
                 .setRemaining(Protos.duration(view.remaining()))
                 .setDeadline(Protos.timestamp(view.deadline()))
                 .setHighestSaveNumber(view.highestSaveNumber());
@@ -328,10 +331,17 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("JOURNAL_UNREADABLE", "The journal file is %d bytes; at most %d are taken."
                     .formatted(file.length, OfflineJournalFile.MAX_BYTES));
         }
-        List<OfflineAnswer> entries = OfflineJournalFile.open(file, sessionId,
-                journalKeys.sessionKey(sessionId));
+        OfflineJournalFile.Opened journal = OfflineJournalFile.open(file, sessionId, journalKeys.sessionKey(sessionId));
         Protos.reply(response, ProtoMapping.journal(send(sessionId, new Commands.UploadOfflineAnswers(sessionId,
-                OfflineJournalFile.uploadId(file), entries, proctor.id()))));
+                journal.uploadId(), journal.entries(), proctor.id()))));
+    }
+
+    @Override
+    public void listOfflineJournals(ListOfflineJournalsRequest request, StreamObserver<OfflineJournals> response) {
+        String sessionId = enrolledSession(Caller.require(Caller.Role.PROCTOR), request.getSessionId());
+        List<Results.OfflineJournal> journals = send(sessionId, new Commands.DescribeOfflineJournals(sessionId));
+        Protos.reply(response, OfflineJournals.newBuilder()
+                .addAllJournals(journals.stream().map(ProtoMapping::journal).toList()).build());
     }
 
     @Override
@@ -471,11 +481,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             proctor.requireSite(site);
         }
         String search = Inputs.boundedText(request.getSearch(), "search", 64);
-        int pageSize = request.getPageSize() == 0 ? 100 : request.getPageSize();
-        if (pageSize < 1 || pageSize > 500) {
-            throw DomainException.invalid("BAD_PAGE_SIZE", "page_size runs from 1 to 500; got %d.".formatted(pageSize));
-        }
-        int offset = pageOffset(request.getPageToken());
+        int pageSize = Pages.size(request.getPageSize(), 100, 500);
+        int offset = Pages.offset(request.getPageToken());
         LiveView.State state = switch (request.getState()) {
             case CANDIDATE_STATE_UNSPECIFIED -> null;
             case CANDIDATE_STATE_NOT_STARTED -> LiveView.State.NOT_STARTED;
@@ -487,26 +494,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             case UNRECOGNIZED -> throw DomainException.invalid("INVALID_STATE", "state is not one of CandidateState's values.");
         };
         LiveView.Page page = liveView.read(examId, new LiveView.Filter(proctor.sites(), site, state, search), pageSize, offset);
-        Protos.reply(response, ProtoMapping.liveView(page, offset + page.candidates().size() < page.matching()
-                ? Integer.toString(offset + page.candidates().size()) : ""));
-    }
-
-    /** A page token this service gave: the offset of the next page. */
-    private static int pageOffset(String pageToken) {
-        if (pageToken.isEmpty()) {
-            return 0;
-        }
-        try {
-            if (pageToken.length() <= 9) {
-                int offset = Integer.parseInt(pageToken);
-                if (offset >= 0) {
-                    return offset;
-                }
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
+        Protos.reply(response, ProtoMapping.liveView(page, Pages.next(offset, page.candidates().size(), page.matching())));
     }
 
     private SessionPauses.Scope scope(String examId, PauseSessionsRequest request) {
@@ -528,11 +516,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                 if (!request.getWholeExam()) {
                     throw DomainException.invalid("MISSING_SCOPE", "whole_exam must be true when it is the scope.");
                 }
-                if (!Caller.current().allSites()) {
-                    throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not the whole "
-                            .formatted(Caller.current().id(), String.join(", ", Caller.current().sites().stream().sorted().toList()))
-                            + "exam: pause each of its sites instead.");
-                }
+                Caller.current().requireAllSites("pause each of its sites instead");
                 yield new SessionPauses.Scope.WholeExam();
             }
             case SCOPE_NOT_SET -> throw DomainException.invalid("MISSING_SCOPE",

@@ -103,7 +103,7 @@ final class ProtoMapping {
                 .setExamId(view.examId())
                 .setContentVersion(view.contentVersion())
                 .setCandidateId(view.candidateId())
-                .setStatus(view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE)
+                .setStatus(status(view))
                 .setStartedAt(Protos.timestamp(view.startedAt()))
                 .setDeadline(Protos.timestamp(view.deadline()))
                 .setRemaining(Protos.duration(view.remaining()))
@@ -127,6 +127,10 @@ final class ProtoMapping {
                     : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
         }
         return state.build();
+    }
+
+    static SessionStatus status(SessionView view) {
+        return view.submitted() ? SessionStatus.SESSION_STATUS_SUBMITTED : SessionStatus.SESSION_STATUS_ACTIVE;
     }
 
     static io.amphi.proto.delivery.v1.LiveView liveView(LiveView.Page page, String nextPageToken) {
@@ -170,6 +174,7 @@ final class ProtoMapping {
                     case REJECTED -> JournalDecision.JOURNAL_DECISION_REJECTED;
                 })
                 .setUploadedBy(journal.uploadedBy()).setUploadedAt(Protos.timestamp(journal.uploadedAt()))
+                .setDeadline(Protos.timestamp(journal.deadline()))
                 .setDecidedBy(journal.decidedBy() == null ? "" : journal.decidedBy())
                 .setChanged(journal.changed());
         setIfPresent(journal.decidedAt(), message::setDecidedAt);
@@ -178,7 +183,8 @@ final class ProtoMapping {
         for (Events.OfflineAnswer entry : journal.entries()) {
             message.addEntries(OfflineEntry.newBuilder().setQuestionId(entry.questionId()).setSaveNumber(entry.saveNumber())
                     .setAnswer(answer(entry.answer())).setRecordedAt(Protos.timestamp(entry.recordedAt()))
-                    .setCounts(counting.contains(entry.saveNumber())));
+                    .setCounts(counting.contains(entry.saveNumber()))
+                    .setAfterDeadline(entry.recordedAt().isAfter(journal.deadline())));
         }
         return message.build();
     }

@@ -40,7 +40,7 @@ public final class OfflineJournalFile {
     public static final String FORMAT = "amphi-offline-journal/v1";
     /** Within gRPC's 4 MiB message, with room for the rest of the request. */
     public static final int MAX_BYTES = 4 * 1024 * 1024 - 1024;
-    static final String HMAC = "HmacSHA256";
+    private static final String HMAC = "HmacSHA256";
     private static final String ENCRYPTION_LABEL = "amphi-offline-journal-encryption-v1";
     private static final String MAC_LABEL = "amphi-offline-journal-mac-v1";
     private static final String ENTRY_LABEL = "amphi-offline-entry-v1";
@@ -52,21 +52,16 @@ public final class OfflineJournalFile {
     private OfflineJournalFile() {
     }
 
-    /** The file's identity: the SHA-256 (hex) of its bytes. */
-    public static String uploadId(byte[] file) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Every JDK computes SHA-256", e);
-        }
+    /**
+     * An opened journal: its entries, each one's MAC verified, and its identity, the SHA-256 (hex)
+     * of what the page encrypted (format, session, iv, ciphertext), so the same journal is the same
+     * upload however its file was re-spaced or re-encoded on the way.
+     */
+    public record Opened(String uploadId, List<OfflineAnswer> entries) {
     }
 
-    /**
-     * The journal's entries, each one's MAC verified.
-     *
-     * @param sessionKey the session's journal key ({@link OfflineJournalKeys#sessionKey})
-     */
-    public static List<OfflineAnswer> open(byte[] file, String sessionId, byte[] sessionKey) {
+    /** @param sessionKey the session's journal key ({@link OfflineJournalKeys#sessionKey}) */
+    public static Opened open(byte[] file, String sessionId, byte[] sessionKey) {
         JsonNode outer = read(file, "The file");
         requireMembers(outer, "The file", Set.of("format", "sessionId", "createdAt", "iv", "ciphertext"));
         if (!FORMAT.equals(outer.path("format").asText(null))) {
@@ -75,6 +70,10 @@ public final class OfflineJournalFile {
         if (!sessionId.equals(outer.path("sessionId").asText(null))) {
             throw unreadable("The file is the journal of session %s, not of %s."
                     .formatted(Inputs.quote(outer.path("sessionId").asText("?")), sessionId));
+        }
+        JsonNode createdAt = outer.path("createdAt");
+        if (!createdAt.isTextual() || createdAt.asText().length() > 40) {
+            throw unreadable("The file's createdAt must be a date and time (ISO-8601).");
         }
         byte[] iv = base64(outer.path("iv"), "iv");
         byte[] ciphertext = base64(outer.path("ciphertext"), "ciphertext");
@@ -109,7 +108,18 @@ public final class OfflineJournalFile {
         for (int i = 0; i < entries.size(); i++) {
             answers.add(entry(entries.get(i), "entries[" + i + "]", sessionId, macKey));
         }
-        return answers;
+        return new Opened(uploadId(sessionId, iv, ciphertext), answers);
+    }
+
+    private static String uploadId(String sessionId, byte[] iv, byte[] ciphertext) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update((FORMAT + "\n" + sessionId + "\n").getBytes(StandardCharsets.UTF_8));
+            sha256.update(iv);
+            return HexFormat.of().formatHex(sha256.digest(ciphertext));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Every JDK computes SHA-256", e);
+        }
     }
 
     private static OfflineAnswer entry(JsonNode entry, String where, String sessionId, byte[] macKey) {
@@ -121,6 +131,7 @@ public final class OfflineJournalFile {
         }
         String questionId = Inputs.id(text(entry, "questionId", where), where + ".questionId");
         String recordedAt = text(entry, "recordedAt", where);
+        Instant at = instant(recordedAt, where);
         String answerJson = text(entry, "answer", where);
         byte[] mac = base64(entry.path("mac"), where + ".mac");
         String signed = String.join("\n", ENTRY_LABEL, sessionId, Long.toString(number.asLong()), questionId,
@@ -130,16 +141,20 @@ public final class OfflineJournalFile {
                     + "journal key: it was changed after the page wrote it. Nothing of the file was taken.")
                     .formatted(where, number.asLong(), questionId, sessionId));
         }
+        return new OfflineAnswer(questionId, number.asLong(), answer(answerJson, where + ".answer"), at);
+    }
+
+    private static Instant instant(String text, String where) {
         Instant at;
         try {
-            at = Instant.parse(recordedAt);
+            at = Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw unreadable("%s.recordedAt is not an ISO-8601 instant: %s.".formatted(where, Inputs.quote(recordedAt)));
+            throw unreadable("%s.recordedAt is not an ISO-8601 instant: %s.".formatted(where, Inputs.quote(text)));
         }
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
             throw unreadable("%s.recordedAt (%s) is out of range.".formatted(where, at));
         }
-        return new OfflineAnswer(questionId, number.asLong(), answer(answerJson, where + ".answer"), at);
+        return at;
     }
 
     /** An answer as the page sends it to the REST API: exactly one of choices, text, likert or cleared (true). */
@@ -226,22 +241,26 @@ public final class OfflineJournalFile {
         return value.asText();
     }
 
+    /** Standard base64 as the page writes it, padded, nothing else: another spelling of the same bytes is refused. */
     private static byte[] base64(JsonNode value, String where) {
         try {
             if (value.isTextual()) {
-                return Base64.getDecoder().decode(value.asText());
+                byte[] bytes = Base64.getDecoder().decode(value.asText());
+                if (Base64.getEncoder().encodeToString(bytes).equals(value.asText())) {
+                    return bytes;
+                }
             }
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw unreadable(where + " must be standard base64.");
+        throw unreadable(where + " must be standard, padded base64.");
     }
 
     private static byte[] derive(byte[] sessionKey, String label) {
         return hmac(sessionKey, label.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
+    static byte[] hmac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(new SecretKeySpec(key, HMAC));

@@ -1,12 +1,9 @@
 package io.amphi.delivery.offline;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -19,7 +16,7 @@ public class OfflineJournalKeys {
 
     private static final String LABEL = "amphi-offline-journal-key-v1\n";
 
-    private final SecretKeySpec secret;
+    private final byte[] secret;
 
     public OfflineJournalKeys(DataSource dataSource, Clock clock) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -27,18 +24,11 @@ public class OfflineJournalKeys {
         new SecureRandom().nextBytes(candidate);
         jdbc.update("INSERT INTO delivery_journal_secret (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
                 candidate, Timestamp.from(clock.instant()));
-        this.secret = new SecretKeySpec(jdbc.queryForObject("SELECT secret FROM delivery_journal_secret WHERE id = 1",
-                byte[].class), OfflineJournalFile.HMAC);
+        this.secret = jdbc.queryForObject("SELECT secret FROM delivery_journal_secret WHERE id = 1", byte[].class);
     }
 
     /** The 32-byte key of one session's journal. */
     public byte[] sessionKey(String sessionId) {
-        try {
-            Mac mac = Mac.getInstance(OfflineJournalFile.HMAC);
-            mac.init(secret);
-            return mac.doFinal((LABEL + sessionId).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Every JDK computes HMAC-SHA256", e);
-        }
+        return OfflineJournalFile.hmac(secret, (LABEL + sessionId).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -126,10 +126,16 @@ public class LiveView {
                 .map(Row::candidateId).toList());
         List<Candidate> candidates = rows.stream().map(r -> r.candidate(r.sessionId() == null ? null : seen.get(r.sessionId()),
                 line.places().getOrDefault(r.candidateId(), 0L), now)).toList();
-        return new Page(siteCounts(examId, filter.watched()), candidates, matching == null ? 0 : matching, line.total(), now);
+        // The line knows no sites: a proctor of some sites is not told how long it is.
+        long waiting = filter.watched().isEmpty() ? line.total() : 0;
+        return new Page(siteCounts(examId, filter.watched()), candidates, matching == null ? 0 : matching, waiting, now);
     }
 
     private List<SiteCounts> siteCounts(String examId, Set<String> watched) {
+        // Read before the query below holds a connection: computing it takes another one.
+        Map<String, Integer> disconnected = disconnectedBySite.get(examId);
+        String watchedOnly = watched.isEmpty() ? "" : " AND e.site = ANY (?)";
+        Object[] arguments = watched.isEmpty() ? new Object[] {examId} : new Object[] {examId, watched.toArray(String[]::new)};
         return jdbc.query("""
                 SELECT e.site,
                        count(*) FILTER (WHERE s.session_id IS NULL),
@@ -137,11 +143,10 @@ public class LiveView {
                        count(*) FILTER (WHERE s.paused_at IS NOT NULL AND s.submitted_at IS NULL),
                        count(*) FILTER (WHERE s.submitted_at IS NOT NULL)
                 FROM exam_enrolment e LEFT JOIN live_session s ON s.exam_id = e.exam_id AND s.candidate_id = e.candidate_id
-                WHERE e.exam_id = ? AND (cardinality(?::text[]) = 0 OR e.site = ANY (?))
-                GROUP BY e.site ORDER BY e.site NULLS FIRST""",
+                WHERE e.exam_id = ?""" + watchedOnly + " GROUP BY e.site ORDER BY e.site NULLS FIRST",
                 (rs, n) -> new SiteCounts(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
-                        disconnectedBySite.get(examId).getOrDefault(rs.getString(1) == null ? "" : rs.getString(1), 0)),
-                examId, watched.toArray(String[]::new), watched.toArray(String[]::new));
+                        disconnected.getOrDefault(rs.getString(1) == null ? "" : rs.getString(1), 0)),
+                arguments);
     }
 
     /** Running sessions, by site ("" for none), whose page has not renewed its lease for over a minute. */

@@ -5,6 +5,7 @@ import io.amphi.delivery.api.Commands.UnpauseSession;
 import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.platform.domain.DomainException;
+import io.amphi.platform.grpc.ErrorMapping;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
@@ -132,21 +132,10 @@ public class SessionPauses {
     }
 
     private static boolean refusedAs(Throwable failure, String reason) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            Object detail = cause instanceof CommandExecutionException cee ? cee.getDetails().orElse(null) : cause;
-            if (detail instanceof DomainException de && de.reason().equals(reason)) {
-                return true;
-            }
-        }
-        return false;
+        return ErrorMapping.unwrap(failure) instanceof DomainException refusal && refusal.reason().equals(reason);
     }
 
     private static boolean notFound(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AggregateNotFoundException) {
-                return true;
-            }
-        }
-        return false;
+        return ErrorMapping.unwrap(failure) instanceof AggregateNotFoundException;
     }
 }

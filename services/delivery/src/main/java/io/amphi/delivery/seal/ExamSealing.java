@@ -1,12 +1,13 @@
 package io.amphi.delivery.seal;
 
 import io.amphi.delivery.api.Commands.SealExam;
-import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
+import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.Results.SealResult;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.platform.audit.ChainVerifier;
@@ -16,6 +17,7 @@ import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.domain.DomainException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,29 +63,48 @@ public class ExamSealing {
             throw DomainException.precondition("EXAM_OPEN", "Exam %s admits candidates until %s; close it from %s on."
                     .formatted(examId, schedule.closesAt(), schedule.closesAt().plus(MARGIN)));
         }
+        try (Connection connection = dataSource.getConnection()) {
+            // Held from reading the sessions until the seal is stored: an offline journal recorded
+            // meanwhile would be missed by the seal, so its command waits (JdbcExamCatalog).
+            lock(connection, "SELECT pg_advisory_lock(?, hashtext(?))", examId);
+            try {
+                return seal(connection, examId, closedBy);
+            } finally {
+                lock(connection, "SELECT pg_advisory_unlock(?, hashtext(?))", examId);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the event log of exam " + examId, e);
+        }
+    }
+
+    private static void lock(Connection connection, String sql, String examId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, JdbcExamCatalog.SEALING_LOCK);
+            statement.setString(2, examId);
+            statement.execute();
+        }
+    }
+
+    private SealResult seal(Connection connection, String examId, String closedBy) throws SQLException {
         List<SealedSession> sealed = new ArrayList<>();
         List<String> running = new ArrayList<>();
         List<String> undecided = new ArrayList<>();
         List<ChainVerifier.Finding> damaged = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            new EventStoreReader(connection).sessions(examId, events -> {
-                ChainVerifier.Result chain = ChainVerifier.verify(events.getFirst().aggregateIdentifier(), events);
-                StoredEvent last = events.getLast();
-                if (!chain.intact()) {
-                    damaged.add(chain.finding().orElseThrow());
-                } else if (events.stream().noneMatch(event -> SUBMITTED.equals(event.payloadType()))) {
-                    running.add(last.aggregateIdentifier());
-                } else if (events.stream().filter(event -> JOURNAL_UPLOADED.equals(event.payloadType())).count()
-                        > events.stream().filter(event -> JOURNAL_DECIDED.contains(event.payloadType())).count()) {
-                    undecided.add(last.aggregateIdentifier());
-                } else {
-                    sealed.add(new SealedSession(last.aggregateIdentifier(), last.sequenceNumber(),
-                            EventHashes.hex(chain.finalHash())));
-                }
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the event log of exam " + examId, e);
-        }
+        new EventStoreReader(connection).sessions(examId, events -> {
+            ChainVerifier.Result chain = ChainVerifier.verify(events.getFirst().aggregateIdentifier(), events);
+            StoredEvent last = events.getLast();
+            if (!chain.intact()) {
+                damaged.add(chain.finding().orElseThrow());
+            } else if (events.stream().noneMatch(event -> SUBMITTED.equals(event.payloadType()))) {
+                running.add(last.aggregateIdentifier());
+            } else if (events.stream().filter(event -> JOURNAL_UPLOADED.equals(event.payloadType())).count()
+                    > events.stream().filter(event -> JOURNAL_DECIDED.contains(event.payloadType())).count()) {
+                undecided.add(last.aggregateIdentifier());
+            } else {
+                sealed.add(new SealedSession(last.aggregateIdentifier(), last.sequenceNumber(),
+                        EventHashes.hex(chain.finalHash())));
+            }
+        });
         if (!damaged.isEmpty()) {
             ChainVerifier.Finding first = damaged.getFirst();
             throw DomainException.precondition("LOG_DAMAGED", "The log of %d session(s) of exam %s is damaged; "

@@ -4,6 +4,7 @@ import static org.axonframework.test.matchers.Matchers.predicate;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands.DecideOfflineAnswers;
+import io.amphi.delivery.api.Commands.DescribeOfflineJournals;
 import io.amphi.delivery.api.Commands.DescribeSession;
 import io.amphi.delivery.api.Commands.ExtendTime;
 import io.amphi.delivery.api.Commands.FlagQuestion;
@@ -678,12 +679,45 @@ class ExamSessionTest {
         }
 
         @Test
-        void refusedWhileTheSessionRuns() {
-            clock.set(DEADLINE.minusSeconds(1));
-            fixture.given(started())
+        void refusedUntilTheSessionIsHandedInAtItsDeadline() {
+            for (Instant now : List.of(DEADLINE.minusSeconds(1), DEADLINE.plus(ExamSession.SAVE_GRACE).plusSeconds(30))) {
+                clock.set(now);
+                fixture.given(started())
+                        .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
+                        .expectNoEvents()
+                        .expectException(refusal(Kind.PRECONDITION_FAILED, "SESSION_RUNNING"));
+            }
+            fixture.given(started(), new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START, START))
                     .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
                     .expectNoEvents()
-                    .expectException(refusal(Kind.PRECONDITION_FAILED, "SESSION_RUNNING"));
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "HANDED_IN_BY_CANDIDATE"));
+        }
+
+        @Test
+        void refusedBeyondTheUploadsASessionMayHave() {
+            Object[] history = new Object[2 + ExamSession.MAX_JOURNALS];
+            history[0] = started();
+            history[1] = onDeadline;
+            for (int i = 0; i < ExamSession.MAX_JOURNALS; i++) {
+                history[2 + i] = new OfflineAnswersUploaded(SESSION, "%064x".formatted(i), List.of(entry("q1", 1, choose("A"))),
+                        "proctor-1", submitted);
+            }
+            fixture.given(history)
+                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "TOO_MANY_JOURNALS"));
+        }
+
+        @Test
+        void describesEveryUploadWithWhereItStands() {
+            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))),
+                            new OfflineAnswersRejected(SESSION, UPLOAD, "seen online", "proctor-2", submitted))
+                    .when(new DescribeOfflineJournals(SESSION))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(predicate((List<OfflineJournal> journals) -> journals.size() == 1
+                            && journals.getFirst().decision() == JournalDecision.REJECTED
+                            && journals.getFirst().decidedBy().equals("proctor-2")
+                            && journals.getFirst().deadline().equals(DEADLINE)));
         }
 
         @Test

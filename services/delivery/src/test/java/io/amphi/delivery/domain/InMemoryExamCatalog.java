@@ -31,6 +31,11 @@ public final class InMemoryExamCatalog implements ExamCatalog {
     }
 
     @Override
+    public boolean isSealedHoldingSealingBack(String examId) {
+        return isSealed(examId);
+    }
+
+    @Override
     public boolean isSealed(String examId) {
         return sealed.contains(examId);
     }

@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -38,6 +40,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/auth", produces = "application/json")
 @Tag(name = "Sign-in", description = "Access tokens for candidates and service accounts")
 public class AuthController {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthController.class);
 
     static final String REFRESH_COOKIE = "amphi_refresh";
     static final String REFRESH_PATH = "/api/v1/auth/refresh";
@@ -118,8 +122,14 @@ public class AuthController {
     public ResponseEntity<Void> signOut(@CookieValue(name = REFRESH_COOKIE, required = false) String refreshToken,
                                         HttpServletRequest request) {
         if (refreshToken != null && refreshToken.matches(REFRESH_TOKEN)) {
-            calls.idempotent(services.auth(), callers.anonymous(request), auth -> auth.signOut(RefreshRequest.newBuilder()
-                    .setRefreshToken(refreshToken).build()));
+            try {
+                calls.idempotent(services.auth(), callers.anonymous(request), auth -> auth.signOut(RefreshRequest.newBuilder()
+                        .setRefreshToken(refreshToken).build()));
+            } catch (RuntimeException e) {
+                // The cookie goes all the same: a shared computer must not keep a way back in. The token
+                // itself ends when it expires, or as a stolen copy if presented.
+                log.warn("Could not end a refresh token at sign-out: {}", e.toString());
+            }
         }
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, refreshCookie("", Duration.ZERO).toString()).build();
     }

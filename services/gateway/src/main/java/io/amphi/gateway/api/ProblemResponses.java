@@ -42,11 +42,14 @@ public class ProblemResponses implements OpenApiCustomizer {
         statuses.put("403", "The token does not allow this (WRONG_ROLE, MISSING_SCOPE, NOT_YOUR_EXAM, NOT_YOUR_SITE, "
                 + "NOT_YOUR_SESSION, OTHER_EXAM).");
         statuses.put("404", "What the path names does not exist (UNKNOWN_EXAM, UNKNOWN_SESSION, ...).");
+        statuses.put("405", "The path does not take this method.");
         statuses.put("409", "Not now, in this state (SUBMITTED, PAUSED, SEALED, SESSION_OPEN_ELSEWHERE, ...): the detail says "
                 + "what to do; retryable says whether the same request may succeed later, with Retry-After.");
         statuses.put("413", "The body is larger than this endpoint takes (REQUEST_TOO_LARGE).");
+        statuses.put("415", "The body is not of a type this endpoint takes (its Content-Type is named in the description).");
         statuses.put("429", "Too fast (e.g. SAVE_RATE_EXCEEDED, sign-in pacing): send again after Retry-After seconds.");
         statuses.put("500", "An unexpected failure; the detail carries an error id to report. Nothing is half-stored.");
+        statuses.put("502", "A service answered with something the gateway cannot read (SERVICE_FAILED).");
         statuses.put("503", "A service is unreachable or not ready (SERVICE_UNAVAILABLE): send again after Retry-After.");
         statuses.put("504", "A service did not answer in time (SERVICE_TIMEOUT): the call may or may not have taken effect; "
                 + "idempotent calls (saves, with their number) can be sent again.");

@@ -11,6 +11,7 @@ import io.amphi.proto.delivery.v1.CandidateState;
 import io.amphi.proto.delivery.v1.DecideOfflineJournalRequest;
 import io.amphi.proto.delivery.v1.ExtendTimeRequest;
 import io.amphi.proto.delivery.v1.GetLiveViewRequest;
+import io.amphi.proto.delivery.v1.ListOfflineJournalsRequest;
 import io.amphi.proto.delivery.v1.LiveView;
 import io.amphi.proto.delivery.v1.OfflineJournal;
 import io.amphi.proto.delivery.v1.PauseSessionsRequest;
@@ -132,14 +133,21 @@ public class ProctorController {
                                      @Schema(description = "Its entries, by save number.") List<OfflineEntryView> entries,
                                      @Schema(description = "UNDECIDED, ACCEPTED or REJECTED.") String decision,
                                      String uploadedBy, Instant uploadedAt, String decidedBy, Instant decidedAt,
+                                     @Schema(description = "The session's deadline, to weigh the page's times against.") Instant deadline,
                                      @Schema(description = "False when the call changed nothing (the same file again, a decision repeated).") boolean changed) {
+    }
+
+    @Schema(description = "A session's uploaded offline journals, oldest first.")
+    public record OfflineJournalsView(List<OfflineJournalView> journals) {
     }
 
     @Schema(description = "One answer of an offline journal.")
     public record OfflineEntryView(String questionId, long saveNumber, Views.AnswerBody answer,
                                    @Schema(description = "When the candidate gave it, by their page's clock.") Instant recordedAt,
                                    @Schema(description = "It counts (accepted) or would count if accepted now: false when the "
-                                           + "server already has it or a later answer to its question, and in a rejected journal.") boolean counts) {
+                                           + "server already has it or a later answer to its question, and in a rejected journal.") boolean counts,
+                                   @Schema(description = "The page's clock put it after the deadline, when the page takes no "
+                                           + "more answers: a wrong clock, or not the page.") boolean afterDeadline) {
     }
 
     @Schema(description = "A proctor's decision about an uploaded journal; kept in the log.")
@@ -259,6 +267,16 @@ public class ProctorController {
                         .setJournalFile(ByteString.copyFrom(file)).build())));
     }
 
+    @Operation(summary = "A session's uploaded offline journals",
+            description = "Proctors of the exam (and of the candidate's site): every upload, oldest first, with its entries "
+                    + "and where it stands, to decide without the file at hand.")
+    @GetMapping("/proctor/sessions/{sessionId}/offline-journals")
+    public OfflineJournalsView journals(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId, HttpServletRequest request) {
+        return new OfflineJournalsView(calls.idempotent(services.delivery(), callers.signedIn(request), delivery ->
+                delivery.listOfflineJournals(ListOfflineJournalsRequest.newBuilder().setSessionId(sessionId).build()))
+                .getJournalsList().stream().map(ProctorController::journalView).toList());
+    }
+
     @Operation(summary = "Accepts or rejects an uploaded offline journal",
             description = "Proctors of the exam, with a reason kept in the log. Accepted, its answers numbered above their "
                     + "question's stored answer count like saves; rejected, none does. A decision is final: the same one again "
@@ -275,10 +293,12 @@ public class ProctorController {
     private static OfflineJournalView journalView(OfflineJournal journal) {
         return new OfflineJournalView(journal.getSessionId(), journal.getUploadId(),
                 journal.getEntriesList().stream().map(e -> new OfflineEntryView(e.getQuestionId(), e.getSaveNumber(),
-                        Views.AnswerBody.of(e.getAnswer()), Views.instant(e.getRecordedAt()), e.getCounts())).toList(),
+                        Views.AnswerBody.of(e.getAnswer()), Views.instant(e.getRecordedAt()), e.getCounts(),
+                        e.getAfterDeadline())).toList(),
                 journal.getDecision().name().replace("JOURNAL_DECISION_", ""), journal.getUploadedBy(),
                 Views.instant(journal.getUploadedAt()), journal.getDecidedBy().isEmpty() ? null : journal.getDecidedBy(),
-                journal.hasDecidedAt() ? Views.instant(journal.getDecidedAt()) : null, journal.getChanged());
+                journal.hasDecidedAt() ? Views.instant(journal.getDecidedAt()) : null, Views.instant(journal.getDeadline()),
+                journal.getChanged());
     }
 
     @Operation(summary = "Clears a candidate's failed sign-ins", description = "A proctor or a university of the exam; the "

@@ -70,7 +70,9 @@ public class SessionController {
     @Schema(description = "A place in the exam's waiting line: start again after about estimatedWaitSeconds; the place is kept.")
     public record QueueView(long ticket,
                             @Schema(description = "How many are ahead, counting the caller (1: next in).") long position,
-                            long estimatedWaitSeconds) {
+                            long estimatedWaitSeconds,
+                            @Schema(description = "The exam holds as many sessions as it admits at once: the line moves as "
+                                    + "sessions end, so estimatedWaitSeconds is the least the wait can be.") boolean waitingForRoom) {
     }
 
     @Schema(description = "One save of one answer.")
@@ -110,7 +112,8 @@ public class SessionController {
                 delivery -> delivery.startSession(StartSessionRequest.newBuilder().setExamId(examId).build()));
         if (started.hasQueue()) {
             long wait = Math.max(1, started.getQueue().getEstimatedWait().getSeconds());
-            QueueView queue = new QueueView(started.getQueue().getTicket(), started.getQueue().getPosition(), wait);
+            QueueView queue = new QueueView(started.getQueue().getTicket(), started.getQueue().getPosition(), wait,
+                    started.getQueue().getWaitingForRoom());
             return ResponseEntity.accepted().header(HttpHeaders.RETRY_AFTER, Long.toString(Math.min(wait, 30)))
                     .body(new StartView(null, false, queue));
         }

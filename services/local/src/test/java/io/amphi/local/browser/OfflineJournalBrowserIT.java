@@ -7,13 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.local.LocalPlatform;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +75,14 @@ class OfflineJournalBrowserIT {
         browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
     }
 
+    private static void lockSealing(Connection connection, String function, String examId) throws Exception {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
+            statement.setInt(1, JdbcExamCatalog.SEALING_LOCK);
+            statement.setString(2, examId);
+            statement.execute();
+        }
+    }
+
     private static void goTo(Browser browser, int number) {
         browser.driver.findElements(By.cssSelector("nav .nav-item")).get(number - 1).click();
         browser.waitForText(By.id("question-heading"), "Question " + number + " of");
@@ -90,6 +104,7 @@ class OfflineJournalBrowserIT {
             signIn(next, waiting);
             next.waitForText(By.id("waiting-heading"), "Waiting room");
             next.waitForText(By.cssSelector("[role=status]"), "Your place in line: 1");
+            next.waitForText(By.cssSelector("[role=status]"), "The exam room is full");
             assertThat(next.accessibilityViolations("waiting-room")).isEmpty();
             next.screenshot("30-waiting-room", "waiting-room");
             JsonNode live = rest.call("GET", "/exams/" + offline.examId() + "/live?search=" + waiting.candidateNumber(),
@@ -119,8 +134,9 @@ class OfflineJournalBrowserIT {
         }
 
         String file = Files.readString(journal);
-        assertThat(file).doesNotContain("Aspirine");
         JsonNode outer = json.readTree(file);
+        assertThat(new String(java.util.Base64.getDecoder().decode(outer.path("ciphertext").asText()),
+                java.nio.charset.StandardCharsets.ISO_8859_1)).as("encrypted").doesNotContain("Aspirine", "saveNumber");
         ObjectNode touched = (ObjectNode) outer.deepCopy();
         char[] ciphertext = outer.path("ciphertext").asText().toCharArray();
         ciphertext[10] = ciphertext[10] == 'A' ? 'B' : 'A';
@@ -131,6 +147,17 @@ class OfflineJournalBrowserIT {
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(json.readTree(refused.body()).path("reason").asText()).isEqualTo("JOURNAL_TAMPERED");
+
+        // While an exam is being sealed, a journal waits: the seal must not miss it.
+        try (Connection sealing = DriverManager.getConnection(platform.eventStore())) {
+            lockSealing(sealing, "pg_advisory_lock", offline.examId());
+            CompletableFuture<HttpResponse<String>> waitingUpload = rest.sendAsync("POST",
+                    "/proctor/sessions/" + sessionId + "/offline-journals", proctor, "application/vnd.amphi.offline-journal+json", file);
+            Thread.sleep(1_500);
+            assertThat(waitingUpload).as("held back while the exam is being sealed").isNotDone();
+            lockSealing(sealing, "pg_advisory_unlock", offline.examId());
+            assertThat(waitingUpload.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
 
         try (Browser console = Browser.start(1)) {
             console.proctorSignIn(platform.gatewayPort(), offline.examId(), platform.staff().getFirst());

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /** What the browser tests ask of the platform behind the pages' backs, through its REST API. */
 record PlatformRest(LocalPlatform platform) {
@@ -29,6 +30,14 @@ record PlatformRest(LocalPlatform platform) {
     }
 
     HttpResponse<String> send(String method, String path, String token, String type, String body) throws Exception {
+        return HTTP.send(request(method, path, token, type, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token, String type, String body) {
+        return HTTP.sendAsync(request(method, path, token, type, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String method, String path, String token, String type, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/api/v1" + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
@@ -37,7 +46,7 @@ record PlatformRest(LocalPlatform platform) {
         if (type != null) {
             request.header("Content-Type", type);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 
     String proctorToken() throws Exception {

@@ -43,8 +43,13 @@ public final class Admission {
         }
     }
 
-    /** What {@link #enter} decided for one caller. */
-    public record Outcome(long ticket, boolean admitted, long position, Duration estimatedWait) implements Serializable {
+    /**
+     * What {@link #enter} decided for one caller. {@code waitingForRoom}: as many are inside as the
+     * policy allows, so the line moves only as they leave, and {@code estimatedWait} (from the rate
+     * alone) is the least it can be.
+     */
+    public record Outcome(long ticket, boolean admitted, long position, Duration estimatedWait, boolean waitingForRoom)
+            implements Serializable {
     }
 
     static final String MAP = "amphi-admission";
@@ -137,7 +142,6 @@ public final class Admission {
     record Placed(String caller, long arrivedAtMillis) implements Serializable {
     }
 
-    /** Runs on the member owning the gate, and again on its backup, with the same inputs. */
     /** Of some callers, those with a ticket not let in yet, with their place; and how many wait in all. */
     public record Waiting(Map<String, Long> places, long total) implements Serializable {
     }
@@ -171,6 +175,7 @@ public final class Admission {
         }
     }
 
+    /** Runs on the member owning the gate, and again on its backup, with the same inputs. */
     record Enter(String caller, long arrivedAtMillis, long nowMillis, double rate, long maxInside)
             implements EntryProcessor<String, GateState, Outcome> {
 
@@ -185,10 +190,11 @@ public final class Admission {
             long ticket = state.tickets.get(caller);
             entry.setValue(state);
             if (ticket <= state.admittedThrough) {
-                return new Outcome(ticket, true, 0, Duration.ZERO);
+                return new Outcome(ticket, true, 0, Duration.ZERO, false);
             }
             long position = ticket - state.admittedThrough;
-            return new Outcome(ticket, false, position, Duration.ofMillis((long) Math.ceil(position * 1000 / rate)));
+            return new Outcome(ticket, false, position, Duration.ofMillis((long) Math.ceil(position * 1000 / rate)),
+                    state.admittedThrough - state.left.size() >= maxInside);
         }
     }
 

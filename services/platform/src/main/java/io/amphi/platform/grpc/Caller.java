@@ -33,6 +33,14 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
         return sites.isEmpty();
     }
 
+    /** PERMISSION_DENIED for a caller bound to sites, for what concerns every site; {@code instead} says what to do. */
+    public void requireAllSites(String instead) {
+        if (!sites.isEmpty()) {
+            throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not every site: %s."
+                    .formatted(id, String.join(", ", sites.stream().sorted().toList()), instead));
+        }
+    }
+
     /**
      * PERMISSION_DENIED unless the caller watches this site (or every site); a candidate enrolled
      * without a site ({@code null}) is only for callers of every site.

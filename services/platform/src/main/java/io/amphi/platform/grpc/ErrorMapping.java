@@ -143,7 +143,7 @@ public final class ErrorMapping {
     }
 
     /** Digs out what a handler threw from the wrappers the command bus and futures put around it. */
-    private static Throwable unwrap(Throwable failure) {
+    public static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         while (true) {
             Throwable inner = switch (current) {

@@ -82,6 +82,7 @@ class AdmissionIT {
         assertThat(next.admitted()).as("the line moves in order, at the rate").isFalse();
         assertThat(next.ticket()).as("a caller keeps its ticket").isEqualTo(21);
         assertThat(next.position()).isEqualTo(1);
+        assertThat(next.waitingForRoom()).as("the rate holds it back, not the room").isFalse();
 
         advance(Duration.ofMillis(100));
         assertThat(admission.enter(gate, "cand-21", clock.millis(), tenPerSecond).admitted()).isTrue();
@@ -119,7 +120,9 @@ class AdmissionIT {
 
         assertThat(admission.enter(gate, "a", clock.millis(), twoInside).admitted()).isTrue();
         assertThat(admission.enter(gate, "b", clock.millis(), twoInside).admitted()).isTrue();
-        assertThat(admission.enter(gate, "c", clock.millis(), twoInside).admitted()).isFalse();
+        Admission.Outcome full = admission.enter(gate, "c", clock.millis(), twoInside);
+        assertThat(full.admitted()).isFalse();
+        assertThat(full.waitingForRoom()).as("two are inside: c waits for one of them to leave").isTrue();
         Admission.Waiting line = new Admission(members.get(2), clock).waiting(gate, List.of("a", "b", "c", "nobody"));
         assertThat(line.places()).as("only those with a ticket who were not let in").containsExactly(Map.entry("c", 1L));
         assertThat(line.total()).isEqualTo(1);

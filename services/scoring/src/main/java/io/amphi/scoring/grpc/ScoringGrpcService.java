@@ -4,6 +4,7 @@ import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Inputs;
 import io.amphi.platform.grpc.Caller;
+import io.amphi.platform.grpc.Pages;
 import io.amphi.platform.grpc.Protos;
 import io.amphi.proto.scoring.v1.AnswerKeyVersion;
 import io.amphi.proto.scoring.v1.CandidateResult;
@@ -134,11 +135,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         StoredKey key = latestKey(examId);
         boolean published = isPublished(examId, key);
         requirePublishedFor(reader, examId, published);
-        int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
-        if (pageSize < 0 || pageSize > LARGEST_PAGE) {
-            throw DomainException.invalid("BAD_PAGE_SIZE", "page_size is 1 to %d; got %d.".formatted(LARGEST_PAGE, pageSize));
-        }
-        int offset = offset(request.getPageToken());
+        int pageSize = Pages.size(request.getPageSize(), DEFAULT_PAGE, LARGEST_PAGE);
+        int offset = Pages.offset(request.getPageToken());
         int candidates = store.countResults(examId);
         List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
         requireSameResults(reader, examId, page.stream().map(ResultStore.Placed::keyVersion).toList(), key);
@@ -148,9 +146,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
                 .setTotal(result.total().toPlainString()).setMaxTotal(result.maxTotal().toPlainString())
                 .setRank(result.rank())
                 .setPercentile(new BigDecimal(result.percentile()).round(new MathContext(4)).doubleValue())));
-        if (offset + page.size() < candidates) {
-            results.setNextPageToken(Integer.toString(offset + page.size()));
-        }
+        results.setNextPageToken(Pages.next(offset, page.size(), candidates));
         Protos.reply(response, results.build());
     }
 
@@ -234,23 +230,5 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     private static String requireExamId(String examId) {
         return Inputs.id(examId, "exam_id");
-    }
-
-    private static int offset(String pageToken) {
-        if (pageToken.isEmpty()) {
-            return 0;
-        }
-        if (pageToken.length() > 10) {
-            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
-        }
-        try {
-            int offset = Integer.parseInt(pageToken);
-            if (offset < 0) {
-                throw new NumberFormatException();
-            }
-            return offset;
-        } catch (NumberFormatException e) {
-            throw DomainException.invalid("BAD_PAGE_TOKEN", "page_token %s is not one this service gave.".formatted(Inputs.quote(pageToken)));
-        }
     }
 }

@@ -60,8 +60,11 @@ public class ResultsProjection {
     /** Answers are the bulk of the log: they are written once per processing batch, the last one of each question. */
     @EventHandler
     void on(AnswerSaved event) {
-        pendingAnswers().put(event.sessionId() + '\u0000' + event.questionId(),
-                new ResultStore.LastAnswer(event.sessionId(), event.questionId(), event.answer()));
+        answered(event.sessionId(), event.questionId(), event.answer());
+    }
+
+    private void answered(String sessionId, String questionId, Answer answer) {
+        pendingAnswers().put(sessionId + '\u0000' + questionId, new ResultStore.LastAnswer(sessionId, questionId, answer));
     }
 
     @EventHandler
@@ -74,8 +77,7 @@ public class ResultsProjection {
     /** Answers a proctor accepted count like saves: each is numbered above its question's stored answer. */
     @EventHandler
     void on(OfflineAnswersAccepted event, @SequenceNumber long sequence) {
-        event.applied().forEach(answer -> pendingAnswers().put(event.sessionId() + '\u0000' + answer.questionId(),
-                new ResultStore.LastAnswer(event.sessionId(), answer.questionId(), answer.answer())));
+        event.applied().forEach(answer -> answered(event.sessionId(), answer.questionId(), answer.answer()));
         amended(event.sessionId(), sequence);
     }
 
