@@ -3,13 +3,8 @@ package io.amphi.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +28,6 @@ class ProctoringIT {
     static Path data;
 
     private static LocalPlatform platform;
-    private static final ObjectMapper json = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final Map<String, String> tokens = new HashMap<>();
     private static String exam;
     private static String proctor;
@@ -52,7 +45,8 @@ class ProctoringIT {
             tokens.put(candidate.candidateNumber(), token);
             call("POST", "/exams/" + exam + "/session", token, null);
         }
-        // A site's or an exam's running sessions are read from the deadline projection, which follows the log.
+        // A site's or an exam's running sessions are read from the deadline projection, the live view from its own
+        // projection; both follow the log.
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (projectedSessions() < platform.candidates().size() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -61,7 +55,8 @@ class ProctoringIT {
 
     private static int projectedSessions() throws Exception {
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection(platform.eventStore());
-             java.sql.ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM session_deadline")) {
+             java.sql.ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT least((SELECT count(*) FROM session_deadline), (SELECT count(*) FROM live_session))")) {
             rows.next();
             return rows.getInt(1);
         }
@@ -73,23 +68,7 @@ class ProctoringIT {
     }
 
     private static JsonNode call(String method, String path, String token, Object body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/api/v1" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        com.fasterxml.jackson.databind.node.ObjectNode parsed = response.body().isEmpty() ? json.createObjectNode()
-                : (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(response.body());
-        parsed.put("httpStatus", response.statusCode());
-        return parsed;
+        return new PlatformRest(platform).answer(method, path, token, body, headers);
     }
 
     private static JsonNode session(String candidate) throws Exception {

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.auth.store.ServiceAccounts;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,7 +32,6 @@ class UniversityIT {
 
     private static LocalPlatform platform;
     private static final ObjectMapper json = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static String exam;
     private static String university;
 
@@ -56,22 +51,7 @@ class UniversityIT {
 
     private static JsonNode send(String method, String path, String token, String type, String body, String... headers)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.gatewayPort() + "/api/v1" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (type != null) {
-            request.header("Content-Type", type);
-        }
-        if (headers.length > 0) {
-            request.headers(headers);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        ObjectNode answer = response.body().startsWith("{") ? (ObjectNode) json.readTree(response.body()) : json.createObjectNode();
-        answer.put("httpStatus", response.statusCode());
-        answer.put("text", response.body());
-        return answer;
+        return new PlatformRest(platform).answer(method, path, token, type, body, headers);
     }
 
     private static ObjectNode demoFile() throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.local.LocalPlatform;
+import io.amphi.local.PlatformRest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.local.LocalPlatform;
+import io.amphi.local.PlatformRest;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

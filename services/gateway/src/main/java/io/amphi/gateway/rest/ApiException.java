@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import java.util.List;
 import java.util.Map;

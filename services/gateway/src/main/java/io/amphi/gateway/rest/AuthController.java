@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import io.amphi.gateway.grpc.Calls;
 import io.amphi.gateway.grpc.ServiceChannels;

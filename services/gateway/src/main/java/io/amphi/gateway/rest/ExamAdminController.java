@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import com.google.protobuf.ByteString;
 import io.amphi.gateway.grpc.Calls;

@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 /** The shape of the platform's ids, checked at the gateway before any call. */
 final class Ids {

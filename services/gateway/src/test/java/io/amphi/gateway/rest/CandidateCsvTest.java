@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

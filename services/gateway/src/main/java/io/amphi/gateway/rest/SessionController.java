@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.amphi.gateway.grpc.Calls;

@@ -1,4 +1,4 @@
-package io.amphi.gateway.api;
+package io.amphi.gateway.rest;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
