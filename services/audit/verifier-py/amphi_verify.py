@@ -460,13 +460,27 @@ def payload_json(event):
         return {}
 
 
+def same_json(a, b):
+    """Equal as section 8 step 1.4 defines it: the same type, members in any order, whole numbers by value;
+    a number with a fraction or an exponent equals nothing."""
+    if type(a) is not type(b) or isinstance(a, float):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    return a == b
+
+
 def journal_problem(run):
-    """The first offline journal event that section 10 does not allow: (sequence, why), or None."""
-    submitted, uploads, decided = False, {}, set()
+    """The first offline journal event that section 8 step 1.4 does not allow: (sequence, why), or None."""
+    submitted, at_deadline, uploads, decided = False, False, {}, set()
     for event in run:
         kind = event.payload_type
         if kind == SUBMITTED:
             submitted = True
+            submission = payload_json(event)
+            at_deadline = isinstance(submission, dict) and submission.get("cause") == "DEADLINE"
             continue
         if kind not in (JOURNAL_UPLOADED, JOURNAL_ACCEPTED, JOURNAL_REJECTED):
             continue
@@ -475,6 +489,8 @@ def journal_problem(run):
         problem = None
         if not submitted:
             problem = "an offline journal event before the session was handed in"
+        elif not at_deadline:
+            problem = "an offline journal of a session its candidate handed in"
         elif not isinstance(upload, str):
             problem = "an offline journal event without its upload id"
         elif kind == JOURNAL_UPLOADED:
@@ -490,7 +506,7 @@ def journal_problem(run):
             decided.add(upload)
             if kind == JOURNAL_ACCEPTED:
                 applied = payload.get("applied") if isinstance(payload.get("applied"), list) else []
-                if any(answer not in uploads[upload] for answer in applied):
+                if any(not any(same_json(answer, entry) for entry in uploads[upload]) for answer in applied):
                     problem = "an accepted answer the upload does not hold"
         if problem:
             return event.sequence, problem

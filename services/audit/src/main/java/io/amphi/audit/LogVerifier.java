@@ -370,18 +370,20 @@ final class LogVerifier {
     }
 
     /**
-     * Offline journal events as AUDIT-FORMAT.md section 10 allows them: after the session was handed
-     * in, each upload once, each decision once and about an upload of the session, and an accepted
-     * answer one the upload holds.
+     * Offline journal events as AUDIT-FORMAT.md section 8 step 1.4 allows them: after the session was
+     * handed in at its deadline, each upload once, each decision once and about an upload of the
+     * session, and an accepted answer one the upload holds.
      */
     private static Optional<Discrepancy> journalProblem(String session, List<StoredEvent> chain) {
         boolean submitted = false;
+        boolean atDeadline = false;
         Map<String, JsonNode> uploads = new HashMap<>();
         Set<String> decided = new HashSet<>();
         for (StoredEvent event : chain) {
             String type = event.payloadType();
             if (SUBMITTED.equals(type)) {
                 submitted = true;
+                atDeadline = "DEADLINE".equals(json(event.payload()).path("cause").textValue());
                 continue;
             }
             if (!JOURNAL_UPLOADED.equals(type) && !JOURNAL_ACCEPTED.equals(type) && !JOURNAL_REJECTED.equals(type)) {
@@ -392,19 +394,24 @@ final class LogVerifier {
             String uploadId = payload.path("uploadId").isTextual() ? payload.get("uploadId").textValue() : null;
             if (!submitted) {
                 problem = "an offline journal event before the session was handed in";
+            } else if (!atDeadline) {
+                problem = "an offline journal of a session its candidate handed in";
             } else if (uploadId == null) {
                 problem = "an offline journal event without its upload id";
             } else if (JOURNAL_UPLOADED.equals(type)) {
-                problem = uploads.putIfAbsent(uploadId, payload.path("entries")) == null ? null : "the same journal uploaded twice";
+                problem = uploads.putIfAbsent(uploadId, array(payload.path("entries"))) == null ? null
+                        : "the same journal uploaded twice";
             } else if (!uploads.containsKey(uploadId)) {
                 problem = "a decision about a journal the session has no upload of";
             } else if (!decided.add(uploadId)) {
                 problem = "a second decision about one journal";
             } else if (JOURNAL_ACCEPTED.equals(type)) {
-                List<JsonNode> held = new ArrayList<>();
-                uploads.get(uploadId).forEach(held::add);
-                for (JsonNode answer : payload.path("applied")) {
-                    if (!held.contains(answer)) {
+                for (JsonNode answer : array(payload.path("applied"))) {
+                    boolean held = false;
+                    for (JsonNode entry : uploads.get(uploadId)) {
+                        held |= sameJson(answer, entry);
+                    }
+                    if (!held) {
                         problem = "an accepted answer the upload does not hold";
                     }
                 }
@@ -415,6 +422,47 @@ final class LogVerifier {
             }
         }
         return Optional.empty();
+    }
+
+    /** An array's elements; nothing for any other value. */
+    private static JsonNode array(JsonNode node) {
+        return node.isArray() ? node : MissingNode.getInstance();
+    }
+
+    /**
+     * Equal as section 8 step 1.4 defines it: the same type, object members in any order, whole
+     * numbers by value; a number with a fraction or an exponent equals nothing.
+     */
+    private static boolean sameJson(JsonNode a, JsonNode b) {
+        if (a.getNodeType() != b.getNodeType()) {
+            return false;
+        }
+        if (a.isNumber()) {
+            return a.isIntegralNumber() && b.isIntegralNumber() && a.bigIntegerValue().equals(b.bigIntegerValue());
+        }
+        if (a.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameJson(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonNode> member : a.properties()) {
+                if (!b.has(member.getKey()) || !sameJson(member.getValue(), b.get(member.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     private static JsonNode json(byte[] payload) {

@@ -208,6 +208,18 @@ class AuditVectorsIT {
                     run.set(5, TinyExam.withPayload(run.get(5), p -> p.replace("\"HNF\"", "\"XYZ\"")));
                     rehashInPlace(run);
                 }),
+                new Case("journal-after-candidate-hand-in", "cand-c's submission rewritten as the candidate's, re-hashed",
+                        List.of(), List.of("JOURNAL_INCONSISTENT " + c + " 4", "CHANGED_AFTER_SEAL " + c + " 5"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    run.set(3, TinyExam.withPayload(run.get(3), p -> p.replace("\"DEADLINE\"", "\"CANDIDATE\"")));
+                    rehashInPlace(run);
+                }),
+                new Case("journal-save-number-as-fraction", "cand-c's accepted save number written as 3.0, re-hashed",
+                        List.of(), List.of("JOURNAL_INCONSISTENT " + c + " 5", "CHANGED_AFTER_SEAL " + c + " 5"), copy -> {
+                    List<StoredEvent> run = copy.run(c);
+                    run.set(5, TinyExam.withPayload(run.get(5), p -> p.replace("\"saveNumber\":3", "\"saveNumber\":3.0")));
+                    rehashInPlace(run);
+                }),
                 new Case("missing-session", "cand-c's events deleted", List.of(),
                         List.of("MISSING_SESSION " + c + " -"), copy -> {
                     copy.runs.remove(copy.index(c));

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 /** The platform's REST API as the tests call it, through the gateway on loopback. */
 public record PlatformRest(LocalPlatform platform) {
@@ -51,10 +50,6 @@ public record PlatformRest(LocalPlatform platform) {
     public ObjectNode answer(String method, String path, String token, Object body, String... headers) throws Exception {
         return answer(method, path, token, body == null ? null : "application/json",
                 body == null ? null : JSON.writeValueAsString(body), headers);
-    }
-
-    public CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token, String type, String body) {
-        return HTTP.sendAsync(request(method, path, token, type, body), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String method, String path, String token, String type, String body, String... headers) {

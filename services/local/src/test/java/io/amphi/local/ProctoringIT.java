@@ -51,6 +51,7 @@ class ProctoringIT {
         while (projectedSessions() < platform.candidates().size() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        assertThat(projectedSessions()).as("both projections hold every session after 20 s").isEqualTo(platform.candidates().size());
     }
 
     private static int projectedSessions() throws Exception {

@@ -189,11 +189,18 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     /**
      * Sealing an exam holds its lock exclusively from reading the sessions until the seal is stored;
-     * this takes it shared until the caller's transaction (the command's) ends.
+     * this takes it shared until the caller's transaction (the command's) ends. While a seal is
+     * being taken it refuses at once rather than wait: a waiting command would hold a pooled
+     * connection the seal itself may need.
      */
     @Override
     public boolean isSealedHoldingSealingBack(String examId) {
-        jdbc.queryForObject("SELECT pg_advisory_xact_lock_shared(?, hashtext(?))", Object.class, SEALING_LOCK, examId);
+        if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock_shared(?, hashtext(?))",
+                Boolean.class, SEALING_LOCK, examId))) {
+            throw DomainException.preconditionForNow("SEALING_IN_PROGRESS", ("Exam %s is being closed and sealed right now; "
+                    + "try again in a few seconds (once sealed, nothing more can be added).").formatted(examId),
+                    Duration.ofSeconds(5));
+        }
         return isSealed(examId);
     }
 

@@ -71,10 +71,7 @@ public final class OfflineJournalFile {
             throw unreadable("The file is the journal of session %s, not of %s."
                     .formatted(Inputs.quote(outer.path("sessionId").asText("?")), sessionId));
         }
-        JsonNode createdAt = outer.path("createdAt");
-        if (!createdAt.isTextual() || createdAt.asText().length() > 40) {
-            throw unreadable("The file's createdAt must be a date and time (ISO-8601).");
-        }
+        instant(text(outer, "createdAt", "The file"), "The file's createdAt");
         byte[] iv = base64(outer.path("iv"), "iv");
         byte[] ciphertext = base64(outer.path("ciphertext"), "ciphertext");
         if (iv.length != 12) {
@@ -131,7 +128,7 @@ public final class OfflineJournalFile {
         }
         String questionId = Inputs.id(text(entry, "questionId", where), where + ".questionId");
         String recordedAt = text(entry, "recordedAt", where);
-        Instant at = instant(recordedAt, where);
+        Instant at = instant(recordedAt, where + ".recordedAt");
         String answerJson = text(entry, "answer", where);
         byte[] mac = base64(entry.path("mac"), where + ".mac");
         String signed = String.join("\n", ENTRY_LABEL, sessionId, Long.toString(number.asLong()), questionId,
@@ -149,10 +146,10 @@ public final class OfflineJournalFile {
         try {
             at = Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw unreadable("%s.recordedAt is not an ISO-8601 instant: %s.".formatted(where, Inputs.quote(text)));
+            throw unreadable("%s is not an ISO-8601 instant: %s.".formatted(where, Inputs.quote(text)));
         }
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
-            throw unreadable("%s.recordedAt (%s) is out of range.".formatted(where, at));
+            throw unreadable("%s (%s) is out of range.".formatted(where, at));
         }
         return at;
     }

@@ -70,10 +70,27 @@ public class ExamSealing {
             try {
                 return seal(connection, examId, closedBy);
             } finally {
-                lock(connection, "SELECT pg_advisory_unlock(?, hashtext(?))", examId);
+                unlock(connection, examId);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the event log of exam " + examId, e);
+        }
+    }
+
+    /**
+     * A session lock outlives a rollback: the reading transaction is ended first (a failed statement
+     * leaves it aborted), and a connection that cannot be unlocked is closed for good rather than
+     * handed back to the pool still holding the exam.
+     */
+    private static void unlock(Connection connection, String examId) throws SQLException {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            lock(connection, "SELECT pg_advisory_unlock(?, hashtext(?))", examId);
+        } catch (SQLException e) {
+            connection.abort(Runnable::run);
+            throw e;
         }
     }
 

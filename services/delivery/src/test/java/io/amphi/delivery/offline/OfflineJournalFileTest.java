@@ -94,6 +94,9 @@ class OfflineJournalFileTest {
                 "JOURNAL_UNREADABLE", "unknown member 'extra'");
         assertRefused(("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":\"x\","
                 + "\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE", "createdAt is not an ISO-8601 instant");
+        assertRefused(("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":"
+                + "\"2026-06-15T09:00:05Z\",\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8),
                 "JOURNAL_UNREADABLE", "iv is 3 bytes");
     }
 
@@ -105,8 +108,10 @@ class OfflineJournalFileTest {
         assertThat(OfflineJournalFile.open(respaced.getBytes(StandardCharsets.UTF_8), SESSION, KEY).uploadId())
                 .isEqualTo(OfflineJournalFile.open(file, SESSION, KEY).uploadId()).hasSize(64);
 
-        assertRefused(text.replace("\"iv\":\"AAAAAAAAAAAAAAAH\"", "\"iv\":\"AAAAAAAA\\nAAAAAAAH\"")
-                .getBytes(StandardCharsets.UTF_8), "JOURNAL_UNREADABLE", "padded base64");
+        String ciphertext = new ObjectMapper().readTree(file).path("ciphertext").asText();
+        assertThat(ciphertext).as("these entries' ciphertext needs padding").endsWith("=");
+        assertRefused(text.replace(ciphertext, ciphertext.replace("=", "")).getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE", "padded base64");
     }
 
     private static void assertRefused(byte[] file, String reason, String message) {

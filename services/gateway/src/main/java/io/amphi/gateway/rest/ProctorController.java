@@ -103,7 +103,7 @@ public class ProctorController {
     public record LiveViewView(List<SiteCountsView> sites, List<LiveCandidateView> candidates,
                                @Schema(description = "How many candidates match the filter in all.") int matching,
                                @Schema(description = "Pass as pageToken for the next page; absent at the end.") String nextPageToken,
-                               @Schema(description = "How many wait in the exam's line now, all sites together.") long waiting,
+                               @Schema(description = "How many wait in the exam's line now, all sites together; 0 for a proctor bound to sites (the line knows no sites).") long waiting,
                                Instant at) {
     }
 

@@ -52,6 +52,16 @@ public class DomainException extends RuntimeException {
         return new DomainException(Kind.PRECONDITION_FAILED, reason, null, message);
     }
 
+    /** Not now, in this state, but the same request can succeed after {@code retryAfter}. */
+    public static DomainException preconditionForNow(String reason, String message, java.time.Duration retryAfter) {
+        return new DomainException(Kind.PRECONDITION_FAILED, reason, null, message) {
+            @Override
+            public java.time.Duration retryAfter() {
+                return retryAfter;
+            }
+        };
+    }
+
     public static DomainException unauthenticated(String reason, String message) {
         return new DomainException(Kind.UNAUTHENTICATED, reason, null, message);
     }
