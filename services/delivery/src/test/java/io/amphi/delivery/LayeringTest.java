@@ -14,7 +14,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule domainAndApiStayPure = noClasses()
             .that().resideInAnyPackage("io.amphi.delivery.domain..", "io.amphi.delivery.api..")
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
                     "io.grpc..", "io.amphi.proto..", "io.amphi.platform.grpc..", "com.hazelcast..", "io.fabric8..",
                     "org.springframework.web..", "org.springframework.jdbc..", "jakarta.servlet..",
                     "com.fasterxml.jackson..", "io.amphi.delivery.grpc..", "io.amphi.delivery.catalog..",

@@ -14,7 +14,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule domainAndApiStayPure = noClasses()
             .that().resideInAnyPackage("io.amphi.scoring.domain..", "io.amphi.scoring.api..")
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
                     "io.grpc..", "io.amphi.proto..", "io.amphi.platform.grpc..", "com.hazelcast..", "io.fabric8..",
                     "org.springframework.web..", "org.springframework.jdbc..", "com.fasterxml.jackson..",
                     "io.amphi.scoring.grpc..", "io.amphi.scoring.store..", "io.amphi.scoring.results..",
