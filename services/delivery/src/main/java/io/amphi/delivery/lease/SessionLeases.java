@@ -97,28 +97,14 @@ public class SessionLeases {
 
     private static void refuseIfHeldByAnother(Lease lease, String clientId, Instant now) {
         if (!lease.clientId().equals(clientId) && lease.expiresAt().isAfter(now)) {
-            throw new SessionOpenElsewhere(Duration.between(now, lease.expiresAt()));
+            Duration retryAfter = Duration.between(now, lease.expiresAt());
+            throw DomainException.preconditionForNow("SESSION_OPEN_ELSEWHERE", ("This exam is open in another tab or on "
+                    + "another device, which alone may answer. Continue there, or close it: this page may take over within %d "
+                    + "seconds.").formatted(Math.max(1, retryAfter.toSeconds() + 1)), retryAfter);
         }
     }
 
     private static long ttlSeconds() {
         return LEASE.toSeconds() * 2;
-    }
-
-    /** Another tab or device has the session open. */
-    public static final class SessionOpenElsewhere extends DomainException {
-        private final Duration retryAfter;
-
-        SessionOpenElsewhere(Duration retryAfter) {
-            super(Kind.PRECONDITION_FAILED, "SESSION_OPEN_ELSEWHERE", null, ("This exam is open in another tab or on "
-                    + "another device, which alone may answer. Continue there, or close it: this page may take over within %d "
-                    + "seconds.").formatted(Math.max(1, retryAfter.toSeconds() + 1)));
-            this.retryAfter = retryAfter;
-        }
-
-        @Override
-        public Duration retryAfter() {
-            return retryAfter;
-        }
     }
 }

@@ -151,7 +151,7 @@ public class LiveView {
 
     /** Running sessions, by site ("" for none), whose page has not renewed its lease for over a minute. */
     private Map<String, Integer> countDisconnected(String examId) {
-        Instant cutoff = clock.instant().minus(DISCONNECTED_AFTER);
+        Instant now = clock.instant();
         Map<String, String> siteOf = new HashMap<>();
         jdbc.query("""
                 SELECT s.session_id, coalesce(e.site, '') FROM live_session s
@@ -165,13 +165,17 @@ public class LiveView {
             List<String> chunk = running.subList(from, Math.min(running.size(), from + LEASE_CHUNK));
             Map<String, Instant> seen = leases.lastSeen(new LinkedHashSet<>(chunk));
             for (String session : chunk) {
-                Instant last = seen.get(session);
-                if (last == null || last.isBefore(cutoff)) {
+                if (disconnected(seen.get(session), now)) {
                     counts.merge(siteOf.get(session), 1, Integer::sum);
                 }
             }
         }
         return counts;
+    }
+
+    /** A running session's page not heard of (its lease renewed) for more than {@link #DISCONNECTED_AFTER}. */
+    private static boolean disconnected(Instant lastSeen, Instant now) {
+        return lastSeen == null || lastSeen.isBefore(now.minus(DISCONNECTED_AFTER));
     }
 
     private record Row(String candidateId, String site, String sessionId, Instant startedAt, Instant deadline,
@@ -189,7 +193,7 @@ public class LiveView {
                     : submittedAt != null ? State.SUBMITTED
                     : pausedAt != null ? State.PAUSED : State.IN_EXAM;
             boolean running = state == State.IN_EXAM || state == State.PAUSED;
-            boolean disconnected = running && (lastSeen == null || lastSeen.isBefore(now.minus(DISCONNECTED_AFTER)));
+            boolean disconnected = running && disconnected(lastSeen, now);
             return new Candidate(candidateId, site, state, answered, startedAt, deadline, lastSaveAt, pausedAt, submittedAt,
                     lastSeen, disconnected, undecidedJournals, placeInLine);
         }

@@ -54,8 +54,6 @@ public class ExamAdminController {
 
     /** The media type of an exam file upload. */
     static final String EXAM_FILE = "application/vnd.amphi.exam+json";
-    /** As large as a gRPC message the delivery service takes. */
-    static final int MAX_EXAM_FILE = 4 * 1024 * 1024 - 1024;
 
     private final ServiceChannels services;
     private final Calls calls;
@@ -208,10 +206,7 @@ public class ExamAdminController {
                     + "with its location; nothing is stored then. A university token with scope exams:write for that exam.")
     @PostMapping(path = "/exam-files", consumes = EXAM_FILE, produces = "application/json")
     public PublishedContentView publishContent(@RequestBody byte[] file, HttpServletRequest request) {
-        if (file.length > MAX_EXAM_FILE) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE",
-                    "An exam file is at most " + MAX_EXAM_FILE + " bytes; this one is " + file.length + ".", List.of());
-        }
+        Uploads.requireFits(file, "An exam file");
         PublishedExamContent published = calls.onceBulk(services.delivery(), callers.signedIn(request), delivery ->
                 delivery.publishExamContent(PublishExamContentRequest.newBuilder().setExamFile(ByteString.copyFrom(file)).build()));
         return new PublishedContentView(published.getExamId(), published.getVersion(), published.getTitle(),

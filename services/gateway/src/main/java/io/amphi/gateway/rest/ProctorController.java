@@ -31,7 +31,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -247,7 +246,6 @@ public class ProctorController {
 
     /** The media type of the file a candidate's page downloads when the time ran out offline. */
     static final String OFFLINE_JOURNAL = "application/vnd.amphi.offline-journal+json";
-    static final int MAX_OFFLINE_JOURNAL = 4 * 1024 * 1024 - 1024;
 
     @Operation(summary = "Uploads a candidate's offline journal",
             description = "Proctors of the exam, once the candidate's session has ended. Body: the file the candidate's page "
@@ -258,10 +256,7 @@ public class ProctorController {
     @PostMapping(path = "/proctor/sessions/{sessionId}/offline-journals", consumes = OFFLINE_JOURNAL, produces = "application/json")
     public OfflineJournalView uploadJournal(@PathVariable @Pattern(regexp = Ids.SESSION) String sessionId,
                                             @RequestBody byte[] file, HttpServletRequest request) {
-        if (file.length > MAX_OFFLINE_JOURNAL) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE",
-                    "A journal file is at most " + MAX_OFFLINE_JOURNAL + " bytes; this one is " + file.length + ".", List.of());
-        }
+        Uploads.requireFits(file, "A journal file");
         return journalView(calls.idempotent(services.delivery(), callers.signedIn(request), delivery ->
                 delivery.uploadOfflineJournal(UploadOfflineJournalRequest.newBuilder().setSessionId(sessionId)
                         .setJournalFile(ByteString.copyFrom(file)).build())));
