@@ -82,7 +82,7 @@ public final class AuditCli {
                     + "e.g. jdbc:postgresql://127.0.0.1:5432/postgres")
             String url;
 
-            @Option(names = "--user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
+            @Option(names = "--user", defaultValue = "amphi_auditor", description = "Database user (default: ${DEFAULT-VALUE}).")
             String user;
 
             @Option(names = "--password", defaultValue = "${env:AMPHI_AUDIT_DB_PASSWORD}",

@@ -1,27 +1,30 @@
 package io.amphi.audit;
 
 import io.amphi.platform.audit.ChainConsumer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
-import io.amphi.scoring.store.ResultStore;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The live event store, read in one read-only, repeatable-read transaction: the tool can change
  * nothing, and counts, events and results all come from one snapshot of a live exam.
  */
 final class DatabaseLog implements ExamLog {
+
+    static final String RESULTS_VIEW = "scoring.audit_result_v1";
 
     private final String examId;
     private final String url;
@@ -73,19 +76,46 @@ final class DatabaseLog implements ExamLog {
         return reader.aggregate(examId);
     }
 
-    /** The scoring service's result tables, read in the same read-only snapshot as the events. */
+    /**
+     * The scoring service's results through its audit read interface (the view
+     * {@value #RESULTS_VIEW}, AUDIT-FORMAT.md §13), read in the same read-only snapshot as the
+     * events. None when scoring never ran on this database.
+     */
     @Override
     public List<ResultLine> results() throws SQLException {
         try (Statement check = connection.createStatement();
-             ResultSet exists = check.executeQuery("SELECT to_regclass('scoring_result') IS NOT NULL")) {
+             ResultSet exists = check.executeQuery(
+                     "SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'scoring' AND viewname = 'audit_result_v1')")) {
             exists.next();
             if (!exists.getBoolean(1)) {
                 return List.of();
             }
         }
-        JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
-        jdbc.setFetchSize(10_000);
-        return new ResultStore(jdbc, new ObjectMapper()).resultLines(examId);
+        List<ResultLine> lines = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT session_id, key_version, rule_set, last_sequence, last_event_hash, total, question_id, question_points
+                FROM %s WHERE exam_id = ? ORDER BY session_id COLLATE "C", question_position""".formatted(RESULTS_VIEW))) {
+            query.setFetchSize(10_000);
+            query.setString(1, examId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String sessionId = rows.getString(1);
+                    if (lines.isEmpty() || !lines.getLast().sessionId().equals(sessionId)) {
+                        lines.add(new ResultLine(sessionId, rows.getInt(2), rows.getString(3), rows.getLong(4),
+                                rows.getBytes(5), points(rows.getBigDecimal(6)), new ArrayList<>()));
+                    }
+                    if (rows.getString(7) != null) {
+                        lines.getLast().questions().add(new QuestionPoints(rows.getString(7), points(rows.getBigDecimal(8))));
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** Points as a result line writes them: three digits after the point. */
+    private static String points(BigDecimal value) {
+        return value.setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
@@ -17,6 +18,7 @@ import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
+import io.amphi.scoring.api.ScoringEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,13 +67,13 @@ final class LogVerifier {
     private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {
     }
 
-    private static final String SEALED = ExamSealed.class.getName();
-    private static final String SUBMITTED = SessionSubmitted.class.getName();
-    private static final String JOURNAL_UPLOADED = OfflineAnswersUploaded.class.getName();
-    private static final String JOURNAL_ACCEPTED = OfflineAnswersAccepted.class.getName();
-    private static final String JOURNAL_REJECTED = OfflineAnswersRejected.class.getName();
-    private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
-    private static final String RESULTS_PUBLISHED = ResultsPublished.class.getName();
+    private static final String SEALED = PublishedEvents.nameOf(ExamSealed.class);
+    private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
+    private static final String JOURNAL_UPLOADED = PublishedEvents.nameOf(OfflineAnswersUploaded.class);
+    private static final String JOURNAL_ACCEPTED = PublishedEvents.nameOf(OfflineAnswersAccepted.class);
+    private static final String JOURNAL_REJECTED = PublishedEvents.nameOf(OfflineAnswersRejected.class);
+    private static final String KEY_PUBLISHED = ScoringEvents.nameOf(AnswerKeyPublished.class);
+    private static final String RESULTS_PUBLISHED = ScoringEvents.nameOf(ResultsPublished.class);
 
     private LogVerifier() {
     }

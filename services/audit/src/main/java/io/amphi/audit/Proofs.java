@@ -2,6 +2,7 @@ package io.amphi.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.platform.audit.InclusionProof;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.domain.Inputs;
@@ -9,7 +10,7 @@ import io.amphi.platform.domain.Inputs;
 /** A session's inclusion proof, taken from the seal an exam's log records. */
 final class Proofs {
 
-    private static final String SEALED = ExamSealed.class.getName();
+    private static final String SEALED = PublishedEvents.nameOf(ExamSealed.class);
 
     private Proofs() {
     }

@@ -6,12 +6,14 @@ import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.axon.AxonJackson;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
+import io.amphi.scoring.api.ScoringEvents;
 import io.amphi.scoring.domain.QuestionScore;
 import io.amphi.scoring.domain.RuleSets;
 import io.amphi.scoring.domain.ScoringRules;
@@ -50,11 +52,11 @@ final class Rescorer {
     }
 
     private static final ObjectMapper JSON = AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module()));
-    private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
-    private static final String ANSWER_SAVED = AnswerSaved.class.getName();
-    private static final String STARTED = SessionStarted.class.getName();
-    private static final String SUBMITTED = SessionSubmitted.class.getName();
-    private static final String OFFLINE_ACCEPTED = OfflineAnswersAccepted.class.getName();
+    private static final String KEY_PUBLISHED = ScoringEvents.nameOf(AnswerKeyPublished.class);
+    private static final String ANSWER_SAVED = PublishedEvents.nameOf(AnswerSaved.class);
+    private static final String STARTED = PublishedEvents.nameOf(SessionStarted.class);
+    private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
+    private static final String OFFLINE_ACCEPTED = PublishedEvents.nameOf(OfflineAnswersAccepted.class);
 
     private Rescorer() {
     }

@@ -77,7 +77,7 @@ class AuditToolIT {
         clock.advance(Duration.ofHours(1));
         root = delivery.withToken(delivery.auth().universityToken("univ-paris", "exams:write"))
                 .closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build()).getMerkleRoot();
-        jdbc = delivery.jdbc();
+        jdbc = delivery.administrator();
         url = delivery.bean(HikariDataSource.class).getJdbcUrl();
     }
 
@@ -141,7 +141,7 @@ class AuditToolIT {
     void aDeletedEventIsMissing() {
         String session = EXAM + ":cand-001";
         Map<String, Object> row = row(session, 3);
-        jdbc.update("DELETE FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3", session);
+        jdbc.update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3", session);
         try {
             Outcome outcome = verifyDatabase();
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -171,7 +171,7 @@ class AuditToolIT {
     void aRemovedLastEventIsCaughtByTheSeal() {
         String session = EXAM + ":cand-001";
         Map<String, Object> row = row(session, 5);
-        jdbc.update("DELETE FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 5", session);
+        jdbc.update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 5", session);
         try {
             Outcome outcome = verifyDatabase();
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -207,28 +207,28 @@ class AuditToolIT {
     }
 
     private byte[] payload(String session, long sequence) {
-        return jdbc.queryForObject("SELECT payload FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
+        return jdbc.queryForObject("SELECT payload FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
                 byte[].class, session, sequence);
     }
 
     private void setPayload(String session, long sequence, byte[] payload) {
-        jdbc.update("UPDATE domain_event_entry SET payload = ? WHERE aggregate_identifier = ? AND sequence_number = ?",
+        jdbc.update("UPDATE event_store.domain_event_entry SET payload = ? WHERE aggregate_identifier = ? AND sequence_number = ?",
                 payload, session, sequence);
     }
 
     private Map<String, Object> row(String session, long sequence) {
-        return jdbc.queryForMap("SELECT * FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
+        return jdbc.queryForMap("SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
                 session, sequence);
     }
 
     private void reinsert(Map<String, Object> row) {
         String columns = String.join(", ", row.keySet());
         String marks = String.join(", ", row.keySet().stream().map(c -> "?").toList());
-        jdbc.update("INSERT INTO domain_event_entry (" + columns + ") VALUES (" + marks + ")", row.values().toArray());
+        jdbc.update("INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")", row.values().toArray());
     }
 
     private void swap(String session, long first, long second) {
-        String move = "UPDATE domain_event_entry SET sequence_number = ? WHERE aggregate_identifier = ? AND sequence_number = ?";
+        String move = "UPDATE event_store.domain_event_entry SET sequence_number = ? WHERE aggregate_identifier = ? AND sequence_number = ?";
         jdbc.update(move, -1, session, first);
         jdbc.update(move, first, session, second);
         jdbc.update(move, second, session, -1);

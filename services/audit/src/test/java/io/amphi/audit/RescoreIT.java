@@ -205,12 +205,12 @@ class RescoreIT {
     @Test
     void resultsWithASessionMissingAreNotSealed() {
         String session = EXAM + ":cand-003";
-        JdbcTemplate jdbc = delivery.jdbc();
-        Map<String, Object> result = jdbc.queryForMap("SELECT * FROM scoring_result WHERE session_id = ?", session);
-        List<Map<String, Object>> questions = jdbc.queryForList("SELECT * FROM scoring_question_score WHERE session_id = ?",
+        JdbcTemplate jdbc = delivery.administrator();
+        Map<String, Object> result = jdbc.queryForMap("SELECT * FROM scoring.scoring_result WHERE session_id = ?", session);
+        List<Map<String, Object>> questions = jdbc.queryForList("SELECT * FROM scoring.scoring_question_score WHERE session_id = ?",
                 session);
-        jdbc.update("DELETE FROM scoring_question_score WHERE session_id = ?", session);
-        jdbc.update("DELETE FROM scoring_result WHERE session_id = ?", session);
+        jdbc.update("DELETE FROM scoring.scoring_question_score WHERE session_id = ?", session);
+        jdbc.update("DELETE FROM scoring.scoring_result WHERE session_id = ?", session);
         try {
             StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> scoring.withToken(
                     delivery.auth().universityToken("univ-paris", "exams:write")).publishResults(
@@ -218,8 +218,8 @@ class RescoreIT {
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(refused.getStatus().getDescription()).contains("4 submitted sessions").contains("but 3 results");
         } finally {
-            insert(jdbc, "scoring_result", result);
-            questions.forEach(row -> insert(jdbc, "scoring_question_score", row));
+            insert(jdbc, "scoring.scoring_result", result);
+            questions.forEach(row -> insert(jdbc, "scoring.scoring_question_score", row));
         }
     }
 
@@ -258,9 +258,9 @@ class RescoreIT {
 
     @Test
     void aDeletedSealIsMissedWhenKeysWerePublished() {
-        Map<String, Object> seal = delivery.jdbc().queryForMap(
-                "SELECT * FROM domain_event_entry WHERE aggregate_identifier = ?", EXAM);
-        delivery.jdbc().update("DELETE FROM domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        Map<String, Object> seal = delivery.administrator().queryForMap(
+                "SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        delivery.administrator().update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
         try {
             Outcome outcome = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -268,7 +268,7 @@ class RescoreIT {
         } finally {
             String columns = String.join(", ", seal.keySet());
             String marks = String.join(", ", seal.keySet().stream().map(c -> "?").toList());
-            delivery.jdbc().update("INSERT INTO domain_event_entry (" + columns + ") VALUES (" + marks + ")",
+            delivery.administrator().update("INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")",
                     seal.values().toArray());
         }
         assertThat(audit("verify", "--db", url, "--exam", EXAM, "--password", "").exitCode()).isZero();
@@ -276,7 +276,7 @@ class RescoreIT {
 
     @Test
     void aChangedRecordedScoreIsFound() {
-        delivery.jdbc().update("UPDATE scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
+        delivery.administrator().update("UPDATE scoring.scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
                 EXAM + ":cand-004");
         try {
             Outcome outcome = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
@@ -286,7 +286,7 @@ class RescoreIT {
             assertThat(verified.exitCode()).as("the publication seals the results").isEqualTo(AuditCli.DISCREPANCY);
             assertThat(verified.out()).containsPattern("RESULTS_DIFFER +" + EXAM + "/scoring +3 ");
         } finally {
-            delivery.jdbc().update("UPDATE scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
+            delivery.administrator().update("UPDATE scoring.scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
                     EXAM + ":cand-004");
         }
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.hazelcast.core.HazelcastInstance;
 import io.amphi.delivery.admission.AdmissionRelease;
 import io.amphi.delivery.admission.ExamDoor;
+import io.amphi.delivery.api.PublishedEvents;
+import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.deadline.AutoSubmitter;
@@ -20,6 +22,7 @@ import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.delivery.offline.OfflineJournalKeys;
 import io.amphi.delivery.seal.SubmissionReceipts;
+import io.amphi.platform.axon.PublishedEventNames;
 import io.amphi.platform.axon.BoundedCache;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
@@ -54,13 +57,19 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache examSessionCache,
+    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog,
+                                            ContentAnnouncements contentAnnouncements, Cache examSessionCache,
                                             RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
                                             SubmissionReceipts receipts, SessionPauses sessionPauses,
                                             SessionLeases sessionLeases, LiveView liveView,
                                             OfflineJournalKeys offlineJournalKeys, Clock clock) {
-        return new DeliveryGrpcService(commands, catalog, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts,
+        return new DeliveryGrpcService(commands, catalog, contentAnnouncements, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts,
                 sessionPauses, sessionLeases, liveView, offlineJournalKeys, clock);
+    }
+
+    @Bean
+    ContentAnnouncements contentAnnouncements(JdbcTemplate jdbc, JdbcExamCatalog catalog, CommandGateway commands) {
+        return new ContentAnnouncements(jdbc, catalog, commands);
     }
 
     @Bean
@@ -157,6 +166,12 @@ public class DeliveryConfiguration {
     @Bean
     Module deliveryEventsJsonModule() {
         return DeliveryJson.module();
+    }
+
+    /** The names delivery's events are stored under. */
+    @Bean
+    PublishedEventNames deliveryEventNames() {
+        return new PublishedEventNames(PublishedEvents.NAMES);
     }
 
     /** How delivery's snapshots are written as JSON. */

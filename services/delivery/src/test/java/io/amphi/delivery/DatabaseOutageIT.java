@@ -176,7 +176,7 @@ class DatabaseOutageIT {
     private static Map<String, Set<Long>> storedSaveNumbers(RunningDelivery delivery) {
         Map<String, Set<Long>> stored = new ConcurrentHashMap<>();
         delivery.jdbc().query("""
-                SELECT aggregate_identifier, convert_from(payload, 'UTF8')::json->>'saveNumber' FROM domain_event_entry
+                SELECT aggregate_identifier, convert_from(payload, 'UTF8')::json->>'saveNumber' FROM event_store.domain_event_entry
                 WHERE payload_type LIKE '%AnswerSaved'""", row -> {
             stored.computeIfAbsent(row.getString(1), s -> new HashSet<>()).add(Long.parseLong(row.getString(2)));
         });

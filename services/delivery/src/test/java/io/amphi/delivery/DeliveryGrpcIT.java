@@ -167,7 +167,7 @@ class DeliveryGrpcIT {
                 "SessionStarted", "AnswerSaved", "AnswerSaved", "AnswerSaved", "AnswerSaved", "AnswerSaved",
                 "AnswerSaved", "AnswerSaved", "AnswerSaved", "QuestionFlagged", "SessionSubmitted");
         String storedAnswer = new String(delivery.jdbc().queryForObject("""
-                SELECT payload FROM domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3""",
+                SELECT payload FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3""",
                 byte[].class, session), StandardCharsets.UTF_8);
         assertThat(storedAnswer).contains("\"questionId\":\"q3\"").contains("Adrénaline").contains("\"saveNumber\":3");
         ChainVerifier.Result chain = ChainVerifier.verify(session, delivery.storedEvents(session));
@@ -248,7 +248,7 @@ class DeliveryGrpcIT {
     private void appendAsAnotherNode(String session, long sequence, Object event) {
         Serializer serializer = delivery.bean("eventSerializer", Serializer.class);
         delivery.jdbc().update("""
-                INSERT INTO domain_event_entry (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
+                INSERT INTO event_store.domain_event_entry (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
                     payload_type, payload_revision, payload, meta_data)
                 VALUES (?, ?, ?, 'ExamSession', ?, ?, NULL, ?, ?)""",
                 UUID.randomUUID().toString(), session, sequence, clock.instant().toString(), event.getClass().getName(),
@@ -271,7 +271,7 @@ class DeliveryGrpcIT {
         }
 
         private long storedEvents() {
-            return delivery.jdbc().queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+            return delivery.jdbc().queryForObject("SELECT count(*) FROM event_store.domain_event_entry", Long.class);
         }
 
         private ErrorInfo refused(Status.Code code, Supplier<?> call) {

@@ -108,7 +108,7 @@ class DeliveryRestartIT {
                 assertThat(Instant.ofEpochSecond(late.getSubmittedAt().getSeconds(), late.getSubmittedAt().getNanos()))
                         .as("handed in at its deadline, not when the service came back").isEqualTo(hurriedDeadline);
             });
-            String submitted = second.jdbc().queryForObject("SELECT convert_from(payload, 'UTF8') FROM domain_event_entry "
+            String submitted = second.jdbc().queryForObject("SELECT convert_from(payload, 'UTF8') FROM event_store.domain_event_entry "
                     + "WHERE aggregate_identifier = ? AND payload_type LIKE '%SessionSubmitted'", String.class, hurried);
             assertThat(submitted).contains("\"submittedAt\":\"" + hurriedDeadline + "\"")
                     .as("and when the server recorded it").contains("\"processedAt\":\"2");

@@ -49,8 +49,7 @@ class DeliveryTwoNodesIT {
         String generousLimit = "amphi.delivery.save-rate.burst=1000";
         try (RunningDelivery a = RunningDelivery.start(dataA, clock, generousLimit);
              RunningDelivery b = RunningDelivery.startBeside(a, unusedDataB, generousLimit,
-                     "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl(),
-                     "spring.datasource.username=postgres")) {
+                     "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl())) {
             PlatformStatus status = b.status();
             assertThat(status.getClusterMembers()).as("the auth service and both replicas").isEqualTo(3);
             assertThat(status.getDatabaseReachable()).isTrue();

@@ -69,7 +69,7 @@ class ExamDoorIT {
             }
             assertThat(admitted).allSatisfy(a -> assertThat(a.admittedAtNanos()).isPositive());
             assertThat(delivery.jdbc().queryForObject(
-                    "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%SessionStarted'", Long.class))
+                    "SELECT count(*) FROM event_store.domain_event_entry WHERE payload_type LIKE '%SessionStarted'", Long.class))
                     .isEqualTo(CANDIDATES);
 
             // The first ones in never saw a ticket: the burst the rate allows at once, plus what the

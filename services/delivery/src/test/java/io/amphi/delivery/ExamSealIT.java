@@ -100,8 +100,8 @@ class ExamSealIT {
             assertThat(again.getMerkleRoot()).isEqualTo(seal.getMerkleRoot());
             assertThat(delivery.storedEventTypes(EXAM)).hasSize(1);
 
-            delivery.jdbc().update("""
-                    UPDATE domain_event_entry SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"B"', '"C"'), 'UTF8')
+            delivery.administrator().update("""
+                    UPDATE event_store.domain_event_entry SET payload = convert_to(replace(convert_from(payload, 'UTF8'), '"B"', '"C"'), 'UTF8')
                     WHERE aggregate_identifier = ? AND sequence_number = 1""", EXAM + ":cand-002");
             assertRefused(Status.Code.FAILED_PRECONDITION, "LOG_DAMAGED", () -> university.closeExam(close));
         }

@@ -68,8 +68,7 @@ class FreshStartArrivalOrderIT {
 
             // A replica of the same database that has just started, reached the moment it listens.
             try (RunningDelivery fresh = RunningDelivery.startBeside(first, secondReplica,
-                    "spring.datasource.url=" + first.bean(HikariDataSource.class).getJdbcUrl(),
-                    "spring.datasource.username=postgres")) {
+                    "spring.datasource.url=" + first.bean(HikariDataSource.class).getJdbcUrl())) {
                 List<Future<Arrival>> arrivals = new ArrayList<>();
                 long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
                 try (ExecutorService crowd = Executors.newFixedThreadPool(CANDIDATES)) {

@@ -1,5 +1,7 @@
 package io.amphi.delivery;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
@@ -35,6 +37,7 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The real delivery service for integration tests: embedded PostgreSQL in a folder the test owns,
@@ -131,7 +134,7 @@ public final class RunningDelivery implements AutoCloseable {
     public void openDemoExam(Clock clock, List<Enrolment> enrolments) {
         JdbcExamCatalog catalog = catalog();
         try (InputStream in = RunningDelivery.class.getResourceAsStream("/exams/demo-cardiology.json")) {
-            catalog.publish(in.readAllBytes(), "demo");
+            bean(ContentAnnouncements.class).announce(catalog.publish(in.readAllBytes(), "demo"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,6 +149,15 @@ public final class RunningDelivery implements AutoCloseable {
 
     public JdbcTemplate jdbc() {
         return context.getBean(JdbcTemplate.class);
+    }
+
+    /**
+     * The database as its owner sees it, above every service's role: what someone with the
+     * server's keys could do to it, as a tampering test needs.
+     */
+    public JdbcTemplate administrator() {
+        return new JdbcTemplate(new SingleConnectionDataSource(context.getBean(HikariDataSource.class).getJdbcUrl(),
+                "postgres", "", true));
     }
 
     public <T> T bean(Class<T> type) {
@@ -201,7 +213,7 @@ public final class RunningDelivery implements AutoCloseable {
     /** The payload types of a session's stored events, in order. */
     public List<String> storedEventTypes(String sessionId) {
         return jdbc().queryForList("""
-                SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
+                SELECT payload_type FROM event_store.domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
                 String.class, sessionId).stream().map(t -> t.substring(t.lastIndexOf('$') + 1)).toList();
     }
 

@@ -90,7 +90,7 @@ class WireContractIT {
     }
 
     private long storedEvents() {
-        return delivery.jdbc().queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+        return delivery.jdbc().queryForObject("SELECT count(*) FROM event_store.domain_event_entry", Long.class);
     }
 
     @Test

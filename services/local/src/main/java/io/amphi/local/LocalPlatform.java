@@ -83,7 +83,6 @@ public final class LocalPlatform implements AutoCloseable {
         ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class).run(
                 "--amphi.grpc.port=" + ports.scoring(),
                 "--spring.datasource.url=" + delivery.getBean(HikariDataSource.class).getJdbcUrl(),
-                "--spring.datasource.username=postgres",
                 "--amphi.hazelcast.cluster-name=" + cluster,
                 "--amphi.auth.address=" + authAddress);
         ConfigurableApplicationContext gateway = GatewayApplication.builder().run(
@@ -124,14 +123,19 @@ public final class LocalPlatform implements AutoCloseable {
         return candidates;
     }
 
-    /** The JDBC URL of the auth service's database, where service accounts are created. */
+    /** The JDBC URL of the auth service's database as its role, where service accounts are created. */
     public String authDatabase() {
-        return auth.getBean(HikariDataSource.class).getJdbcUrl();
+        return auth.getBean(HikariDataSource.class).getJdbcUrl() + "?user=amphi_auth&currentSchema=auth";
     }
 
-    /** The JDBC URL of the event store delivery and scoring share. */
+    /** The JDBC URL of delivery's own tables, as delivery's role. */
+    public String deliveryDatabase() {
+        return delivery.getBean(HikariDataSource.class).getJdbcUrl() + "?user=amphi_delivery&currentSchema=delivery";
+    }
+
+    /** The JDBC URL of the event store delivery and scoring share, as the auditor reads it. */
     public String eventStore() {
-        return delivery.getBean(HikariDataSource.class).getJdbcUrl();
+        return delivery.getBean(HikariDataSource.class).getJdbcUrl() + "?user=amphi_auditor";
     }
 
     public int scoringPort() {

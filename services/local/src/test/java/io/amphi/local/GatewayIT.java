@@ -292,7 +292,7 @@ class GatewayIT {
     }
 
     private int candidatesInAuth() throws Exception {
-        try (Connection connection = DriverManager.getConnection(platform.authDatabase(), "postgres", "");
+        try (Connection connection = DriverManager.getConnection(platform.authDatabase());
              ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM auth_candidate")) {
             rows.next();
             return rows.getInt(1);

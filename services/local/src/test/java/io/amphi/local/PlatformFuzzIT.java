@@ -170,7 +170,7 @@ class PlatformFuzzIT {
                             default -> "x".repeat(random.nextInt(5_000));
                         };
                     }
-                    long eventsBefore = count(eventStore, "SELECT coalesce(max(global_index), 0) FROM domain_event_entry");
+                    long eventsBefore = count(eventStore, "SELECT coalesce(max(global_index), 0) FROM event_store.domain_event_entry");
                     long authRowsBefore = count(authDatabase, AUTH_ROWS);
                     Status.Code code;
                     ErrorInfo info = null;
@@ -194,7 +194,7 @@ class PlatformFuzzIT {
                         assertThat(info).as(where + ": ErrorInfo of " + code).isNotNull();
                         assertThat(info.getReason()).as(where).isNotBlank();
                         assertThat(info.getMessage()).as(where).isNotBlank().hasSizeLessThanOrEqualTo(1_000);
-                        assertThat(count(eventStore, "SELECT coalesce(max(global_index), 0) FROM domain_event_entry"))
+                        assertThat(count(eventStore, "SELECT coalesce(max(global_index), 0) FROM event_store.domain_event_entry"))
                                 .as(where + ": nothing stored on " + info.getReason()).isEqualTo(eventsBefore);
                         assertThat(count(authDatabase, AUTH_ROWS)).as(where + ": nothing stored on " + info.getReason())
                                 .isEqualTo(authRowsBefore);

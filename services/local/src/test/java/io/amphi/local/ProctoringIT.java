@@ -55,7 +55,7 @@ class ProctoringIT {
     }
 
     private static int projectedSessions() throws Exception {
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(platform.eventStore());
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(platform.deliveryDatabase());
              java.sql.ResultSet rows = connection.createStatement().executeQuery(
                      "SELECT least((SELECT count(*) FROM session_deadline), (SELECT count(*) FROM live_session))")) {
             rows.next();

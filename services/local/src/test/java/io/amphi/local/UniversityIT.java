@@ -61,7 +61,7 @@ class UniversityIT {
     }
 
     private static int count(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(platform.eventStore());
+        try (Connection connection = DriverManager.getConnection(platform.deliveryDatabase());
              ResultSet rows = connection.createStatement().executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);

@@ -1,6 +1,7 @@
 package io.amphi.scoring;
 
 import io.amphi.platform.AmphiService;
+import io.amphi.platform.db.MigrationCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -12,7 +13,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @AmphiService("amphi-scoring")
 public class ScoringApplication {
 
+    /** Starts the service, or with {@code migrate} / {@code migrate-event-store} only migrates its database. */
     public static void main(String[] args) {
-        SpringApplication.run(ScoringApplication.class, args);
+        if (MigrationCommand.requested(args)) {
+            MigrationCommand.run(ScoringApplication.class, args);
+        } else {
+            SpringApplication.run(ScoringApplication.class, args);
+        }
     }
 }

@@ -2,17 +2,19 @@ package io.amphi.scoring;
 
 import com.fasterxml.jackson.databind.Module;
 import com.hazelcast.core.HazelcastInstance;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.axon.AxonJackson;
+import io.amphi.platform.axon.PublishedEventNames;
+import io.amphi.scoring.api.ScoringEvents;
 import io.amphi.scoring.grpc.ScoringGrpcService;
 import io.amphi.scoring.json.ScoringJson;
 import io.amphi.scoring.results.ExamSequencingPolicy;
 import io.amphi.scoring.results.ResultsProjection;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.results.SegmentBalancer;
-import io.amphi.scoring.store.JdbcExamClosures;
-import io.amphi.scoring.store.JdbcExamQuestions;
 import io.amphi.scoring.store.ResultStore;
+import io.amphi.scoring.store.TrackedExams;
 import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -40,14 +42,26 @@ public class ScoringConfiguration {
         return ScoringJson.module();
     }
 
+    /** The names of the events scoring reads, as delivery stores them. */
+    @Bean
+    PublishedEventNames deliveryEventNames() {
+        return new PublishedEventNames(PublishedEvents.NAMES);
+    }
+
+    /** The names scoring's own events are stored under. */
+    @Bean
+    PublishedEventNames scoringEventNames() {
+        return new PublishedEventNames(ScoringEvents.PUBLISHED_NAMES);
+    }
+
     @Bean
     ResultStore resultStore(JdbcTemplate jdbc) {
         return new ResultStore(jdbc, AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module())));
     }
 
     @Bean
-    ResultsProjection resultsProjection(ResultStore store) {
-        return new ResultsProjection(store);
+    ResultsProjection resultsProjection(ResultStore store, TrackedExams exams) {
+        return new ResultsProjection(store, exams);
     }
 
     /** Named in amphi-scoring.yml as the results processor's sequencing policy. */
@@ -64,13 +78,8 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    JdbcExamClosures examClosures(JdbcTemplate jdbc) {
-        return new JdbcExamClosures(jdbc);
-    }
-
-    @Bean
-    JdbcExamQuestions examQuestions(JdbcTemplate jdbc) {
-        return new JdbcExamQuestions(jdbc);
+    TrackedExams trackedExams(JdbcTemplate jdbc) {
+        return new TrackedExams(jdbc, AxonJackson.objectMapper(List.of(DeliveryJson.module())));
     }
 
     @Bean
@@ -79,7 +88,8 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing) {
-        return new ScoringGrpcService(commands, store, sealing);
+    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing,
+                                          TrackedExams exams) {
+        return new ScoringGrpcService(commands, store, sealing, exams);
     }
 }

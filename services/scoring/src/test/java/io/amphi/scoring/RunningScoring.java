@@ -32,7 +32,6 @@ public final class RunningScoring implements AutoCloseable {
     public static RunningScoring beside(RunningDelivery delivery, String... settings) {
         List<String> arguments = new ArrayList<>(List.of("--amphi.grpc.port=0",
                 "--spring.datasource.url=" + delivery.bean(HikariDataSource.class).getJdbcUrl(),
-                "--spring.datasource.username=postgres",
                 "--amphi.hazelcast.cluster-name=" + delivery.clusterName(),
                 "--amphi.auth.address=" + delivery.auth().address()));
         arguments.addAll(List.of(settings));

@@ -352,7 +352,7 @@ class ScoringIT {
     @Test
     @Order(7)
     void rebuildingTheProjectionFromZeroGivesIdenticalResults() {
-        JdbcTemplate jdbc = delivery.jdbc();
+        JdbcTemplate jdbc = scoring.bean(JdbcTemplate.class);
         Map<String, List<Map<String, Object>>> before = dump(jdbc);
         StreamingEventProcessor processor = scoring.bean(EventProcessingConfiguration.class)
                 .eventProcessor(ResultsProjection.PROCESSOR, StreamingEventProcessor.class).orElseThrow();
@@ -376,7 +376,8 @@ class ScoringIT {
     private static Map<String, List<Map<String, Object>>> dump(JdbcTemplate jdbc) {
         Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
         for (String table : List.of("scoring_session", "scoring_answer", "scoring_key", "scoring_result",
-                "scoring_question_score", "scoring_question_change", "scoring_rank_change", "scoring_publication")) {
+                "scoring_question_score", "scoring_question_change", "scoring_rank_change", "scoring_publication",
+                "scoring_exam_content", "scoring_sealed_exam")) {
             tables.put(table, jdbc.queryForList("SELECT * FROM " + table + " ORDER BY 1, 2, 3").stream()
                     .map(row -> {
                         Map<String, Object> comparable = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.springframework.dao.DataAccessException;
@@ -62,7 +63,7 @@ public final class AccountsCli {
         @Option(names = "--db", required = true, description = "JDBC URL of the auth service's database.")
         String url;
 
-        @Option(names = "--user", defaultValue = "postgres", description = "Database user (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--user", defaultValue = "amphi_auth", description = "Database user (default: ${DEFAULT-VALUE}).")
         String user;
 
         @Option(names = "--password", defaultValue = "${env:AMPHI_AUTH_DB_PASSWORD}",
@@ -70,7 +71,11 @@ public final class AccountsCli {
         String password;
 
         JdbcTemplate jdbc() {
-            JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, user, password == null ? "" : password));
+            DriverManagerDataSource dataSource = new DriverManagerDataSource(url, user, password == null ? "" : password);
+            Properties connection = new Properties();
+            connection.setProperty("currentSchema", "auth");
+            dataSource.setConnectionProperties(connection);
+            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             Boolean exists = jdbc.queryForObject("SELECT to_regclass('auth_service_account') IS NOT NULL", Boolean.class);
             if (!Boolean.TRUE.equals(exists)) {
                 throw new IllegalArgumentException("This database has no auth schema: start the auth service on it once.");

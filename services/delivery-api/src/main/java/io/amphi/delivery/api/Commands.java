@@ -73,4 +73,9 @@ public final class Commands {
     public record SealExam(@TargetAggregateIdentifier String examId, String merkleRoot, List<SealedSession> sessions,
                            String sealedBy) {
     }
+
+    /** Tells the platform what a stored content version holds (once per version; see {@code ExamContentPublished}). */
+    public record AnnounceExamContent(@TargetAggregateIdentifier String releaseId, String examId, int contentVersion,
+                                      String contentSha256, List<Events.PublishedQuestion> questions) {
+    }
 }

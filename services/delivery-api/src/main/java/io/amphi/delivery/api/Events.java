@@ -104,4 +104,27 @@ public final class Events {
     public record ExamSealed(String examId, String merkleRoot, List<SealedSession> sessions, Instant sealedAt,
                              String sealedBy) {
     }
+
+    /**
+     * One question of published content as other services need it: its id, its kind as the exam
+     * format names it (EXAM-FORMAT.md, e.g. "single-best-answer"), its option ids in order
+     * (choice kinds, else empty) and its own questions (a key-features case, else empty). Stems
+     * and vignettes stay with delivery.
+     */
+    public record PublishedQuestion(String id, String kind, List<String> optionIds, List<PublishedQuestion> parts) {
+    }
+
+    /**
+     * A content version of an exam was published (aggregate "exam/content/version"): what it asks,
+     * and the SHA-256 (hex) of the exam file as stored. Published once per version, which never
+     * changes afterwards.
+     */
+    public record ExamContentPublished(String examId, int contentVersion, String contentSha256,
+                                       List<PublishedQuestion> questions, Instant publishedAt) {
+
+        /** The aggregate of a content version: no exam id holds a '/', so it meets no other aggregate. */
+        public static String releaseId(String examId, int contentVersion) {
+            return examId + "/content/" + contentVersion;
+        }
+    }
 }

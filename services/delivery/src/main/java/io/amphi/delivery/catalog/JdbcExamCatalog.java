@@ -3,6 +3,7 @@ package io.amphi.delivery.catalog;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.amphi.delivery.api.Events.ExamSealed;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamCatalog;
@@ -183,8 +184,8 @@ public class JdbcExamCatalog implements ExamCatalog {
     @Override
     public boolean isSealed(String examId) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""",
-                Boolean.class, examId, ExamSealed.class.getName()));
+                SELECT EXISTS (SELECT 1 FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""",
+                Boolean.class, examId, PublishedEvents.nameOf(ExamSealed.class)));
     }
 
     /**

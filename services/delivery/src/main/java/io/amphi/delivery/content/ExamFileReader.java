@@ -24,8 +24,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -110,6 +112,15 @@ public final class ExamFileReader {
             @JsonSubTypes.Type(value = ScriptConcordance.class, name = "script-concordance"),
             @JsonSubTypes.Type(value = KeyFeaturesCase.class, name = "key-features-case")})
     private interface QuestionKinds {
+    }
+
+    private static final Map<Class<?>, String> KIND_NAMES = Arrays.stream(
+                    QuestionKinds.class.getAnnotation(JsonSubTypes.class).value())
+            .collect(Collectors.toUnmodifiableMap(JsonSubTypes.Type::value, JsonSubTypes.Type::name));
+
+    /** A question's kind as the exam format names it, e.g. "single-best-answer". */
+    public static String kindOf(Question question) {
+        return KIND_NAMES.get(question.getClass());
     }
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")

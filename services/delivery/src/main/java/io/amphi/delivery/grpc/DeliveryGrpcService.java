@@ -11,6 +11,7 @@ import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionView;
+import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
@@ -97,6 +98,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     private final CommandGateway commands;
     private final JdbcExamCatalog catalog;
+    private final ContentAnnouncements announcements;
     private final Cache sessionCache;
     private final RateLimiter saveRateLimiter;
     private final ExamDoor door;
@@ -120,12 +122,14 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param journalKeys      each session's offline journal key, given to its candidate and used to
      *                         open the journal a proctor uploads
      */
-    public DeliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, Cache sessionCache,
+    public DeliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, ContentAnnouncements announcements,
+                               Cache sessionCache,
                                RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
                                SubmissionReceipts receipts, SessionPauses pauses, SessionLeases leases, LiveView liveView,
                                OfflineJournalKeys journalKeys, Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
+        this.announcements = announcements;
         this.sessionCache = sessionCache;
         this.saveRateLimiter = saveRateLimiter;
         this.door = door;
@@ -385,7 +389,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.precondition("SEALED", "Exam %s is sealed: no content can be published for it any more."
                     .formatted(content.examId()));
         }
-        catalog.publish(file, "sent by " + university.id());
+        announcements.announce(catalog.publish(file, "sent by " + university.id()));
         Protos.reply(response, PublishedExamContent.newBuilder().setExamId(content.examId()).setVersion(content.version())
                 .setTitle(content.title()).setAnswerableQuestions(content.answerableCount())
                 .setContentSha256(catalog.contentSha256(content.examId(), content.version()).orElseThrow()).build());

@@ -6,6 +6,7 @@ import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.ExamCatalog;
@@ -39,10 +40,10 @@ public class ExamSealing {
      * differ, so no replica can still be starting a session when the seal is taken.
      */
     public static final Duration MARGIN = Duration.ofMinutes(1);
-    private static final String SUBMITTED = SessionSubmitted.class.getName();
-    private static final String JOURNAL_UPLOADED = OfflineAnswersUploaded.class.getName();
-    private static final Set<String> JOURNAL_DECIDED = Set.of(OfflineAnswersAccepted.class.getName(),
-            OfflineAnswersRejected.class.getName());
+    private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
+    private static final String JOURNAL_UPLOADED = PublishedEvents.nameOf(OfflineAnswersUploaded.class);
+    private static final Set<String> JOURNAL_DECIDED = Set.of(PublishedEvents.nameOf(OfflineAnswersAccepted.class),
+            PublishedEvents.nameOf(OfflineAnswersRejected.class));
 
     private final ExamCatalog catalog;
     private final DataSource dataSource;

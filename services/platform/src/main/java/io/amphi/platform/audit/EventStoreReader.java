@@ -1,5 +1,6 @@
 package io.amphi.platform.audit;
 
+import io.amphi.platform.db.DatabaseLayout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +30,7 @@ public final class EventStoreReader {
     /** One aggregate's events by sequence number. */
     public List<StoredEvent> aggregate(String aggregateIdentifier) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number")) {
+                + " FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier = ? ORDER BY sequence_number")) {
             query.setString(1, aggregateIdentifier);
             List<StoredEvent> events = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -44,7 +45,7 @@ public final class EventStoreReader {
     /** How many events the sessions of an exam hold, for progress reports. */
     public long countSessionEvents(String examId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
+                "SELECT count(*) FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
             query.setString(1, sessionPattern(examId));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
@@ -56,7 +57,7 @@ public final class EventStoreReader {
     /** Every session of an exam (aggregates "examId:candidate"), each with its events in order. */
     public <E extends Exception> void sessions(String examId, ChainConsumer<E> eachSession) throws SQLException, E {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM domain_event_entry WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
+                + " FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
                 + " ORDER BY aggregate_identifier, sequence_number")) {
             query.setFetchSize(5_000);
             query.setString(1, sessionPattern(examId));

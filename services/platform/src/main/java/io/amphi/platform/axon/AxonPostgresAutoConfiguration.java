@@ -1,6 +1,7 @@
 package io.amphi.platform.axon;
 
 import com.fasterxml.jackson.databind.Module;
+import io.amphi.platform.db.DatabaseLayout;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -27,6 +28,7 @@ import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -34,8 +36,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Axon on PostgreSQL through the JDBC storage engine: events, snapshots and tracking tokens are
- * {@code bytea} columns (never large objects), the schema is created by Flyway (see
- * {@code db/migration}), and every serializer is Jackson so records round-trip.
+ * {@code bytea} columns (never large objects), and every serializer is Jackson so records
+ * round-trip. Events go to the shared event store ({@link DatabaseLayout#EVENT_TABLE}, migrated
+ * from {@code db/event-store}); snapshots and tokens to the service's own schema, found through
+ * its search path (each service's migrations create them).
  */
 @AutoConfiguration(beforeName = {
         "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
@@ -43,9 +47,9 @@ import org.springframework.transaction.PlatformTransactionManager;
         "org.axonframework.springboot.autoconfig.TransactionAutoConfiguration"})
 public class AxonPostgresAutoConfiguration {
 
-    /** Table and column names of the event store, as created by V1 of the platform's migrations. */
+    /** Table and column names of the event store and of a service's snapshots. */
     public static final EventSchema EVENT_SCHEMA = EventSchema.builder()
-            .eventTable("domain_event_entry")
+            .eventTable(DatabaseLayout.EVENT_TABLE)
             .snapshotTable("snapshot_event_entry")
             .globalIndexColumn("global_index")
             .timestampColumn("time_stamp")
@@ -86,20 +90,26 @@ public class AxonPostgresAutoConfiguration {
 
     @Bean
     @Primary
-    Serializer serializer(List<Module> serviceModules) {
-        return JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)).build();
+    Serializer serializer(List<Module> serviceModules, ObjectProvider<PublishedEventNames> publishedNames) {
+        return publishedNameSerializer(serviceModules, publishedNames);
     }
 
     @Bean
     @Qualifier("messageSerializer")
-    Serializer messageSerializer(List<Module> serviceModules) {
-        return JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)).build();
+    Serializer messageSerializer(List<Module> serviceModules, ObjectProvider<PublishedEventNames> publishedNames) {
+        return publishedNameSerializer(serviceModules, publishedNames);
     }
 
     @Bean
     @Qualifier("eventSerializer")
-    Serializer eventSerializer(List<Module> serviceModules) {
-        return JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)).build();
+    Serializer eventSerializer(List<Module> serviceModules, ObjectProvider<PublishedEventNames> publishedNames) {
+        return publishedNameSerializer(serviceModules, publishedNames);
+    }
+
+    private static Serializer publishedNameSerializer(List<Module> serviceModules,
+                                                      ObjectProvider<PublishedEventNames> publishedNames) {
+        return new PublishedNameSerializer(JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)),
+                publishedNames.orderedStream().toList());
     }
 
     @Bean

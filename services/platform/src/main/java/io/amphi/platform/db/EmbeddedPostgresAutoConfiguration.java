@@ -7,7 +7,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A real PostgreSQL server, started from binaries shipped on Maven Central, for local runs and
@@ -32,12 +34,26 @@ public class EmbeddedPostgresAutoConfiguration {
                 new String[] {"listen_addresses", "127.0.0.1"}));
     }
 
+    /**
+     * The service's connections, as its own role ({@code spring.datasource.username}), never as
+     * the server's superuser: the database refuses this service what a deployment's would. The
+     * superuser only lays out the roles and schemas first (upgrading a database from the layout
+     * before schemas, as {@code upgrade-layout} does in a deployment) and, for services on the
+     * event store, migrates it as its owner, as a deployment's migration job does.
+     */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    DataSource dataSource(EmbeddedPostgresServer postgres) {
+    DataSource dataSource(EmbeddedPostgresServer postgres, EmbeddedPostgresProperties properties,
+                          @Value("${spring.datasource.username}") String role) {
+        DataSource superuser = new DriverManagerDataSource(postgres.jdbcUrl("postgres"), "postgres", "");
+        LegacyLayoutUpgrade.upgradeIfLegacy(superuser);
+        DatabaseLayout.prepare(superuser);
+        if (properties.eventStore()) {
+            DatabaseLayout.migrateEventStore(superuser, DatabaseLayout.EVENT_STORE_OWNER);
+        }
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.jdbcUrl("postgres", "postgres"));
-        dataSource.setUsername("postgres");
+        dataSource.setJdbcUrl(postgres.jdbcUrl("postgres"));
+        dataSource.setUsername(role);
         return dataSource;
     }
 }

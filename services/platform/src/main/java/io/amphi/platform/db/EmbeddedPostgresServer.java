@@ -78,9 +78,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return server;
     }
 
-    /** The JDBC URL of a database of this server. */
-    public String jdbcUrl(String user, String database) {
-        return running.getJdbcUrl(user, database);
+    /**
+     * The JDBC URL of a database of this server, naming no user: whoever connects says as whom,
+     * and a URL handed to another service or tool never makes it connect as someone else.
+     */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
     }
 
     /** Runs {@code listener} each time the server is found dead, before it is started again. */

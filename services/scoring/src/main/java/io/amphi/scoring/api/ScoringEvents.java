@@ -6,7 +6,26 @@ import java.util.Map;
 /** What happened to an exam's scoring: with the sessions' events, all a score is computed from. */
 public final class ScoringEvents {
 
+    private static final String PREFIX = "io.amphi.scoring.api.ScoringEvents$";
+
+    /**
+     * The published type name of each scoring event, fixed forever (see delivery-api's
+     * PublishedEvents): a class may be renamed or moved, and its entry keeps its name.
+     */
+    public static final Map<Class<?>, String> PUBLISHED_NAMES = Map.of(
+            AnswerKeyPublished.class, PREFIX + "AnswerKeyPublished",
+            ResultsPublished.class, PREFIX + "ResultsPublished");
+
     private ScoringEvents() {
+    }
+
+    /** The published name of a scoring event. */
+    public static String nameOf(Class<?> event) {
+        String name = PUBLISHED_NAMES.get(event);
+        if (name == null) {
+            throw new IllegalArgumentException(event.getName() + " is not one of scoring's published events");
+        }
+        return name;
     }
 
     /** A key version was published; every submitted session of the exam is scored (again) under it. */

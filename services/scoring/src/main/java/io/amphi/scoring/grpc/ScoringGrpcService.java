@@ -36,9 +36,11 @@ import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.StoredResult;
 import io.amphi.scoring.store.ResultStore;
+import io.amphi.scoring.store.TrackedExams;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -55,14 +57,22 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     private static final int DEFAULT_PAGE = 100;
     private static final int LARGEST_PAGE = 1_000;
 
+    /**
+     * Scoring learns of a seal from the log, a moment after delivery stores it: a key sent right
+     * after sealing waits that long for it rather than being refused.
+     */
+    private static final Duration SEAL_LAG = Duration.ofSeconds(5);
+
     private final CommandGateway commands;
     private final ResultStore store;
     private final ResultsSealing sealing;
+    private final TrackedExams exams;
 
-    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing) {
+    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing, TrackedExams exams) {
         this.commands = commands;
         this.store = store;
         this.sealing = sealing;
+        this.exams = exams;
     }
 
     @Override
@@ -72,6 +82,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         university.requireExam(examId);
         String ruleSet = request.getRuleSet().isEmpty() ? RuleSets.DEFAULT.version() : Inputs.id(request.getRuleSet(), "rule_set");
         String reason = Inputs.boundedText(request.getReason(), "reason", Inputs.MAX_REASON);
+        exams.awaitSeal(examId, SEAL_LAG);
         KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
                 request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
                 reason, university.id()));

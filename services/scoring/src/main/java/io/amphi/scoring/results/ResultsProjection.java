@@ -2,6 +2,8 @@ package io.amphi.scoring.results;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.ExamContentPublished;
+import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
@@ -19,6 +21,7 @@ import io.amphi.scoring.domain.SessionScorer.SessionScore;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.SubmittedSession;
+import io.amphi.scoring.store.TrackedExams;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,9 +50,21 @@ public class ResultsProjection {
     private static final int CHUNK = 500;
 
     private final ResultStore store;
+    private final TrackedExams exams;
 
-    public ResultsProjection(ResultStore store) {
+    public ResultsProjection(ResultStore store, TrackedExams exams) {
         this.store = store;
+        this.exams = exams;
+    }
+
+    @EventHandler
+    void on(ExamContentPublished event) {
+        exams.contentPublished(event.examId(), event.contentVersion(), event.contentSha256(), event.questions());
+    }
+
+    @EventHandler
+    void on(ExamSealed event) {
+        exams.sealed(event.examId(), event.merkleRoot(), event.sealedAt());
     }
 
     @EventHandler
@@ -141,6 +156,7 @@ public class ResultsProjection {
     @ResetHandler
     void reset() {
         store.clear();
+        exams.clear();
     }
 
     private Map<String, ResultStore.LastAnswer> pendingAnswers() {

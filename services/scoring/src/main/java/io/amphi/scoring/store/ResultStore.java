@@ -83,7 +83,7 @@ public class ResultStore {
     public void sessionSubmitted(String sessionId, Instant submittedAt, long lastSequence) {
         jdbc.update("""
                 UPDATE scoring_session SET submitted_at = ?, last_sequence = ?,
-                    last_event_hash = (SELECT chain_hash FROM domain_event_entry
+                    last_event_hash = (SELECT chain_hash FROM event_store.domain_event_entry
                                        WHERE aggregate_identifier = ? AND sequence_number = ?)
                 WHERE session_id = ?""", Timestamp.from(submittedAt), lastSequence, sessionId, lastSequence, sessionId);
     }
@@ -95,7 +95,7 @@ public class ResultStore {
     public void sessionAmended(String sessionId, long lastSequence) {
         jdbc.update("""
                 UPDATE scoring_session SET last_sequence = ?,
-                    last_event_hash = (SELECT chain_hash FROM domain_event_entry
+                    last_event_hash = (SELECT chain_hash FROM event_store.domain_event_entry
                                        WHERE aggregate_identifier = ? AND sequence_number = ?)
                 WHERE session_id = ? AND submitted_at IS NOT NULL""", lastSequence, sessionId, lastSequence, sessionId);
     }
