@@ -1,7 +1,8 @@
 package io.amphi.audit;
 
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.ChainConsumer;
-import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
@@ -56,7 +57,7 @@ final class DatabaseLog implements ExamLog {
 
     @Override
     public long eventCount() throws SQLException {
-        return reader.countSessionEvents(examId) + reader.aggregate(examId).size()
+        return reader.countEventsStartingWith(SessionIds.prefixOf(examId)) + reader.aggregate(examId).size()
                 + reader.aggregate(ScoringCommands.scoringId(examId)).size();
     }
 
@@ -68,7 +69,7 @@ final class DatabaseLog implements ExamLog {
                 consumer.accept(events);
             }
         }
-        reader.sessions(examId, consumer);
+        reader.chainsStartingWith(SessionIds.prefixOf(examId), consumer);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.PublishedEvents;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.AuditJson;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
@@ -112,7 +113,7 @@ final class LogVerifier {
                     examAndScoring.set(1, chain);
                     scoringIntact[0] = result.intact();
                 }
-            } else if (aggregate.startsWith(examId + ":")) {
+            } else if (SessionIds.isSessionOf(aggregate, examId)) {
                 if (first) {
                     sessions.put(aggregate, new SessionState(result.lastSequence(),
                             result.finalHash() == null ? EventHashes.GENESIS : result.finalHash(), result.intact()));

@@ -7,6 +7,7 @@ import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.PublishedEvents;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
@@ -14,11 +15,11 @@ import io.amphi.platform.axon.AxonJackson;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents;
-import io.amphi.scoring.domain.QuestionScore;
-import io.amphi.scoring.domain.RuleSets;
-import io.amphi.scoring.domain.ScoringRules;
-import io.amphi.scoring.domain.SessionScorer.SessionScore;
-import io.amphi.scoring.domain.SessionScorer;
+import io.amphi.scoring.rules.QuestionScore;
+import io.amphi.scoring.rules.RuleSets;
+import io.amphi.scoring.rules.ScoringRules;
+import io.amphi.scoring.rules.SessionScorer.SessionScore;
+import io.amphi.scoring.rules.SessionScorer;
 import io.amphi.scoring.json.ScoringJson;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -89,7 +90,7 @@ final class Rescorer {
                     }
                 }
                 chosen.choose(keys, keyVersion != null ? keyVersion : platformKeyVersion, ruleSet);
-            } else if (aggregate.startsWith(log.examId() + ":")) {
+            } else if (SessionIds.isSessionOf(aggregate, log.examId())) {
                 if (chosen.key == null) {
                     chosen.choose(keys, keyVersion != null ? keyVersion : platformKeyVersion, ruleSet);
                 }

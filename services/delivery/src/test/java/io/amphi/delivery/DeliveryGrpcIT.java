@@ -7,7 +7,7 @@ import com.google.protobuf.Empty;
 import io.amphi.delivery.api.Events.QuestionFlagged;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.MutableClock;
-import io.amphi.delivery.domain.SessionIds;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.grpc.ErrorMapping;
 import io.amphi.proto.common.v1.ErrorInfo;

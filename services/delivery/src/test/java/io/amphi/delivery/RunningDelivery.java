@@ -5,7 +5,7 @@ import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
-import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;

@@ -69,9 +69,8 @@ public final class Commands {
     public record DescribeSession(@TargetAggregateIdentifier String sessionId) {
     }
 
-    /** Seal a closed exam's log with the Merkle root (hex) of its sessions' final hashes. */
-    public record SealExam(@TargetAggregateIdentifier String examId, String merkleRoot, List<SealedSession> sessions,
-                           String sealedBy) {
+    /** Seal a closed exam's log with the Merkle root of its sessions' final hashes, as the exam computes it. */
+    public record SealExam(@TargetAggregateIdentifier String examId, List<SealedSession> sessions, String sealedBy) {
     }
 
     /** Tells the platform what a stored content version holds (once per version; see {@code ExamContentPublished}). */

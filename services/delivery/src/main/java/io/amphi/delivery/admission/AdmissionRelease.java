@@ -1,7 +1,7 @@
 package io.amphi.delivery.admission;
 
 import io.amphi.delivery.api.Events.SessionSubmitted;
-import io.amphi.delivery.domain.SessionIds;
+import io.amphi.delivery.api.SessionIds;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 

@@ -6,6 +6,7 @@ import io.amphi.delivery.api.Commands.SealExam;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Results.SealResult;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.audit.MerkleTree;
 import io.amphi.platform.domain.DomainException;
@@ -37,31 +38,30 @@ public class Exam {
     protected Exam() {
     }
 
-    /** Seals once; sealing again with the same root answers the same seal, with another root is refused. */
+    /**
+     * Seals once with the Merkle root of the sessions given; sealing again with sessions of the
+     * same root answers the same seal, with any other is refused.
+     */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public SealResult handle(SealExam command, Clock clock) {
+        List<SealedSession> sessions = command.sessions();
+        String root = EventHashes.hex(MerkleTree.root(sessions.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
+                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
         if (sealedAt != null) {
-            if (!merkleRoot.equals(command.merkleRoot())) {
+            if (!merkleRoot.equals(root)) {
                 throw DomainException.precondition("ALREADY_SEALED", ("Exam %s was sealed at %s with root %s; its log "
                         + "now gives %s. The log changed after sealing: run the auditor's verify.")
-                        .formatted(examId, sealedAt, merkleRoot, command.merkleRoot()));
+                        .formatted(examId, sealedAt, merkleRoot, root));
             }
             return new SealResult(examId, merkleRoot, sessionCount, sealedAt, true);
         }
-        List<SealedSession> sessions = command.sessions();
         Set<String> seen = new HashSet<>();
         for (SealedSession session : sessions) {
-            if (!session.sessionId().startsWith(command.examId() + ":") || !seen.add(session.sessionId())) {
+            if (!SessionIds.isSessionOf(session.sessionId(), command.examId()) || !seen.add(session.sessionId())) {
                 throw DomainException.invalid("BAD_SEAL", "Session %s does not belong once to exam %s."
                         .formatted(session.sessionId(), command.examId()));
             }
-        }
-        String root = EventHashes.hex(MerkleTree.root(sessions.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
-                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
-        if (!root.equals(command.merkleRoot())) {
-            throw DomainException.invalid("BAD_SEAL", "The root %s is not the Merkle root %s of the sessions given."
-                    .formatted(command.merkleRoot(), root));
         }
         Instant now = clock.instant();
         apply(new ExamSealed(command.examId(), root, sessions, now, command.sealedBy()));

@@ -1,5 +1,6 @@
 package io.amphi.delivery.domain;
 
+import io.amphi.delivery.api.SessionIds;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.amphi.delivery.api.Answer;

@@ -16,7 +16,7 @@ import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
-import io.amphi.delivery.domain.SessionIds;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.lease.SessionLeases;
 import io.amphi.delivery.offline.OfflineJournalFile;
 import io.amphi.delivery.offline.OfflineJournalKeys;

@@ -8,13 +8,13 @@ import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.api.Results.SealResult;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
-import io.amphi.platform.audit.EventStoreReader;
-import io.amphi.platform.audit.MerkleTree;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.domain.DomainException;
 import java.sql.Connection;
@@ -108,7 +108,7 @@ public class ExamSealing {
         List<String> running = new ArrayList<>();
         List<String> undecided = new ArrayList<>();
         List<ChainVerifier.Finding> damaged = new ArrayList<>();
-        new EventStoreReader(connection).sessions(examId, events -> {
+        new EventStoreReader(connection).chainsStartingWith(SessionIds.prefixOf(examId), events -> {
             ChainVerifier.Result chain = ChainVerifier.verify(events.getFirst().aggregateIdentifier(), events);
             StoredEvent last = events.getLast();
             if (!chain.intact()) {
@@ -139,8 +139,6 @@ public class ExamSealing {
                     + "journal no proctor has accepted or rejected yet (e.g. %s). Decide about each first: once sealed, "
                     + "nothing can be added to a session.").formatted(undecided.size(), examId, undecided.getFirst()));
         }
-        String root = EventHashes.hex(MerkleTree.root(sealed.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
-                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
-        return commands.sendAndWait(new SealExam(examId, root, sealed, closedBy));
+        return commands.sendAndWait(new SealExam(examId, sealed, closedBy));
     }
 }

@@ -4,7 +4,7 @@ import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
-import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.InclusionProof;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.audit.SubmissionReceipt;

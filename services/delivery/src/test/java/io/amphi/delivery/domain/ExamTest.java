@@ -48,7 +48,7 @@ class ExamTest {
     @Test
     void sealsWithTheRootOfItsSessions() {
         fixture.givenNoPriorActivity()
-                .when(new SealExam(EXAM, ROOT, SESSIONS, "univ-paris"))
+                .when(new SealExam(EXAM, SESSIONS, "univ-paris"))
                 .expectEvents(new ExamSealed(EXAM, ROOT, SESSIONS, NOW, "univ-paris"))
                 .expectResultMessagePayload(new SealResult(EXAM, ROOT, 2, NOW, false));
     }
@@ -56,7 +56,7 @@ class ExamTest {
     @Test
     void sealingAgainWithTheSameRootAnswersTheSameSeal() {
         fixture.given(new ExamSealed(EXAM, ROOT, SESSIONS, NOW.minusSeconds(60), "univ-paris"))
-                .when(new SealExam(EXAM, ROOT, SESSIONS, "univ-paris"))
+                .when(new SealExam(EXAM, SESSIONS, "univ-paris"))
                 .expectNoEvents()
                 .expectResultMessagePayload(new SealResult(EXAM, ROOT, 2, NOW.minusSeconds(60), true));
     }
@@ -65,16 +65,16 @@ class ExamTest {
     void aLogThatChangedAfterSealingIsRefused() {
         List<SealedSession> changed = List.of(SESSIONS.getFirst(), new SealedSession(EXAM + ":C00002", 88, "33".repeat(32)));
         fixture.given(new ExamSealed(EXAM, ROOT, SESSIONS, NOW.minusSeconds(60), "univ-paris"))
-                .when(new SealExam(EXAM, root(changed), changed, "univ-paris"))
+                .when(new SealExam(EXAM, changed, "univ-paris"))
                 .expectNoEvents()
                 .expectExceptionMessage(containsString("changed after sealing"))
                 .expectException(refusal(Kind.PRECONDITION_FAILED, "ALREADY_SEALED"));
     }
 
     @Test
-    void aRootThatIsNotTheSessionsOneIsRefused() {
+    void aSessionGivenTwiceIsRefused() {
         fixture.givenNoPriorActivity()
-                .when(new SealExam(EXAM, "00".repeat(32), SESSIONS, "univ-paris"))
+                .when(new SealExam(EXAM, List.of(SESSIONS.getFirst(), SESSIONS.getFirst()), "univ-paris"))
                 .expectNoEvents()
                 .expectException(refusal(Kind.INVALID_INPUT, "BAD_SEAL"));
     }
@@ -83,7 +83,7 @@ class ExamTest {
     void aSessionOfAnotherExamIsRefused() {
         List<SealedSession> foreign = List.of(new SealedSession("other-exam:C00001", 3, "44".repeat(32)));
         fixture.givenNoPriorActivity()
-                .when(new SealExam(EXAM, root(foreign), foreign, "univ-paris"))
+                .when(new SealExam(EXAM, foreign, "univ-paris"))
                 .expectNoEvents()
                 .expectException(refusal(Kind.INVALID_INPUT, "BAD_SEAL"));
     }

@@ -13,6 +13,7 @@ import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
+import io.amphi.scoring.rules.RuleSets;
 import java.time.Clock;
 import java.util.List;
 import org.axonframework.commandhandling.CommandHandler;

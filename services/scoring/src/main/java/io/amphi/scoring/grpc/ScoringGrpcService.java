@@ -30,8 +30,8 @@ import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
-import io.amphi.scoring.domain.RuleSets;
-import io.amphi.scoring.domain.SessionIdentity;
+import io.amphi.scoring.rules.RuleSets;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.StoredResult;
@@ -164,7 +164,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void getSessionResult(GetSessionResultRequest request, StreamObserver<SessionResult> response) {
         String sessionId = request.getSessionId();
-        String examId = SessionIdentity.examOf(sessionId);
+        String examId = SessionIds.examOf(sessionId);
         Caller reader = requireReader(examId);
         StoredKey key = latestKey(examId);
         requirePublishedFor(reader, examId, isPublished(examId, key));
@@ -184,7 +184,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
             throw DomainException.precondition("NOT_PUBLISHED", "The results of exam %s are not published yet."
                     .formatted(examId));
         }
-        Protos.reply(response, sessionResult(examId + ":" + candidate.id(), candidate, key));
+        Protos.reply(response, sessionResult(SessionIds.of(examId, candidate.id()), candidate, key));
     }
 
     private SessionResult sessionResult(String sessionId, Caller reader, StoredKey publishedKey) {

@@ -11,13 +11,13 @@ import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
-import io.amphi.scoring.domain.QuestionScore;
+import io.amphi.scoring.rules.QuestionScore;
 import io.amphi.scoring.domain.Ranking;
-import io.amphi.scoring.domain.RuleSets;
-import io.amphi.scoring.domain.ScoringRules;
-import io.amphi.scoring.domain.SessionIdentity;
-import io.amphi.scoring.domain.SessionScorer;
-import io.amphi.scoring.domain.SessionScorer.SessionScore;
+import io.amphi.scoring.rules.RuleSets;
+import io.amphi.scoring.rules.ScoringRules;
+import io.amphi.delivery.api.SessionIds;
+import io.amphi.scoring.rules.SessionScorer;
+import io.amphi.scoring.rules.SessionScorer.SessionScore;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.SubmittedSession;
@@ -115,7 +115,7 @@ public class ResultsProjection {
 
     /** A handed-in session is scored as soon as its exam has a key for its content version. */
     private void scoreIfKeyed(String sessionId) {
-        String examId = SessionIdentity.examOf(sessionId);
+        String examId = SessionIds.examOf(sessionId);
         Optional<StoredKey> key = store.latestKey(examId);
         Optional<SubmittedSession> session = store.submitted(sessionId);
         if (key.isPresent() && session.isPresent() && session.get().contentVersion() == key.get().contentVersion()) {

@@ -3,7 +3,7 @@ package io.amphi.scoring.results;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
-import io.amphi.platform.audit.EventStoreReader;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.domain.DomainException;

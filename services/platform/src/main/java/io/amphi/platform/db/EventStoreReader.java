@@ -1,6 +1,8 @@
-package io.amphi.platform.audit;
+package io.amphi.platform.db;
 
-import io.amphi.platform.db.DatabaseLayout;
+import io.amphi.platform.audit.ChainConsumer;
+import io.amphi.platform.audit.ChainSplitter;
+import io.amphi.platform.audit.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,11 +44,11 @@ public final class EventStoreReader {
         }
     }
 
-    /** How many events the sessions of an exam hold, for progress reports. */
-    public long countSessionEvents(String examId) throws SQLException {
+    /** How many events the aggregates whose ids begin with {@code prefix} hold, for progress reports. */
+    public long countEventsStartingWith(String prefix) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT count(*) FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
-            query.setString(1, sessionPattern(examId));
+            query.setString(1, likePrefix(prefix));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 return row.getLong(1);
@@ -54,15 +56,18 @@ public final class EventStoreReader {
         }
     }
 
-    /** Every session of an exam (aggregates "examId:candidate"), each with its events in order. */
-    public <E extends Exception> void sessions(String examId, ChainConsumer<E> eachSession) throws SQLException, E {
+    /**
+     * Every aggregate whose id begins with {@code prefix} (an exam's sessions: delivery-api's
+     * {@code SessionIds.prefixOf}), each with its events in order.
+     */
+    public <E extends Exception> void chainsStartingWith(String prefix, ChainConsumer<E> eachChain) throws SQLException, E {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
                 + " ORDER BY aggregate_identifier, sequence_number")) {
             query.setFetchSize(5_000);
-            query.setString(1, sessionPattern(examId));
+            query.setString(1, likePrefix(prefix));
             try (ResultSet rows = query.executeQuery()) {
-                ChainSplitter<E> sessions = new ChainSplitter<>(eachSession);
+                ChainSplitter<E> sessions = new ChainSplitter<>(eachChain);
                 while (rows.next()) {
                     sessions.add(read(rows));
                 }
@@ -71,8 +76,8 @@ public final class EventStoreReader {
         }
     }
 
-    private static String sessionPattern(String examId) {
-        return examId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%";
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private static StoredEvent read(ResultSet row) throws SQLException {

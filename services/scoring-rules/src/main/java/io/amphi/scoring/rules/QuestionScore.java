@@ -1,4 +1,4 @@
-package io.amphi.scoring.domain;
+package io.amphi.scoring.rules;
 
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package io.amphi.scoring.domain;
+package io.amphi.scoring.rules;
 
 import java.util.List;
 import java.util.Optional;

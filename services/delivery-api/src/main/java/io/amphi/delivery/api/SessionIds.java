@@ -1,19 +1,26 @@
-package io.amphi.delivery.domain;
+package io.amphi.delivery.api;
 
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.domain.Inputs;
 
-/** A session's id is "&lt;exam id&gt;:&lt;candidate id&gt;": one session per candidate per exam, by construction. */
+/**
+ * A session's id, also its aggregate's: "&lt;exam id&gt;:&lt;candidate id&gt;", one session per
+ * candidate per exam by construction. The one place that knows the format: delivery makes ids,
+ * scoring and the audit tool take them apart, and all find an exam's sessions by its prefix.
+ */
 public final class SessionIds {
+
+    /** The longest session id: two ids and the colon. */
+    static final int MAX_LENGTH = 2 * Identifiers.MAX_LENGTH + 1;
 
     private SessionIds() {
     }
 
     /** The id of a candidate's session of an exam; INVALID_ARGUMENT if either id is malformed. */
     public static String of(String examId, String candidateId) {
-        Content.requireId(examId, "an exam");
-        Content.requireId(candidateId, "a candidate");
+        requireId(examId, "an exam");
+        requireId(candidateId, "a candidate");
         return examId + ":" + candidateId;
     }
 
@@ -22,12 +29,27 @@ public final class SessionIds {
         return parts(sessionId)[1];
     }
 
+    /** The exam a session belongs to; INVALID_ARGUMENT for a malformed id. */
     public static String examOf(String sessionId) {
         return parts(sessionId)[0];
     }
 
-    /** The longest session id: two ids and the colon. */
-    static final int MAX_LENGTH = 2 * 64 + 1;
+    /** What every session id of the exam, and no other aggregate's id, begins with. */
+    public static String prefixOf(String examId) {
+        return examId + ":";
+    }
+
+    /** Whether an aggregate id is the id of one of the exam's sessions. */
+    public static boolean isSessionOf(String aggregateId, String examId) {
+        return aggregateId.startsWith(prefixOf(examId));
+    }
+
+    private static void requireId(String id, String what) {
+        if (!Identifiers.valid(id)) {
+            throw DomainException.invalid("INVALID_ID", "Invalid id " + Inputs.quote(id) + " for " + what
+                    + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
+        }
+    }
 
     private static String[] parts(String sessionId) {
         if (sessionId == null || sessionId.isEmpty()) {

@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
  */
 public final class Identifiers {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** The longest identifier. */
+    public static final int MAX_LENGTH = 64;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
     private Identifiers() {
     }

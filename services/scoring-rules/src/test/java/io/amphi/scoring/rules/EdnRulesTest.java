@@ -1,4 +1,4 @@
-package io.amphi.scoring.domain;
+package io.amphi.scoring.rules;
 
 import io.amphi.delivery.api.Answer;
 import io.amphi.scoring.api.QuestionKey.KeyFeaturesCase;
