@@ -10,6 +10,7 @@ import io.amphi.scoring.api.ScoringEvents;
 import io.amphi.scoring.grpc.ScoringGrpcService;
 import io.amphi.scoring.json.ScoringJson;
 import io.amphi.scoring.results.ExamSequencingPolicy;
+import io.amphi.scoring.results.ResultsCatchUp;
 import io.amphi.scoring.results.ResultsProjection;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.results.SegmentBalancer;
@@ -19,6 +20,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -89,7 +91,12 @@ public class ScoringConfiguration {
 
     @Bean
     ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing,
-                                          TrackedExams exams) {
-        return new ScoringGrpcService(commands, store, sealing, exams);
+                                          TrackedExams exams, ResultsCatchUp catchUp) {
+        return new ScoringGrpcService(commands, store, sealing, exams, catchUp);
+    }
+
+    @Bean
+    ResultsCatchUp resultsCatchUp(EventStore eventStore, EventProcessingConfiguration processing) {
+        return new ResultsCatchUp(eventStore, processing);
     }
 }

@@ -32,6 +32,7 @@ import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
 import io.amphi.scoring.rules.RuleSets;
 import io.amphi.delivery.api.SessionIds;
+import io.amphi.scoring.results.ResultsCatchUp;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.StoredResult;
@@ -57,22 +58,22 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     private static final int DEFAULT_PAGE = 100;
     private static final int LARGEST_PAGE = 1_000;
 
-    /**
-     * Scoring learns of a seal from the log, a moment after delivery stores it: a key sent right
-     * after sealing waits that long for it rather than being refused.
-     */
+    /** The longest a key sent right after sealing waits for scoring to read the seal (ResultsCatchUp). */
     private static final Duration SEAL_LAG = Duration.ofSeconds(5);
 
     private final CommandGateway commands;
     private final ResultStore store;
     private final ResultsSealing sealing;
     private final TrackedExams exams;
+    private final ResultsCatchUp catchUp;
 
-    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing, TrackedExams exams) {
+    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing, TrackedExams exams,
+                              ResultsCatchUp catchUp) {
         this.commands = commands;
         this.store = store;
         this.sealing = sealing;
         this.exams = exams;
+        this.catchUp = catchUp;
     }
 
     @Override
@@ -82,7 +83,9 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         university.requireExam(examId);
         String ruleSet = request.getRuleSet().isEmpty() ? RuleSets.DEFAULT.version() : Inputs.id(request.getRuleSet(), "rule_set");
         String reason = Inputs.boundedText(request.getReason(), "reason", Inputs.MAX_REASON);
-        exams.awaitSeal(examId, SEAL_LAG);
+        if (!exams.isSealed(examId)) {
+            catchUp.awaitLogAsOfNow(SEAL_LAG);
+        }
         KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
                 request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
                 reason, university.id()));

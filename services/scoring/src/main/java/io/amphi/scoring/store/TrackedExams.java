@@ -7,7 +7,6 @@ import io.amphi.delivery.api.Events.PublishedQuestion;
 import io.amphi.scoring.domain.ExamClosures;
 import io.amphi.scoring.domain.ExamQuestions;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +22,6 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
 
     private static final TypeReference<List<PublishedQuestion>> QUESTIONS = new TypeReference<>() {
     };
-
-    private static final Duration SEAL_POLL = Duration.ofMillis(100);
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -62,19 +59,6 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
     public Optional<List<Shape>> of(String examId, int contentVersion) {
         return jdbc.query("SELECT questions_json FROM scoring_exam_content WHERE exam_id = ? AND content_version = ?",
                 (rs, row) -> rs.getString(1), examId, contentVersion).stream().findFirst().map(this::shapes);
-    }
-
-    /** Waits up to {@code patience} for the exam's seal to be seen; returns at once when it is. */
-    public void awaitSeal(String examId, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!isSealed(examId) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(SEAL_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Empties what a replay fills again. */
