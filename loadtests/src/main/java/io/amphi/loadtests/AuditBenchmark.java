@@ -58,8 +58,7 @@ public final class AuditBenchmark {
     private static final List<String> OPTIONS = List.of("A", "B", "C", "D", "E");
     private static final Duration PATIENCE = Duration.ofMinutes(45);
 
-    private AuditBenchmark() {
-    }
+    private AuditBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -67,14 +66,23 @@ public final class AuditBenchmark {
         Path data = Files.createTempDirectory("amphi-audit-bench");
         String cluster = "audit-bench-" + data.getFileName();
         Map<String, String> figures = new LinkedHashMap<>();
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=0", "--amphi.auth.http.port=0", "--logging.level.root=warn",
-                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"), "--amphi.hazelcast.cluster-name=" + cluster);
-             ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class).run(
-                     "--amphi.grpc.port=0", "--logging.level.root=warn", "--amphi.delivery.auto-submit-interval=1h",
-                     "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
-                     "--amphi.hazelcast.cluster-name=" + cluster,
-                     "--amphi.auth.address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port())) {
+        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--amphi.auth.http.port=0",
+                                "--logging.level.root=warn",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
+                                "--amphi.hazelcast.cluster-name=" + cluster);
+                ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--logging.level.root=warn",
+                                "--amphi.delivery.auto-submit-interval=1h",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
+                                "--amphi.hazelcast.cluster-name=" + cluster,
+                                "--amphi.auth.address=127.0.0.1:"
+                                        + auth.getBean(GrpcServerLifecycle.class)
+                                                .port())) {
             JdbcTemplate jdbc = delivery.getBean(JdbcTemplate.class);
             String url = delivery.getBean(HikariDataSource.class).getJdbcUrl();
             JdbcExamCatalog catalog = delivery.getBean(JdbcExamCatalog.class);
@@ -84,72 +92,119 @@ public final class AuditBenchmark {
 
             long events = (long) sessions * (answers + 2);
             double seconds = timed(() -> generate(delivery.getBean(EventStorageEngine.class), sessions, answers, now));
-            figures.put("generate (hash-chained appends)", "%,d events in %.1f s: %,.0f events/s".formatted(events, seconds, events / seconds));
+            figures.put(
+                    "generate (hash-chained appends)",
+                    "%,d events in %.1f s: %,.0f events/s".formatted(events, seconds, events / seconds));
 
             seconds = timed(() -> delivery.getBean(ExamSealing.class).close(EXAM, "benchmark"));
-            figures.put("CloseExam (checks every chain, seals)", "%.1f s: %,.0f sessions/s".formatted(seconds, sessions / seconds));
+            figures.put(
+                    "CloseExam (checks every chain, seals)",
+                    "%.1f s: %,.0f sessions/s".formatted(seconds, sessions / seconds));
 
             Capture verify = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
-            figures.put("audit verify --db", "%.1f s: %,.0f events/s (exit %d)".formatted(verify.seconds, events / verify.seconds, verify.exit));
+            figures.put(
+                    "audit verify --db",
+                    "%.1f s: %,.0f events/s (exit %d)".formatted(verify.seconds, events / verify.seconds, verify.exit));
             Path file = data.resolve("bench.ndjson");
             Capture export = audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString());
-            figures.put("audit export", "%.1f s, %,d MB (exit %d)".formatted(export.seconds, Files.size(file) >> 20, export.exit));
+            figures.put(
+                    "audit export",
+                    "%.1f s, %,d MB (exit %d)".formatted(export.seconds, Files.size(file) >> 20, export.exit));
             Capture verifyFile = audit("verify", "--file", file.toString());
-            figures.put("audit verify --file", "%.1f s: %,.0f events/s (exit %d)".formatted(verifyFile.seconds,
-                    events / verifyFile.seconds, verifyFile.exit));
+            figures.put(
+                    "audit verify --file",
+                    "%.1f s: %,.0f events/s (exit %d)"
+                            .formatted(verifyFile.seconds, events / verifyFile.seconds, verifyFile.exit));
             Capture secondVerifier = secondVerifier(file);
-            figures.put("second verifier (Python) verify --file", "%.1f s: %,.0f events/s (exit %d), %.1fx the Java tool's time"
-                    .formatted(secondVerifier.seconds, events / secondVerifier.seconds, secondVerifier.exit,
-                            secondVerifier.seconds / verifyFile.seconds));
+            figures.put(
+                    "second verifier (Python) verify --file",
+                    "%.1f s: %,.0f events/s (exit %d), %.1fx the Java tool's time"
+                            .formatted(
+                                    secondVerifier.seconds,
+                                    events / secondVerifier.seconds,
+                                    secondVerifier.exit,
+                                    secondVerifier.seconds / verifyFile.seconds));
 
             long scoringStart = System.nanoTime();
-            try (ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class).run(
-                    "--amphi.grpc.port=0", "--logging.level.root=warn", "--spring.datasource.url=" + url,
-                    "--spring.datasource.username=postgres", "--amphi.hazelcast.cluster-name=" + cluster,
-                    "--amphi.auth.address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port())) {
+            try (ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class)
+                    .run(
+                            "--amphi.grpc.port=0",
+                            "--logging.level.root=warn",
+                            "--spring.datasource.url=" + url,
+                            "--spring.datasource.username=postgres",
+                            "--amphi.hazelcast.cluster-name=" + cluster,
+                            "--amphi.auth.address=127.0.0.1:"
+                                    + auth.getBean(GrpcServerLifecycle.class).port())) {
                 figures.put("scoring service start", "%.1f s".formatted((System.nanoTime() - scoringStart) / 1e9));
-                seconds = timed(() -> waitFor(() ->
-                        count(jdbc, "SELECT count(*) FROM scoring_session WHERE submitted_at IS NOT NULL") == sessions));
-                figures.put("scoring projection catches up", "%.1f s: %,.0f events/s".formatted(seconds, events / seconds));
+                seconds = timed(() ->
+                        waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_session WHERE submitted_at IS NOT NULL")
+                                == sessions));
+                figures.put(
+                        "scoring projection catches up", "%.1f s: %,.0f events/s".formatted(seconds, events / seconds));
 
                 CommandGateway commands = scoring.getBean(CommandGateway.class);
                 seconds = timed(() -> {
-                    commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(EXAM), EXAM, 1, key(false),
-                            "edn-v1", "", "benchmark"));
+                    commands.sendAndWait(new PublishAnswerKey(
+                            ScoringCommands.scoringId(EXAM), EXAM, 1, key(false), "edn-v1", "", "benchmark"));
                     waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_result WHERE key_version = 1") == sessions);
                 });
                 figures.put("scoring under key 1", "%.1f s: %,.0f sessions/s".formatted(seconds, sessions / seconds));
                 seconds = timed(() -> {
-                    commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(EXAM), EXAM, 1, key(true),
-                            "edn-v1", "ten keys corrected", "benchmark"));
+                    commands.sendAndWait(new PublishAnswerKey(
+                            ScoringCommands.scoringId(EXAM),
+                            EXAM,
+                            1,
+                            key(true),
+                            "edn-v1",
+                            "ten keys corrected",
+                            "benchmark"));
                     waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_result WHERE key_version = 2") == sessions);
                 });
-                figures.put("re-scoring after a correction (with change report)", "%.1f s: %,.0f sessions/s, %,d question changes"
-                        .formatted(seconds, sessions / seconds, count(jdbc, "SELECT count(*) FROM scoring_question_change")));
+                figures.put(
+                        "re-scoring after a correction (with change report)",
+                        "%.1f s: %,.0f sessions/s, %,d question changes"
+                                .formatted(
+                                        seconds,
+                                        sessions / seconds,
+                                        count(jdbc, "SELECT count(*) FROM scoring_question_change")));
                 Capture rescore = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
-                figures.put("audit rescore --db", "%.1f s: %,.0f sessions/s (exit %d)".formatted(rescore.seconds,
-                        sessions / rescore.seconds, rescore.exit));
+                figures.put(
+                        "audit rescore --db",
+                        "%.1f s: %,.0f sessions/s (exit %d)"
+                                .formatted(rescore.seconds, sessions / rescore.seconds, rescore.exit));
                 System.out.println("\n--- sample: ./audit verify --file ---\n" + verifyFile.out);
                 System.out.println("--- sample: ./audit rescore --db ---\n" + rescore.out);
             }
         } finally {
             try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
-        System.out.printf("%nAudit and scoring benchmark, %,d sessions x %d answers, %d cores, %d MB heap%n",
-                sessions, answers, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                "%nAudit and scoring benchmark, %,d sessions x %d answers, %d cores, %d MB heap%n",
+                sessions,
+                answers,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
         figures.forEach((name, value) -> System.out.printf("  %-52s %s%n", name, value));
     }
 
     private static byte[] examFile() throws IOException {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode exam = json.createObjectNode().put("format", "amphi-exam/v1").put("examId", EXAM).put("version", 1)
-                .put("title", "Generated benchmark exam").put("duration", "PT3H");
+        ObjectNode exam = json.createObjectNode()
+                .put("format", "amphi-exam/v1")
+                .put("examId", EXAM)
+                .put("version", 1)
+                .put("title", "Generated benchmark exam")
+                .put("duration", "PT3H");
         ArrayNode questions = exam.putArray("questions");
         for (int q = 0; q < QUESTIONS; q++) {
-            ObjectNode question = questions.addObject().put("kind", q % 2 == 0 ? "single-best-answer" : "multiple-response")
-                    .put("id", "q" + q).put("stem", "Generated question " + q);
+            ObjectNode question = questions
+                    .addObject()
+                    .put("kind", q % 2 == 0 ? "single-best-answer" : "multiple-response")
+                    .put("id", "q" + q)
+                    .put("stem", "Generated question " + q);
             ArrayNode options = question.putArray("options");
             OPTIONS.forEach(o -> options.addObject().put("id", o).put("text", "Option " + o));
         }
@@ -160,9 +215,12 @@ public final class AuditBenchmark {
         Map<String, QuestionKey> key = new LinkedHashMap<>();
         for (int q = 0; q < QUESTIONS; q++) {
             boolean changed = corrected && q < 10;
-            key.put("q" + q, q % 2 == 0
-                    ? new QuestionKey.SingleBestAnswer(changed ? "B" : "A")
-                    : new QuestionKey.MultipleResponse(changed ? Set.of("B", "C") : Set.of("A", "B"), Set.of(), Set.of()));
+            key.put(
+                    "q" + q,
+                    q % 2 == 0
+                            ? new QuestionKey.SingleBestAnswer(changed ? "B" : "A")
+                            : new QuestionKey.MultipleResponse(
+                                    changed ? Set.of("B", "C") : Set.of("A", "B"), Set.of(), Set.of()));
         }
         return key;
     }
@@ -175,8 +233,12 @@ public final class AuditBenchmark {
             String session = EXAM + ":" + candidate;
             Instant time = start.minus(Duration.ofHours(5));
             long sequence = 0;
-            batch.add(event(session, sequence++, new SessionStarted(session, EXAM, 1, candidate, time, Duration.ZERO,
-                    time.plus(Duration.ofHours(3))), time));
+            batch.add(event(
+                    session,
+                    sequence++,
+                    new SessionStarted(
+                            session, EXAM, 1, candidate, time, Duration.ZERO, time.plus(Duration.ofHours(3))),
+                    time));
             for (int a = 1; a <= answers; a++) {
                 int q = random.nextInt(QUESTIONS);
                 Answer answer = q % 2 == 0
@@ -185,7 +247,8 @@ public final class AuditBenchmark {
                 time = time.plusSeconds(60);
                 batch.add(event(session, sequence++, new AnswerSaved(session, "q" + q, a, answer, time), time));
             }
-            batch.add(event(session, sequence, new SessionSubmitted(session, SubmissionCause.CANDIDATE, time, time), time));
+            batch.add(event(
+                    session, sequence, new SessionSubmitted(session, SubmissionCause.CANDIDATE, time, time), time));
             if (batch.size() >= 2_000) {
                 engine.appendEvents(batch);
                 batch = new ArrayList<>();
@@ -197,12 +260,17 @@ public final class AuditBenchmark {
     }
 
     private static EventMessage<?> event(String session, long sequence, Object payload, Instant time) {
-        return new GenericDomainEventMessage<>("ExamSession", session, sequence, payload, MetaData.emptyInstance(),
-                UUID.randomUUID().toString(), time);
+        return new GenericDomainEventMessage<>(
+                "ExamSession",
+                session,
+                sequence,
+                payload,
+                MetaData.emptyInstance(),
+                UUID.randomUUID().toString(),
+                time);
     }
 
-    private record Capture(int exit, String out, double seconds) {
-    }
+    private record Capture(int exit, String out, double seconds) {}
 
     private static Capture audit(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -214,8 +282,10 @@ public final class AuditBenchmark {
     /** The independent Python verifier on the same file; run from the repository root (run-benchmark.sh goes there). */
     private static Capture secondVerifier(Path file) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process process = new ProcessBuilder("python3", "services/audit/verifier-py/amphi_verify.py", "verify", "--file",
-                file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(
+                        "python3", "services/audit/verifier-py/amphi_verify.py", "verify", "--file", file.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
         return new Capture(exit, out, (System.nanoTime() - start) / 1e9);

@@ -13,8 +13,8 @@ import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.amphi.proto.delivery.v1.Answer;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
-import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
 import io.amphi.proto.delivery.v1.LikertAnswer;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveOutcome;
@@ -67,8 +67,7 @@ public final class SaveThroughputBenchmark {
     private static final String EXAM = "demo-cardiology";
     private static final byte[] EVENT_SIZED_PAYLOAD = new byte[320];
 
-    private SaveThroughputBenchmark() {
-    }
+    private SaveThroughputBenchmark() {}
 
     /** What one timed phase did. */
     record Phase(String name, long operations, long errors, double seconds, long[] latenciesMicros) {
@@ -80,7 +79,8 @@ public final class SaveThroughputBenchmark {
             if (latenciesMicros.length == 0) {
                 return 0;
             }
-            return latenciesMicros[Math.min(latenciesMicros.length - 1, (int) Math.ceil(p * latenciesMicros.length) - 1)];
+            return latenciesMicros[
+                    Math.min(latenciesMicros.length - 1, (int) Math.ceil(p * latenciesMicros.length) - 1)];
         }
     }
 
@@ -97,20 +97,27 @@ public final class SaveThroughputBenchmark {
 
         String cluster = "bench-" + data.getFileName();
         try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
-                .run("--amphi.grpc.port=0", "--amphi.auth.http.port=0", "--logging.level.root=warn",
-                        "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
-                        "--amphi.hazelcast.cluster-name=" + cluster,
-                        // Longer than the whole run, so no client has to refresh in the middle of a phase.
-                        "--amphi.auth.access-token-lifetime=1h");
-             ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
-                .run("--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
-                        "--amphi.hazelcast.cluster-name=" + cluster,
-                        "--amphi.auth.address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port(),
-                        // Clients here save far faster than people; the limit is checked on every
-                        // save (its cost is measured) but set so high it never refuses one.
-                        "--amphi.delivery.save-rate.burst=1000000000",
-                        "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
-                        "--logging.level.root=warn")) {
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--amphi.auth.http.port=0",
+                                "--logging.level.root=warn",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
+                                "--amphi.hazelcast.cluster-name=" + cluster,
+                                // Longer than the whole run, so no client has to refresh in the middle of a phase.
+                                "--amphi.auth.access-token-lifetime=1h");
+                ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
+                                "--amphi.hazelcast.cluster-name=" + cluster,
+                                "--amphi.auth.address=127.0.0.1:"
+                                        + auth.getBean(GrpcServerLifecycle.class)
+                                                .port(),
+                                // Clients here save far faster than people; the limit is checked on every
+                                // save (its cost is measured) but set so high it never refuses one.
+                                "--amphi.delivery.save-rate.burst=1000000000",
+                                "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
+                                "--logging.level.root=warn")) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
             int port = app.getBean(GrpcServerLifecycle.class).port();
             List<String> tokens = signIn(auth, clients);
@@ -121,21 +128,28 @@ public final class SaveThroughputBenchmark {
                 Phase before = run("raw INSERT (before)", clients, seconds, raw::insert);
 
                 try (GrpcClients grpc = new GrpcClients(port, tokens, sessions);
-                     ConfigurableApplicationContext gateway = GatewayApplication.builder().run("--server.port=0",
-                             "--logging.level.root=warn",
-                             "--amphi.gateway.auth-address=127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port(),
-                             "--amphi.gateway.delivery-address=127.0.0.1:" + port,
-                             "--amphi.gateway.scoring-address=127.0.0.1:" + port)) {
+                        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                                .run(
+                                        "--server.port=0",
+                                        "--logging.level.root=warn",
+                                        "--amphi.gateway.auth-address=127.0.0.1:"
+                                                + auth.getBean(GrpcServerLifecycle.class)
+                                                        .port(),
+                                        "--amphi.gateway.delivery-address=127.0.0.1:" + port,
+                                        "--amphi.gateway.scoring-address=127.0.0.1:" + port)) {
                     run("warm-up", clients, warmup, grpc::save);
                     grpc.resetNumbers();
                     Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
-                    int gatewayPort = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                    int gatewayPort = ((WebServerApplicationContext) gateway)
+                            .getWebServer()
+                            .getPort();
                     grpc.overRest(gatewayPort, tokens);
                     run("warm-up", clients, warmup, grpc::saveOverRest);
                     Phase rest = run("REST via gateway", clients, seconds, grpc::saveOverRest);
                     Phase after = run("raw INSERT (after)", clients, seconds, raw::insert);
                     report(clients, seconds, before, saves, rest, after);
-                    System.out.printf("acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
+                    System.out.printf(
+                            "acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
                             grpc.acknowledged(), storedAnswers(jdbcUrl));
                 }
             }
@@ -144,8 +158,10 @@ public final class SaveThroughputBenchmark {
 
     private static long storedAnswers(String jdbcUrl) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             var result = connection.createStatement().executeQuery(
-                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
+                var result = connection
+                        .createStatement()
+                        .executeQuery(
+                                "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
             result.next();
             return result.getLong(1);
         }
@@ -158,12 +174,20 @@ public final class SaveThroughputBenchmark {
             credentials.add(new CandidateCredentials.Issued(EXAM, candidate(i), "BENCH-" + UUID.randomUUID()));
         }
         auth.getBean(CandidateCredentials.class).store(credentials);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
-                .usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext()
+                .build();
         try {
-            return credentials.stream().map(issued -> AuthServiceGrpc.newBlockingStub(channel).loginCandidate(
-                    LoginCandidateRequest.newBuilder().setExamId(EXAM).setCandidateNumber(issued.candidateNumber())
-                            .setAccessCode(issued.accessCode()).build()).getAccessToken()).toList();
+            return credentials.stream()
+                    .map(issued -> AuthServiceGrpc.newBlockingStub(channel)
+                            .loginCandidate(LoginCandidateRequest.newBuilder()
+                                    .setExamId(EXAM)
+                                    .setCandidateNumber(issued.candidateNumber())
+                                    .setAccessCode(issued.accessCode())
+                                    .build())
+                            .getAccessToken())
+                    .toList();
         } finally {
             channel.shutdownNow();
         }
@@ -182,11 +206,15 @@ public final class SaveThroughputBenchmark {
         }
         catalog.enrol(enrolments);
         List<String> sessions = new ArrayList<>();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             for (int i = 0; i < clients; i++) {
-                sessions.add(stub(channel, tokens.get(i)).startSession(
-                        StartSessionRequest.newBuilder().setExamId(EXAM).build()).getSession().getSessionId());
+                sessions.add(stub(channel, tokens.get(i))
+                        .startSession(
+                                StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                        .getSession()
+                        .getSessionId());
             }
         } finally {
             channel.shutdownNow();
@@ -244,24 +272,44 @@ public final class SaveThroughputBenchmark {
 
     private static void report(int clients, int seconds, Phase before, Phase saves, Phase rest, Phase after) {
         double baseline = (before.perSecond() + after.perSecond()) / 2;
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 Amphi save throughput (%d concurrent clients, %d s per phase, %d cores, %s)
                 %-22s %12s %10s %10s %10s %8s
-                """, clients, seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                "phase", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
+                """,
+                clients,
+                seconds,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                "phase",
+                "ops/s",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "errors");
         for (Phase phase : List.of(before, saves, rest, after)) {
-            System.out.printf("%-22s %12.0f %10.2f %10.2f %10.2f %8d%n", phase.name(), phase.perSecond(),
-                    phase.percentile(0.50) / 1000.0, phase.percentile(0.99) / 1000.0,
-                    phase.percentile(1.0) / 1000.0, phase.errors());
+            System.out.printf(
+                    "%-22s %12.0f %10.2f %10.2f %10.2f %8d%n",
+                    phase.name(),
+                    phase.perSecond(),
+                    phase.percentile(0.50) / 1000.0,
+                    phase.percentile(0.99) / 1000.0,
+                    phase.percentile(1.0) / 1000.0,
+                    phase.errors());
         }
-        System.out.printf("""
+        System.out.printf(
+                """
                 raw INSERT baseline (mean of before/after): %.0f per second
                 durable gRPC saves:                         %.0f per second
                 ratio saves / raw INSERTs:                  %.2f
                 saves over REST through the gateway:        %.0f per second
                 ratio REST / gRPC saves:                    %.2f
-                %n""", baseline, saves.perSecond(), saves.perSecond() / baseline, rest.perSecond(),
+                %n""",
+                baseline,
+                saves.perSecond(),
+                saves.perSecond() / baseline,
+                rest.perSecond(),
                 rest.perSecond() / saves.perSecond());
     }
 
@@ -304,7 +352,8 @@ public final class SaveThroughputBenchmark {
 
     /** One candidate session per client, saving answers with increasing save numbers. */
     private static final class GrpcClients implements AutoCloseable {
-        private static final List<String> QUESTIONS = List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
+        private static final List<String> QUESTIONS =
+                List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
 
         private final List<ManagedChannel> channels = new ArrayList<>();
         private final List<DeliveryServiceBlockingStub> stubs = new ArrayList<>();
@@ -321,7 +370,9 @@ public final class SaveThroughputBenchmark {
             this.sessions = sessions;
             this.nextSaveNumber = new long[clients];
             for (int i = 0; i < Math.max(1, clients / 8); i++) {
-                channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+                channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                        .usePlaintext()
+                        .build());
             }
             for (int i = 0; i < clients; i++) {
                 stubs.add(stub(channels.get(i % channels.size()), tokens.get(i)));
@@ -336,9 +387,14 @@ public final class SaveThroughputBenchmark {
             long number = Math.max(base, nextSaveNumber[client]) + 1;
             nextSaveNumber[client] = number;
             String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
-            var response = stubs.get(client).withDeadlineAfter(30, TimeUnit.SECONDS).saveAnswer(SaveAnswerRequest.newBuilder()
-                    .setSessionId(sessions.get(client)).setQuestionId(question).setSaveNumber(number)
-                    .setAnswer(answerFor(question, number)).build());
+            var response = stubs.get(client)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .saveAnswer(SaveAnswerRequest.newBuilder()
+                            .setSessionId(sessions.get(client))
+                            .setQuestionId(question)
+                            .setSaveNumber(number)
+                            .setAnswer(answerFor(question, number))
+                            .build());
             if (response.getOutcome() != SaveOutcome.SAVE_OUTCOME_APPLIED) {
                 throw new IllegalStateException("save " + number + " was " + response.getOutcome());
             }
@@ -350,7 +406,9 @@ public final class SaveThroughputBenchmark {
             this.gatewayPort = port;
             this.tokens = accessTokens;
             for (int i = 0; i < accessTokens.size(); i++) {
-                httpClients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+                httpClients.add(HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build());
             }
         }
 
@@ -359,13 +417,20 @@ public final class SaveThroughputBenchmark {
             nextSaveNumber[client] = number;
             String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
             String body = "{\"saveNumber\":" + number + ",\"answer\":" + jsonAnswerFor(question, number) + "}";
-            HttpResponse<String> response = httpClients.get(client).send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + gatewayPort + "/api/v1/sessions/" + sessions.get(client) + "/answers/" + question))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + tokens.get(client))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = httpClients
+                    .get(client)
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/sessions/"
+                                            + sessions.get(client) + "/answers/" + question))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", "Bearer " + tokens.get(client))
+                                    .header("Content-Type", "application/json")
+                                    .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200 || !response.body().contains("\"APPLIED\"")) {
-                throw new IllegalStateException("save " + number + " over REST: " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "save " + number + " over REST: " + response.statusCode() + " " + response.body());
             }
             acknowledged.incrementAndGet();
         }
@@ -385,10 +450,23 @@ public final class SaveThroughputBenchmark {
 
         private static Answer answerFor(String question, long number) {
             return switch (question) {
-                case "q3", "case1.q3" -> Answer.newBuilder().setText(TextAnswer.newBuilder().setText("answer " + number)).build();
-                case "q5", "q6" -> Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue((int) (number % 5) - 2)).build();
-                case "q2", "case1.q2" -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("A").addOptionIds("C")).build();
-                default -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("B")).build();
+                case "q3", "case1.q3" ->
+                    Answer.newBuilder()
+                            .setText(TextAnswer.newBuilder().setText("answer " + number))
+                            .build();
+                case "q5", "q6" ->
+                    Answer.newBuilder()
+                            .setLikert(LikertAnswer.newBuilder().setValue((int) (number % 5) - 2))
+                            .build();
+                case "q2", "case1.q2" ->
+                    Answer.newBuilder()
+                            .setChoices(
+                                    ChoiceAnswer.newBuilder().addOptionIds("A").addOptionIds("C"))
+                            .build();
+                default ->
+                    Answer.newBuilder()
+                            .setChoices(ChoiceAnswer.newBuilder().addOptionIds("B"))
+                            .build();
             };
         }
 

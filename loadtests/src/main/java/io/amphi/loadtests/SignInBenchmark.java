@@ -36,8 +36,7 @@ public final class SignInBenchmark {
     private static final String EXAM = "benchmark-2026";
     private static final int CANDIDATES = 500;
 
-    private SignInBenchmark() {
-    }
+    private SignInBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 4;
@@ -48,14 +47,18 @@ public final class SignInBenchmark {
 
         double rawBefore = rawHashesPerSecond(iterations, cores, seconds / 2);
         Path data = Files.createTempDirectory("amphi-signin-benchmark-");
-        ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=0", "--amphi.auth.http.port=0",
-                "--amphi.embedded-postgres.data-directory=" + data,
-                "--amphi.hazelcast.cluster-name=signin-benchmark-" + UUID.randomUUID(),
-                "--amphi.auth.access-code-hash-iterations=" + iterations,
-                "--logging.level.root=warn");
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
-                .usePlaintext().build();
+        ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                .run(
+                        "--amphi.grpc.port=0",
+                        "--amphi.auth.http.port=0",
+                        "--amphi.embedded-postgres.data-directory=" + data,
+                        "--amphi.hazelcast.cluster-name=signin-benchmark-" + UUID.randomUUID(),
+                        "--amphi.auth.access-code-hash-iterations=" + iterations,
+                        "--logging.level.root=warn");
+        ManagedChannel channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext()
+                .build();
         try {
             List<CandidateCredentials.Issued> issued = new ArrayList<>();
             for (int i = 0; i < CANDIDATES; i++) {
@@ -68,7 +71,8 @@ public final class SignInBenchmark {
             double perSecond = latencies.length / (double) seconds;
             double raw = (rawBefore + rawAfter) / 2;
             Arrays.sort(latencies);
-            System.out.printf("""
+            System.out.printf(
+                    """
 
                     Sign-ins on one auth replica: %d clients, %d s after %d s of warm-up, PBKDF2-HMAC-SHA256 at %d iterations, %d cores
                     | measure | per second | p50 ms | p99 ms |
@@ -77,14 +81,25 @@ public final class SignInBenchmark {
                     | LoginCandidate over gRPC | %.0f | %.1f | %.1f |
                     | raw access-code hashes on every core (after) | %.0f | | |
                     Sign-ins per raw hash: %.2f. A 30-minute check-in of 100,000 candidates needs %.0f sign-ins a second on average.
-                    %n""", clients, seconds, warmUp, iterations, cores, rawBefore, perSecond,
-                    percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0, rawAfter,
-                    perSecond / raw, 100_000 / 1800.0);
+                    %n""",
+                    clients,
+                    seconds,
+                    warmUp,
+                    iterations,
+                    cores,
+                    rawBefore,
+                    perSecond,
+                    percentile(latencies, 0.50) / 1000.0,
+                    percentile(latencies, 0.99) / 1000.0,
+                    rawAfter,
+                    perSecond / raw,
+                    100_000 / 1800.0);
         } finally {
             channel.shutdownNow();
             auth.close();
             try (var files = Files.walk(data)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 System.err.println("Could not remove " + data + ": " + e.getMessage());
             }
@@ -92,7 +107,8 @@ public final class SignInBenchmark {
     }
 
     /** Signs candidates in, round robin, from {@code clients} threads for {@code seconds}; each sign-in's latency in µs. */
-    private static long[] signIn(ManagedChannel channel, List<CandidateCredentials.Issued> issued, int clients, int seconds)
+    private static long[] signIn(
+            ManagedChannel channel, List<CandidateCredentials.Issued> issued, int clients, int seconds)
             throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -106,9 +122,12 @@ public final class SignInBenchmark {
                 for (int i = offset; System.nanoTime() < end && done < latencies.length; i += clients) {
                     CandidateCredentials.Issued candidate = issued.get(i % issued.size());
                     long started = System.nanoTime();
-                    auth.withDeadlineAfter(30, TimeUnit.SECONDS).loginCandidate(LoginCandidateRequest.newBuilder()
-                            .setExamId(candidate.examId()).setCandidateNumber(candidate.candidateNumber())
-                            .setAccessCode(candidate.accessCode()).build());
+                    auth.withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .loginCandidate(LoginCandidateRequest.newBuilder()
+                                    .setExamId(candidate.examId())
+                                    .setCandidateNumber(candidate.candidateNumber())
+                                    .setAccessCode(candidate.accessCode())
+                                    .build());
                     latencies[done++] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
                 }
                 return Arrays.copyOf(latencies, done);

@@ -13,20 +13,28 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine;
 
 /**
  * The auditor's tool. Exit codes: 0 clean, 1 a discrepancy was found, 2 the command was wrong or
  * the log could not be read.
  */
-@Command(name = "amphi-audit", mixinStandardHelpOptions = true, version = "amphi-audit 0.1.0",
+@Command(
+        name = "amphi-audit",
+        mixinStandardHelpOptions = true,
+        version = "amphi-audit 0.1.0",
         description = "Exports an exam's event log, verifies its hash chains and seal, recomputes its scores.",
-        subcommands = {AuditCli.Export.class, AuditCli.Verify.class, AuditCli.Rescore.class, AuditCli.Prove.class,
-                AuditCli.CheckReceipt.class})
+        subcommands = {
+            AuditCli.Export.class,
+            AuditCli.Verify.class,
+            AuditCli.Rescore.class,
+            AuditCli.Prove.class,
+            AuditCli.CheckReceipt.class
+        })
 public final class AuditCli {
 
     static final int CLEAN = 0;
@@ -53,11 +61,12 @@ public final class AuditCli {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            err.println("amphi-audit: " + switch (e) {
-                case NoSuchFileException missing -> "there is no file " + missing.getFile();
-                case SQLException database -> "cannot read the event store: " + database.getMessage();
-                default -> e.getMessage();
-            });
+            err.println("amphi-audit: "
+                    + switch (e) {
+                        case NoSuchFileException missing -> "there is no file " + missing.getFile();
+                        case SQLException database -> "cannot read the event store: " + database.getMessage();
+                        default -> e.getMessage();
+                    });
             return FAILURE;
         });
         try {
@@ -78,14 +87,22 @@ public final class AuditCli {
         Path file;
 
         static final class Database {
-            @Option(names = "--db", required = true, description = "JDBC URL of the event store, read read-only, "
-                    + "e.g. jdbc:postgresql://127.0.0.1:5432/postgres")
+            @Option(
+                    names = "--db",
+                    required = true,
+                    description = "JDBC URL of the event store, read read-only, "
+                            + "e.g. jdbc:postgresql://127.0.0.1:5432/postgres")
             String url;
 
-            @Option(names = "--user", defaultValue = "amphi_auditor", description = "Database user (default: ${DEFAULT-VALUE}).")
+            @Option(
+                    names = "--user",
+                    defaultValue = "amphi_auditor",
+                    description = "Database user (default: ${DEFAULT-VALUE}).")
             String user;
 
-            @Option(names = "--password", defaultValue = "${env:AMPHI_AUDIT_DB_PASSWORD}",
+            @Option(
+                    names = "--password",
+                    defaultValue = "${env:AMPHI_AUDIT_DB_PASSWORD}",
                     description = "Database password (default: $AMPHI_AUDIT_DB_PASSWORD).")
             String password;
 
@@ -100,7 +117,9 @@ public final class AuditCli {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
             description = "Writes an exam's events from the live database to a self-describing file.")
     static final class Export implements Callable<Integer> {
 
@@ -110,7 +129,10 @@ public final class AuditCli {
         @ArgGroup(exclusive = false, multiplicity = "1")
         Source.Database database;
 
-        @Option(names = {"-o", "--out"}, required = true, description = "The file to write.")
+        @Option(
+                names = {"-o", "--out"},
+                required = true,
+                description = "The file to write.")
         Path out;
 
         @Override
@@ -125,7 +147,9 @@ public final class AuditCli {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
             description = "Recomputes every session's hash chain and the exam's seal; reports the first altered, "
                     + "missing or reordered event of each session.")
     static final class Verify implements Callable<Integer> {
@@ -139,7 +163,8 @@ public final class AuditCli {
         @Option(names = "--expected-root", description = "The exam's Merkle root, published when it was sealed.")
         String expectedRoot;
 
-        @Option(names = "--expected-publication-root",
+        @Option(
+                names = "--expected-publication-root",
                 description = "The root of the latest publication of results, published with them.")
         String expectedPublicationRoot;
 
@@ -164,13 +189,15 @@ public final class AuditCli {
 
         static void requireRoot(String root, String option) {
             if (root != null && !root.matches("[0-9a-fA-F]{64}")) {
-                throw new IllegalArgumentException(option + " takes a root of 64 hex digits, not "
-                        + Inputs.quote(root) + ".");
+                throw new IllegalArgumentException(
+                        option + " takes a root of 64 hex digits, not " + Inputs.quote(root) + ".");
             }
         }
     }
 
-    @Command(name = "rescore", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rescore",
+            mixinStandardHelpOptions = true,
             description = "Replays the log with an answer key version and a rule set and compares every score with "
                     + "the results the platform recorded.")
     static final class Rescore implements Callable<Integer> {
@@ -198,8 +225,11 @@ public final class AuditCli {
         }
     }
 
-    @Command(name = "prove", mixinStandardHelpOptions = true,
-            description = "Writes a session's proof of inclusion in the sealed exam (" + ReceiptCheck.PROOF_FORMAT + ").")
+    @Command(
+            name = "prove",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Writes a session's proof of inclusion in the sealed exam (" + ReceiptCheck.PROOF_FORMAT + ").")
     static final class Prove implements Callable<Integer> {
 
         @ParentCommand
@@ -211,7 +241,9 @@ public final class AuditCli {
         @Option(names = "--session", required = true, description = "The session, \"<exam id>:<candidate id>\".")
         String session;
 
-        @Option(names = {"-o", "--out"}, description = "The file to write (default: standard output).")
+        @Option(
+                names = {"-o", "--out"},
+                description = "The file to write (default: standard output).")
         Path out;
 
         @Override
@@ -223,15 +255,18 @@ public final class AuditCli {
                     cli.out.println(json);
                 } else {
                     Files.writeString(out, json + "\n");
-                    cli.out.printf("Proof of %s in exam %s (root %s) written to %s%n", session, log.examId(),
-                            proof.examRoot(), out);
+                    cli.out.printf(
+                            "Proof of %s in exam %s (root %s) written to %s%n",
+                            session, log.examId(), proof.examRoot(), out);
                 }
                 return CLEAN;
             }
         }
     }
 
-    @Command(name = "check-receipt", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check-receipt",
+            mixinStandardHelpOptions = true,
             description = "Checks a candidate's receipt: signed by the platform, the state the exam was sealed with, "
                     + "and in the published exam root.")
     static final class CheckReceipt implements Callable<Integer> {
@@ -239,16 +274,24 @@ public final class AuditCli {
         @ParentCommand
         AuditCli cli;
 
-        @Option(names = "--receipt", required = true, description = "The receipt (" + ReceiptCheck.RECEIPT_FORMAT + ").")
+        @Option(
+                names = "--receipt",
+                required = true,
+                description = "The receipt (" + ReceiptCheck.RECEIPT_FORMAT + ").")
         Path receipt;
 
-        @Option(names = "--proof", required = true, description = "The session's proof (" + ReceiptCheck.PROOF_FORMAT + ").")
+        @Option(
+                names = "--proof",
+                required = true,
+                description = "The session's proof (" + ReceiptCheck.PROOF_FORMAT + ").")
         Path proof;
 
         @Option(names = "--expected-root", required = true, description = "The exam root published at sealing.")
         String expectedRoot;
 
-        @Option(names = "--public-key", required = true,
+        @Option(
+                names = "--public-key",
+                required = true,
                 description = "The Ed25519 key the receipt names (DeliveryService/GetReceiptKeys), 64 hex digits.")
         String publicKey;
 
@@ -258,17 +301,25 @@ public final class AuditCli {
         @Override
         public Integer call() throws Exception {
             Verify.requireRoot(expectedRoot, "--expected-root");
-            List<ReceiptCheck.Finding> findings = ReceiptCheck.check(ReceiptCheck.readReceipt(receipt),
-                    ReceiptCheck.readProof(proof), expectedRoot, ReceiptCheck.publicKey(publicKey));
+            List<ReceiptCheck.Finding> findings = ReceiptCheck.check(
+                    ReceiptCheck.readReceipt(receipt),
+                    ReceiptCheck.readProof(proof),
+                    expectedRoot,
+                    ReceiptCheck.publicKey(publicKey));
             if (json) {
-                ObjectNode verdict = new ObjectMapper().createObjectNode().put("verdict", findings.isEmpty() ? "VALID" : "NOT_VALID");
+                ObjectNode verdict = new ObjectMapper()
+                        .createObjectNode()
+                        .put("verdict", findings.isEmpty() ? "VALID" : "NOT_VALID");
                 ArrayNode problems = verdict.putArray("findings");
                 findings.forEach(finding -> problems.add(finding.problem()));
                 cli.out.println(Reports.asciiJson(verdict));
             } else {
                 findings.forEach(finding -> cli.out.printf("%-24s %s%n", finding.problem(), finding.detail()));
-                cli.out.println(findings.isEmpty() ? "VALID: the platform signed this receipt and the sealed exam holds "
-                        + "the submission unchanged" : "NOT VALID");
+                cli.out.println(
+                        findings.isEmpty()
+                                ? "VALID: the platform signed this receipt and the sealed exam holds "
+                                        + "the submission unchanged"
+                                : "NOT VALID");
             }
             return findings.isEmpty() ? CLEAN : DISCREPANCY;
         }

@@ -2,10 +2,10 @@ package io.amphi.audit;
 
 import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.ChainConsumer;
-import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.scoring.api.ScoringCommands;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -57,7 +57,8 @@ final class DatabaseLog implements ExamLog {
 
     @Override
     public long eventCount() throws SQLException {
-        return reader.countEventsStartingWith(SessionIds.prefixOf(examId)) + reader.aggregate(examId).size()
+        return reader.countEventsStartingWith(SessionIds.prefixOf(examId))
+                + reader.aggregate(examId).size()
                 + reader.aggregate(ScoringCommands.scoringId(examId)).size();
     }
 
@@ -85,8 +86,8 @@ final class DatabaseLog implements ExamLog {
     @Override
     public List<ResultLine> results() throws SQLException {
         try (Statement check = connection.createStatement();
-             ResultSet exists = check.executeQuery(
-                     "SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'scoring' AND viewname = 'audit_result_v1')")) {
+                ResultSet exists = check.executeQuery(
+                        "SELECT EXISTS (SELECT 1 FROM pg_views WHERE schemaname = 'scoring' AND viewname = 'audit_result_v1')")) {
             exists.next();
             if (!exists.getBoolean(1)) {
                 return List.of();
@@ -102,11 +103,19 @@ final class DatabaseLog implements ExamLog {
                 while (rows.next()) {
                     String sessionId = rows.getString(1);
                     if (lines.isEmpty() || !lines.getLast().sessionId().equals(sessionId)) {
-                        lines.add(new ResultLine(sessionId, rows.getInt(2), rows.getString(3), rows.getLong(4),
-                                rows.getBytes(5), points(rows.getBigDecimal(6)), new ArrayList<>()));
+                        lines.add(new ResultLine(
+                                sessionId,
+                                rows.getInt(2),
+                                rows.getString(3),
+                                rows.getLong(4),
+                                rows.getBytes(5),
+                                points(rows.getBigDecimal(6)),
+                                new ArrayList<>()));
                     }
                     if (rows.getString(7) != null) {
-                        lines.getLast().questions().add(new QuestionPoints(rows.getString(7), points(rows.getBigDecimal(8))));
+                        lines.getLast()
+                                .questions()
+                                .add(new QuestionPoints(rows.getString(7), points(rows.getBigDecimal(8))));
                     }
                 }
             }

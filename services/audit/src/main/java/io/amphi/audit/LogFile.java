@@ -38,14 +38,15 @@ final class LogFile {
     static final String FORMAT = "amphi-audit-log/v2";
     /** The longest line, in UTF-16 code units (AUDIT-FORMAT.md section 7). */
     static final int MAX_LINE = 64 * 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How the exporter starts every event line: such lines need not be parsed to find the results. */
     private static final String EVENT_LINE = "{\"aggregate\":";
+
     static final Pattern BASE64 = Pattern.compile("([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+\\.[0-9]{3}");
 
-    private LogFile() {
-    }
+    private LogFile() {}
 
     /** Writes the log to {@code file}; returns how many events were written. */
     static long export(ExamLog log, Path file, Progress progress) throws Exception {
@@ -95,7 +96,9 @@ final class LogFile {
                 .put("lastEventHash", EventHashes.hex(result.lastEventHash()))
                 .put("total", result.total());
         ArrayNode questions = body.putArray("questions");
-        result.questions().forEach(q -> questions.addObject().put("question", q.questionId()).put("points", q.points()));
+        result.questions()
+                .forEach(q ->
+                        questions.addObject().put("question", q.questionId()).put("points", q.points()));
         return line;
     }
 
@@ -219,9 +222,11 @@ final class LogFile {
         if (!FORMAT.equals(header.path("format").textValue())) {
             throw new IllegalArgumentException("its first line must say \"format\":\"" + FORMAT + "\"");
         }
-        if (!header.path("exam").isTextual() || !AuditJson.isWhole(header.get("events")) || !AuditJson.isWhole(header.get("results"))) {
-            throw new IllegalArgumentException("its header must give \"exam\" (a string), \"events\" and \"results\" "
-                    + "(numbers of lines)");
+        if (!header.path("exam").isTextual()
+                || !AuditJson.isWhole(header.get("events"))
+                || !AuditJson.isWhole(header.get("results"))) {
+            throw new IllegalArgumentException(
+                    "its header must give \"exam\" (a string), \"events\" and \"results\" " + "(numbers of lines)");
         }
         return header;
     }
@@ -250,11 +255,17 @@ final class LogFile {
         if (!AuditJson.isWhole(sequence)) {
             throw unreadable(lineNumber, "\"sequence\" must be a whole number from 0");
         }
-        return new StoredEvent(text(line, "eventId", false, lineNumber), text(line, "aggregate", false, lineNumber),
-                sequence.longValue(), text(line, "aggregateType", true, lineNumber),
-                text(line, "timestamp", true, lineNumber), text(line, "payloadType", true, lineNumber),
-                text(line, "payloadRevision", true, lineNumber), base64(line, "payload", false, lineNumber),
-                base64(line, "metaData", true, lineNumber), hash(line, "chainHash", true, lineNumber));
+        return new StoredEvent(
+                text(line, "eventId", false, lineNumber),
+                text(line, "aggregate", false, lineNumber),
+                sequence.longValue(),
+                text(line, "aggregateType", true, lineNumber),
+                text(line, "timestamp", true, lineNumber),
+                text(line, "payloadType", true, lineNumber),
+                text(line, "payloadRevision", true, lineNumber),
+                base64(line, "payload", false, lineNumber),
+                base64(line, "metaData", true, lineNumber),
+                hash(line, "chainHash", true, lineNumber));
     }
 
     private static ResultLine result(JsonNode line, long lineNumber) {
@@ -265,19 +276,29 @@ final class LogFile {
         JsonNode keyVersion = result.get("keyVersion");
         JsonNode lastSequence = result.get("lastSequence");
         JsonNode questions = result.get("questions");
-        if (!AuditJson.isWhole(keyVersion) || keyVersion.longValue() > Integer.MAX_VALUE || !AuditJson.isWhole(lastSequence)
-                || questions == null || !questions.isArray()) {
-            throw unreadable(lineNumber, "a result line gives \"keyVersion\" and \"lastSequence\" (whole numbers) and "
-                    + "\"questions\" (a list)");
+        if (!AuditJson.isWhole(keyVersion)
+                || keyVersion.longValue() > Integer.MAX_VALUE
+                || !AuditJson.isWhole(lastSequence)
+                || questions == null
+                || !questions.isArray()) {
+            throw unreadable(
+                    lineNumber,
+                    "a result line gives \"keyVersion\" and \"lastSequence\" (whole numbers) and "
+                            + "\"questions\" (a list)");
         }
         List<QuestionPoints> points = new ArrayList<>();
         for (JsonNode question : questions) {
-            points.add(new QuestionPoints(text(question, "question", false, lineNumber),
-                    decimal(question, "points", lineNumber)));
+            points.add(new QuestionPoints(
+                    text(question, "question", false, lineNumber), decimal(question, "points", lineNumber)));
         }
-        return new ResultLine(text(result, "session", false, lineNumber), keyVersion.intValue(),
-                text(result, "ruleSet", false, lineNumber), lastSequence.longValue(),
-                hash(result, "lastEventHash", false, lineNumber), decimal(result, "total", lineNumber), points);
+        return new ResultLine(
+                text(result, "session", false, lineNumber),
+                keyVersion.intValue(),
+                text(result, "ruleSet", false, lineNumber),
+                lastSequence.longValue(),
+                hash(result, "lastEventHash", false, lineNumber),
+                decimal(result, "total", lineNumber),
+                points);
     }
 
     private static String text(JsonNode line, String field, boolean nullable, long lineNumber) {

@@ -17,9 +17,9 @@ import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.scoring.api.ScoringCommands;
+import io.amphi.scoring.api.ScoringEvents;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
-import io.amphi.scoring.api.ScoringEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +40,7 @@ import java.util.Set;
 final class LogVerifier {
 
     /** One thing wrong with the log. */
-    record Discrepancy(String aggregate, String event, String problem, String detail) {
-    }
+    record Discrepancy(String aggregate, String event, String problem, String detail) {}
 
     enum SealStatus {
         /** The recorded seal matches the log (and the published root, when one was given). */
@@ -53,20 +52,27 @@ final class LogVerifier {
     }
 
     /** What the log's latest publication seals, and whether the results in the log are those. */
-    record PublicationStatus(int publications, String latestRoot, int keyVersion, String results) {
-    }
+    record PublicationStatus(int publications, String latestRoot, int keyVersion, String results) {}
 
-    record Report(String examId, String origin, int sessions, long events, int intactSessions,
-                  List<Discrepancy> discrepancies, SealStatus seal, String recordedRoot, String recomputedRoot,
-                  PublicationStatus publication, Duration took) {
+    record Report(
+            String examId,
+            String origin,
+            int sessions,
+            long events,
+            int intactSessions,
+            List<Discrepancy> discrepancies,
+            SealStatus seal,
+            String recordedRoot,
+            String recomputedRoot,
+            PublicationStatus publication,
+            Duration took) {
 
         boolean clean() {
             return discrepancies.isEmpty();
         }
     }
 
-    private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {
-    }
+    private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {}
 
     private static final String SEALED = PublishedEvents.nameOf(ExamSealed.class);
     private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
@@ -76,8 +82,7 @@ final class LogVerifier {
     private static final String KEY_PUBLISHED = ScoringEvents.nameOf(AnswerKeyPublished.class);
     private static final String RESULTS_PUBLISHED = ScoringEvents.nameOf(ResultsPublished.class);
 
-    private LogVerifier() {
-    }
+    private LogVerifier() {}
 
     /**
      * @param publishedRoot            the exam root published outside the platform at sealing, or {@code null}
@@ -98,12 +103,19 @@ final class LogVerifier {
             String aggregate = chain.getFirst().aggregateIdentifier();
             boolean first = seen.add(aggregate);
             if (!first) {
-                found.add(new Discrepancy(aggregate, Long.toString(chain.getFirst().sequenceNumber()),
-                        "AGGREGATE_REPEATED", "its events appear in more than one block of the file; the first counts"));
+                found.add(new Discrepancy(
+                        aggregate,
+                        Long.toString(chain.getFirst().sequenceNumber()),
+                        "AGGREGATE_REPEATED",
+                        "its events appear in more than one block of the file; the first counts"));
             }
             ChainVerifier.Result result = ChainVerifier.verify(aggregate, chain);
-            result.finding().ifPresent(f -> found.add(new Discrepancy(aggregate, Long.toString(f.sequenceNumber()),
-                    f.problem().name(), f.describe())));
+            result.finding()
+                    .ifPresent(f -> found.add(new Discrepancy(
+                            aggregate,
+                            Long.toString(f.sequenceNumber()),
+                            f.problem().name(),
+                            f.describe())));
             if (aggregate.equals(examId)) {
                 if (first) {
                     examAndScoring.set(0, chain);
@@ -115,8 +127,12 @@ final class LogVerifier {
                 }
             } else if (SessionIds.isSessionOf(aggregate, examId)) {
                 if (first) {
-                    sessions.put(aggregate, new SessionState(result.lastSequence(),
-                            result.finalHash() == null ? EventHashes.GENESIS : result.finalHash(), result.intact()));
+                    sessions.put(
+                            aggregate,
+                            new SessionState(
+                                    result.lastSequence(),
+                                    result.finalHash() == null ? EventHashes.GENESIS : result.finalHash(),
+                                    result.intact()));
                     if (result.intact()) {
                         journalProblem(aggregate, chain).ifPresent(found::add);
                     }
@@ -133,81 +149,136 @@ final class LogVerifier {
 
         List<StoredEvent> scoring = examAndScoring.get(1);
         boolean allIntact = sessions.values().stream().allMatch(SessionState::intact);
-        byte[] recomputed = MerkleTree.root(sessions.entrySet().stream().map(s -> new MerkleTree.Leaf(s.getKey(),
-                s.getValue().lastSequence(), s.getValue().finalHash())).toList());
-        List<StoredEvent> seals = examAndScoring.getFirst().stream().filter(e -> SEALED.equals(e.payloadType())).toList();
+        byte[] recomputed = MerkleTree.root(sessions.entrySet().stream()
+                .map(s -> new MerkleTree.Leaf(
+                        s.getKey(), s.getValue().lastSequence(), s.getValue().finalHash()))
+                .toList());
+        List<StoredEvent> seals = examAndScoring.getFirst().stream()
+                .filter(e -> SEALED.equals(e.payloadType()))
+                .toList();
         SealStatus status = SealStatus.NOT_SEALED;
         String recordedRoot = null;
         if (!seals.isEmpty()) {
-            seals.stream().skip(1).forEach(e -> found.add(new Discrepancy(examId, Long.toString(e.sequenceNumber()),
-                    "SEAL_REPEATED", "the exam is sealed once; this is another seal")));
+            seals.stream()
+                    .skip(1)
+                    .forEach(e -> found.add(new Discrepancy(
+                            examId,
+                            Long.toString(e.sequenceNumber()),
+                            "SEAL_REPEATED",
+                            "the exam is sealed once; this is another seal")));
             int before = found.size();
             JsonNode seal = sealPayload(seals.getFirst());
             if (readableSeal(seal)) {
                 recordedRoot = seal.get("merkleRoot").textValue();
                 checkSeal(examId, seals.getFirst(), seal, sessions, found);
             } else {
-                found.add(new Discrepancy(examId, Long.toString(seals.getFirst().sequenceNumber()), "SEAL_INCONSISTENT",
+                found.add(new Discrepancy(
+                        examId,
+                        Long.toString(seals.getFirst().sequenceNumber()),
+                        "SEAL_INCONSISTENT",
                         "the seal does not record a merkleRoot and its sessions as AUDIT-FORMAT.md defines them"));
             }
             if (found.size() == before && !EventHashes.hex(recomputed).equals(recordedRoot)) {
-                found.add(new Discrepancy(examId, Long.toString(seals.getFirst().sequenceNumber()), "SEAL_DIFFERS",
-                        "the sessions give root " + EventHashes.hex(recomputed) + ", the seal records " + recordedRoot));
+                found.add(new Discrepancy(
+                        examId,
+                        Long.toString(seals.getFirst().sequenceNumber()),
+                        "SEAL_DIFFERS",
+                        "the sessions give root " + EventHashes.hex(recomputed) + ", the seal records "
+                                + recordedRoot));
             }
             status = found.size() == before && seals.size() == 1 ? SealStatus.MATCHES : SealStatus.DIFFERS;
         } else if (scoring.stream().anyMatch(e -> KEY_PUBLISHED.equals(e.payloadType()))) {
-            found.add(new Discrepancy(examId, "-", "SEAL_MISSING", "answer keys were published, which happens only "
-                    + "after sealing, but the log holds no seal"));
+            found.add(new Discrepancy(
+                    examId,
+                    "-",
+                    "SEAL_MISSING",
+                    "answer keys were published, which happens only " + "after sealing, but the log holds no seal"));
             status = SealStatus.DIFFERS;
         }
-        PublicationStatus publication = checkPublications(scoringId, scoring, scoringIntact[0], recordedRoot, results,
-                found);
+        PublicationStatus publication =
+                checkPublications(scoringId, scoring, scoringIntact[0], recordedRoot, results, found);
 
         String examRoot = recordedRoot != null ? recordedRoot : EventHashes.hex(recomputed);
         if (publishedRoot != null && !publishedRoot.equalsIgnoreCase(examRoot)) {
-            found.add(new Discrepancy(examId, "-", "NOT_THE_PUBLISHED_SEAL",
+            found.add(new Discrepancy(
+                    examId,
+                    "-",
+                    "NOT_THE_PUBLISHED_SEAL",
                     "the published root is " + publishedRoot + ", this log gives " + examRoot));
             status = SealStatus.DIFFERS;
         }
-        if (publishedPublicationRoot != null && (publication.latestRoot() == null
-                || !publishedPublicationRoot.equalsIgnoreCase(publication.latestRoot()))) {
-            found.add(new Discrepancy(scoringId, "-", "NOT_THE_PUBLISHED_PUBLICATION", "the published publication "
-                    + "root is " + publishedPublicationRoot + ", " + (publication.latestRoot() == null
-                    ? "this log holds no publication" : "this log's latest is " + publication.latestRoot())));
+        if (publishedPublicationRoot != null
+                && (publication.latestRoot() == null
+                        || !publishedPublicationRoot.equalsIgnoreCase(publication.latestRoot()))) {
+            found.add(new Discrepancy(
+                    scoringId,
+                    "-",
+                    "NOT_THE_PUBLISHED_PUBLICATION",
+                    "the published publication "
+                            + "root is " + publishedPublicationRoot + ", "
+                            + (publication.latestRoot() == null
+                                    ? "this log holds no publication"
+                                    : "this log's latest is " + publication.latestRoot())));
         }
-        int intact = (int) sessions.values().stream().filter(SessionState::intact).count();
-        return new Report(examId, log.origin(), sessions.size(), events[0], intact, found, status, recordedRoot,
-                allIntact ? EventHashes.hex(recomputed) : null, publication, Duration.ofNanos(System.nanoTime() - start));
+        int intact =
+                (int) sessions.values().stream().filter(SessionState::intact).count();
+        return new Report(
+                examId,
+                log.origin(),
+                sessions.size(),
+                events[0],
+                intact,
+                found,
+                status,
+                recordedRoot,
+                allIntact ? EventHashes.hex(recomputed) : null,
+                publication,
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** A file's header declares how many event and result lines follow; each session has one result. */
-    private static void checkCounts(ExamLog log, String examId, long events, List<ResultLine> results,
-                                    List<Discrepancy> found) {
+    private static void checkCounts(
+            ExamLog log, String examId, long events, List<ResultLine> results, List<Discrepancy> found) {
         log.declaredEvents().ifPresent(declared -> {
             if (declared != events) {
-                found.add(new Discrepancy(examId, "-", "EVENT_COUNT",
+                found.add(new Discrepancy(
+                        examId,
+                        "-",
+                        "EVENT_COUNT",
                         "the header declares %d events, the file holds %d".formatted(declared, events)));
             }
         });
         log.declaredResults().ifPresent(declared -> {
             if (declared != results.size()) {
-                found.add(new Discrepancy(examId, "-", "RESULT_COUNT",
+                found.add(new Discrepancy(
+                        examId,
+                        "-",
+                        "RESULT_COUNT",
                         "the header declares %d results, the file holds %d".formatted(declared, results.size())));
             }
         });
         Set<String> sessions = new HashSet<>();
-        results.stream().map(ResultLine::sessionId).filter(session -> !sessions.add(session)).distinct().forEach(session ->
-                found.add(new Discrepancy(session, "-", "RESULT_REPEATED", "the session has more than one result line")));
+        results.stream()
+                .map(ResultLine::sessionId)
+                .filter(session -> !sessions.add(session))
+                .distinct()
+                .forEach(session -> found.add(
+                        new Discrepancy(session, "-", "RESULT_REPEATED", "the session has more than one result line")));
     }
 
     /** A root of 64 lowercase hex digits and a list of sessions, each with its id, last sequence and final hash. */
     static boolean readableSeal(JsonNode seal) {
-        if (!isHash(seal.get("merkleRoot")) || seal.get("sessions") == null || !seal.get("sessions").isArray()) {
+        if (!isHash(seal.get("merkleRoot"))
+                || seal.get("sessions") == null
+                || !seal.get("sessions").isArray()) {
             return false;
         }
         for (JsonNode sealed : seal.get("sessions")) {
-            if (!sealed.isObject() || sealed.get("sessionId") == null || !sealed.get("sessionId").isTextual()
-                    || !AuditJson.isWhole(sealed.get("lastSequence")) || !isHash(sealed.get("finalHash"))) {
+            if (!sealed.isObject()
+                    || sealed.get("sessionId") == null
+                    || !sealed.get("sessionId").isTextual()
+                    || !AuditJson.isWhole(sealed.get("lastSequence"))
+                    || !isHash(sealed.get("finalHash"))) {
                 return false;
             }
         }
@@ -224,8 +295,12 @@ final class LogVerifier {
     }
 
     /** Each session the seal lists must end where it ended when sealed; no session may be added. */
-    private static void checkSeal(String examId, StoredEvent sealEvent, JsonNode seal, Map<String, SessionState> sessions,
-                                  List<Discrepancy> found) {
+    private static void checkSeal(
+            String examId,
+            StoredEvent sealEvent,
+            JsonNode seal,
+            Map<String, SessionState> sessions,
+            List<Discrepancy> found) {
         List<MerkleTree.Leaf> leaves = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (JsonNode sealed : seal.path("sessions")) {
@@ -236,22 +311,37 @@ final class LogVerifier {
             listed.add(id);
             SessionState state = sessions.get(id);
             if (state == null) {
-                found.add(new Discrepancy(id, "-", "MISSING_SESSION",
+                found.add(new Discrepancy(
+                        id,
+                        "-",
+                        "MISSING_SESSION",
                         "sealed with %d events, absent from the log".formatted(lastSequence + 1)));
-            } else if (state.intact() && (state.lastSequence() != lastSequence
-                    || !Arrays.equals(state.finalHash(), finalHash))) {
-                found.add(new Discrepancy(id, Long.toString(lastSequence),
-                        "CHANGED_AFTER_SEAL", "sealed with last event %d (hash %s), found last event %d (hash %s)"
-                        .formatted(lastSequence, EventHashes.hex(finalHash), state.lastSequence(),
-                                EventHashes.hex(state.finalHash()))));
+            } else if (state.intact()
+                    && (state.lastSequence() != lastSequence || !Arrays.equals(state.finalHash(), finalHash))) {
+                found.add(new Discrepancy(
+                        id,
+                        Long.toString(lastSequence),
+                        "CHANGED_AFTER_SEAL",
+                        "sealed with last event %d (hash %s), found last event %d (hash %s)"
+                                .formatted(
+                                        lastSequence,
+                                        EventHashes.hex(finalHash),
+                                        state.lastSequence(),
+                                        EventHashes.hex(state.finalHash()))));
             }
         }
-        sessions.keySet().stream().filter(id -> !listed.contains(id)).forEach(id ->
-                found.add(new Discrepancy(id, "-", "NOT_IN_SEAL", "the session is not covered by the seal")));
+        sessions.keySet().stream()
+                .filter(id -> !listed.contains(id))
+                .forEach(id ->
+                        found.add(new Discrepancy(id, "-", "NOT_IN_SEAL", "the session is not covered by the seal")));
         String leavesRoot = EventHashes.hex(MerkleTree.root(leaves));
         if (!leavesRoot.equals(seal.get("merkleRoot").textValue())) {
-            found.add(new Discrepancy(examId, Long.toString(sealEvent.sequenceNumber()), "SEAL_INCONSISTENT",
-                    "the seal's sessions give root " + leavesRoot + ", the seal records " + seal.get("merkleRoot").textValue()));
+            found.add(new Discrepancy(
+                    examId,
+                    Long.toString(sealEvent.sequenceNumber()),
+                    "SEAL_INCONSISTENT",
+                    "the seal's sessions give root " + leavesRoot + ", the seal records "
+                            + seal.get("merkleRoot").textValue()));
         }
     }
 
@@ -260,9 +350,13 @@ final class LogVerifier {
      * seal, the scoring stream just before it and the latest key; the latest must cover the
      * results in the log, unless a key was published after it (results not published yet).
      */
-    private static PublicationStatus checkPublications(String scoringId, List<StoredEvent> scoring, boolean intact,
-                                                       String examRoot, List<ResultLine> results,
-                                                       List<Discrepancy> found) {
+    private static PublicationStatus checkPublications(
+            String scoringId,
+            List<StoredEvent> scoring,
+            boolean intact,
+            String examRoot,
+            List<ResultLine> results,
+            List<Discrepancy> found) {
         int latestKey = 0;
         String latestRuleSet = null;
         int number = 0;
@@ -277,11 +371,19 @@ final class LogVerifier {
                 latestRuleSet = key.path("ruleSet").textValue();
             } else if (RESULTS_PUBLISHED.equals(event.payloadType())) {
                 JsonNode published = json(event.payload());
-                String problem = publicationProblem(scoringId, published, number + 1, previousRoot, examRoot, before, intact,
-                        latestKey, latestRuleSet);
+                String problem = publicationProblem(
+                        scoringId,
+                        published,
+                        number + 1,
+                        previousRoot,
+                        examRoot,
+                        before,
+                        intact,
+                        latestKey,
+                        latestRuleSet);
                 if (problem != null) {
-                    found.add(new Discrepancy(scoringId, Long.toString(event.sequenceNumber()),
-                            "PUBLICATION_INCONSISTENT", problem));
+                    found.add(new Discrepancy(
+                            scoringId, Long.toString(event.sequenceNumber()), "PUBLICATION_INCONSISTENT", problem));
                 }
                 number++;
                 previousRoot = hashOrZero(published.path("publicationRoot").textValue());
@@ -296,24 +398,42 @@ final class LogVerifier {
         String latestRoot = latest.path("publicationRoot").textValue();
         int publishedKey = wholeOrZero(latest.get("keyVersion"));
         if (latestKey > publishedKey) {
-            return new PublicationStatus(number, latestRoot, publishedKey,
+            return new PublicationStatus(
+                    number,
+                    latestRoot,
+                    publishedKey,
                     "key version " + latestKey + " not published yet: results not covered");
         }
         String resultsRoot = EventHashes.hex(PublicationSeal.resultsRoot(results));
         if (!resultsRoot.equals(latest.path("resultsRoot").textValue())
-                || !AuditJson.isWhole(latest.get("results")) || results.size() != latest.get("results").longValue()) {
-            found.add(new Discrepancy(scoringId, Long.toString(latestEvent.sequenceNumber()), "RESULTS_DIFFER",
-                    "the publication covers %s results with root %s; the log holds %d with root %s".formatted(
-                            latest.path("results").asText(), latest.path("resultsRoot").asText(),
-                            results.size(), resultsRoot)));
+                || !AuditJson.isWhole(latest.get("results"))
+                || results.size() != latest.get("results").longValue()) {
+            found.add(new Discrepancy(
+                    scoringId,
+                    Long.toString(latestEvent.sequenceNumber()),
+                    "RESULTS_DIFFER",
+                    "the publication covers %s results with root %s; the log holds %d with root %s"
+                            .formatted(
+                                    latest.path("results").asText(),
+                                    latest.path("resultsRoot").asText(),
+                                    results.size(),
+                                    resultsRoot)));
             return new PublicationStatus(number, latestRoot, publishedKey, "DIFFER from the publication");
         }
         return new PublicationStatus(number, latestRoot, publishedKey, "covered by the latest publication");
     }
 
     /** Why a publication does not hold, or {@code null} when it does. */
-    private static String publicationProblem(String scoringId, JsonNode published, int number, byte[] previousRoot, String examRoot,
-                                             StoredEvent before, boolean intact, int latestKey, String latestRuleSet) {
+    private static String publicationProblem(
+            String scoringId,
+            JsonNode published,
+            int number,
+            byte[] previousRoot,
+            String examRoot,
+            StoredEvent before,
+            boolean intact,
+            int latestKey,
+            String latestRuleSet) {
         for (String field : List.of("previousRoot", "examRoot", "scoringFinalHash", "resultsRoot", "publicationRoot")) {
             if (!isHash(published.get(field))) {
                 return "it records no " + field + " of 64 lowercase hex digits";
@@ -327,38 +447,58 @@ final class LogVerifier {
         if (!AuditJson.isWhole(published.get("scoringLastSequence"))) {
             return "it records no scoringLastSequence";
         }
-        if (published.get("ruleSet") == null || !published.get("ruleSet").isTextual()
-                || published.get("examId") == null || !scoringId.equals(ScoringCommands.scoringId(published.get("examId").asText()))
+        if (published.get("ruleSet") == null
+                || !published.get("ruleSet").isTextual()
+                || published.get("examId") == null
+                || !scoringId.equals(
+                        ScoringCommands.scoringId(published.get("examId").asText()))
                 || !published.get("examId").isTextual()) {
             return "it records no rule set, or another exam's id";
         }
-        PublicationSeal.Publication sealed = new PublicationSeal.Publication(published.path("examId").asText(),
-                published.path("publication").intValue(), EventHashes.fromHex(published.path("previousRoot").textValue()),
-                EventHashes.fromHex(published.path("examRoot").textValue()), published.path("scoringLastSequence").longValue(),
-                EventHashes.fromHex(published.path("scoringFinalHash").textValue()), published.path("keyVersion").intValue(),
-                published.path("ruleSet").textValue(), published.path("results").intValue(),
+        PublicationSeal.Publication sealed = new PublicationSeal.Publication(
+                published.path("examId").asText(),
+                published.path("publication").intValue(),
+                EventHashes.fromHex(published.path("previousRoot").textValue()),
+                EventHashes.fromHex(published.path("examRoot").textValue()),
+                published.path("scoringLastSequence").longValue(),
+                EventHashes.fromHex(published.path("scoringFinalHash").textValue()),
+                published.path("keyVersion").intValue(),
+                published.path("ruleSet").textValue(),
+                published.path("results").intValue(),
                 EventHashes.fromHex(published.path("resultsRoot").textValue()));
         String recomputed = EventHashes.hex(PublicationSeal.root(sealed));
         if (!recomputed.equals(published.path("publicationRoot").textValue())) {
-            return "its fields give root " + recomputed + ", it records " + published.path("publicationRoot").textValue();
+            return "its fields give root " + recomputed + ", it records "
+                    + published.path("publicationRoot").textValue();
         }
         if (sealed.number() != number || !Arrays.equals(sealed.previousRoot(), previousRoot)) {
             return "it is publication %d following root %s; the log's previous publication makes it %d following %s"
-                    .formatted(sealed.number(), EventHashes.hex(sealed.previousRoot()), number, EventHashes.hex(previousRoot));
+                    .formatted(
+                            sealed.number(),
+                            EventHashes.hex(sealed.previousRoot()),
+                            number,
+                            EventHashes.hex(previousRoot));
         }
         if (!published.path("examRoot").textValue().equals(examRoot)) {
             return "it names exam root " + published.path("examRoot").textValue() + ", the exam's seal records "
                     + (examRoot == null ? "nothing" : examRoot);
         }
-        if (intact && (before == null || before.sequenceNumber() != sealed.scoringLastSequence()
-                || !Arrays.equals(before.chainHash(), sealed.scoringFinalHash()))) {
-            return "it seals the scoring stream up to event %d with hash %s; the stream before it is %s".formatted(
-                    sealed.scoringLastSequence(), EventHashes.hex(sealed.scoringFinalHash()), before == null ? "empty"
-                            : "event %d with hash %s".formatted(before.sequenceNumber(), EventHashes.hex(before.chainHash())));
+        if (intact
+                && (before == null
+                        || before.sequenceNumber() != sealed.scoringLastSequence()
+                        || !Arrays.equals(before.chainHash(), sealed.scoringFinalHash()))) {
+            return "it seals the scoring stream up to event %d with hash %s; the stream before it is %s"
+                    .formatted(
+                            sealed.scoringLastSequence(),
+                            EventHashes.hex(sealed.scoringFinalHash()),
+                            before == null
+                                    ? "empty"
+                                    : "event %d with hash %s"
+                                            .formatted(before.sequenceNumber(), EventHashes.hex(before.chainHash())));
         }
         if (sealed.keyVersion() != latestKey || !sealed.ruleSet().equals(latestRuleSet)) {
-            return "it publishes key version %d under %s; the latest key before it is version %d under %s".formatted(
-                    sealed.keyVersion(), sealed.ruleSet(), latestKey, latestRuleSet);
+            return "it publishes key version %d under %s; the latest key before it is version %d under %s"
+                    .formatted(sealed.keyVersion(), sealed.ruleSet(), latestKey, latestRuleSet);
         }
         return null;
     }
@@ -386,7 +526,8 @@ final class LogVerifier {
             String type = event.payloadType();
             if (SUBMITTED.equals(type)) {
                 submitted = true;
-                atDeadline = "DEADLINE".equals(json(event.payload()).path("cause").textValue());
+                atDeadline =
+                        "DEADLINE".equals(json(event.payload()).path("cause").textValue());
                 continue;
             }
             if (!JOURNAL_UPLOADED.equals(type) && !JOURNAL_ACCEPTED.equals(type) && !JOURNAL_REJECTED.equals(type)) {
@@ -394,7 +535,9 @@ final class LogVerifier {
             }
             String problem = null;
             JsonNode payload = json(event.payload());
-            String uploadId = payload.path("uploadId").isTextual() ? payload.get("uploadId").textValue() : null;
+            String uploadId = payload.path("uploadId").isTextual()
+                    ? payload.get("uploadId").textValue()
+                    : null;
             if (!submitted) {
                 problem = "an offline journal event before the session was handed in";
             } else if (!atDeadline) {
@@ -402,7 +545,8 @@ final class LogVerifier {
             } else if (uploadId == null) {
                 problem = "an offline journal event without its upload id";
             } else if (JOURNAL_UPLOADED.equals(type)) {
-                problem = uploads.putIfAbsent(uploadId, array(payload.path("entries"))) == null ? null
+                problem = uploads.putIfAbsent(uploadId, array(payload.path("entries"))) == null
+                        ? null
                         : "the same journal uploaded twice";
             } else if (!uploads.containsKey(uploadId)) {
                 problem = "a decision about a journal the session has no upload of";
@@ -420,8 +564,8 @@ final class LogVerifier {
                 }
             }
             if (problem != null) {
-                return Optional.of(new Discrepancy(session, Long.toString(event.sequenceNumber()), "JOURNAL_INCONSISTENT",
-                        problem));
+                return Optional.of(new Discrepancy(
+                        session, Long.toString(event.sequenceNumber()), "JOURNAL_INCONSISTENT", problem));
             }
         }
         return Optional.empty();
@@ -441,7 +585,9 @@ final class LogVerifier {
             return false;
         }
         if (a.isNumber()) {
-            return a.isIntegralNumber() && b.isIntegralNumber() && a.bigIntegerValue().equals(b.bigIntegerValue());
+            return a.isIntegralNumber()
+                    && b.isIntegralNumber()
+                    && a.bigIntegerValue().equals(b.bigIntegerValue());
         }
         if (a.isArray()) {
             if (a.size() != b.size()) {

@@ -50,8 +50,8 @@ final class Progress {
     private void draw(int percent) {
         int filled = percent * WIDTH / 100;
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        String bar = "%s [%s%s] %3d%%  %,d / %,d events  %.1f s".formatted(label, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), percent, done, total, seconds);
+        String bar = "%s [%s%s] %3d%%  %,d / %,d events  %.1f s"
+                .formatted(label, "#".repeat(filled), " ".repeat(WIDTH - filled), percent, done, total, seconds);
         out.print(terminal ? "\r" + bar : bar + System.lineSeparator());
         out.flush();
     }

@@ -12,20 +12,22 @@ final class Proofs {
 
     private static final String SEALED = PublishedEvents.nameOf(ExamSealed.class);
 
-    private Proofs() {
-    }
+    private Proofs() {}
 
     static InclusionProof prove(ExamLog log, String sessionId) throws Exception {
-        StoredEvent seal = log.examEvents().stream().filter(event -> SEALED.equals(event.payloadType())).findFirst()
+        StoredEvent seal = log.examEvents().stream()
+                .filter(event -> SEALED.equals(event.payloadType()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Exam " + log.examId() + " is not sealed in this log: "
                         + "there is nothing to prove inclusion in."));
         JsonNode sealed = LogVerifier.sealPayload(seal);
         if (!LogVerifier.readableSeal(sealed)) {
-            throw new IllegalArgumentException("The seal of exam " + log.examId() + " cannot be read (SEAL_INCONSISTENT): "
-                    + "run verify.");
+            throw new IllegalArgumentException(
+                    "The seal of exam " + log.examId() + " cannot be read (SEAL_INCONSISTENT): " + "run verify.");
         }
-        return InclusionProof.SealedTree.ofSeal(sealed).prove(log.examId(), sessionId).orElseThrow(() ->
-                new IllegalArgumentException("The seal of exam " + log.examId() + " lists no session "
-                        + Inputs.quote(sessionId) + "."));
+        return InclusionProof.SealedTree.ofSeal(sealed)
+                .prove(log.examId(), sessionId)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "The seal of exam " + log.examId() + " lists no session " + Inputs.quote(sessionId) + "."));
     }
 }

@@ -28,49 +28,70 @@ final class ReceiptCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One thing that does not hold, by its code. */
-    record Finding(String problem, String detail) {
-    }
+    record Finding(String problem, String detail) {}
 
-    private ReceiptCheck() {
-    }
+    private ReceiptCheck() {}
 
     static List<Finding> check(SubmissionReceipt receipt, InclusionProof proof, String expectedRoot, byte[] publicKey) {
         List<Finding> findings = new ArrayList<>();
         if (!receipt.keyId().equals(SubmissionReceipt.keyId(publicKey))) {
-            findings.add(new Finding("RECEIPT_SIGNATURE", "the receipt names key " + Inputs.quote(receipt.keyId())
-                    + ", the public key given is " + SubmissionReceipt.keyId(publicKey)));
+            findings.add(new Finding(
+                    "RECEIPT_SIGNATURE",
+                    "the receipt names key " + Inputs.quote(receipt.keyId()) + ", the public key given is "
+                            + SubmissionReceipt.keyId(publicKey)));
         } else if (!receipt.verify(publicKey)) {
-            findings.add(new Finding("RECEIPT_SIGNATURE", "the signature is not key " + receipt.keyId() + "'s over this receipt"));
+            findings.add(new Finding(
+                    "RECEIPT_SIGNATURE", "the signature is not key " + receipt.keyId() + "'s over this receipt"));
         }
-        if (!receipt.sessionId().equals(proof.sessionId()) || receipt.lastSequence() != proof.lastSequence()
+        if (!receipt.sessionId().equals(proof.sessionId())
+                || receipt.lastSequence() != proof.lastSequence()
                 || !receipt.finalHash().equals(proof.finalHash())) {
-            findings.add(new Finding("RECEIPT_NOT_SEALED", "the receipt names %s up to event %d (hash %s); the seal holds %s up to event %d (hash %s)"
-                    .formatted(receipt.sessionId(), receipt.lastSequence(), receipt.finalHash(), proof.sessionId(),
-                            proof.lastSequence(), proof.finalHash())));
+            findings.add(new Finding(
+                    "RECEIPT_NOT_SEALED",
+                    "the receipt names %s up to event %d (hash %s); the seal holds %s up to event %d (hash %s)"
+                            .formatted(
+                                    receipt.sessionId(),
+                                    receipt.lastSequence(),
+                                    receipt.finalHash(),
+                                    proof.sessionId(),
+                                    proof.lastSequence(),
+                                    proof.finalHash())));
         }
         byte[] reached = proof.root();
         if (reached == null || !EventHashes.hex(reached).equals(proof.examRoot())) {
-            findings.add(new Finding("PROOF_INVALID", "the audit path leads to " + (reached == null ? "no root"
-                    : EventHashes.hex(reached)) + ", the proof claims " + proof.examRoot()));
+            findings.add(new Finding(
+                    "PROOF_INVALID",
+                    "the audit path leads to " + (reached == null ? "no root" : EventHashes.hex(reached))
+                            + ", the proof claims " + proof.examRoot()));
         }
         if (!proof.examRoot().equalsIgnoreCase(expectedRoot)) {
-            findings.add(new Finding("NOT_THE_PUBLISHED_SEAL", "the proof's root is " + proof.examRoot()
-                    + ", the published root is " + expectedRoot));
+            findings.add(new Finding(
+                    "NOT_THE_PUBLISHED_SEAL",
+                    "the proof's root is " + proof.examRoot() + ", the published root is " + expectedRoot));
         }
         return findings;
     }
 
     static ObjectNode receiptJson(SubmissionReceipt receipt) {
-        return JSON.createObjectNode().put("format", RECEIPT_FORMAT).put("sessionId", receipt.sessionId())
-                .put("lastSequence", receipt.lastSequence()).put("finalHash", receipt.finalHash())
-                .put("submittedAt", receipt.submittedAt()).put("keyId", receipt.keyId())
+        return JSON.createObjectNode()
+                .put("format", RECEIPT_FORMAT)
+                .put("sessionId", receipt.sessionId())
+                .put("lastSequence", receipt.lastSequence())
+                .put("finalHash", receipt.finalHash())
+                .put("submittedAt", receipt.submittedAt())
+                .put("keyId", receipt.keyId())
                 .put("signature", Base64.getEncoder().encodeToString(receipt.signature()));
     }
 
     static ObjectNode proofJson(InclusionProof proof) {
-        ObjectNode json = JSON.createObjectNode().put("format", PROOF_FORMAT).put("examId", proof.examId())
-                .put("sessionId", proof.sessionId()).put("lastSequence", proof.lastSequence())
-                .put("finalHash", proof.finalHash()).put("leafIndex", proof.leafIndex()).put("treeSize", proof.treeSize());
+        ObjectNode json = JSON.createObjectNode()
+                .put("format", PROOF_FORMAT)
+                .put("examId", proof.examId())
+                .put("sessionId", proof.sessionId())
+                .put("lastSequence", proof.lastSequence())
+                .put("finalHash", proof.finalHash())
+                .put("leafIndex", proof.leafIndex())
+                .put("treeSize", proof.treeSize());
         proof.auditPath().forEach(json.putArray("auditPath")::add);
         if (proof.auditPath().isEmpty()) {
             json.putArray("auditPath");
@@ -80,8 +101,12 @@ final class ReceiptCheck {
 
     static SubmissionReceipt readReceipt(Path file) throws IOException {
         JsonNode json = read(file, RECEIPT_FORMAT);
-        return new SubmissionReceipt(text(json, "sessionId", file), whole(json, "lastSequence", file),
-                hash(json, "finalHash", file), text(json, "submittedAt", file), text(json, "keyId", file),
+        return new SubmissionReceipt(
+                text(json, "sessionId", file),
+                whole(json, "lastSequence", file),
+                hash(json, "finalHash", file),
+                text(json, "submittedAt", file),
+                text(json, "keyId", file),
                 base64(json, "signature", file));
     }
 
@@ -103,9 +128,15 @@ final class ReceiptCheck {
         if (treeSize > Integer.MAX_VALUE || leafIndex >= treeSize) {
             throw new IllegalArgumentException(file + ": \"leafIndex\" must be below \"treeSize\" (at most 2^31-1).");
         }
-        return new InclusionProof(text(json, "examId", file), text(json, "sessionId", file),
-                whole(json, "lastSequence", file), hash(json, "finalHash", file), (int) leafIndex, (int) treeSize,
-                siblings, hash(json, "examRoot", file));
+        return new InclusionProof(
+                text(json, "examId", file),
+                text(json, "sessionId", file),
+                whole(json, "lastSequence", file),
+                hash(json, "finalHash", file),
+                (int) leafIndex,
+                (int) treeSize,
+                siblings,
+                hash(json, "examRoot", file));
     }
 
     static byte[] publicKey(String hex) {
@@ -116,8 +147,9 @@ final class ReceiptCheck {
     }
 
     private static JsonNode read(Path file, String format) throws IOException {
-        JsonNode json = AuditJson.parse(Files.readAllBytes(file)).orElseThrow(() ->
-                new IllegalArgumentException(file + " is not JSON as AUDIT-FORMAT.md reads it (strict UTF-8)."));
+        JsonNode json = AuditJson.parse(Files.readAllBytes(file))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        file + " is not JSON as AUDIT-FORMAT.md reads it (strict UTF-8)."));
         if (!format.equals(json.path("format").textValue())) {
             throw new IllegalArgumentException(file + " is not an " + format + " file (its \"format\" must say so).");
         }
@@ -150,7 +182,8 @@ final class ReceiptCheck {
     private static byte[] base64(JsonNode json, String field, Path file) {
         String value = text(json, field, file);
         if (!LogFile.BASE64.matcher(value).matches()) {
-            throw new IllegalArgumentException(file + ": \"" + field + "\" must be padded base64 (RFC 4648, section 4).");
+            throw new IllegalArgumentException(
+                    file + ": \"" + field + "\" must be padded base64 (RFC 4648, section 4).");
         }
         return Base64.getDecoder().decode(value);
     }

@@ -17,41 +17,58 @@ final class Reports {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectWriter ASCII = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
-    private Reports() {
-    }
+    private Reports() {}
 
     static void print(LogVerifier.Report report, PrintStream out) {
         out.printf("Exam %s, from %s%n%n", report.examId(), report.origin());
         if (!report.discrepancies().isEmpty()) {
             out.printf("%-22s %-34s %-6s %s%n", "PROBLEM", "AGGREGATE", "EVENT", "DETAIL");
-            report.discrepancies().forEach(d ->
-                    out.printf("%-22s %-34s %-6s %s%n", d.problem(), d.aggregate(), d.event(), d.detail()));
+            report.discrepancies()
+                    .forEach(d ->
+                            out.printf("%-22s %-34s %-6s %s%n", d.problem(), d.aggregate(), d.event(), d.detail()));
             out.println();
         }
         double seconds = report.took().toNanos() / 1e9;
         out.println(FRAME);
         row(out, "sessions", "%,d (%,d intact)".formatted(report.sessions(), report.intactSessions()));
         row(out, "events", "%,d".formatted(report.events()));
-        row(out, "seal", switch (report.seal()) {
-            case MATCHES -> "recorded, matches the log";
-            case NOT_SEALED -> "none yet (a deleted last event cannot be detected)";
-            case DIFFERS -> "DOES NOT MATCH the log";
-        });
+        row(
+                out,
+                "seal",
+                switch (report.seal()) {
+                    case MATCHES -> "recorded, matches the log";
+                    case NOT_SEALED -> "none yet (a deleted last event cannot be detected)";
+                    case DIFFERS -> "DOES NOT MATCH the log";
+                });
         if (report.recordedRoot() != null) {
             row(out, "recorded root", report.recordedRoot());
         }
-        row(out, "recomputed root", report.recomputedRoot() == null ? "none (a session's chain is damaged)"
-                : report.recomputedRoot());
+        row(
+                out,
+                "recomputed root",
+                report.recomputedRoot() == null ? "none (a session's chain is damaged)" : report.recomputedRoot());
         LogVerifier.PublicationStatus publication = report.publication();
-        row(out, "publications", publication.publications() == 0 ? "none"
-                : "%d, the latest of key version %d".formatted(publication.publications(), publication.keyVersion()));
+        row(
+                out,
+                "publications",
+                publication.publications() == 0
+                        ? "none"
+                        : "%d, the latest of key version %d"
+                                .formatted(publication.publications(), publication.keyVersion()));
         if (publication.latestRoot() != null) {
             row(out, "publication root", publication.latestRoot());
         }
         row(out, "results", publication.results());
         row(out, "time", "%.2f s (%,.0f events/s)".formatted(seconds, report.events() / Math.max(seconds, 1e-9)));
-        row(out, "result", report.clean() ? "CLEAN" : "%d DISCREPANC%s".formatted(report.discrepancies().size(),
-                report.discrepancies().size() == 1 ? "Y" : "IES"));
+        row(
+                out,
+                "result",
+                report.clean()
+                        ? "CLEAN"
+                        : "%d DISCREPANC%s"
+                                .formatted(
+                                        report.discrepancies().size(),
+                                        report.discrepancies().size() == 1 ? "Y" : "IES"));
         out.println(FRAME);
     }
 
@@ -68,8 +85,12 @@ final class Reports {
                 .put("publications", report.publication().publications())
                 .put("publicationRoot", report.publication().latestRoot());
         ArrayNode findings = verdict.putArray("findings");
-        report.discrepancies().forEach(d -> findings.addObject().put("problem", d.problem())
-                .put("aggregate", d.aggregate()).put("event", d.event()).put("detail", d.detail()));
+        report.discrepancies()
+                .forEach(d -> findings.addObject()
+                        .put("problem", d.problem())
+                        .put("aggregate", d.aggregate())
+                        .put("event", d.event())
+                        .put("detail", d.detail()));
         out.println(asciiJson(verdict));
     }
 
@@ -87,22 +108,35 @@ final class Reports {
     }
 
     static void print(Rescorer.Report report, PrintStream out) {
-        out.printf("Exam %s rescored with key version %d under rules %s%n%n", report.examId(), report.keyVersion(),
-                report.ruleSet());
+        out.printf(
+                "Exam %s rescored with key version %d under rules %s%n%n",
+                report.examId(), report.keyVersion(), report.ruleSet());
         if (!report.differences().isEmpty()) {
             out.printf("%-34s %-12s %-16s %s%n", "SESSION", "QUESTION", "PLATFORM", "RECOMPUTED");
-            report.differences().forEach(d ->
-                    out.printf("%-34s %-12s %-16s %s%n", d.session(), d.question(), d.platform(), d.recomputed()));
+            report.differences()
+                    .forEach(d -> out.printf(
+                            "%-34s %-12s %-16s %s%n", d.session(), d.question(), d.platform(), d.recomputed()));
             out.println();
         }
         double seconds = report.took().toNanos() / 1e9;
         out.println(FRAME);
         row(out, "sessions rescored", "%,d".formatted(report.sessions()));
-        row(out, "platform's results", report.platformKeyVersion() == 0 ? "none recorded"
-                : "under key version " + report.platformKeyVersion());
+        row(
+                out,
+                "platform's results",
+                report.platformKeyVersion() == 0
+                        ? "none recorded"
+                        : "under key version " + report.platformKeyVersion());
         row(out, "time", "%.2f s (%,.0f sessions/s)".formatted(seconds, report.sessions() / Math.max(seconds, 1e-9)));
-        row(out, "result", report.clean() ? "IDENTICAL" : "%d DIFFERENCE%s".formatted(report.differences().size(),
-                report.differences().size() == 1 ? "" : "S"));
+        row(
+                out,
+                "result",
+                report.clean()
+                        ? "IDENTICAL"
+                        : "%d DIFFERENCE%s"
+                                .formatted(
+                                        report.differences().size(),
+                                        report.differences().size() == 1 ? "" : "S"));
         out.println(FRAME);
     }
 }

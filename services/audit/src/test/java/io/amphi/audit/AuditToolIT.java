@@ -55,28 +55,39 @@ class AuditToolIT {
     private String url;
     private String root;
 
-    record Outcome(int exitCode, String out) {
-    }
+    record Outcome(int exitCode, String out) {}
 
     @BeforeAll
     void makeASealedExam() {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         delivery = RunningDelivery.start(data, clock, "amphi.delivery.auto-submit-interval=1h");
-        delivery.openDemoExam(clock, CANDIDATES.stream().map(c -> new Enrolment(EXAM, c, Duration.ZERO)).toList());
+        delivery.openDemoExam(
+                clock,
+                CANDIDATES.stream()
+                        .map(c -> new Enrolment(EXAM, c, Duration.ZERO))
+                        .toList());
         for (String candidate : CANDIDATES) {
             DeliveryServiceBlockingStub stub = delivery.asCandidate(candidate);
-            String session = stub.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
-                    .getSession().getSessionId();
+            String session = stub.startSession(
+                            StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                    .getSession()
+                    .getSessionId();
             for (int save = 1; save <= 4; save++) {
-                stub.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId(CHOICE_QUESTIONS.get(save - 1))
-                        .setSaveNumber(save).setAnswer(Answer.newBuilder().setChoices(
-                                ChoiceAnswer.newBuilder().addOptionIds("A"))).build());
+                stub.saveAnswer(SaveAnswerRequest.newBuilder()
+                        .setSessionId(session)
+                        .setQuestionId(CHOICE_QUESTIONS.get(save - 1))
+                        .setSaveNumber(save)
+                        .setAnswer(Answer.newBuilder()
+                                .setChoices(ChoiceAnswer.newBuilder().addOptionIds("A")))
+                        .build());
             }
-            stub.submitSession(SubmitSessionRequest.newBuilder().setSessionId(session).build());
+            stub.submitSession(
+                    SubmitSessionRequest.newBuilder().setSessionId(session).build());
         }
         clock.advance(Duration.ofHours(1));
         root = delivery.withToken(delivery.auth().universityToken("univ-paris", "exams:write"))
-                .closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build()).getMerkleRoot();
+                .closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build())
+                .getMerkleRoot();
         jdbc = delivery.administrator();
         url = delivery.bean(HikariDataSource.class).getJdbcUrl();
     }
@@ -89,8 +100,11 @@ class AuditToolIT {
     private Outcome audit(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, args);
+        int exit = AuditCli.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                false,
+                args);
         String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         System.out.println(text);
         return new Outcome(exit, text);
@@ -104,15 +118,23 @@ class AuditToolIT {
     void anUntouchedLogVerifiesCleanInTheDatabaseAndInItsExport() throws IOException {
         Outcome live = verifyDatabase();
         assertThat(live.exitCode()).isZero();
-        assertThat(live.out()).contains("CLEAN").contains("recorded, matches the log").contains(root);
+        assertThat(live.out())
+                .contains("CLEAN")
+                .contains("recorded, matches the log")
+                .contains(root);
 
         Path file = files.resolve("clean.ndjson");
-        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
+        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString())
+                        .exitCode())
                 .isZero();
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines.getFirst()).contains("\"format\":\"amphi-audit-log/v2\"").contains("\"exam\":\"" + EXAM + "\"");
+        assertThat(lines.getFirst())
+                .contains("\"format\":\"amphi-audit-log/v2\"")
+                .contains("\"exam\":\"" + EXAM + "\"");
         assertThat(lines).as("header, seal, three sessions of six events").hasSize(1 + 1 + 3 * 6);
-        assertThat(audit("verify", "--file", file.toString(), "--expected-root", root).exitCode()).isZero();
+        assertThat(audit("verify", "--file", file.toString(), "--expected-root", root)
+                        .exitCode())
+                .isZero();
 
         Outcome wrongRoot = audit("verify", "--file", file.toString(), "--expected-root", "ab".repeat(32));
         assertThat(wrongRoot.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -141,7 +163,9 @@ class AuditToolIT {
     void aDeletedEventIsMissing() {
         String session = EXAM + ":cand-001";
         Map<String, Object> row = row(session, 3);
-        jdbc.update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3", session);
+        jdbc.update(
+                "DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 3",
+                session);
         try {
             Outcome outcome = verifyDatabase();
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
@@ -159,7 +183,8 @@ class AuditToolIT {
         try {
             Outcome outcome = verifyDatabase();
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
-            assertThat(outcome.out()).containsPattern("REORDERED +" + session + " +1 +event 1 is out of place")
+            assertThat(outcome.out())
+                    .containsPattern("REORDERED +" + session + " +1 +event 1 is out of place")
                     .contains("appended as event 2");
         } finally {
             swap(session, 1, 2);
@@ -171,12 +196,16 @@ class AuditToolIT {
     void aRemovedLastEventIsCaughtByTheSeal() {
         String session = EXAM + ":cand-001";
         Map<String, Object> row = row(session, 5);
-        jdbc.update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 5", session);
+        jdbc.update(
+                "DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = 5",
+                session);
         try {
             Outcome outcome = verifyDatabase();
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
-            assertThat(outcome.out()).containsPattern("CHANGED_AFTER_SEAL +" + session)
-                    .contains("sealed with last event 5").contains("found last event 4")
+            assertThat(outcome.out())
+                    .containsPattern("CHANGED_AFTER_SEAL +" + session)
+                    .contains("sealed with last event 5")
+                    .contains("found last event 4")
                     .contains("DOES NOT MATCH the log");
         } finally {
             reinsert(row);
@@ -207,28 +236,39 @@ class AuditToolIT {
     }
 
     private byte[] payload(String session, long sequence) {
-        return jdbc.queryForObject("SELECT payload FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
-                byte[].class, session, sequence);
+        return jdbc.queryForObject(
+                "SELECT payload FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
+                byte[].class,
+                session,
+                sequence);
     }
 
     private void setPayload(String session, long sequence, byte[] payload) {
-        jdbc.update("UPDATE event_store.domain_event_entry SET payload = ? WHERE aggregate_identifier = ? AND sequence_number = ?",
-                payload, session, sequence);
+        jdbc.update(
+                "UPDATE event_store.domain_event_entry SET payload = ? WHERE aggregate_identifier = ? AND sequence_number = ?",
+                payload,
+                session,
+                sequence);
     }
 
     private Map<String, Object> row(String session, long sequence) {
-        return jdbc.queryForMap("SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
-                session, sequence);
+        return jdbc.queryForMap(
+                "SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND sequence_number = ?",
+                session,
+                sequence);
     }
 
     private void reinsert(Map<String, Object> row) {
         String columns = String.join(", ", row.keySet());
         String marks = String.join(", ", row.keySet().stream().map(c -> "?").toList());
-        jdbc.update("INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")", row.values().toArray());
+        jdbc.update(
+                "INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")",
+                row.values().toArray());
     }
 
     private void swap(String session, long first, long second) {
-        String move = "UPDATE event_store.domain_event_entry SET sequence_number = ? WHERE aggregate_identifier = ? AND sequence_number = ?";
+        String move =
+                "UPDATE event_store.domain_event_entry SET sequence_number = ? WHERE aggregate_identifier = ? AND sequence_number = ?";
         jdbc.update(move, -1, session, first);
         jdbc.update(move, first, session, second);
         jdbc.update(move, second, session, -1);

@@ -74,36 +74,73 @@ class RescoreIT {
     private String examRoot;
     private final List<ResultsPublication> publications = new ArrayList<>();
 
-    record Outcome(int exitCode, String out) {
-    }
+    record Outcome(int exitCode, String out) {}
 
     @BeforeAll
     void scoreAnExamTwice() {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         delivery = RunningDelivery.start(data, clock, "amphi.delivery.auto-submit-interval=1h");
         scoring = RunningScoring.beside(delivery);
-        delivery.openDemoExam(clock, CANDIDATES.stream().map(c -> new Enrolment(EXAM, c, Duration.ZERO)).toList());
+        delivery.openDemoExam(
+                clock,
+                CANDIDATES.stream()
+                        .map(c -> new Enrolment(EXAM, c, Duration.ZERO))
+                        .toList());
         int i = 0;
         for (String candidate : CANDIDATES) {
             DeliveryServiceBlockingStub stub = delivery.asCandidate(candidate);
-            String session = stub.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
-                    .getSession().getSessionId();
+            String session = stub.startSession(
+                            StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                    .getSession()
+                    .getSessionId();
             String option = List.of("A", "B", "C", "D").get(i++);
-            save(stub, session, 1, "q1", Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)).build());
-            save(stub, session, 2, "q2", Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder()
-                    .addAllOptionIds(Stream.of("A", option).distinct().toList())).build());
-            save(stub, session, 3, "q3", Answer.newBuilder().setText(TextAnswer.newBuilder().setText(" ADRENALINE")).build());
-            save(stub, session, 4, "q5", Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue(i - 2)).build());
-            stub.submitSession(SubmitSessionRequest.newBuilder().setSessionId(session).build());
+            save(
+                    stub,
+                    session,
+                    1,
+                    "q1",
+                    Answer.newBuilder()
+                            .setChoices(ChoiceAnswer.newBuilder().addOptionIds(option))
+                            .build());
+            save(
+                    stub,
+                    session,
+                    2,
+                    "q2",
+                    Answer.newBuilder()
+                            .setChoices(ChoiceAnswer.newBuilder()
+                                    .addAllOptionIds(
+                                            Stream.of("A", option).distinct().toList()))
+                            .build());
+            save(
+                    stub,
+                    session,
+                    3,
+                    "q3",
+                    Answer.newBuilder()
+                            .setText(TextAnswer.newBuilder().setText(" ADRENALINE"))
+                            .build());
+            save(
+                    stub,
+                    session,
+                    4,
+                    "q5",
+                    Answer.newBuilder()
+                            .setLikert(LikertAnswer.newBuilder().setValue(i - 2))
+                            .build());
+            stub.submitSession(
+                    SubmitSessionRequest.newBuilder().setSessionId(session).build());
         }
         clock.advance(Duration.ofHours(1));
         String universityToken = delivery.auth().universityToken("univ-paris", "exams:write", "results:read");
-        examRoot = delivery.withToken(universityToken).closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build())
+        examRoot = delivery.withToken(universityToken)
+                .closeExam(CloseExamRequest.newBuilder().setExamId(EXAM).build())
                 .getMerkleRoot();
         ScoringServiceBlockingStub university = scoring.withToken(universityToken);
         university.publishAnswerKey(key("B").build());
         publications.add(publishOnceScored(university));
-        university.publishAnswerKey(key("C").setReason("C is the right answer to q1").build());
+        university.publishAnswerKey(
+                key("C").setReason("C is the right answer to q1").build());
         publications.add(publishOnceScored(university));
         url = delivery.bean(HikariDataSource.class).getJdbcUrl();
     }
@@ -113,7 +150,8 @@ class RescoreIT {
         long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                return university.publishResults(PublishResultsRequest.newBuilder().setExamId(EXAM).build());
+                return university.publishResults(
+                        PublishResultsRequest.newBuilder().setExamId(EXAM).build());
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION
                         || !String.valueOf(e.getStatus().getDescription()).contains("still being computed")
@@ -125,34 +163,62 @@ class RescoreIT {
         }
     }
 
-    private static void save(DeliveryServiceBlockingStub stub, String session, long number, String question, Answer answer) {
-        stub.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId(question)
-                .setSaveNumber(number).setAnswer(answer).build());
+    private static void save(
+            DeliveryServiceBlockingStub stub, String session, long number, String question, Answer answer) {
+        stub.saveAnswer(SaveAnswerRequest.newBuilder()
+                .setSessionId(session)
+                .setQuestionId(question)
+                .setSaveNumber(number)
+                .setAnswer(answer)
+                .build());
     }
 
     private static PublishAnswerKeyRequest.Builder key(String q1) {
-        return PublishAnswerKeyRequest.newBuilder().setExamId(EXAM).setContentVersion(1)
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("q1")
+        return PublishAnswerKeyRequest.newBuilder()
+                .setExamId(EXAM)
+                .setContentVersion(1)
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("q1")
                         .setSingleBestAnswer(SingleBestAnswerKey.newBuilder().setCorrectOptionId(q1)))
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("q2").setMultipleResponse(
-                        MultipleResponseKey.newBuilder().addCorrectOptionIds("A").addCorrectOptionIds("B")))
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("q3")
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("q2")
+                        .setMultipleResponse(MultipleResponseKey.newBuilder()
+                                .addCorrectOptionIds("A")
+                                .addCorrectOptionIds("B")))
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("q3")
                         .setShortText(ShortTextKey.newBuilder().addAcceptedAnswers("adrénaline")))
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("case1").setKeyFeaturesCase(KeyFeaturesCaseKey.newBuilder()
-                        .addParts(part("case1.q1", QuestionKey.newBuilder().setSingleBestAnswer(
-                                SingleBestAnswerKey.newBuilder().setCorrectOptionId("A"))))
-                        .addParts(part("case1.q2", QuestionKey.newBuilder().setMultipleResponse(
-                                MultipleResponseKey.newBuilder().addCorrectOptionIds("A"))))
-                        .addParts(part("case1.q3", QuestionKey.newBuilder().setShortText(
-                                ShortTextKey.newBuilder().addAcceptedAnswers("HNF"))))))
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("q5").setScriptConcordance(
-                        ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(0, 5, 1, 3))))
-                .addQuestions(QuestionKey.newBuilder().setQuestionId("q6").setScriptConcordance(
-                        ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(-1, 2))));
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("case1")
+                        .setKeyFeaturesCase(KeyFeaturesCaseKey.newBuilder()
+                                .addParts(part(
+                                        "case1.q1",
+                                        QuestionKey.newBuilder()
+                                                .setSingleBestAnswer(SingleBestAnswerKey.newBuilder()
+                                                        .setCorrectOptionId("A"))))
+                                .addParts(part(
+                                        "case1.q2",
+                                        QuestionKey.newBuilder()
+                                                .setMultipleResponse(MultipleResponseKey.newBuilder()
+                                                        .addCorrectOptionIds("A"))))
+                                .addParts(part(
+                                        "case1.q3",
+                                        QuestionKey.newBuilder()
+                                                .setShortText(ShortTextKey.newBuilder()
+                                                        .addAcceptedAnswers("HNF"))))))
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("q5")
+                        .setScriptConcordance(ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(0, 5, 1, 3))))
+                .addQuestions(QuestionKey.newBuilder()
+                        .setQuestionId("q6")
+                        .setScriptConcordance(ScriptConcordanceKey.newBuilder().putAllPanelVotes(Map.of(-1, 2))));
     }
 
     private static KeyFeaturesCaseKey.Part part(String id, QuestionKey.Builder key) {
-        return KeyFeaturesCaseKey.Part.newBuilder().setWeight("1").setKey(key.setQuestionId(id)).build();
+        return KeyFeaturesCaseKey.Part.newBuilder()
+                .setWeight("1")
+                .setKey(key.setQuestionId(id))
+                .build();
     }
 
     @AfterAll
@@ -163,8 +229,11 @@ class RescoreIT {
 
     private Outcome audit(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, args);
+        int exit = AuditCli.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false,
+                args);
         String text = out.toString(StandardCharsets.UTF_8);
         System.out.println(text);
         return new Outcome(exit, text);
@@ -174,30 +243,61 @@ class RescoreIT {
     void thePlatformsResultsRecomputeIdenticallyFromTheDatabaseAndFromAnExport() {
         Outcome live = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
         assertThat(live.exitCode()).isZero();
-        assertThat(live.out()).contains("rescored with key version 2 under rules edn-v1").contains("IDENTICAL")
+        assertThat(live.out())
+                .contains("rescored with key version 2 under rules edn-v1")
+                .contains("IDENTICAL")
                 .contains("| sessions rescored    | 4 ");
 
         Path file = files.resolve("scored.ndjson");
-        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
+        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString())
+                        .exitCode())
                 .isZero();
         assertThat(audit("rescore", "--file", file.toString()).exitCode()).isZero();
-        assertThat(audit("verify", "--file", file.toString()).exitCode()).as("keys are chained too").isZero();
+        assertThat(audit("verify", "--file", file.toString()).exitCode())
+                .as("keys are chained too")
+                .isZero();
     }
 
     @Test
     void eachPublicationIsSealedAndChainedToThePreviousOne() {
-        assertThat(publications).extracting(ResultsPublication::getPublication, ResultsPublication::getKeyVersion,
-                ResultsPublication::getResults).containsExactly(tuple(1, 1, 4), tuple(2, 2, 4));
+        assertThat(publications)
+                .extracting(
+                        ResultsPublication::getPublication,
+                        ResultsPublication::getKeyVersion,
+                        ResultsPublication::getResults)
+                .containsExactly(tuple(1, 1, 4), tuple(2, 2, 4));
         String latest = publications.getLast().getPublicationRoot();
-        assertThat(latest).matches("[0-9a-f]{64}").isNotEqualTo(publications.getFirst().getPublicationRoot());
+        assertThat(latest)
+                .matches("[0-9a-f]{64}")
+                .isNotEqualTo(publications.getFirst().getPublicationRoot());
 
-        Outcome live = audit("verify", "--db", url, "--exam", EXAM, "--password", "", "--expected-root", examRoot,
-                "--expected-publication-root", latest);
+        Outcome live = audit(
+                "verify",
+                "--db",
+                url,
+                "--exam",
+                EXAM,
+                "--password",
+                "",
+                "--expected-root",
+                examRoot,
+                "--expected-publication-root",
+                latest);
         assertThat(live.exitCode()).isZero();
-        assertThat(live.out()).contains("2, the latest of key version 2").contains(latest)
+        assertThat(live.out())
+                .contains("2, the latest of key version 2")
+                .contains(latest)
                 .contains("covered by the latest publication");
-        Outcome superseded = audit("verify", "--db", url, "--exam", EXAM, "--password", "",
-                "--expected-publication-root", publications.getFirst().getPublicationRoot());
+        Outcome superseded = audit(
+                "verify",
+                "--db",
+                url,
+                "--exam",
+                EXAM,
+                "--password",
+                "",
+                "--expected-publication-root",
+                publications.getFirst().getPublicationRoot());
         assertThat(superseded.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
         assertThat(superseded.out()).contains("NOT_THE_PUBLISHED_PUBLICATION");
     }
@@ -206,17 +306,23 @@ class RescoreIT {
     void resultsWithASessionMissingAreNotSealed() {
         String session = EXAM + ":cand-003";
         JdbcTemplate jdbc = delivery.administrator();
-        Map<String, Object> result = jdbc.queryForMap("SELECT * FROM scoring.scoring_result WHERE session_id = ?", session);
-        List<Map<String, Object>> questions = jdbc.queryForList("SELECT * FROM scoring.scoring_question_score WHERE session_id = ?",
-                session);
+        Map<String, Object> result =
+                jdbc.queryForMap("SELECT * FROM scoring.scoring_result WHERE session_id = ?", session);
+        List<Map<String, Object>> questions =
+                jdbc.queryForList("SELECT * FROM scoring.scoring_question_score WHERE session_id = ?", session);
         jdbc.update("DELETE FROM scoring.scoring_question_score WHERE session_id = ?", session);
         jdbc.update("DELETE FROM scoring.scoring_result WHERE session_id = ?", session);
         try {
-            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> scoring.withToken(
-                    delivery.auth().universityToken("univ-paris", "exams:write")).publishResults(
-                    PublishResultsRequest.newBuilder().setExamId(EXAM).build()));
+            StatusRuntimeException refused = catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () -> scoring.withToken(delivery.auth().universityToken("univ-paris", "exams:write"))
+                            .publishResults(PublishResultsRequest.newBuilder()
+                                    .setExamId(EXAM)
+                                    .build()));
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(refused.getStatus().getDescription()).contains("4 submitted sessions").contains("but 3 results");
+            assertThat(refused.getStatus().getDescription())
+                    .contains("4 submitted sessions")
+                    .contains("but 3 results");
         } finally {
             insert(jdbc, "scoring.scoring_result", result);
             questions.forEach(row -> insert(jdbc, "scoring.scoring_question_score", row));
@@ -224,16 +330,22 @@ class RescoreIT {
     }
 
     private static void insert(JdbcTemplate jdbc, String table, Map<String, Object> row) {
-        jdbc.update("INSERT INTO " + table + " (" + String.join(", ", row.keySet()) + ") VALUES ("
-                + String.join(", ", row.keySet().stream().map(c -> "?").toList()) + ")", row.values().toArray());
+        jdbc.update(
+                "INSERT INTO " + table + " (" + String.join(", ", row.keySet()) + ") VALUES ("
+                        + String.join(", ", row.keySet().stream().map(c -> "?").toList()) + ")",
+                row.values().toArray());
     }
 
     @Test
     void theSecondVerifierGivesTheSameVerdictOnARealExport() throws Exception {
         Path file = files.resolve("real.ndjson");
-        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString()).exitCode())
+        assertThat(audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString())
+                        .exitCode())
                 .isZero();
-        List<String> options = List.of("--expected-root", examRoot, "--expected-publication-root",
+        List<String> options = List.of(
+                "--expected-root",
+                examRoot,
+                "--expected-publication-root",
                 publications.getLast().getPublicationRoot());
         JsonNode java = AuditVectorsIT.javaVerdict(file, options);
         assertThat(java.get("verdict").asText()).isEqualTo("CLEAN");
@@ -252,42 +364,55 @@ class RescoreIT {
     void anotherKeyVersionShowsWhatItWouldChange() {
         Outcome firstKey = audit("rescore", "--db", url, "--exam", EXAM, "--password", "", "--key-version", "1");
         assertThat(firstKey.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
-        assertThat(firstKey.out()).containsPattern(EXAM + ":cand-002 +q1 +0.000 +1.000")
+        assertThat(firstKey.out())
+                .containsPattern(EXAM + ":cand-002 +q1 +0.000 +1.000")
                 .containsPattern(EXAM + ":cand-003 +q1 +1.000 +0.000");
     }
 
     @Test
     void aDeletedSealIsMissedWhenKeysWerePublished() {
-        Map<String, Object> seal = delivery.administrator().queryForMap(
-                "SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
-        delivery.administrator().update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        Map<String, Object> seal = delivery.administrator()
+                .queryForMap("SELECT * FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
+        delivery.administrator()
+                .update("DELETE FROM event_store.domain_event_entry WHERE aggregate_identifier = ?", EXAM);
         try {
             Outcome outcome = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
             assertThat(outcome.out()).contains("SEAL_MISSING");
         } finally {
             String columns = String.join(", ", seal.keySet());
-            String marks = String.join(", ", seal.keySet().stream().map(c -> "?").toList());
-            delivery.administrator().update("INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")",
-                    seal.values().toArray());
+            String marks =
+                    String.join(", ", seal.keySet().stream().map(c -> "?").toList());
+            delivery.administrator()
+                    .update(
+                            "INSERT INTO event_store.domain_event_entry (" + columns + ") VALUES (" + marks + ")",
+                            seal.values().toArray());
         }
-        assertThat(audit("verify", "--db", url, "--exam", EXAM, "--password", "").exitCode()).isZero();
+        assertThat(audit("verify", "--db", url, "--exam", EXAM, "--password", "")
+                        .exitCode())
+                .isZero();
     }
 
     @Test
     void aChangedRecordedScoreIsFound() {
-        delivery.administrator().update("UPDATE scoring.scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
-                EXAM + ":cand-004");
+        delivery.administrator()
+                .update(
+                        "UPDATE scoring.scoring_question_score SET points = points + 0.5 WHERE session_id = ? AND question_id = 'q3'",
+                        EXAM + ":cand-004");
         try {
             Outcome outcome = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
             assertThat(outcome.exitCode()).isEqualTo(AuditCli.DISCREPANCY);
             assertThat(outcome.out()).containsPattern(EXAM + ":cand-004 +q3 +1.500 +1.000");
             Outcome verified = audit("verify", "--db", url, "--exam", EXAM, "--password", "");
-            assertThat(verified.exitCode()).as("the publication seals the results").isEqualTo(AuditCli.DISCREPANCY);
+            assertThat(verified.exitCode())
+                    .as("the publication seals the results")
+                    .isEqualTo(AuditCli.DISCREPANCY);
             assertThat(verified.out()).containsPattern("RESULTS_DIFFER +" + EXAM + "/scoring +3 ");
         } finally {
-            delivery.administrator().update("UPDATE scoring.scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
-                    EXAM + ":cand-004");
+            delivery.administrator()
+                    .update(
+                            "UPDATE scoring.scoring_question_score SET points = points - 0.5 WHERE session_id = ? AND question_id = 'q3'",
+                            EXAM + ":cand-004");
         }
     }
 }

@@ -22,29 +22,35 @@ final class SecondVerifier {
 
     static final Path SCRIPT = Path.of("verifier-py", "amphi_verify.py");
 
-    record Run(int exitCode, String output) {
-    }
+    record Run(int exitCode, String output) {}
 
-    private SecondVerifier() {
-    }
+    private SecondVerifier() {}
 
     static void require() {
         boolean available;
         try {
-            available = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start().waitFor() == 0;
+            available = new ProcessBuilder("python3", "--version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException | InterruptedException e) {
             available = false;
         }
         if (!available && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("python3 is needed to run the second verifier; install it (apt-get install python3)");
+            throw new AssertionError(
+                    "python3 is needed to run the second verifier; install it (apt-get install python3)");
         }
-        Assumptions.assumeTrue(available, "python3 not found: the second verifier is skipped (install python3 to run it)");
+        Assumptions.assumeTrue(
+                available, "python3 not found: the second verifier is skipped (install python3 to run it)");
     }
 
     static Run run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -62,7 +68,8 @@ final class SecondVerifier {
 
     /** A printed verdict with the exit code beside it; a tool that could not read the file prints none. */
     static JsonNode withExitCode(String output, int exitCode) throws IOException {
-        ObjectNode verdict = output.isBlank() ? new ObjectMapper().createObjectNode()
+        ObjectNode verdict = output.isBlank()
+                ? new ObjectMapper().createObjectNode()
                 : (ObjectNode) new ObjectMapper().readTree(output);
         return verdict.put("exitCode", exitCode);
     }
@@ -73,11 +80,20 @@ final class SecondVerifier {
         if (java.get("exitCode").asInt() == AuditCli.FAILURE) {
             return;
         }
-        for (String field : List.of("exitCode", "verdict", "events", "sessions", "intactSessions", "examRoot",
-                "recomputedRoot", "publications", "publicationRoot")) {
+        for (String field : List.of(
+                "exitCode",
+                "verdict",
+                "events",
+                "sessions",
+                "intactSessions",
+                "examRoot",
+                "recomputedRoot",
+                "publications",
+                "publicationRoot")) {
             assertThat(python.get(field)).as("the second verifier's %s", field).isEqualTo(java.get(field));
         }
-        assertThat(AuditVectorsIT.findings(python)).as("the second verifier's findings")
+        assertThat(AuditVectorsIT.findings(python))
+                .as("the second verifier's findings")
                 .containsExactlyInAnyOrderElementsOf(AuditVectorsIT.findings(java));
     }
 }

@@ -24,8 +24,7 @@ final class TestKeys {
     static final Key RECEIPTS = key((byte) 7);
     static final Key OTHER = key((byte) 9);
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     private static Key key(byte fill) {
         byte[] seed = new byte[32];

@@ -25,9 +25,9 @@ import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
+import io.amphi.scoring.json.ScoringJson;
 import io.amphi.scoring.rules.RuleSets;
 import io.amphi.scoring.rules.SessionScorer;
-import io.amphi.scoring.json.ScoringJson;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,23 +54,23 @@ final class TinyExam {
     static final String SCORING = ScoringCommands.scoringId(EXAM);
     /** The candidate whose page was offline when the time ran out, and the answer its journal kept. */
     static final String OFFLINE_CANDIDATE = "cand-c";
+
     static final String OFFLINE_QUESTION = "q3";
     static final Answer OFFLINE_ANSWER = new Answer.Text("HNF");
     static final Instant EXPORTED_AT = Instant.parse("2026-06-15T14:00:00Z");
     private static final Instant START = Instant.parse("2026-06-15T09:00:00Z");
-    private static final ObjectMapper JSON = AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module()));
+    private static final ObjectMapper JSON =
+            AxonJackson.objectMapper(List.of(DeliveryJson.module(), ScoringJson.module()));
 
     /** An event before the store chains it: the chain fills in its metadata and its hash. */
-    record Draft(String aggregate, String aggregateType, Instant at, Object payload) {
-    }
+    record Draft(String aggregate, String aggregateType, Instant at, Object payload) {}
 
     final Map<String, List<StoredEvent>> chains = new LinkedHashMap<>();
     final List<ResultLine> results = new ArrayList<>();
     String examRoot;
     final List<String> publicationRoots = new ArrayList<>();
 
-    private TinyExam() {
-    }
+    private TinyExam() {}
 
     static Map<String, QuestionKey> firstKey() {
         Map<String, QuestionKey> key = new LinkedHashMap<>();
@@ -89,12 +89,20 @@ final class TinyExam {
 
     static Map<String, Map<String, Answer>> standardAnswers() {
         Map<String, Map<String, Answer>> answers = new TreeMap<>();
-        answers.put("cand-a", answers(new Answer.Choices(List.of("B")), new Answer.Choices(List.of("A", "C")),
-                new Answer.Text("hnf")));
-        answers.put("cand-b", answers(new Answer.Choices(List.of("A")), new Answer.Choices(List.of("A")),
-                new Answer.Text("pyelonephritis")));
-        answers.put("cand-c", answers(new Answer.Choices(List.of("B")), new Answer.Choices(List.of("A", "C", "D")),
-                null));
+        answers.put(
+                "cand-a",
+                answers(
+                        new Answer.Choices(List.of("B")),
+                        new Answer.Choices(List.of("A", "C")),
+                        new Answer.Text("hnf")));
+        answers.put(
+                "cand-b",
+                answers(
+                        new Answer.Choices(List.of("A")),
+                        new Answer.Choices(List.of("A")),
+                        new Answer.Text("pyelonephritis")));
+        answers.put(
+                "cand-c", answers(new Answer.Choices(List.of("B")), new Answer.Choices(List.of("A", "C", "D")), null));
         return answers;
     }
 
@@ -123,52 +131,109 @@ final class TinyExam {
             String sessionId = EXAM + ":" + candidate.getKey();
             Instant started = START.plusSeconds(60L * candidateNumber++);
             List<Draft> drafts = new ArrayList<>();
-            drafts.add(new Draft(sessionId, "ExamSession", started, new SessionStarted(sessionId, EXAM, 1,
-                    candidate.getKey(), started, Duration.ZERO, started.plus(Duration.ofHours(2)))));
+            drafts.add(new Draft(
+                    sessionId,
+                    "ExamSession",
+                    started,
+                    new SessionStarted(
+                            sessionId,
+                            EXAM,
+                            1,
+                            candidate.getKey(),
+                            started,
+                            Duration.ZERO,
+                            started.plus(Duration.ofHours(2)))));
             long saveNumber = 1;
             for (Map.Entry<String, Answer> answer : candidate.getValue().entrySet()) {
                 Instant at = started.plusSeconds(30 * saveNumber);
-                drafts.add(new Draft(sessionId, "ExamSession", at, new AnswerSaved(sessionId, answer.getKey(),
-                        saveNumber++, answer.getValue(), at)));
+                drafts.add(new Draft(
+                        sessionId,
+                        "ExamSession",
+                        at,
+                        new AnswerSaved(sessionId, answer.getKey(), saveNumber++, answer.getValue(), at)));
             }
             if (candidate.getKey().equals(OFFLINE_CANDIDATE)) {
                 Instant deadline = started.plus(Duration.ofHours(2));
                 Instant uploaded = deadline.plus(Duration.ofMinutes(15));
-                OfflineAnswer offline = new OfflineAnswer(OFFLINE_QUESTION, saveNumber, OFFLINE_ANSWER, deadline.minusSeconds(40));
-                drafts.add(new Draft(sessionId, "ExamSession", deadline.plus(Duration.ofSeconds(11)),
-                        new SessionSubmitted(sessionId, SubmissionCause.DEADLINE, deadline, deadline.plus(Duration.ofSeconds(11)))));
-                drafts.add(new Draft(sessionId, "ExamSession", uploaded, new OfflineAnswersUploaded(sessionId,
-                        "5e".repeat(32), List.of(offline), "proctor-room-2", uploaded)));
+                OfflineAnswer offline =
+                        new OfflineAnswer(OFFLINE_QUESTION, saveNumber, OFFLINE_ANSWER, deadline.minusSeconds(40));
+                drafts.add(new Draft(
+                        sessionId,
+                        "ExamSession",
+                        deadline.plus(Duration.ofSeconds(11)),
+                        new SessionSubmitted(
+                                sessionId, SubmissionCause.DEADLINE, deadline, deadline.plus(Duration.ofSeconds(11)))));
+                drafts.add(new Draft(
+                        sessionId,
+                        "ExamSession",
+                        uploaded,
+                        new OfflineAnswersUploaded(
+                                sessionId, "5e".repeat(32), List.of(offline), "proctor-room-2", uploaded)));
                 Instant accepted = uploaded.plus(Duration.ofMinutes(5));
-                drafts.add(new Draft(sessionId, "ExamSession", accepted, new OfflineAnswersAccepted(sessionId,
-                        "5e".repeat(32), List.of(offline), "network down in room 2 from 10:58, witnessed",
-                        "proctor-room-2", accepted)));
+                drafts.add(new Draft(
+                        sessionId,
+                        "ExamSession",
+                        accepted,
+                        new OfflineAnswersAccepted(
+                                sessionId,
+                                "5e".repeat(32),
+                                List.of(offline),
+                                "network down in room 2 from 10:58, witnessed",
+                                "proctor-room-2",
+                                accepted)));
                 scored.put(candidate.getKey(), withOffline(candidate.getValue()));
             } else {
                 Instant submitted = started.plus(Duration.ofMinutes(90));
-                drafts.add(new Draft(sessionId, "ExamSession", submitted,
+                drafts.add(new Draft(
+                        sessionId,
+                        "ExamSession",
+                        submitted,
                         new SessionSubmitted(sessionId, SubmissionCause.CANDIDATE, submitted, submitted)));
                 scored.put(candidate.getKey(), candidate.getValue());
             }
             List<StoredEvent> chain = chain(drafts);
             sessions.put(sessionId, chain);
-            sealed.add(new SealedSession(sessionId, chain.getLast().sequenceNumber(),
+            sealed.add(new SealedSession(
+                    sessionId,
+                    chain.getLast().sequenceNumber(),
                     EventHashes.hex(chain.getLast().chainHash())));
         }
-        exam.examRoot = EventHashes.hex(MerkleTree.root(sealed.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
-                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
+        exam.examRoot = EventHashes.hex(MerkleTree.root(sealed.stream()
+                .map(s -> new MerkleTree.Leaf(s.sessionId(), s.lastSequence(), EventHashes.fromHex(s.finalHash())))
+                .toList()));
         Instant sealedAt = START.plus(Duration.ofHours(3));
-        exam.chains.put(EXAM, chain(List.of(new Draft(EXAM, "Exam", sealedAt,
-                new ExamSealed(EXAM, exam.examRoot, sealed, sealedAt, "univ-paris")))));
+        exam.chains.put(
+                EXAM,
+                chain(List.of(new Draft(
+                        EXAM, "Exam", sealedAt, new ExamSealed(EXAM, exam.examRoot, sealed, sealedAt, "univ-paris")))));
 
         List<StoredEvent> scoring = new ArrayList<>();
         Instant keyedAt = sealedAt.plus(Duration.ofDays(1));
-        scoring = append(scoring, new Draft(SCORING, "ExamScoring", keyedAt, new AnswerKeyPublished(EXAM, 1, 1,
-                firstKey(), "edn-v1", "initial key", keyedAt, "univ-paris")));
+        scoring = append(
+                scoring,
+                new Draft(
+                        SCORING,
+                        "ExamScoring",
+                        keyedAt,
+                        new AnswerKeyPublished(
+                                EXAM, 1, 1, firstKey(), "edn-v1", "initial key", keyedAt, "univ-paris")));
         scoring = exam.publish(scoring, sessions, scored, firstKey(), 1, keyedAt.plus(Duration.ofDays(1)));
         Instant correctedAt = keyedAt.plus(Duration.ofDays(2));
-        scoring = append(scoring, new Draft(SCORING, "ExamScoring", correctedAt, new AnswerKeyPublished(EXAM, 2, 1,
-                secondKey, "edn-v1", "q1 had two right answers", correctedAt, "univ-paris")));
+        scoring = append(
+                scoring,
+                new Draft(
+                        SCORING,
+                        "ExamScoring",
+                        correctedAt,
+                        new AnswerKeyPublished(
+                                EXAM,
+                                2,
+                                1,
+                                secondKey,
+                                "edn-v1",
+                                "q1 had two right answers",
+                                correctedAt,
+                                "univ-paris")));
         scoring = exam.publish(scoring, sessions, scored, secondKey, 2, correctedAt.plus(Duration.ofDays(1)));
         exam.chains.put(SCORING, scoring);
         exam.chains.putAll(sessions);
@@ -182,35 +247,78 @@ final class TinyExam {
     }
 
     /** Scores every session under a key, records the results and appends their sealed publication. */
-    private List<StoredEvent> publish(List<StoredEvent> scoring, Map<String, List<StoredEvent>> sessions,
-                                      Map<String, Map<String, Answer>> answersByCandidate,
-                                      Map<String, QuestionKey> key, int keyVersion, Instant at) {
+    private List<StoredEvent> publish(
+            List<StoredEvent> scoring,
+            Map<String, List<StoredEvent>> sessions,
+            Map<String, Map<String, Answer>> answersByCandidate,
+            Map<String, QuestionKey> key,
+            int keyVersion,
+            Instant at) {
         results.clear();
         answersByCandidate.forEach((candidate, answers) -> {
             String sessionId = EXAM + ":" + candidate;
-            SessionScorer.SessionScore score = SessionScorer.score(key, answers, RuleSets.byVersion("edn-v1").orElseThrow());
+            SessionScorer.SessionScore score = SessionScorer.score(
+                    key, answers, RuleSets.byVersion("edn-v1").orElseThrow());
             StoredEvent last = sessions.get(sessionId).getLast();
-            results.add(new ResultLine(sessionId, keyVersion, "edn-v1", last.sequenceNumber(), last.chainHash(),
+            results.add(new ResultLine(
+                    sessionId,
+                    keyVersion,
+                    "edn-v1",
+                    last.sequenceNumber(),
+                    last.chainHash(),
                     score.total().setScale(3, RoundingMode.UNNECESSARY).toPlainString(),
-                    score.questions().stream().map(q -> new QuestionPoints(q.questionId(),
-                            q.points().setScale(3, RoundingMode.UNNECESSARY).toPlainString())).toList()));
+                    score.questions().stream()
+                            .map(q -> new QuestionPoints(
+                                    q.questionId(),
+                                    q.points()
+                                            .setScale(3, RoundingMode.UNNECESSARY)
+                                            .toPlainString()))
+                            .toList()));
         });
         int number = publicationRoots.size() + 1;
         String previous = number == 1 ? EventHashes.hex(PublicationSeal.NO_PREVIOUS) : publicationRoots.getLast();
         StoredEvent before = scoring.getLast();
         String resultsRoot = EventHashes.hex(PublicationSeal.resultsRoot(results));
-        String root = EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(EXAM, number,
-                EventHashes.fromHex(previous), EventHashes.fromHex(examRoot), before.sequenceNumber(),
-                before.chainHash(), keyVersion, "edn-v1", results.size(), EventHashes.fromHex(resultsRoot))));
+        String root = EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(
+                EXAM,
+                number,
+                EventHashes.fromHex(previous),
+                EventHashes.fromHex(examRoot),
+                before.sequenceNumber(),
+                before.chainHash(),
+                keyVersion,
+                "edn-v1",
+                results.size(),
+                EventHashes.fromHex(resultsRoot))));
         publicationRoots.add(root);
-        return append(scoring, new Draft(SCORING, "ExamScoring", at, new ResultsPublished(EXAM, keyVersion, "edn-v1",
-                at, "univ-paris", number, previous, examRoot, before.sequenceNumber(),
-                EventHashes.hex(before.chainHash()), results.size(), resultsRoot, root)));
+        return append(
+                scoring,
+                new Draft(
+                        SCORING,
+                        "ExamScoring",
+                        at,
+                        new ResultsPublished(
+                                EXAM,
+                                keyVersion,
+                                "edn-v1",
+                                at,
+                                "univ-paris",
+                                number,
+                                previous,
+                                examRoot,
+                                before.sequenceNumber(),
+                                EventHashes.hex(before.chainHash()),
+                                results.size(),
+                                resultsRoot,
+                                root)));
     }
 
     private static List<StoredEvent> append(List<StoredEvent> chain, Draft draft) {
         List<StoredEvent> longer = new ArrayList<>(chain);
-        longer.add(chained(draft, chain.size(), chain.isEmpty() ? EventHashes.GENESIS : chain.getLast().chainHash()));
+        longer.add(chained(
+                draft,
+                chain.size(),
+                chain.isEmpty() ? EventHashes.GENESIS : chain.getLast().chainHash()));
         return longer;
     }
 
@@ -223,11 +331,21 @@ final class TinyExam {
     }
 
     private static StoredEvent chained(Draft draft, long sequence, byte[] previous) {
-        String eventId = "%08x-0000-4000-8000-%012x".formatted(Math.abs(draft.aggregate().hashCode()), sequence);
-        StoredEvent event = new StoredEvent(eventId, draft.aggregate(), sequence, draft.aggregateType(),
-                draft.at().toString(), draft.payload().getClass().getName(), null, json(draft.payload()),
+        String eventId =
+                "%08x-0000-4000-8000-%012x".formatted(Math.abs(draft.aggregate().hashCode()), sequence);
+        StoredEvent event = new StoredEvent(
+                eventId,
+                draft.aggregate(),
+                sequence,
+                draft.aggregateType(),
+                draft.at().toString(),
+                draft.payload().getClass().getName(),
+                null,
+                json(draft.payload()),
                 ("{\"traceId\":\"" + eventId + "\",\"" + EventHashes.PREVIOUS_HASH + "\":\"" + EventHashes.hex(previous)
-                        + "\"}").getBytes(StandardCharsets.UTF_8), null);
+                                + "\"}")
+                        .getBytes(StandardCharsets.UTF_8),
+                null);
         return withHash(event, EventHashes.hash(previous, event));
     }
 
@@ -237,10 +355,20 @@ final class TinyExam {
         byte[] previous = EventHashes.GENESIS;
         for (StoredEvent event : events) {
             String metaData = new String(event.metaData(), StandardCharsets.UTF_8)
-                    .replaceAll("\"previousHash\":\"[0-9a-f]{64}\"", "\"previousHash\":\"" + EventHashes.hex(previous) + "\"");
-            StoredEvent relinked = new StoredEvent(event.eventIdentifier(), event.aggregateIdentifier(),
-                    event.sequenceNumber(), event.type(), event.timestamp(), event.payloadType(), event.payloadRevision(),
-                    event.payload(), metaData.getBytes(StandardCharsets.UTF_8), null);
+                    .replaceAll(
+                            "\"previousHash\":\"[0-9a-f]{64}\"",
+                            "\"previousHash\":\"" + EventHashes.hex(previous) + "\"");
+            StoredEvent relinked = new StoredEvent(
+                    event.eventIdentifier(),
+                    event.aggregateIdentifier(),
+                    event.sequenceNumber(),
+                    event.type(),
+                    event.timestamp(),
+                    event.payloadType(),
+                    event.payloadRevision(),
+                    event.payload(),
+                    metaData.getBytes(StandardCharsets.UTF_8),
+                    null);
             previous = EventHashes.hash(previous, relinked);
             chain.add(withHash(relinked, previous));
         }
@@ -248,29 +376,59 @@ final class TinyExam {
     }
 
     static StoredEvent withHash(StoredEvent e, byte[] hash) {
-        return new StoredEvent(e.eventIdentifier(), e.aggregateIdentifier(), e.sequenceNumber(), e.type(), e.timestamp(),
-                e.payloadType(), e.payloadRevision(), e.payload(), e.metaData(), hash);
+        return new StoredEvent(
+                e.eventIdentifier(),
+                e.aggregateIdentifier(),
+                e.sequenceNumber(),
+                e.type(),
+                e.timestamp(),
+                e.payloadType(),
+                e.payloadRevision(),
+                e.payload(),
+                e.metaData(),
+                hash);
     }
 
     static StoredEvent withPayload(StoredEvent e, UnaryOperator<String> change) {
-        return new StoredEvent(e.eventIdentifier(), e.aggregateIdentifier(), e.sequenceNumber(), e.type(), e.timestamp(),
-                e.payloadType(), e.payloadRevision(),
+        return new StoredEvent(
+                e.eventIdentifier(),
+                e.aggregateIdentifier(),
+                e.sequenceNumber(),
+                e.type(),
+                e.timestamp(),
+                e.payloadType(),
+                e.payloadRevision(),
                 change.apply(new String(e.payload(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
-                e.metaData(), e.chainHash());
+                e.metaData(),
+                e.chainHash());
     }
 
     static StoredEvent atSequence(StoredEvent e, long sequence) {
-        return new StoredEvent(e.eventIdentifier(), e.aggregateIdentifier(), sequence, e.type(), e.timestamp(),
-                e.payloadType(), e.payloadRevision(), e.payload(), e.metaData(), e.chainHash());
+        return new StoredEvent(
+                e.eventIdentifier(),
+                e.aggregateIdentifier(),
+                sequence,
+                e.type(),
+                e.timestamp(),
+                e.payloadType(),
+                e.payloadRevision(),
+                e.payload(),
+                e.metaData(),
+                e.chainHash());
     }
 
     /** The receipt the platform gives when a session is handed in, signed with a test key. */
     static SubmissionReceipt receipt(String sessionId, TestKeys.Key key) {
         StoredEvent last = standard().chains.get(sessionId).getLast();
-        String submittedAt = new String(last.payload(), StandardCharsets.UTF_8)
-                .replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1");
-        return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
-                key.keyId(), key.pair().getPrivate());
+        String submittedAt =
+                new String(last.payload(), StandardCharsets.UTF_8).replaceAll(".*\"submittedAt\":\"([^\"]+)\".*", "$1");
+        return SubmissionReceipt.sign(
+                sessionId,
+                last.sequenceNumber(),
+                EventHashes.hex(last.chainHash()),
+                submittedAt,
+                key.keyId(),
+                key.pair().getPrivate());
     }
 
     private static byte[] json(Object payload) {
@@ -312,8 +470,7 @@ final class TinyExam {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

@@ -3,15 +3,15 @@ package io.amphi.auth;
 import com.hazelcast.core.HazelcastInstance;
 import io.amphi.auth.domain.AccessCodeHasher;
 import io.amphi.auth.grpc.AuthGrpcService;
+import io.amphi.auth.grpc.RevocationStreams;
 import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
+import io.amphi.auth.revocation.DurableRevocations;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.platform.cluster.LoginThrottle;
-import io.amphi.auth.grpc.RevocationStreams;
-import io.amphi.auth.revocation.DurableRevocations;
 import io.amphi.platform.grpc.JwksSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,21 +36,25 @@ public class AuthConfiguration {
     }
 
     @Bean
-    SigningKeys signingKeys(JdbcTemplate jdbc, Clock clock,
-                            @Value("${amphi.auth.key-rotation:6h}") Duration rotation,
-                            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+    SigningKeys signingKeys(
+            JdbcTemplate jdbc,
+            Clock clock,
+            @Value("${amphi.auth.key-rotation:6h}") Duration rotation,
+            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
         return new SigningKeys(jdbc, clock, rotation, accessLifetime);
     }
 
     @Bean
-    TokenIssuer tokenIssuer(SigningKeys keys, Clock clock,
-                            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+    TokenIssuer tokenIssuer(
+            SigningKeys keys, Clock clock, @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
         return new TokenIssuer(keys, clock, accessLifetime);
     }
 
     @Bean
-    RefreshTokens refreshTokens(JdbcTemplate jdbc, Clock clock,
-                                @Value("${amphi.auth.refresh-token-lifetime:5h}") Duration refreshLifetime) {
+    RefreshTokens refreshTokens(
+            JdbcTemplate jdbc,
+            Clock clock,
+            @Value("${amphi.auth.refresh-token-lifetime:5h}") Duration refreshLifetime) {
         return new RefreshTokens(jdbc, clock, refreshLifetime);
     }
 
@@ -70,11 +74,20 @@ public class AuthConfiguration {
      * for good.
      */
     @Bean
-    DurableRevocations revocations(JdbcTemplate jdbc, TransactionTemplate transactions, RefreshTokens refreshTokens,
-                                   HazelcastInstance hazelcast, Clock clock,
-                                   @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
+    DurableRevocations revocations(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            RefreshTokens refreshTokens,
+            HazelcastInstance hazelcast,
+            Clock clock,
+            @Value("${amphi.auth.access-token-lifetime:10m}") Duration accessLifetime) {
         Duration longerThanAnyToken = accessLifetime.plusMinutes(1);
-        return new DurableRevocations(jdbc, transactions, refreshTokens, hazelcast, clock,
+        return new DurableRevocations(
+                jdbc,
+                transactions,
+                refreshTokens,
+                hazelcast,
+                clock,
                 longerThanAnyToken.compareTo(Duration.ofHours(1)) > 0 ? longerThanAnyToken : Duration.ofHours(1));
     }
 
@@ -84,17 +97,24 @@ public class AuthConfiguration {
     }
 
     @Bean
-    AuthGrpcService authGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                                    SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts,
-                                    DurableRevocations revocations, RevocationStreams revocationStreams) {
-        return new AuthGrpcService(candidates, issuer, refreshTokens, keys, throttle, accounts, revocations,
-                revocationStreams);
+    AuthGrpcService authGrpcService(
+            CandidateCredentials candidates,
+            TokenIssuer issuer,
+            RefreshTokens refreshTokens,
+            SigningKeys keys,
+            LoginThrottle throttle,
+            ServiceAccounts accounts,
+            DurableRevocations revocations,
+            RevocationStreams revocationStreams) {
+        return new AuthGrpcService(
+                candidates, issuer, refreshTokens, keys, throttle, accounts, revocations, revocationStreams);
     }
 
     @Bean
-    JwksHttpEndpoint jwksHttpEndpoint(SigningKeys keys,
-                                      @Value("${amphi.auth.http.address:127.0.0.1}") String address,
-                                      @Value("${amphi.auth.http.port:8081}") int port) {
+    JwksHttpEndpoint jwksHttpEndpoint(
+            SigningKeys keys,
+            @Value("${amphi.auth.http.address:127.0.0.1}") String address,
+            @Value("${amphi.auth.http.port:8081}") int port) {
         return new JwksHttpEndpoint(keys, address, port);
     }
 

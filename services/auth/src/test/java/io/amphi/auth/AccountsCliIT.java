@@ -28,33 +28,57 @@ class AccountsCliIT {
     @TempDir
     Path data;
 
-    record Outcome(int exitCode, String out) {
-    }
+    record Outcome(int exitCode, String out) {}
 
     private static Outcome accounts(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = AccountsCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(out, true, StandardCharsets.UTF_8), args);
+        int exit = AccountsCli.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                args);
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void createsAnAccountThatSignsInBoundToItsExams() throws Exception {
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=0", "--amphi.auth.http.port=0", "--amphi.embedded-postgres.data-directory=" + data,
-                "--amphi.hazelcast.cluster-name=accounts-" + UUID.randomUUID())) {
+        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                .run(
+                        "--amphi.grpc.port=0",
+                        "--amphi.auth.http.port=0",
+                        "--amphi.embedded-postgres.data-directory=" + data,
+                        "--amphi.hazelcast.cluster-name=accounts-" + UUID.randomUUID())) {
             String url = auth.getBean(HikariDataSource.class).getJdbcUrl();
-            Outcome created = accounts("create", "--db", url, "--password", "", "--client-id", "univ-paris-cite",
-                    "--role", "university", "--scope", "exams:write", "--scope", "results:read", "--exam", "edn-2026");
+            Outcome created = accounts(
+                    "create",
+                    "--db",
+                    url,
+                    "--password",
+                    "",
+                    "--client-id",
+                    "univ-paris-cite",
+                    "--role",
+                    "university",
+                    "--scope",
+                    "exams:write",
+                    "--scope",
+                    "results:read",
+                    "--exam",
+                    "edn-2026");
             assertThat(created.exitCode()).as(created.out()).isZero();
             Matcher secret = Pattern.compile("secret +(\\S+)").matcher(created.out());
             assertThat(secret.find()).isTrue();
 
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1",
-                    auth.getBean(GrpcServerLifecycle.class).port()).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress(
+                            "127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
+                    .usePlaintext()
+                    .build();
             try {
-                String token = AuthServiceGrpc.newBlockingStub(channel).authenticateClient(AuthenticateClientRequest
-                        .newBuilder().setClientId("univ-paris-cite").setClientSecret(secret.group(1)).build()).getAccessToken();
+                String token = AuthServiceGrpc.newBlockingStub(channel)
+                        .authenticateClient(AuthenticateClientRequest.newBuilder()
+                                .setClientId("univ-paris-cite")
+                                .setClientSecret(secret.group(1))
+                                .build())
+                        .getAccessToken();
                 var claims = SignedJWT.parse(token).getJWTClaimsSet();
                 assertThat(claims.getStringClaim("role")).isEqualTo("university");
                 assertThat(claims.getStringClaim("scope")).isEqualTo("exams:write results:read");
@@ -63,8 +87,8 @@ class AccountsCliIT {
                 channel.shutdownNow();
             }
 
-            Outcome again = accounts("create", "--db", url, "--password", "", "--client-id", "univ-paris-cite",
-                    "--role", "university");
+            Outcome again = accounts(
+                    "create", "--db", url, "--password", "", "--client-id", "univ-paris-cite", "--role", "university");
             assertThat(again.exitCode()).isEqualTo(2);
             assertThat(again.out()).contains("that client id is taken");
             Outcome badRole = accounts("create", "--db", url, "--password", "", "--client-id", "x", "--role", "dean");
@@ -72,7 +96,10 @@ class AccountsCliIT {
             assertThat(badRole.out()).contains("a proctor, a university, an auditor or a platform-operator");
 
             Outcome list = accounts("list", "--db", url, "--password", "");
-            assertThat(list.out()).contains("univ-paris-cite").contains("edn-2026").doesNotContain(secret.group(1));
+            assertThat(list.out())
+                    .contains("univ-paris-cite")
+                    .contains("edn-2026")
+                    .doesNotContain(secret.group(1));
         }
     }
 }

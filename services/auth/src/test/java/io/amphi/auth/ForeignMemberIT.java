@@ -64,41 +64,65 @@ class ForeignMemberIT {
     @Test
     void aMemberWithoutAuthsClassesHoldsItsSharedState() {
         String cluster = "foreign-" + UUID.randomUUID();
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=0", "--amphi.auth.http.port=0", "--amphi.embedded-postgres.data-directory=" + data,
-                "--amphi.hazelcast.cluster-name=" + cluster, "--amphi.auth.access-code-hash-iterations=1000")) {
-            Config config = ClusterConfigs.memberConfig(new ClusterProperties(cluster, "127.0.0.1", 5701,
-                    List.of("127.0.0.1"), null, 1), "delivery-like");
+        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                .run(
+                        "--amphi.grpc.port=0",
+                        "--amphi.auth.http.port=0",
+                        "--amphi.embedded-postgres.data-directory=" + data,
+                        "--amphi.hazelcast.cluster-name=" + cluster,
+                        "--amphi.auth.access-code-hash-iterations=1000")) {
+            Config config = ClusterConfigs.memberConfig(
+                    new ClusterProperties(cluster, "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1), "delivery-like");
             config.setClassLoader(new WithoutAuthClasses(ForeignMemberIT.class.getClassLoader()));
             HazelcastInstance foreign = Hazelcast.newHazelcastInstance(config);
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
-                    .usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress(
+                            "127.0.0.1", auth.getBean(GrpcServerLifecycle.class).port())
+                    .usePlaintext()
+                    .build();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> foreign.getCluster().getMembers().size() == 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> foreign.getCluster().getMembers().size() == 2);
                 AuthServiceBlockingStub stub = AuthServiceGrpc.newBlockingStub(channel);
                 for (int i = 0; i < 40; i++) {
-                    auth.getBean(CandidateCredentials.class).store(List.of(
-                            new CandidateCredentials.Issued(EXAM, "F%03d".formatted(i), "CODE-F%03d".formatted(i))));
+                    auth.getBean(CandidateCredentials.class)
+                            .store(List.of(new CandidateCredentials.Issued(
+                                    EXAM, "F%03d".formatted(i), "CODE-F%03d".formatted(i))));
                 }
                 for (int i = 0; i < 40; i++) {
                     String number = "F%03d".formatted(i);
-                    assertThat(catchThrowableOfType(StatusRuntimeException.class, () -> stub.loginCandidate(
-                            login(number, "WRONG"))).getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-                    assertThat(stub.loginCandidate(login(number, "CODE-" + number)).getAccessToken()).isNotEmpty();
+                    assertThat(catchThrowableOfType(
+                                            StatusRuntimeException.class,
+                                            () -> stub.loginCandidate(login(number, "WRONG")))
+                                    .getStatus()
+                                    .getCode())
+                            .isEqualTo(Status.Code.UNAUTHENTICATED);
+                    assertThat(stub.loginCandidate(login(number, "CODE-" + number))
+                                    .getAccessToken())
+                            .isNotEmpty();
                 }
                 ServiceAccounts.Created proctor = auth.getBean(ServiceAccounts.class)
                         .create("proctor-foreign", "proctor", Set.of(), Set.of(EXAM));
                 String token = stub.authenticateClient(AuthenticateClientRequest.newBuilder()
-                        .setClientId("proctor-foreign").setClientSecret(proctor.secret()).build()).getAccessToken();
+                                .setClientId("proctor-foreign")
+                                .setClientSecret(proctor.secret())
+                                .build())
+                        .getAccessToken();
                 Metadata bearer = new Metadata();
                 bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
                 for (int i = 0; i < 10; i++) {
-                    stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer)).revoke(RevokeRequest.newBuilder()
-                            .setSubject("F%03d".formatted(i)).setExamId(EXAM).setReason("test").build());
+                    stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                            .revoke(RevokeRequest.newBuilder()
+                                    .setSubject("F%03d".formatted(i))
+                                    .setExamId(EXAM)
+                                    .setReason("test")
+                                    .build());
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> foreign.getReplicatedMap("amphi-revocations").size() == 10);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() ->
+                                foreign.getReplicatedMap("amphi-revocations").size() == 10);
                 assertThat(foreign.getReplicatedMap("amphi-revocations").values())
-                        .as("readable on a member without auth's classes").allMatch(value -> value instanceof long[]);
+                        .as("readable on a member without auth's classes")
+                        .allMatch(value -> value instanceof long[]);
             } finally {
                 channel.shutdownNow();
                 foreign.shutdown();
@@ -107,6 +131,10 @@ class ForeignMemberIT {
     }
 
     private static LoginCandidateRequest login(String number, String code) {
-        return LoginCandidateRequest.newBuilder().setExamId(EXAM).setCandidateNumber(number).setAccessCode(code).build();
+        return LoginCandidateRequest.newBuilder()
+                .setExamId(EXAM)
+                .setCandidateNumber(number)
+                .setAccessCode(code)
+                .build();
     }
 }

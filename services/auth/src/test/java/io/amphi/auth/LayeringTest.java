@@ -12,14 +12,30 @@ import com.tngtech.archunit.lang.ArchRule;
 class LayeringTest {
 
     @ArchTest
-    static final ArchRule domainStaysPure = noClasses().that().resideInAPackage("io.amphi.auth.domain..")
-            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.springframework..",
-                    "io.grpc..", "io.amphi.proto..", "com.hazelcast..", "com.nimbusds..", "io.amphi.platform.grpc..",
-                    "io.amphi.auth.store..", "io.amphi.auth.grpc..", "io.amphi.auth.keys..", "io.amphi.auth.http..");
+    static final ArchRule domainStaysPure = noClasses()
+            .that()
+            .resideInAPackage("io.amphi.auth.domain..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "java.sql..",
+                    "javax.sql..",
+                    "org.springframework..",
+                    "io.grpc..",
+                    "io.amphi.proto..",
+                    "com.hazelcast..",
+                    "com.nimbusds..",
+                    "io.amphi.platform.grpc..",
+                    "io.amphi.auth.store..",
+                    "io.amphi.auth.grpc..",
+                    "io.amphi.auth.keys..",
+                    "io.amphi.auth.http..");
 
     @ArchTest
-    static final ArchRule storesKnowNoTransport = noClasses().that().resideInAnyPackage("io.amphi.auth.store..",
-                    "io.amphi.auth.keys..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.amphi.proto..", "io.amphi.auth.grpc..",
-                    "io.amphi.auth.http..");
+    static final ArchRule storesKnowNoTransport = noClasses()
+            .that()
+            .resideInAnyPackage("io.amphi.auth.store..", "io.amphi.auth.keys..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.grpc..", "io.amphi.proto..", "io.amphi.auth.grpc..", "io.amphi.auth.http..");
 }

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.ClusterConfigs;
-import io.amphi.platform.domain.Identifiers;
 import io.amphi.platform.cluster.ClusterProperties;
+import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.cluster.RateLimiter;
+import io.amphi.platform.domain.Identifiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +36,13 @@ class SharedStateSurvivesIT {
 
     @Test
     void killingAMemberLosesNoSharedState() {
-        ClusterProperties properties = new ClusterProperties("survives-" + UUID.randomUUID(), "127.0.0.1", 5701,
-                List.of("127.0.0.1"), null, 1);
+        ClusterProperties properties = new ClusterProperties(
+                "survives-" + UUID.randomUUID(), "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1);
         for (int i = 0; i < 3; i++) {
             members.add(Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "replica-" + i)));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> members.getFirst().getCluster().getMembers().size() == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> members.getFirst().getCluster().getMembers().size() == 3);
         Clock clock = Clock.systemUTC();
         HazelcastInstance doomed = members.get(1);
 
@@ -59,18 +60,24 @@ class SharedStateSurvivesIT {
 
         doomed.getLifecycleService().terminate();
         HazelcastInstance survivor = members.get(2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> survivor.getCluster().getMembers().size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> survivor.getCluster().getMembers().size() == 2);
 
         LoginThrottle throttleSeen = new LoginThrottle(survivor, clock, LoginThrottle.Rules.defaults());
         for (int candidate = 0; candidate < 20; candidate++) {
             String number = "locked-" + candidate;
             String source = "10.0.0." + candidate;
-            assertThat(catchThrowableOfType(RateLimiter.RateLimitExceeded.class,
-                    () -> throttleSeen.admit(Identifiers.identity(number, "edn-2026"), source))).as(number).isNotNull();
+            assertThat(catchThrowableOfType(
+                            RateLimiter.RateLimitExceeded.class,
+                            () -> throttleSeen.admit(Identifiers.identity(number, "edn-2026"), source)))
+                    .as(number)
+                    .isNotNull();
         }
         Admission line = new Admission(members.get(0), clock);
         for (int i = 1; i <= 50; i++) {
-            assertThat(line.enter("exam/edn-2026", "queued-" + i, clock.millis(), slow).ticket()).isEqualTo(i);
+            assertThat(line.enter("exam/edn-2026", "queued-" + i, clock.millis(), slow)
+                            .ticket())
+                    .isEqualTo(i);
         }
     }
 }

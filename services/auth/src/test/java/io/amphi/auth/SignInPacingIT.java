@@ -56,14 +56,19 @@ class SignInPacingIT {
 
     @BeforeAll
     void start() {
-        context = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=0", "--amphi.embedded-postgres.data-directory=" + data,
-                "--amphi.hazelcast.cluster-name=pacing-it-" + UUID.randomUUID(), "--amphi.auth.http.port=0",
-                "--amphi.grpc.trusted-proxies=127.0.0.1",
-                // A costly hash makes the work of a sign-in plain to see against a lookup.
-                "--amphi.auth.access-code-hash-iterations=50000");
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
-                .usePlaintext().build();
+        context = new SpringApplicationBuilder(AuthApplication.class)
+                .run(
+                        "--amphi.grpc.port=0",
+                        "--amphi.embedded-postgres.data-directory=" + data,
+                        "--amphi.hazelcast.cluster-name=pacing-it-" + UUID.randomUUID(),
+                        "--amphi.auth.http.port=0",
+                        "--amphi.grpc.trusted-proxies=127.0.0.1",
+                        // A costly hash makes the work of a sign-in plain to see against a lookup.
+                        "--amphi.auth.access-code-hash-iterations=50000");
+        channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext()
+                .build();
         List<CandidateCredentials.Issued> issued = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {
             issued.add(new CandidateCredentials.Issued(EXAM, number(i), code(i)));
@@ -89,12 +94,17 @@ class SignInPacingIT {
     private AuthServiceBlockingStub from(String address) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER), address);
-        return AuthServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        return AuthServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     private static LoginCandidateRequest login(String number, String code) {
-        return LoginCandidateRequest.newBuilder().setExamId(EXAM).setCandidateNumber(number).setAccessCode(code).build();
+        return LoginCandidateRequest.newBuilder()
+                .setExamId(EXAM)
+                .setCandidateNumber(number)
+                .setAccessCode(code)
+                .build();
     }
 
     private static StatusRuntimeException refusal(Runnable call) {
@@ -112,7 +122,9 @@ class SignInPacingIT {
         AuthServiceBlockingStub classmate = from("10.1.0.66");
         for (int i = 0; i < 3; i++) {
             int guess = i;
-            assertThat(refusal(() -> classmate.loginCandidate(login(number(1), "GUESS-" + guess))).getStatus().getCode())
+            assertThat(refusal(() -> classmate.loginCandidate(login(number(1), "GUESS-" + guess)))
+                            .getStatus()
+                            .getCode())
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         StatusRuntimeException locked = refusal(() -> classmate.loginCandidate(login(number(1), code(1))));
@@ -120,7 +132,8 @@ class SignInPacingIT {
         assertThat(info(locked).getReason()).isEqualTo("SIGN_IN_LOCKED");
 
         assertThat(from("10.1.0.7").loginCandidate(login(number(1), code(1))).getAccessToken())
-                .as("the candidate, from their own seat, signs in at once").isNotEmpty();
+                .as("the candidate, from their own seat, signs in at once")
+                .isNotEmpty();
     }
 
     @Test
@@ -128,7 +141,9 @@ class SignInPacingIT {
         for (int i = 0; i < 10; i++) {
             int guesser = i;
             assertThat(refusal(() -> from("10.3.0." + guesser).loginCandidate(login(number(2), "GUESS-" + guesser)))
-                    .getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                            .getStatus()
+                            .getCode())
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -136,21 +151,27 @@ class SignInPacingIT {
             List<Future<Status.Code>> guesses = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 int guesser = i;
-                guesses.add(pool.submit(() -> refusal(() -> from("10.3.0." + guesser)
-                        .loginCandidate(login(number(2), "GUESS-" + guesser))).getStatus().getCode()));
+                guesses.add(pool.submit(() -> refusal(
+                                () -> from("10.3.0." + guesser).loginCandidate(login(number(2), "GUESS-" + guesser)))
+                        .getStatus()
+                        .getCode()));
             }
             for (Future<Status.Code> guess : guesses) {
                 assertThat(guess.get()).isEqualTo(Status.Code.UNAUTHENTICATED);
             }
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertThat(tookMillis).as("four more guesses at once are spaced a second apart").isGreaterThanOrEqualTo(2_900);
+            assertThat(tookMillis)
+                    .as("four more guesses at once are spaced a second apart")
+                    .isGreaterThanOrEqualTo(2_900);
         } finally {
             pool.shutdown();
         }
         long started = System.nanoTime();
         assertThat(from("10.3.1.1").loginCandidate(login(number(2), code(2))).getAccessToken())
-                .as("the candidate, from an address that never failed, signs in").isNotEmpty();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("without waiting behind the guessers")
+                .as("the candidate, from an address that never failed, signs in")
+                .isNotEmpty();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                .as("without waiting behind the guessers")
                 .isLessThan(1_000);
     }
 
@@ -159,16 +180,20 @@ class SignInPacingIT {
         AuthServiceBlockingStub hall = from("198.51.100.10");
         for (int i = 0; i < 110; i++) {
             String typo = "X%04d".formatted(i);
-            assertThat(refusal(() -> hall.loginCandidate(login(typo, "TYPO-CODE"))).getStatus().getCode())
+            assertThat(refusal(() -> hall.loginCandidate(login(typo, "TYPO-CODE")))
+                            .getStatus()
+                            .getCode())
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
         }
         long started = System.nanoTime();
         for (int i = 3; i <= 12; i++) {
             assertThat(hall.loginCandidate(login(number(i), code(i))).getAccessToken())
-                    .as("candidate %d of the hall signs in", i).isNotEmpty();
+                    .as("candidate %d of the hall signs in", i)
+                    .isNotEmpty();
         }
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-                .as("the hall's sign-ins are spaced out, 100 ms apart").isGreaterThanOrEqualTo(900);
+                .as("the hall's sign-ins are spaced out, 100 ms apart")
+                .isGreaterThanOrEqualTo(900);
     }
 
     @Test
@@ -177,20 +202,29 @@ class SignInPacingIT {
         for (int i = 0; i < 3; i++) {
             refusal(() -> seat.loginCandidate(login(number(20), "TYPO")));
         }
-        assertThat(info(refusal(() -> seat.loginCandidate(login(number(20), code(20))))).getReason())
+        assertThat(info(refusal(() -> seat.loginCandidate(login(number(20), code(20)))))
+                        .getReason())
                 .isEqualTo("SIGN_IN_LOCKED");
 
-        ServiceAccounts.Created proctor = context.getBean(ServiceAccounts.class)
-                .create("proctor-pacing", "proctor", Set.of(), Set.of(EXAM));
+        ServiceAccounts.Created proctor =
+                context.getBean(ServiceAccounts.class).create("proctor-pacing", "proctor", Set.of(), Set.of(EXAM));
         String token = seat.authenticateClient(AuthenticateClientRequest.newBuilder()
-                .setClientId("proctor-pacing").setClientSecret(proctor.secret()).build()).getAccessToken();
+                        .setClientId("proctor-pacing")
+                        .setClientSecret(proctor.secret())
+                        .build())
+                .getAccessToken();
         Metadata bearer = new Metadata();
         bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        assertThat(seat.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer)).clearSignInFailures(
-                ClearSignInFailuresRequest.newBuilder().setExamId(EXAM).setCandidateNumber(number(20)).build())
-                .getCleared()).isTrue();
+        assertThat(seat.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                        .clearSignInFailures(ClearSignInFailuresRequest.newBuilder()
+                                .setExamId(EXAM)
+                                .setCandidateNumber(number(20))
+                                .build())
+                        .getCleared())
+                .isTrue();
 
-        assertThat(seat.loginCandidate(login(number(20), code(20))).getAccessToken()).isNotEmpty();
+        assertThat(seat.loginCandidate(login(number(20), code(20))).getAccessToken())
+                .isNotEmpty();
     }
 
     @Test
@@ -199,21 +233,24 @@ class SignInPacingIT {
         long[] unknownNumber = new long[15];
         for (int i = 0; i < wrongCode.length; i++) {
             int candidate = 25 + i % 10;
-            wrongCode[i] = timed(() -> refusal(() -> from("10.5.0." + candidate).loginCandidate(login(number(candidate), "NOPE"))));
+            wrongCode[i] = timed(() ->
+                    refusal(() -> from("10.5.0." + candidate).loginCandidate(login(number(candidate), "NOPE"))));
             int stranger = i;
-            unknownNumber[i] = timed(() -> refusal(() -> from("10.6.0." + stranger).loginCandidate(login("Z" + stranger, "NOPE"))));
+            unknownNumber[i] = timed(() ->
+                    refusal(() -> from("10.6.0." + stranger).loginCandidate(login("Z" + stranger, "NOPE"))));
         }
         long wrong = median(wrongCode);
         long unknown = median(unknownNumber);
-        assertThat(unknown).as("median %d µs for an unknown number against %d µs for a wrong code", unknown, wrong)
+        assertThat(unknown)
+                .as("median %d µs for an unknown number against %d µs for a wrong code", unknown, wrong)
                 .isGreaterThan(wrong / 2);
     }
 
     @Test
     void anAttackerSizedNumberIsRefusedBeforeItIsCountedOrLogged() {
         String huge = "C".repeat(3_900_000);
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
                 new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
@@ -228,7 +265,8 @@ class SignInPacingIT {
         } finally {
             root.detachAppender(logged);
         }
-        assertThat(logged.list).allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain("C".repeat(100)));
+        assertThat(logged.list)
+                .allSatisfy(event -> assertThat(event.getFormattedMessage()).doesNotContain("C".repeat(100)));
         HazelcastInstance hazelcast = context.getBean(HazelcastInstance.class);
         assertThat(hazelcast.<String, Object>getMap("amphi-login-failures").keySet())
                 .allSatisfy(key -> assertThat(key.length()).isLessThan(200));

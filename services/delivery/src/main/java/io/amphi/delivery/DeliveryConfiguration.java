@@ -16,14 +16,14 @@ import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.delivery.lease.SessionLeases;
+import io.amphi.delivery.offline.OfflineJournalKeys;
 import io.amphi.delivery.proctoring.LiveView;
 import io.amphi.delivery.proctoring.LiveViewProjection;
 import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
-import io.amphi.delivery.offline.OfflineJournalKeys;
 import io.amphi.delivery.seal.SubmissionReceipts;
-import io.amphi.platform.axon.PublishedEventNames;
 import io.amphi.platform.axon.BoundedCache;
+import io.amphi.platform.axon.PublishedEventNames;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
@@ -57,14 +57,34 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    DeliveryGrpcService deliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog,
-                                            ContentAnnouncements contentAnnouncements, Cache examSessionCache,
-                                            RateLimiter saveRateLimiter, ExamDoor examDoor, ExamSealing examSealing,
-                                            SubmissionReceipts receipts, SessionPauses sessionPauses,
-                                            SessionLeases sessionLeases, LiveView liveView,
-                                            OfflineJournalKeys offlineJournalKeys, Clock clock) {
-        return new DeliveryGrpcService(commands, catalog, contentAnnouncements, examSessionCache, saveRateLimiter, examDoor, examSealing, receipts,
-                sessionPauses, sessionLeases, liveView, offlineJournalKeys, clock);
+    DeliveryGrpcService deliveryGrpcService(
+            CommandGateway commands,
+            JdbcExamCatalog catalog,
+            ContentAnnouncements contentAnnouncements,
+            Cache examSessionCache,
+            RateLimiter saveRateLimiter,
+            ExamDoor examDoor,
+            ExamSealing examSealing,
+            SubmissionReceipts receipts,
+            SessionPauses sessionPauses,
+            SessionLeases sessionLeases,
+            LiveView liveView,
+            OfflineJournalKeys offlineJournalKeys,
+            Clock clock) {
+        return new DeliveryGrpcService(
+                commands,
+                catalog,
+                contentAnnouncements,
+                examSessionCache,
+                saveRateLimiter,
+                examDoor,
+                examSealing,
+                receipts,
+                sessionPauses,
+                sessionLeases,
+                liveView,
+                offlineJournalKeys,
+                clock);
     }
 
     @Bean
@@ -102,10 +122,17 @@ public class DeliveryConfiguration {
      * at once, per exam.
      */
     @Bean
-    ExamDoor examDoor(HazelcastInstance hazelcast, JdbcExamCatalog catalog, EventStore eventStore, Clock clock,
-                      @Value("${amphi.delivery.admission.rate:50}") double admissionsPerSecond,
-                      @Value("${amphi.delivery.admission.max-active-sessions:100000}") long maxActiveSessions) {
-        return new ExamDoor(new Admission(hazelcast, clock), catalog, eventStore,
+    ExamDoor examDoor(
+            HazelcastInstance hazelcast,
+            JdbcExamCatalog catalog,
+            EventStore eventStore,
+            Clock clock,
+            @Value("${amphi.delivery.admission.rate:50}") double admissionsPerSecond,
+            @Value("${amphi.delivery.admission.max-active-sessions:100000}") long maxActiveSessions) {
+        return new ExamDoor(
+                new Admission(hazelcast, clock),
+                catalog,
+                eventStore,
                 new Admission.Policy(admissionsPerSecond, maxActiveSessions));
     }
 
@@ -119,9 +146,10 @@ public class DeliveryConfiguration {
      * before it floods the event log.
      */
     @Bean
-    RateLimiter saveRateLimiter(HazelcastInstance hazelcast,
-                                @Value("${amphi.delivery.save-rate.burst:60}") long burst,
-                                @Value("${amphi.delivery.save-rate.refill-period:30s}") Duration refillPeriod) {
+    RateLimiter saveRateLimiter(
+            HazelcastInstance hazelcast,
+            @Value("${amphi.delivery.save-rate.burst:60}") long burst,
+            @Value("${amphi.delivery.save-rate.refill-period:30s}") Duration refillPeriod) {
         return new RateLimiter(hazelcast, "saves", burst, refillPeriod);
     }
 
@@ -150,15 +178,16 @@ public class DeliveryConfiguration {
      * the race) evicts its session, so the cache never serves a stale version twice.
      */
     @Bean
-    Cache examSessionCache(@Value("${amphi.delivery.session-cache.max-entries:50000}") long maxEntries,
-                           @Value("${amphi.delivery.session-cache.idle-timeout:30m}") Duration idleTimeout) {
+    Cache examSessionCache(
+            @Value("${amphi.delivery.session-cache.max-entries:50000}") long maxEntries,
+            @Value("${amphi.delivery.session-cache.idle-timeout:30m}") Duration idleTimeout) {
         return new BoundedCache(maxEntries, idleTimeout);
     }
 
     /** A long session loads from its latest snapshot plus the events after it. */
     @Bean
-    SnapshotTriggerDefinition examSessionSnapshotTrigger(Snapshotter snapshotter,
-                                                         @Value("${amphi.delivery.snapshot-every:250}") int events) {
+    SnapshotTriggerDefinition examSessionSnapshotTrigger(
+            Snapshotter snapshotter, @Value("${amphi.delivery.snapshot-every:250}") int events) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, events);
     }
 
@@ -181,10 +210,10 @@ public class DeliveryConfiguration {
     }
 
     /** A snapshot is the aggregate's fields, nothing else. */
-    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+    @JsonAutoDetect(
+            fieldVisibility = JsonAutoDetect.Visibility.ANY,
             getterVisibility = JsonAutoDetect.Visibility.NONE,
             isGetterVisibility = JsonAutoDetect.Visibility.NONE,
             setterVisibility = JsonAutoDetect.Visibility.NONE)
-    private interface SnapshotJson {
-    }
+    private interface SnapshotJson {}
 }

@@ -54,80 +54,129 @@ class DeliveryRestartIT {
 
         // Snapshots every few events, so the second run also loads sessions from snapshots.
         try (RunningDelivery first = RunningDelivery.start(data, clock, "amphi.delivery.snapshot-every=4")) {
-            first.openDemoExam(clock, List.of(
-                    new Enrolment(EXAM, "cand-001", Duration.ofHours(1)),
-                    new Enrolment(EXAM, "cand-002", Duration.ZERO)));
+            first.openDemoExam(
+                    clock,
+                    List.of(
+                            new Enrolment(EXAM, "cand-001", Duration.ofHours(1)),
+                            new Enrolment(EXAM, "cand-002", Duration.ZERO)));
             DeliveryServiceBlockingStub candidate = first.asCandidate("cand-001");
-            var deadline = candidate.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
-                    .getSession().getDeadline();
+            var deadline = candidate
+                    .startSession(
+                            StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                    .getSession()
+                    .getDeadline();
             patientDeadline = Instant.ofEpochSecond(deadline.getSeconds(), deadline.getNanos());
-            var hurriedStart = first.asCandidate("cand-002").startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
-            hurriedDeadline = Instant.ofEpochSecond(hurriedStart.getSession().getDeadline().getSeconds(),
+            var hurriedStart = first.asCandidate("cand-002")
+                    .startSession(
+                            StartSessionRequest.newBuilder().setExamId(EXAM).build());
+            hurriedDeadline = Instant.ofEpochSecond(
+                    hurriedStart.getSession().getDeadline().getSeconds(),
                     hurriedStart.getSession().getDeadline().getNanos());
 
             List<String> questions = List.of("q1", "case1.q1", "q2", "q1", "q3", "case1.q3", "q5", "q6", "q1", "q5");
             for (int i = 0; i < questions.size(); i++) {
                 String question = questions.get(i);
                 Answer answer = answerFor(question, i);
-                var ack = candidate.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(patient)
-                        .setQuestionId(question).setSaveNumber(i + 1).setAnswer(answer).build());
+                var ack = candidate.saveAnswer(SaveAnswerRequest.newBuilder()
+                        .setSessionId(patient)
+                        .setQuestionId(question)
+                        .setSaveNumber(i + 1)
+                        .setAnswer(answer)
+                        .build());
                 assertThat(ack.getOutcome()).isEqualTo(SaveOutcome.SAVE_OUTCOME_APPLIED);
                 acknowledged.put(question, answer);
                 clock.advance(Duration.ofSeconds(20));
             }
-            candidate.flagQuestion(FlagQuestionRequest.newBuilder().setSessionId(patient).setQuestionId("q6")
-                    .setFlagged(true).build());
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(first.jdbc().queryForObject(
-                    "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?", Long.class, patient))
-                    .isPositive());
+            candidate.flagQuestion(FlagQuestionRequest.newBuilder()
+                    .setSessionId(patient)
+                    .setQuestionId("q6")
+                    .setFlagged(true)
+                    .build());
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(first.jdbc()
+                                    .queryForObject(
+                                            "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?",
+                                            Long.class,
+                                            patient))
+                            .isPositive());
         }
 
         // Down for two hours and a minute: cand-002's two hours ran out meanwhile, cand-001 has an hour more.
         clock.advance(Duration.ofHours(2).plusMinutes(1));
 
         try (RunningDelivery second = RunningDelivery.start(data, clock)) {
-            SessionState resumed = second.asCandidate("cand-001").resumeSession(
-                    ResumeSessionRequest.newBuilder().setSessionId(patient).build());
+            SessionState resumed = second.asCandidate("cand-001")
+                    .resumeSession(ResumeSessionRequest.newBuilder()
+                            .setSessionId(patient)
+                            .build());
             Map<String, Answer> stored = new LinkedHashMap<>();
             resumed.getAnswersList().forEach(a -> stored.put(a.getQuestionId(), a.getAnswer()));
             assertThat(stored).containsExactlyInAnyOrderEntriesOf(acknowledged);
-            assertThat(resumed.getAnswersList()).extracting(SavedAnswer::getQuestionId)
+            assertThat(resumed.getAnswersList())
+                    .extracting(SavedAnswer::getQuestionId)
                     .containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
             assertThat(resumed.getHighestSaveNumber()).isEqualTo(10);
             assertThat(resumed.getFlaggedQuestionIdsList()).containsExactly("q6");
             assertThat(resumed.getStatus()).isEqualTo(SessionStatus.SESSION_STATUS_ACTIVE);
-            assertThat(Duration.ofSeconds(resumed.getRemaining().getSeconds(), resumed.getRemaining().getNanos()))
+            assertThat(Duration.ofSeconds(
+                            resumed.getRemaining().getSeconds(),
+                            resumed.getRemaining().getNanos()))
                     .isEqualTo(Duration.between(clock.instant(), patientDeadline))
                     .isEqualTo(Duration.ofHours(1).minusMinutes(1).minusSeconds(10 * 20));
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                SessionState late = second.asCandidate("cand-002").resumeSession(
-                        ResumeSessionRequest.newBuilder().setSessionId(hurried).build());
+                SessionState late = second.asCandidate("cand-002")
+                        .resumeSession(ResumeSessionRequest.newBuilder()
+                                .setSessionId(hurried)
+                                .build());
                 assertThat(late.getStatus()).isEqualTo(SessionStatus.SESSION_STATUS_SUBMITTED);
                 assertThat(late.getSubmissionCause()).isEqualTo(SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
-                assertThat(Instant.ofEpochSecond(late.getSubmittedAt().getSeconds(), late.getSubmittedAt().getNanos()))
-                        .as("handed in at its deadline, not when the service came back").isEqualTo(hurriedDeadline);
+                assertThat(Instant.ofEpochSecond(
+                                late.getSubmittedAt().getSeconds(),
+                                late.getSubmittedAt().getNanos()))
+                        .as("handed in at its deadline, not when the service came back")
+                        .isEqualTo(hurriedDeadline);
             });
-            String submitted = second.jdbc().queryForObject("SELECT convert_from(payload, 'UTF8') FROM event_store.domain_event_entry "
-                    + "WHERE aggregate_identifier = ? AND payload_type LIKE '%SessionSubmitted'", String.class, hurried);
-            assertThat(submitted).contains("\"submittedAt\":\"" + hurriedDeadline + "\"")
-                    .as("and when the server recorded it").contains("\"processedAt\":\"2");
+            String submitted = second.jdbc()
+                    .queryForObject(
+                            "SELECT convert_from(payload, 'UTF8') FROM event_store.domain_event_entry "
+                                    + "WHERE aggregate_identifier = ? AND payload_type LIKE '%SessionSubmitted'",
+                            String.class, hurried);
+            assertThat(submitted)
+                    .contains("\"submittedAt\":\"" + hurriedDeadline + "\"")
+                    .as("and when the server recorded it")
+                    .contains("\"processedAt\":\"2");
             assertThat(second.storedEventTypes(patient)).doesNotContain("SessionSubmitted");
 
-            SessionView fromSnapshot = second.latestSnapshot(patient, ExamSession.class).describe(clock.instant());
+            SessionView fromSnapshot =
+                    second.latestSnapshot(patient, ExamSession.class).describe(clock.instant());
             assertThat(fromSnapshot.deadline()).isEqualTo(patientDeadline);
             assertThat(fromSnapshot.highestSaveNumber()).isGreaterThanOrEqualTo(4);
-            assertThat(fromSnapshot.answers()).isNotEmpty().allSatisfy(a ->
-                    assertThat(acknowledged).containsKey(a.questionId()));
+            assertThat(fromSnapshot.answers())
+                    .isNotEmpty()
+                    .allSatisfy(a -> assertThat(acknowledged).containsKey(a.questionId()));
         }
     }
 
     private static Answer answerFor(String question, int i) {
         return switch (question) {
-            case "q3", "case1.q3" -> Answer.newBuilder().setText(TextAnswer.newBuilder().setText("answer " + i)).build();
-            case "q5", "q6" -> Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue(i % 5 - 2)).build();
-            case "q2" -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("A").addOptionIds("D")).build();
-            default -> Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds(List.of("A", "B", "C").get(i % 3))).build();
+            case "q3", "case1.q3" ->
+                Answer.newBuilder()
+                        .setText(TextAnswer.newBuilder().setText("answer " + i))
+                        .build();
+            case "q5", "q6" ->
+                Answer.newBuilder()
+                        .setLikert(LikertAnswer.newBuilder().setValue(i % 5 - 2))
+                        .build();
+            case "q2" ->
+                Answer.newBuilder()
+                        .setChoices(ChoiceAnswer.newBuilder().addOptionIds("A").addOptionIds("D"))
+                        .build();
+            default ->
+                Answer.newBuilder()
+                        .setChoices(ChoiceAnswer.newBuilder()
+                                .addOptionIds(List.of("A", "B", "C").get(i % 3)))
+                        .build();
         };
     }
 }

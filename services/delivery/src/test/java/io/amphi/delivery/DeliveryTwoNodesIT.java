@@ -48,10 +48,16 @@ class DeliveryTwoNodesIT {
         // Conflicting attempts count against the save allowance too; this test is about replicas.
         String generousLimit = "amphi.delivery.save-rate.burst=1000";
         try (RunningDelivery a = RunningDelivery.start(dataA, clock, generousLimit);
-             RunningDelivery b = RunningDelivery.startBeside(a, unusedDataB, generousLimit,
-                     "spring.datasource.url=" + a.bean(HikariDataSource.class).getJdbcUrl())) {
+                RunningDelivery b = RunningDelivery.startBeside(
+                        a,
+                        unusedDataB,
+                        generousLimit,
+                        "spring.datasource.url="
+                                + a.bean(HikariDataSource.class).getJdbcUrl())) {
             PlatformStatus status = b.status();
-            assertThat(status.getClusterMembers()).as("the auth service and both replicas").isEqualTo(3);
+            assertThat(status.getClusterMembers())
+                    .as("the auth service and both replicas")
+                    .isEqualTo(3);
             assertThat(status.getDatabaseReachable()).isTrue();
 
             a.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO)));
@@ -65,19 +71,26 @@ class DeliveryTwoNodesIT {
                 DeliveryServiceBlockingStub node = number % 2 == 0 ? onA : onB;
                 conflicts += saveRetryingConflicts(node, number);
             }
-            assertThat(conflicts).as("the replicas' caches went stale and were caught").isPositive();
+            assertThat(conflicts)
+                    .as("the replicas' caches went stale and were caught")
+                    .isPositive();
 
-            assertThat(a.storedEventTypes(SESSION).stream().filter("AnswerSaved"::equals).count()).isEqualTo(40);
+            assertThat(a.storedEventTypes(SESSION).stream()
+                            .filter("AnswerSaved"::equals)
+                            .count())
+                    .isEqualTo(40);
             for (DeliveryServiceBlockingStub node : List.of(onA, onB)) {
                 SessionState state = node.resumeSession(resume());
                 assertThat(state.getHighestSaveNumber()).isEqualTo(40);
-                assertThat(state.getAnswersList()).hasSize(2).allSatisfy(saved ->
-                        assertThat(saved.getSaveNumber()).isGreaterThanOrEqualTo(39));
+                assertThat(state.getAnswersList())
+                        .hasSize(2)
+                        .allSatisfy(saved -> assertThat(saved.getSaveNumber()).isGreaterThanOrEqualTo(39));
             }
 
             saveRetryingConflicts(onA, 41);
             assertThat(onB.resumeSession(resume()).getHighestSaveNumber())
-                    .as("a resume on the replica that did not see save 41 still reports it").isEqualTo(41);
+                    .as("a resume on the replica that did not see save 41 still reports it")
+                    .isEqualTo(41);
         }
     }
 
@@ -87,9 +100,13 @@ class DeliveryTwoNodesIT {
 
     /** Saves, sending again on ABORTED as a client should; returns how many conflicts it met. */
     private static int saveRetryingConflicts(DeliveryServiceBlockingStub node, int number) {
-        SaveAnswerRequest save = SaveAnswerRequest.newBuilder().setSessionId(SESSION)
-                .setQuestionId(LIKERT_QUESTIONS.get(number % 2)).setSaveNumber(number)
-                .setAnswer(Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue(number % 5 - 2))).build();
+        SaveAnswerRequest save = SaveAnswerRequest.newBuilder()
+                .setSessionId(SESSION)
+                .setQuestionId(LIKERT_QUESTIONS.get(number % 2))
+                .setSaveNumber(number)
+                .setAnswer(
+                        Answer.newBuilder().setLikert(LikertAnswer.newBuilder().setValue(number % 5 - 2)))
+                .build();
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 assertThat(node.saveAnswer(save).getOutcome()).isEqualTo(SaveOutcome.SAVE_OUTCOME_APPLIED);

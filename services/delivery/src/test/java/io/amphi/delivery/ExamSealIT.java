@@ -45,55 +45,96 @@ class ExamSealIT {
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         // The deadline poller stays out of the way: this test submits sessions itself.
         try (RunningDelivery delivery = RunningDelivery.start(data, clock, "amphi.delivery.auto-submit-interval=1h")) {
-            delivery.openDemoExam(clock, CANDIDATES.stream().map(c -> new Enrolment(EXAM, c, Duration.ZERO)).toList());
+            delivery.openDemoExam(
+                    clock,
+                    CANDIDATES.stream()
+                            .map(c -> new Enrolment(EXAM, c, Duration.ZERO))
+                            .toList());
             for (String candidate : CANDIDATES) {
                 DeliveryServiceBlockingStub stub = delivery.asCandidate(candidate);
-                String session = stub.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build())
-                        .getSession().getSessionId();
+                String session = stub.startSession(
+                                StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                        .getSession()
+                        .getSessionId();
                 for (int save = 1; save <= 3; save++) {
-                    stub.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId("q1")
-                            .setSaveNumber(save).setAnswer(Answer.newBuilder().setChoices(
-                                    ChoiceAnswer.newBuilder().addOptionIds(save % 2 == 0 ? "A" : "B"))).build());
+                    stub.saveAnswer(SaveAnswerRequest.newBuilder()
+                            .setSessionId(session)
+                            .setQuestionId("q1")
+                            .setSaveNumber(save)
+                            .setAnswer(Answer.newBuilder()
+                                    .setChoices(ChoiceAnswer.newBuilder().addOptionIds(save % 2 == 0 ? "A" : "B")))
+                            .build());
                 }
                 if (!candidate.equals("cand-003")) {
-                    stub.submitSession(SubmitSessionRequest.newBuilder().setSessionId(session).build());
+                    stub.submitSession(SubmitSessionRequest.newBuilder()
+                            .setSessionId(session)
+                            .build());
                 }
             }
-            DeliveryServiceBlockingStub university = delivery.withToken(
-                    delivery.auth().universityToken("univ-paris", "exams:write"));
-            CloseExamRequest close = CloseExamRequest.newBuilder().setExamId(EXAM).build();
+            DeliveryServiceBlockingStub university =
+                    delivery.withToken(delivery.auth().universityToken("univ-paris", "exams:write"));
+            CloseExamRequest close =
+                    CloseExamRequest.newBuilder().setExamId(EXAM).build();
 
             assertRefused(Status.Code.FAILED_PRECONDITION, "EXAM_OPEN", () -> university.closeExam(close));
             clock.advance(Duration.ofMinutes(30).plusSeconds(30));
             assertRefused(Status.Code.FAILED_PRECONDITION, "EXAM_OPEN", () -> university.closeExam(close));
             clock.advance(Duration.ofSeconds(90));
             assertRefused(Status.Code.FAILED_PRECONDITION, "SESSIONS_RUNNING", () -> university.closeExam(close));
-            delivery.asCandidate("cand-003").submitSession(SubmitSessionRequest.newBuilder()
-                    .setSessionId(EXAM + ":cand-003").build());
+            delivery.asCandidate("cand-003")
+                    .submitSession(SubmitSessionRequest.newBuilder()
+                            .setSessionId(EXAM + ":cand-003")
+                            .build());
 
-            assertRefused(Status.Code.PERMISSION_DENIED, "WRONG_ROLE", () -> delivery.asProctor("proctor-1").closeExam(close));
-            assertRefused(Status.Code.PERMISSION_DENIED, "MISSING_SCOPE", () -> delivery.withToken(
-                    delivery.auth().universityToken("univ-reader", "results:read")).closeExam(close));
-            assertRefused(Status.Code.PERMISSION_DENIED, "NOT_YOUR_EXAM", () -> delivery.withToken(
-                    delivery.auth().universityTokenFor("other-exam", "univ-other", "exams:write")).closeExam(close));
-            assertRefused(Status.Code.NOT_FOUND, "UNKNOWN_EXAM", () -> delivery.withToken(
-                    delivery.auth().universityTokenFor("no-such-exam", "univ-ghost", "exams:write"))
-                    .closeExam(CloseExamRequest.newBuilder().setExamId("no-such-exam").build()));
+            assertRefused(
+                    Status.Code.PERMISSION_DENIED,
+                    "WRONG_ROLE",
+                    () -> delivery.asProctor("proctor-1").closeExam(close));
+            assertRefused(
+                    Status.Code.PERMISSION_DENIED,
+                    "MISSING_SCOPE",
+                    () -> delivery.withToken(delivery.auth().universityToken("univ-reader", "results:read"))
+                            .closeExam(close));
+            assertRefused(
+                    Status.Code.PERMISSION_DENIED,
+                    "NOT_YOUR_EXAM",
+                    () -> delivery.withToken(
+                                    delivery.auth().universityTokenFor("other-exam", "univ-other", "exams:write"))
+                            .closeExam(close));
+            assertRefused(
+                    Status.Code.NOT_FOUND,
+                    "UNKNOWN_EXAM",
+                    () -> delivery.withToken(
+                                    delivery.auth().universityTokenFor("no-such-exam", "univ-ghost", "exams:write"))
+                            .closeExam(CloseExamRequest.newBuilder()
+                                    .setExamId("no-such-exam")
+                                    .build()));
 
             ExamSeal seal = university.closeExam(close);
             assertThat(seal.getSessionCount()).isEqualTo(3);
             assertThat(seal.getAlreadySealed()).isFalse();
-            List<MerkleTree.Leaf> leaves = CANDIDATES.stream().map(c -> {
-                List<StoredEvent> events = delivery.storedEvents(EXAM + ":" + c);
-                return new MerkleTree.Leaf(EXAM + ":" + c, events.getLast().sequenceNumber(), events.getLast().chainHash());
-            }).toList();
+            List<MerkleTree.Leaf> leaves = CANDIDATES.stream()
+                    .map(c -> {
+                        List<StoredEvent> events = delivery.storedEvents(EXAM + ":" + c);
+                        return new MerkleTree.Leaf(
+                                EXAM + ":" + c,
+                                events.getLast().sequenceNumber(),
+                                events.getLast().chainHash());
+                    })
+                    .toList();
             assertThat(seal.getMerkleRoot()).isEqualTo(EventHashes.hex(MerkleTree.root(leaves)));
             assertThat(delivery.storedEventTypes(EXAM)).containsExactly("ExamSealed");
-            assertThat(ChainVerifier.verify(EXAM, delivery.storedEvents(EXAM)).intact()).isTrue();
+            assertThat(ChainVerifier.verify(EXAM, delivery.storedEvents(EXAM)).intact())
+                    .isTrue();
 
-            assertThatThrownBy(() -> delivery.catalog().schedule(EXAM, new ExamSchedule(clock.instant(),
-                    clock.instant().plus(Duration.ofHours(1))))).as("a sealed exam cannot be reopened")
-                    .isInstanceOf(DomainException.class).hasMessageContaining("sealed");
+            assertThatThrownBy(() -> delivery.catalog()
+                            .schedule(
+                                    EXAM,
+                                    new ExamSchedule(
+                                            clock.instant(), clock.instant().plus(Duration.ofHours(1)))))
+                    .as("a sealed exam cannot be reopened")
+                    .isInstanceOf(DomainException.class)
+                    .hasMessageContaining("sealed");
 
             ExamSeal again = university.closeExam(close);
             assertThat(again.getAlreadySealed()).isTrue();
@@ -111,7 +152,8 @@ class ExamSealIT {
         StatusRuntimeException error = catchThrowableOfType(StatusRuntimeException.class, call::run);
         assertThat(error).as("refused with " + reason).isNotNull();
         assertThat(error.getStatus().getCode()).isEqualTo(code);
-        assertThat(error.getTrailers().get(ErrorMapping.ERROR_INFO_KEY).getReason()).as(error.getStatus().getDescription())
+        assertThat(error.getTrailers().get(ErrorMapping.ERROR_INFO_KEY).getReason())
+                .as(error.getStatus().getDescription())
                 .isEqualTo(reason);
     }
 }

@@ -44,12 +44,12 @@ class FreshStartArrivalOrderIT {
 
     @TempDir
     Path data;
+
     @TempDir
     Path secondReplica;
 
     /** One candidate's arrival: when the call was sent, how long it took, the ticket it got (0 if admitted). */
-    record Arrival(int rank, long sentNanos, long ticket, long tookMillis) {
-    }
+    record Arrival(int rank, long sentNanos, long ticket, long tookMillis) {}
 
     @Test
     void placesInLineFollowArrivalFromTheFirstSecond() throws Exception {
@@ -67,8 +67,11 @@ class FreshStartArrivalOrderIT {
             }
 
             // A replica of the same database that has just started, reached the moment it listens.
-            try (RunningDelivery fresh = RunningDelivery.startBeside(first, secondReplica,
-                    "spring.datasource.url=" + first.bean(HikariDataSource.class).getJdbcUrl())) {
+            try (RunningDelivery fresh = RunningDelivery.startBeside(
+                    first,
+                    secondReplica,
+                    "spring.datasource.url="
+                            + first.bean(HikariDataSource.class).getJdbcUrl())) {
                 List<Future<Arrival>> arrivals = new ArrayList<>();
                 long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
                 try (ExecutorService crowd = Executors.newFixedThreadPool(CANDIDATES)) {
@@ -80,8 +83,13 @@ class FreshStartArrivalOrderIT {
                             LockSupport.parkNanos(sendAt - System.nanoTime());
                             long sent = System.nanoTime();
                             StartSessionResponse response = fresh.withToken(token)
-                                    .startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
-                            return new Arrival(rank, sent, response.hasQueue() ? response.getQueue().getTicket() : 0,
+                                    .startSession(StartSessionRequest.newBuilder()
+                                            .setExamId(EXAM)
+                                            .build());
+                            return new Arrival(
+                                    rank,
+                                    sent,
+                                    response.hasQueue() ? response.getQueue().getTicket() : 0,
                                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
                         }));
                     }
@@ -90,29 +98,41 @@ class FreshStartArrivalOrderIT {
                 for (Future<Arrival> arrival : arrivals) {
                     seen.add(arrival.get());
                 }
-                assertThat(seen).allSatisfy(a -> assertThat(a.tookMillis())
-                        .as("candidate %d waited for its answer", a.rank()).isLessThan(LONGEST_WAIT.toMillis()));
+                assertThat(seen)
+                        .allSatisfy(a -> assertThat(a.tookMillis())
+                                .as("candidate %d waited for its answer", a.rank())
+                                .isLessThan(LONGEST_WAIT.toMillis()));
 
                 // A ticket moves back when an earlier arrival that was slower on its way is placed
                 // ahead of it: the places in line are read again once everyone is in line.
                 List<Arrival> queued = new ArrayList<>();
                 for (Arrival arrival : seen) {
                     StartSessionResponse again = fresh.withToken(tokens.get(arrival.rank()))
-                            .startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
+                            .startSession(StartSessionRequest.newBuilder()
+                                    .setExamId(EXAM)
+                                    .build());
                     if (again.hasQueue()) {
-                        queued.add(new Arrival(arrival.rank(), arrival.sentNanos(), again.getQueue().getTicket(),
+                        queued.add(new Arrival(
+                                arrival.rank(),
+                                arrival.sentNanos(),
+                                again.getQueue().getTicket(),
                                 arrival.tookMillis()));
                     }
                 }
-                System.out.println("Arrival rank → place in line: " + queued.stream()
-                        .map(a -> a.rank() + "→" + a.ticket()).toList());
-                assertThat(queued).as("all but the few let in at the rate are in line").hasSizeGreaterThan(CANDIDATES - 5);
+                System.out.println("Arrival rank → place in line: "
+                        + queued.stream().map(a -> a.rank() + "→" + a.ticket()).toList());
+                assertThat(queued)
+                        .as("all but the few let in at the rate are in line")
+                        .hasSizeGreaterThan(CANDIDATES - 5);
                 for (Arrival earlier : queued) {
                     for (Arrival later : queued) {
                         long apartMillis = TimeUnit.NANOSECONDS.toMillis(later.sentNanos() - earlier.sentNanos());
                         if (apartMillis >= ORDER_SLACK.toMillis()) {
-                            assertThat(earlier.ticket()).as("candidate %d was sent %d ms before candidate %d",
-                                    earlier.rank(), apartMillis, later.rank()).isLessThan(later.ticket());
+                            assertThat(earlier.ticket())
+                                    .as(
+                                            "candidate %d was sent %d ms before candidate %d",
+                                            earlier.rank(), apartMillis, later.rank())
+                                    .isLessThan(later.ticket());
                         }
                     }
                 }

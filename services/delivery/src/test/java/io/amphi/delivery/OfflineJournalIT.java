@@ -53,63 +53,117 @@ class OfflineJournalIT {
         try (RunningDelivery delivery = RunningDelivery.start(data, clock, "amphi.delivery.snapshot-every=2")) {
             delivery.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO)));
             DeliveryServiceBlockingStub candidate = delivery.asCandidate("cand-001");
-            SessionState started = candidate.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build()).getSession();
+            SessionState started = candidate
+                    .startSession(
+                            StartSessionRequest.newBuilder().setExamId(EXAM).build())
+                    .getSession();
             byte[] key = started.getOfflineJournalKey().toByteArray();
             assertThat(key).hasSize(32);
-            assertThat(candidate.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(SESSION).build())
-                    .getOfflineJournalKey().toByteArray()).as("the same key on every replica and call").isEqualTo(key);
-            candidate.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(SESSION).setQuestionId("q1").setSaveNumber(1)
-                    .setAnswer(io.amphi.proto.delivery.v1.Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder()
-                            .addOptionIds("B"))).build());
+            assertThat(candidate
+                            .resumeSession(ResumeSessionRequest.newBuilder()
+                                    .setSessionId(SESSION)
+                                    .build())
+                            .getOfflineJournalKey()
+                            .toByteArray())
+                    .as("the same key on every replica and call")
+                    .isEqualTo(key);
+            candidate.saveAnswer(SaveAnswerRequest.newBuilder()
+                    .setSessionId(SESSION)
+                    .setQuestionId("q1")
+                    .setSaveNumber(1)
+                    .setAnswer(io.amphi.proto.delivery.v1.Answer.newBuilder()
+                            .setChoices(ChoiceAnswer.newBuilder().addOptionIds("B")))
+                    .build());
 
-            byte[] file = OfflineJournalWriter.file(SESSION, List.of(
-                    new OfflineJournalWriter.Entry(1, "q1", clock.instant().toString(), "{\"choices\":[\"B\"]}"),
-                    new OfflineJournalWriter.Entry(2, "q3", clock.instant().plusSeconds(5).toString(), "{\"text\":\"aspirin\"}")),
+            byte[] file = OfflineJournalWriter.file(
+                    SESSION,
+                    List.of(
+                            new OfflineJournalWriter.Entry(
+                                    1, "q1", clock.instant().toString(), "{\"choices\":[\"B\"]}"),
+                            new OfflineJournalWriter.Entry(
+                                    2, "q3", clock.instant().plusSeconds(5).toString(), "{\"text\":\"aspirin\"}")),
                     key);
             DeliveryServiceBlockingStub proctor = delivery.asProctor("proctor-1");
-            UploadOfflineJournalRequest upload = UploadOfflineJournalRequest.newBuilder().setSessionId(SESSION)
-                    .setJournalFile(ByteString.copyFrom(file)).build();
-            assertThatThrownBy(() -> proctor.uploadOfflineJournal(upload)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION))
+            UploadOfflineJournalRequest upload = UploadOfflineJournalRequest.newBuilder()
+                    .setSessionId(SESSION)
+                    .setJournalFile(ByteString.copyFrom(file))
+                    .build();
+            assertThatThrownBy(() -> proctor.uploadOfflineJournal(upload))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION))
                     .hasMessageContaining("not handed in yet");
 
             clock.advance(Duration.ofHours(2).plus(ExamSession.SAVE_GRACE).plusSeconds(1));
-            await().atMost(Duration.ofSeconds(30)).until(() -> delivery.storedEventTypes(SESSION).contains("SessionSubmitted"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> delivery.storedEventTypes(SESSION).contains("SessionSubmitted"));
 
             OfflineJournal uploaded = proctor.uploadOfflineJournal(upload);
             uploadId = uploaded.getUploadId();
-            assertThat(uploaded.getEntriesList()).extracting(OfflineEntry::getQuestionId, OfflineEntry::getCounts)
+            assertThat(uploaded.getEntriesList())
+                    .extracting(OfflineEntry::getQuestionId, OfflineEntry::getCounts)
                     .containsExactly(tuple("q1", false), tuple("q3", true));
-            assertThat(candidate.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(SESSION).build())
-                    .getAnswersList()).as("nothing counts before a proctor accepts").hasSize(1);
-            assertThat(proctor.listOfflineJournals(ListOfflineJournalsRequest.newBuilder().setSessionId(SESSION).build())
-                    .getJournalsList()).extracting(OfflineJournal::getUploadId).containsExactly(uploadId);
+            assertThat(candidate
+                            .resumeSession(ResumeSessionRequest.newBuilder()
+                                    .setSessionId(SESSION)
+                                    .build())
+                            .getAnswersList())
+                    .as("nothing counts before a proctor accepts")
+                    .hasSize(1);
+            assertThat(proctor.listOfflineJournals(ListOfflineJournalsRequest.newBuilder()
+                                    .setSessionId(SESSION)
+                                    .build())
+                            .getJournalsList())
+                    .extracting(OfflineJournal::getUploadId)
+                    .containsExactly(uploadId);
 
             OfflineJournal accepted = proctor.decideOfflineJournal(DecideOfflineJournalRequest.newBuilder()
-                    .setSessionId(SESSION).setUploadId(uploadId).setAccept(true).setReason("network down at the end").build());
+                    .setSessionId(SESSION)
+                    .setUploadId(uploadId)
+                    .setAccept(true)
+                    .setReason("network down at the end")
+                    .build());
             assertThat(accepted.getDecidedBy()).isEqualTo("proctor-1");
-            assertThat(delivery.storedEventTypes(SESSION)).containsSubsequence("SessionSubmitted", "OfflineAnswersUploaded",
-                    "OfflineAnswersAccepted");
-            SessionState after = candidate.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(SESSION).build());
-            assertThat(after.getAnswersList()).anySatisfy(a -> assertThat(a.getAnswer().getText().getText()).isEqualTo("aspirin"));
-            assertThat(after.getReceipt().getLastSequence()).as("the receipt covers the log as it stands").isEqualTo(4);
+            assertThat(delivery.storedEventTypes(SESSION))
+                    .containsSubsequence("SessionSubmitted", "OfflineAnswersUploaded", "OfflineAnswersAccepted");
+            SessionState after = candidate.resumeSession(
+                    ResumeSessionRequest.newBuilder().setSessionId(SESSION).build());
+            assertThat(after.getAnswersList())
+                    .anySatisfy(
+                            a -> assertThat(a.getAnswer().getText().getText()).isEqualTo("aspirin"));
+            assertThat(after.getReceipt().getLastSequence())
+                    .as("the receipt covers the log as it stands")
+                    .isEqualTo(4);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 ExamSession snapshot = delivery.latestSnapshot(SESSION, ExamSession.class);
-                assertThat(snapshot.handle(new DescribeOfflineJournals(SESSION))).singleElement().satisfies(journal -> {
-                    assertThat(journal.decision()).isEqualTo(JournalDecision.ACCEPTED);
-                    assertThat(journal.applicable()).extracting(a -> a.questionId()).containsExactly("q3");
-                });
+                assertThat(snapshot.handle(new DescribeOfflineJournals(SESSION)))
+                        .singleElement()
+                        .satisfies(journal -> {
+                            assertThat(journal.decision()).isEqualTo(JournalDecision.ACCEPTED);
+                            assertThat(journal.applicable())
+                                    .extracting(a -> a.questionId())
+                                    .containsExactly("q3");
+                        });
             });
         }
 
         try (RunningDelivery restarted = RunningDelivery.start(data, clock)) {
-            OfflineJournal again = restarted.asProctor("proctor-2").listOfflineJournals(ListOfflineJournalsRequest.newBuilder()
-                    .setSessionId(SESSION).build()).getJournals(0);
+            OfflineJournal again = restarted
+                    .asProctor("proctor-2")
+                    .listOfflineJournals(ListOfflineJournalsRequest.newBuilder()
+                            .setSessionId(SESSION)
+                            .build())
+                    .getJournals(0);
             assertThat(again.getUploadId()).isEqualTo(uploadId);
             assertThat(again.getDecidedBy()).isEqualTo("proctor-1");
-            assertThat(restarted.asCandidate("cand-001").resumeSession(ResumeSessionRequest.newBuilder().setSessionId(SESSION)
-                    .build()).getHighestSaveNumber()).isEqualTo(2);
+            assertThat(restarted
+                            .asCandidate("cand-001")
+                            .resumeSession(ResumeSessionRequest.newBuilder()
+                                    .setSessionId(SESSION)
+                                    .build())
+                            .getHighestSaveNumber())
+                    .isEqualTo(2);
         }
     }
 }

@@ -57,7 +57,8 @@ final class RawGrpcConnection implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
     private final String authority;
-    private final Http2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true);
+    private final Http2HeadersEncoder encoder =
+            new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true);
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, Integer.MAX_VALUE);
     private final Map<Integer, Stream> streams = new HashMap<>();
     private int nextStream = 1;
@@ -97,8 +98,12 @@ final class RawGrpcConnection implements AutoCloseable {
         int stream = nextStream;
         nextStream += 2;
         Http2Headers headers = new DefaultHttp2Headers(false)
-                .method("POST").scheme("http").authority(authority).path("/" + method)
-                .add("content-type", "application/grpc").add("te", "trailers");
+                .method("POST")
+                .scheme("http")
+                .authority(authority)
+                .path("/" + method)
+                .add("content-type", "application/grpc")
+                .add("te", "trailers");
         extraHeaders.forEach(headers::add);
         ByteBuf block = Unpooled.buffer();
         try {
@@ -176,10 +181,14 @@ final class RawGrpcConnection implements AutoCloseable {
         CharSequence message = trailers.get("grpc-message");
         CharSequence errorInfo = trailers.get("amphi-error-bin");
         try {
-            return new Answer(status == null ? -1 : Integer.parseInt(status.toString()),
+            return new Answer(
+                    status == null ? -1 : Integer.parseInt(status.toString()),
                     message == null ? null : percentDecoded(message.toString()),
-                    errorInfo == null ? null : ErrorInfo.parseFrom(Base64.getDecoder().decode(errorInfo.toString())),
-                    unframe(state.data.toByteArray()), state.resetCode);
+                    errorInfo == null
+                            ? null
+                            : ErrorInfo.parseFrom(Base64.getDecoder().decode(errorInfo.toString())),
+                    unframe(state.data.toByteArray()),
+                    state.resetCode);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException("The amphi-error-bin trailer is not an ErrorInfo", e);
         }
@@ -245,19 +254,20 @@ final class RawGrpcConnection implements AutoCloseable {
                 }
             }
             case GOAWAY -> goAway = true;
-            case RST_STREAM -> streamOf(stream).ifPresent(s -> {
-                s.resetCode = (long) java.nio.ByteBuffer.wrap(payload).getInt() & 0xffffffffL;
-                s.ended = true;
-            });
+            case RST_STREAM ->
+                streamOf(stream).ifPresent(s -> {
+                    s.resetCode = (long) java.nio.ByteBuffer.wrap(payload).getInt() & 0xffffffffL;
+                    s.ended = true;
+                });
             case HEADERS -> readHeaders(stream, flags, payload);
-            case DATA -> streamOf(stream).ifPresent(s -> {
-                int padding = (flags & PADDED) != 0 ? payload[0] & 0xff : 0;
-                int offset = (flags & PADDED) != 0 ? 1 : 0;
-                s.data.write(payload, offset, payload.length - offset - padding);
-                s.ended |= (flags & END_STREAM) != 0;
-            });
-            default -> {
-            }
+            case DATA ->
+                streamOf(stream).ifPresent(s -> {
+                    int padding = (flags & PADDED) != 0 ? payload[0] & 0xff : 0;
+                    int offset = (flags & PADDED) != 0 ? 1 : 0;
+                    s.data.write(payload, offset, payload.length - offset - padding);
+                    s.ended |= (flags & END_STREAM) != 0;
+                });
+            default -> {}
         }
     }
 
@@ -304,9 +314,17 @@ final class RawGrpcConnection implements AutoCloseable {
 
     private void frame(int type, int flags, int stream, byte[] payload) {
         try {
-            byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                    (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-                    (byte) stream};
+            byte[] header = {
+                (byte) (payload.length >>> 16),
+                (byte) (payload.length >>> 8),
+                (byte) payload.length,
+                (byte) type,
+                (byte) flags,
+                (byte) (stream >>> 24),
+                (byte) (stream >>> 16),
+                (byte) (stream >>> 8),
+                (byte) stream
+            };
             out.write(header);
             out.write(payload);
             out.flush();

@@ -46,6 +46,7 @@ class RevocationSurvivesRestartIT {
 
     @TempDir
     Path authData;
+
     @TempDir
     Path deliveryData;
 
@@ -60,54 +61,93 @@ class RevocationSurvivesRestartIT {
         String session = EXAM + ":cand-excluded";
 
         try (RunningAuth auth = RunningAuth.startOn(authData, clock, cluster, "amphi.grpc.port=" + authPort);
-             RunningDelivery delivery = RunningDelivery.startWith(deliveryData, clock, auth, cluster)) {
-            delivery.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-excluded", Duration.ZERO),
-                    new Enrolment(EXAM, "cand-honest", Duration.ZERO)));
+                RunningDelivery delivery = RunningDelivery.startWith(deliveryData, clock, auth, cluster)) {
+            delivery.openDemoExam(
+                    clock,
+                    List.of(
+                            new Enrolment(EXAM, "cand-excluded", Duration.ZERO),
+                            new Enrolment(EXAM, "cand-honest", Duration.ZERO)));
             excludedToken = auth.candidateToken(EXAM, "cand-excluded");
             honestToken = auth.candidateToken(EXAM, "cand-honest");
             excludedCode = auth.accessCode(EXAM, "cand-excluded");
             DeliveryServiceBlockingStub excluded = delivery.withToken(excludedToken);
-            excluded.startSession(StartSessionRequest.newBuilder().setExamId(EXAM).build());
+            excluded.startSession(
+                    StartSessionRequest.newBuilder().setExamId(EXAM).build());
             excluded.saveAnswer(save(session, 1));
 
             clock.advance(Duration.ofSeconds(1));
-            auth.auth().withInterceptors(bearer(auth.proctorToken("proctor-revoker"))).revoke(RevokeRequest.newBuilder()
-                    .setSubject("cand-excluded").setExamId(EXAM).setReason("caught with notes").build());
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(reason(() -> excluded.saveAnswer(save(session, 2))))
-                    .isEqualTo("ACCESS_WITHDRAWN"));
+            auth.auth()
+                    .withInterceptors(bearer(auth.proctorToken("proctor-revoker")))
+                    .revoke(RevokeRequest.newBuilder()
+                            .setSubject("cand-excluded")
+                            .setExamId(EXAM)
+                            .setReason("caught with notes")
+                            .build());
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(reason(() -> excluded.saveAnswer(save(session, 2))))
+                            .isEqualTo("ACCESS_WITHDRAWN"));
         }
 
         // Every member is down. Delivery comes back first, while auth is still down.
-        try (RunningDelivery delivery = RunningDelivery.startWith(deliveryData, clock, null, cluster,
-                "amphi.auth.address=127.0.0.1:" + authPort)) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", delivery.port()).usePlaintext().build();
+        try (RunningDelivery delivery = RunningDelivery.startWith(
+                deliveryData, clock, null, cluster, "amphi.auth.address=127.0.0.1:" + authPort)) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", delivery.port())
+                    .usePlaintext()
+                    .build();
             try {
-                assertThat(readiness(channel)).as("without the revocations, not ready").isEqualTo(ServingStatus.NOT_SERVING);
-                StatusRuntimeException waiting = catchThrowableOfType(StatusRuntimeException.class,
+                assertThat(readiness(channel))
+                        .as("without the revocations, not ready")
+                        .isEqualTo(ServingStatus.NOT_SERVING);
+                StatusRuntimeException waiting = catchThrowableOfType(
+                        StatusRuntimeException.class,
                         () -> delivery.withToken(excludedToken).saveAnswer(save(session, 3)));
-                assertThat(waiting.getStatus().getCode()).as("no token is let through meanwhile")
+                assertThat(waiting.getStatus().getCode())
+                        .as("no token is let through meanwhile")
                         .isEqualTo(Status.Code.UNAVAILABLE);
-                assertThat(waiting.getTrailers().get(ErrorMapping.ERROR_INFO_KEY).getRetryable()).isTrue();
+                assertThat(waiting.getTrailers()
+                                .get(ErrorMapping.ERROR_INFO_KEY)
+                                .getRetryable())
+                        .isTrue();
 
                 try (RunningAuth auth = RunningAuth.startOn(authData, clock, cluster, "amphi.grpc.port=" + authPort)) {
                     await().atMost(Duration.ofSeconds(30)).until(() -> readiness(channel) == ServingStatus.SERVING);
 
                     assertThat(reason(() -> delivery.withToken(excludedToken).saveAnswer(save(session, 4))))
-                            .as("the earlier token is refused after the restart").isEqualTo("ACCESS_WITHDRAWN");
-                    assertThat(reason(() -> delivery.withToken(excludedToken).resumeSession(
-                            ResumeSessionRequest.newBuilder().setSessionId(session).build()))).isEqualTo("ACCESS_WITHDRAWN");
-                    assertThat(reason(() -> auth.auth().loginCandidate(LoginCandidateRequest.newBuilder().setExamId(EXAM)
-                            .setCandidateNumber("cand-excluded").setAccessCode(excludedCode).build())))
-                            .as("and the candidate cannot sign in again").isEqualTo("ACCESS_WITHDRAWN");
-                    assertThat(delivery.withToken(honestToken).startSession(StartSessionRequest.newBuilder()
-                            .setExamId(EXAM).build()).hasSession()).as("others carry on").isTrue();
-                    assertThat(delivery.storedEventTypes(session)).as("nothing was stored after the revocation")
+                            .as("the earlier token is refused after the restart")
+                            .isEqualTo("ACCESS_WITHDRAWN");
+                    assertThat(reason(() -> delivery.withToken(excludedToken)
+                                    .resumeSession(ResumeSessionRequest.newBuilder()
+                                            .setSessionId(session)
+                                            .build())))
+                            .isEqualTo("ACCESS_WITHDRAWN");
+                    assertThat(reason(() -> auth.auth()
+                                    .loginCandidate(LoginCandidateRequest.newBuilder()
+                                            .setExamId(EXAM)
+                                            .setCandidateNumber("cand-excluded")
+                                            .setAccessCode(excludedCode)
+                                            .build())))
+                            .as("and the candidate cannot sign in again")
+                            .isEqualTo("ACCESS_WITHDRAWN");
+                    assertThat(delivery.withToken(honestToken)
+                                    .startSession(StartSessionRequest.newBuilder()
+                                            .setExamId(EXAM)
+                                            .build())
+                                    .hasSession())
+                            .as("others carry on")
+                            .isTrue();
+                    assertThat(delivery.storedEventTypes(session))
+                            .as("nothing was stored after the revocation")
                             .containsExactly("SessionStarted", "AnswerSaved");
 
                     clock.advance(Duration.ofHours(3));
-                    assertThat(reason(() -> auth.auth().loginCandidate(LoginCandidateRequest.newBuilder().setExamId(EXAM)
-                            .setCandidateNumber("cand-excluded").setAccessCode(excludedCode).build())))
-                            .as("hours later, still barred").isEqualTo("ACCESS_WITHDRAWN");
+                    assertThat(reason(() -> auth.auth()
+                                    .loginCandidate(LoginCandidateRequest.newBuilder()
+                                            .setExamId(EXAM)
+                                            .setCandidateNumber("cand-excluded")
+                                            .setAccessCode(excludedCode)
+                                            .build())))
+                            .as("hours later, still barred")
+                            .isEqualTo("ACCESS_WITHDRAWN");
                 }
             } finally {
                 channel.shutdownNow();
@@ -116,8 +156,13 @@ class RevocationSurvivesRestartIT {
     }
 
     private static SaveAnswerRequest save(String session, int number) {
-        return SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId("q1").setSaveNumber(number)
-                .setAnswer(Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("A"))).build();
+        return SaveAnswerRequest.newBuilder()
+                .setSessionId(session)
+                .setQuestionId("q1")
+                .setSaveNumber(number)
+                .setAnswer(
+                        Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds("A")))
+                .build();
     }
 
     private static String reason(Runnable call) {
@@ -128,12 +173,15 @@ class RevocationSurvivesRestartIT {
     }
 
     private static ServingStatus readiness(ManagedChannel channel) {
-        return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService("").build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService("").build())
+                .getStatus();
     }
 
     private static io.grpc.ClientInterceptor bearer(String token) {
         io.grpc.Metadata headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        headers.put(
+                io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 

@@ -64,8 +64,8 @@ public final class RunningAuth implements AutoCloseable {
         return start(clock, clusterName, dataDirectory, false, properties);
     }
 
-    private static RunningAuth start(Clock clock, String clusterName, Path dataDirectory, boolean ownsDataDirectory,
-                                     String... properties) {
+    private static RunningAuth start(
+            Clock clock, String clusterName, Path dataDirectory, boolean ownsDataDirectory, String... properties) {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("amphi.grpc.port", "0");
         settings.put("amphi.auth.http.port", "0");
@@ -81,7 +81,9 @@ public final class RunningAuth implements AutoCloseable {
         }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
-                .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+                .run(settings.entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
         return new RunningAuth(context, dataDirectory, ownsDataDirectory);
     }
 
@@ -98,11 +100,16 @@ public final class RunningAuth implements AutoCloseable {
     public String candidateToken(String examId, String candidateNumber) {
         String accessCode = accessCodes.computeIfAbsent(examId + "/" + candidateNumber, key -> {
             String code = "CODE-" + UUID.randomUUID();
-            bean(CandidateCredentials.class).store(List.of(new CandidateCredentials.Issued(examId, candidateNumber, code)));
+            bean(CandidateCredentials.class)
+                    .store(List.of(new CandidateCredentials.Issued(examId, candidateNumber, code)));
             return code;
         });
-        return auth().loginCandidate(LoginCandidateRequest.newBuilder().setExamId(examId)
-                .setCandidateNumber(candidateNumber).setAccessCode(accessCode).build()).getAccessToken();
+        return auth().loginCandidate(LoginCandidateRequest.newBuilder()
+                        .setExamId(examId)
+                        .setCandidateNumber(candidateNumber)
+                        .setAccessCode(accessCode)
+                        .build())
+                .getAccessToken();
     }
 
     /** The access code a candidate was issued by {@link #candidateToken}. */
@@ -144,10 +151,16 @@ public final class RunningAuth implements AutoCloseable {
     }
 
     private String serviceToken(String clientId, String role, String examId, String... scopes) {
-        String secret = clientSecrets.computeIfAbsent(clientId, id -> bean(ServiceAccounts.class)
-                .create(id, role, Set.of(scopes), examId == null ? Set.of() : Set.of(examId)).secret());
+        String secret = clientSecrets.computeIfAbsent(
+                clientId,
+                id -> bean(ServiceAccounts.class)
+                        .create(id, role, Set.of(scopes), examId == null ? Set.of() : Set.of(examId))
+                        .secret());
         return auth().authenticateClient(AuthenticateClientRequest.newBuilder()
-                .setClientId(clientId).setClientSecret(secret).build()).getAccessToken();
+                        .setClientId(clientId)
+                        .setClientSecret(secret)
+                        .build())
+                .getAccessToken();
     }
 
     public AuthServiceBlockingStub auth() {
@@ -162,7 +175,8 @@ public final class RunningAuth implements AutoCloseable {
             return;
         }
         try (Stream<Path> files = Files.walk(dataDirectory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

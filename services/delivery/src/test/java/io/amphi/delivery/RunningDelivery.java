@@ -5,11 +5,11 @@ import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
-import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
-import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
 import io.amphi.proto.platform.v1.GetStatusRequest;
 import io.amphi.proto.platform.v1.PlatformStatus;
 import io.amphi.proto.platform.v1.PlatformStatusServiceGrpc;
@@ -55,15 +55,20 @@ public final class RunningDelivery implements AutoCloseable {
     private final Clock clock;
     private final String clusterName;
 
-    private RunningDelivery(ConfigurableApplicationContext context, RunningAuth auth, boolean ownsAuth, Clock clock,
-                            String clusterName) {
+    private RunningDelivery(
+            ConfigurableApplicationContext context,
+            RunningAuth auth,
+            boolean ownsAuth,
+            Clock clock,
+            String clusterName) {
         this.context = context;
         this.auth = auth;
         this.ownsAuth = ownsAuth;
         this.clock = clock;
         this.clusterName = clusterName;
         int port = context.getBean(GrpcServerLifecycle.class).port();
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        this.channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     }
 
     /**
@@ -86,8 +91,8 @@ public final class RunningDelivery implements AutoCloseable {
      * Starts a replica trusting an auth service the test runs and stops itself ({@code auth} may be
      * {@code null} while it is down: give its address as {@code amphi.auth.address=...}).
      */
-    public static RunningDelivery startWith(Path dataDirectory, Clock clock, RunningAuth auth, String clusterName,
-                                            String... properties) {
+    public static RunningDelivery startWith(
+            Path dataDirectory, Clock clock, RunningAuth auth, String clusterName, String... properties) {
         return start(dataDirectory, clock, auth, false, clusterName, properties);
     }
 
@@ -96,8 +101,13 @@ public final class RunningDelivery implements AutoCloseable {
         return start(dataDirectory, first.clock, first.auth, false, first.clusterName, properties);
     }
 
-    private static RunningDelivery start(Path dataDirectory, Clock clock, RunningAuth auth, boolean ownsAuth,
-                                         String clusterName, String... properties) {
+    private static RunningDelivery start(
+            Path dataDirectory,
+            Clock clock,
+            RunningAuth auth,
+            boolean ownsAuth,
+            String clusterName,
+            String... properties) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("amphi.grpc.port", "0");
         settings.put("amphi.embedded-postgres.data-directory", dataDirectory.toString());
@@ -113,7 +123,9 @@ public final class RunningDelivery implements AutoCloseable {
         // As command-line arguments, so they win over amphi-delivery.yml (builder properties would not).
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DeliveryApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("clock", clock))
-                .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+                .run(settings.entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
         return new RunningDelivery(context, auth, ownsAuth, clock, clusterName);
     }
 
@@ -138,8 +150,11 @@ public final class RunningDelivery implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        catalog.schedule(DEMO_EXAM, new ExamSchedule(clock.instant().minus(Duration.ofMinutes(30)),
-                clock.instant().plus(Duration.ofMinutes(30))));
+        catalog.schedule(
+                DEMO_EXAM,
+                new ExamSchedule(
+                        clock.instant().minus(Duration.ofMinutes(30)),
+                        clock.instant().plus(Duration.ofMinutes(30))));
         catalog.enrol(enrolments);
     }
 
@@ -156,8 +171,8 @@ public final class RunningDelivery implements AutoCloseable {
      * server's keys could do to it, as a tampering test needs.
      */
     public JdbcTemplate administrator() {
-        return new JdbcTemplate(new SingleConnectionDataSource(context.getBean(HikariDataSource.class).getJdbcUrl(),
-                "postgres", "", true));
+        return new JdbcTemplate(new SingleConnectionDataSource(
+                context.getBean(HikariDataSource.class).getJdbcUrl(), "postgres", "", true));
     }
 
     public <T> T bean(Class<T> type) {
@@ -189,8 +204,11 @@ public final class RunningDelivery implements AutoCloseable {
 
     /** What the replica reports to a platform operator through the platform's status service. */
     public PlatformStatus status() {
-        return withHeader(PlatformStatusServiceGrpc.newBlockingStub(channel), "authorization",
-                "Bearer " + auth.operatorToken("monitoring")).withDeadlineAfter(30, TimeUnit.SECONDS)
+        return withHeader(
+                        PlatformStatusServiceGrpc.newBlockingStub(channel),
+                        "authorization",
+                        "Bearer " + auth.operatorToken("monitoring"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .getStatus(GetStatusRequest.getDefaultInstance());
     }
 
@@ -213,8 +231,9 @@ public final class RunningDelivery implements AutoCloseable {
     /** The payload types of a session's stored events, in order. */
     public List<String> storedEventTypes(String sessionId) {
         return jdbc().queryForList("""
-                SELECT payload_type FROM event_store.domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""",
-                String.class, sessionId).stream().map(t -> t.substring(t.lastIndexOf('$') + 1)).toList();
+                SELECT payload_type FROM event_store.domain_event_entry WHERE aggregate_identifier = ? ORDER BY sequence_number""", String.class, sessionId).stream()
+                .map(t -> t.substring(t.lastIndexOf('$') + 1))
+                .toList();
     }
 
     /** A session's events exactly as stored, for the hash chain. */
@@ -232,8 +251,8 @@ public final class RunningDelivery implements AutoCloseable {
                 SELECT payload, payload_type FROM snapshot_event_entry WHERE aggregate_identifier = ?
                 ORDER BY sequence_number DESC LIMIT 1""", aggregateId);
         Serializer serializer = bean("serializer", Serializer.class);
-        return type.cast(serializer.deserialize(new SimpleSerializedObject<>((byte[]) row.get("payload"), byte[].class,
-                (String) row.get("payload_type"), null)));
+        return type.cast(serializer.deserialize(new SimpleSerializedObject<>(
+                (byte[]) row.get("payload"), byte[].class, (String) row.get("payload_type"), null)));
     }
 
     @Override

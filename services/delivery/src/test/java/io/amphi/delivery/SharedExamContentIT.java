@@ -33,19 +33,23 @@ class SharedExamContentIT {
         Clock clock = Clock.systemUTC();
         // Each replica on a database of its own: B can only have the exam through the cluster.
         try (RunningDelivery a = RunningDelivery.start(dataA, clock);
-             RunningDelivery b = RunningDelivery.startBeside(a, dataB)) {
+                RunningDelivery b = RunningDelivery.startBeside(a, dataB)) {
             a.openDemoExam(clock, List.of(new Enrolment(EXAM, "cand-001", Duration.ZERO)));
             ExamContent onA = a.catalog().content(EXAM, 1).orElseThrow();
 
-            assertThat(b.jdbc().queryForObject("SELECT count(*) FROM exam_content", Integer.class)).isZero();
+            assertThat(b.jdbc().queryForObject("SELECT count(*) FROM exam_content", Integer.class))
+                    .isZero();
             ExamContent onB = b.catalog().content(EXAM, 1).orElseThrow();
             assertThat(onB).usingRecursiveComparison().isEqualTo(onA);
 
             IMap<String, byte[]> shared = b.bean(HazelcastInstance.class).getMap(ClusterConfigs.EXAM_CONTENT_MAP);
             assertThat(shared.get(EXAM + "/1")).isNotNull();
             assertThat(shared.getLocalMapStats().getNearCacheStats().getOwnedEntryCount())
-                    .as("B keeps a near-cached copy").isEqualTo(1);
-            assertThat(b.catalog().content(EXAM, 2)).as("an unpublished version is nowhere").isEmpty();
+                    .as("B keeps a near-cached copy")
+                    .isEqualTo(1);
+            assertThat(b.catalog().content(EXAM, 2))
+                    .as("an unpublished version is nowhere")
+                    .isEmpty();
         }
     }
 }

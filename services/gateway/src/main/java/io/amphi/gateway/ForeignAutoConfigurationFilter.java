@@ -14,9 +14,15 @@ import org.springframework.core.env.Environment;
  */
 public final class ForeignAutoConfigurationFilter implements AutoConfigurationImportFilter, EnvironmentAware {
 
-    static final List<String> FOREIGN = List.of("io.amphi.", "org.axonframework.", "org.springframework.boot.jdbc.",
-            "org.springframework.boot.flyway.", "org.springframework.boot.hazelcast.", "org.springframework.boot.transaction.",
-            "org.springframework.boot.sql.", "org.springframework.boot.data.");
+    static final List<String> FOREIGN = List.of(
+            "io.amphi.",
+            "org.axonframework.",
+            "org.springframework.boot.jdbc.",
+            "org.springframework.boot.flyway.",
+            "org.springframework.boot.hazelcast.",
+            "org.springframework.boot.transaction.",
+            "org.springframework.boot.sql.",
+            "org.springframework.boot.data.");
 
     private boolean gateway;
 

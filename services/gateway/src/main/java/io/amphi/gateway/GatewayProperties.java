@@ -30,5 +30,4 @@ public record GatewayProperties(
         @DefaultValue("256KB") DataSize maxBody,
         @DefaultValue("8MB") DataSize maxUpload,
         @DefaultValue("") List<String> trustedProxies,
-        @DefaultValue("") List<String> corsOrigins) {
-}
+        @DefaultValue("") List<String> corsOrigins) {}

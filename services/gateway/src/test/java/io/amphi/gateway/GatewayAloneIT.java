@@ -29,7 +29,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * The gateway with no service behind it (their addresses lead nowhere): what it answers on its
  * own, before any call, and what it says when the services cannot be reached.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=amphi-gateway")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=amphi-gateway")
 class GatewayAloneIT {
 
     private static final ObjectMapper json = new ObjectMapper();
@@ -58,7 +60,9 @@ class GatewayAloneIT {
     private HttpResponse<String> send(String method, String path, String contentType, String body, String... headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -84,14 +88,54 @@ class GatewayAloneIT {
 
     @Test
     void malformedBodiesAreRefusedNamingTheField() throws Exception {
-        assertThat(problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":1,\"answer\":{\"likert\":1},\"colour\":1}", TOKEN),
-                400, "MALFORMED_REQUEST").path("field").asText()).isEqualTo("colour");
-        assertThat(problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":\"7\",\"answer\":{\"likert\":1}}", TOKEN),
-                400, "MALFORMED_REQUEST").path("field").asText()).isEqualTo("saveNumber");
-        assertThat(problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":1,\"answer\":{\"choices\":\"A\"}}", TOKEN),
-                400, "MALFORMED_REQUEST").path("field").asText()).isEqualTo("answer.choices");
-        assertThat(problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":1,\"saveNumber\":2,\"answer\":{\"likert\":1}}", TOKEN),
-                400, "MALFORMED_REQUEST").path("detail").asText()).contains("appears twice");
+        assertThat(problem(
+                                send(
+                                        "PUT",
+                                        SAVE,
+                                        "application/json",
+                                        "{\"saveNumber\":1,\"answer\":{\"likert\":1},\"colour\":1}",
+                                        TOKEN),
+                                400,
+                                "MALFORMED_REQUEST")
+                        .path("field")
+                        .asText())
+                .isEqualTo("colour");
+        assertThat(problem(
+                                send(
+                                        "PUT",
+                                        SAVE,
+                                        "application/json",
+                                        "{\"saveNumber\":\"7\",\"answer\":{\"likert\":1}}",
+                                        TOKEN),
+                                400,
+                                "MALFORMED_REQUEST")
+                        .path("field")
+                        .asText())
+                .isEqualTo("saveNumber");
+        assertThat(problem(
+                                send(
+                                        "PUT",
+                                        SAVE,
+                                        "application/json",
+                                        "{\"saveNumber\":1,\"answer\":{\"choices\":\"A\"}}",
+                                        TOKEN),
+                                400,
+                                "MALFORMED_REQUEST")
+                        .path("field")
+                        .asText())
+                .isEqualTo("answer.choices");
+        assertThat(problem(
+                                send(
+                                        "PUT",
+                                        SAVE,
+                                        "application/json",
+                                        "{\"saveNumber\":1,\"saveNumber\":2,\"answer\":{\"likert\":1}}",
+                                        TOKEN),
+                                400,
+                                "MALFORMED_REQUEST")
+                        .path("detail")
+                        .asText())
+                .contains("appears twice");
         problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":1,", TOKEN), 400, "MALFORMED_REQUEST");
         problem(send("PUT", SAVE, "application/json", null, TOKEN), 400, "MALFORMED_REQUEST");
         problem(send("PUT", SAVE, "text/plain", "hello", TOKEN), 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -99,16 +143,45 @@ class GatewayAloneIT {
 
     @Test
     void invalidValuesAreRefusedWithEveryFieldAtFault() throws Exception {
-        JsonNode problem = problem(send("PUT", SAVE, "application/json",
-                "{\"saveNumber\":0,\"answer\":{\"likert\":3,\"text\":\"x\"}}", TOKEN), 400, "INVALID_REQUEST");
-        assertThat(problem.path("problems").findValuesAsText("field")).containsExactlyInAnyOrder("saveNumber", "answer.likert", "answer");
+        JsonNode problem = problem(
+                send(
+                        "PUT",
+                        SAVE,
+                        "application/json",
+                        "{\"saveNumber\":0,\"answer\":{\"likert\":3,\"text\":\"x\"}}",
+                        TOKEN),
+                400,
+                "INVALID_REQUEST");
+        assertThat(problem.path("problems").findValuesAsText("field"))
+                .containsExactlyInAnyOrder("saveNumber", "answer.likert", "answer");
         assertThat(problem.path("detail").asText()).contains("exactly one of choices, text, likert or cleared");
-        problem(send("PUT", "/api/v1/sessions/exam-1:cand-1/answers/" + "q".repeat(65), "application/json",
-                "{\"saveNumber\":1,\"answer\":{\"likert\":1}}", TOKEN), 400, "INVALID_REQUEST");
-        problem(send("PUT", "/api/v1/sessions/no-colon/answers/q1", "application/json",
-                "{\"saveNumber\":1,\"answer\":{\"likert\":1}}", TOKEN), 400, "INVALID_REQUEST");
-        problem(send("PUT", SAVE, "application/json", "{\"saveNumber\":9007199254740992,\"answer\":{\"likert\":1}}", TOKEN),
-                400, "INVALID_REQUEST");
+        problem(
+                send(
+                        "PUT",
+                        "/api/v1/sessions/exam-1:cand-1/answers/" + "q".repeat(65),
+                        "application/json",
+                        "{\"saveNumber\":1,\"answer\":{\"likert\":1}}",
+                        TOKEN),
+                400,
+                "INVALID_REQUEST");
+        problem(
+                send(
+                        "PUT",
+                        "/api/v1/sessions/no-colon/answers/q1",
+                        "application/json",
+                        "{\"saveNumber\":1,\"answer\":{\"likert\":1}}",
+                        TOKEN),
+                400,
+                "INVALID_REQUEST");
+        problem(
+                send(
+                        "PUT",
+                        SAVE,
+                        "application/json",
+                        "{\"saveNumber\":9007199254740992,\"answer\":{\"likert\":1}}",
+                        TOKEN),
+                400,
+                "INVALID_REQUEST");
     }
 
     @Test
@@ -120,8 +193,10 @@ class GatewayAloneIT {
     @Test
     void noTokenNoCall() throws Exception {
         problem(send("POST", "/api/v1/exams/exam-1/session", null, null), 401, "UNAUTHENTICATED");
-        problem(send("POST", "/api/v1/exams/exam-1/session", null, null, "Authorization", "Basic Zm9vOmJhcg=="),
-                401, "UNAUTHENTICATED");
+        problem(
+                send("POST", "/api/v1/exams/exam-1/session", null, null, "Authorization", "Basic Zm9vOmJhcg=="),
+                401,
+                "UNAUTHENTICATED");
     }
 
     @Test
@@ -143,25 +218,43 @@ class GatewayAloneIT {
         HttpResponse<String> response = send("GET", "/api/v1/openapi.json", null, null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Security-Policy").orElseThrow())
-                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
-        assertThat(response.headers().map()).containsEntry("x-content-type-options", java.util.List.of("nosniff"))
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe");
+        assertThat(response.headers().map())
+                .containsEntry("x-content-type-options", java.util.List.of("nosniff"))
                 .containsEntry("x-frame-options", java.util.List.of("DENY"))
                 .containsEntry("referrer-policy", java.util.List.of("no-referrer"))
                 .containsEntry("cache-control", java.util.List.of("no-store"));
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-        HttpResponse<String> preflight = send("OPTIONS", "/api/v1/exams/exam-1/session", null, null,
-                "Origin", "https://elsewhere.example", "Access-Control-Request-Method", "POST");
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as("no CORS unless configured").isEmpty();
+        HttpResponse<String> preflight = send(
+                "OPTIONS",
+                "/api/v1/exams/exam-1/session",
+                null,
+                null,
+                "Origin",
+                "https://elsewhere.example",
+                "Access-Control-Request-Method",
+                "POST");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .as("no CORS unless configured")
+                .isEmpty();
     }
 
     @Test
     void theBrowsableDocumentationIsServedWithTheInlineStylesItNeedsOnly() throws Exception {
         HttpResponse<String> ui = send("GET", "/api/v1/swagger-ui/index.html", null, null);
         assertThat(ui.statusCode()).isEqualTo(200);
-        assertThat(ui.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("style-src 'self' 'unsafe-inline'");
-        assertThat(send("GET", "/api/v1/docs", null, null).headers().firstValue("Content-Security-Policy").orElseThrow())
+        assertThat(ui.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("style-src 'self' 'unsafe-inline'");
+        assertThat(send("GET", "/api/v1/docs", null, null)
+                        .headers()
+                        .firstValue("Content-Security-Policy")
+                        .orElseThrow())
                 .contains("'unsafe-inline'");
-        assertThat(send("GET", "/api/v1/openapi.json", null, null).headers().firstValue("Content-Security-Policy").orElseThrow())
+        assertThat(send("GET", "/api/v1/openapi.json", null, null)
+                        .headers()
+                        .firstValue("Content-Security-Policy")
+                        .orElseThrow())
                 .doesNotContain("unsafe");
     }
 
@@ -171,9 +264,12 @@ class GatewayAloneIT {
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
         assertThat(index.body()).contains("<div id=\"app\">");
-        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/index-[^\"]+\\.js)\"").matcher(index.body());
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"(/assets/index-[^\"]+\\.js)\"")
+                .matcher(index.body());
         assertThat(script.find()).as(index.body()).isTrue();
-        assertThat(index.body()).as("no inline script: the CSP allows none").doesNotContainPattern("<script(?![^>]*src=)[^>]*>");
+        assertThat(index.body())
+                .as("no inline script: the CSP allows none")
+                .doesNotContainPattern("<script(?![^>]*src=)[^>]*>");
         HttpResponse<String> asset = send("GET", script.group(1), null, null);
         assertThat(asset.statusCode()).isEqualTo(200);
         assertThat(asset.headers().firstValue("Cache-Control").orElseThrow()).contains("max-age=31536000", "immutable");
@@ -182,39 +278,57 @@ class GatewayAloneIT {
 
     @Test
     void theOpenApiDocumentDescribesEveryEndpointOfTheControllers() throws Exception {
-        JsonNode document = json.readTree(send("GET", "/api/v1/openapi.json", null, null).body());
+        JsonNode document =
+                json.readTree(send("GET", "/api/v1/openapi.json", null, null).body());
         assertThat(document.path("openapi").asText()).startsWith("3.");
         Set<String> documented = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             path.getValue().fields().forEachRemaining(operation -> {
                 documented.add(operation.getKey().toUpperCase() + " " + path.getKey());
-                assertThat(operation.getValue().path("summary").asText()).as(operation.getKey() + " " + path.getKey())
+                assertThat(operation.getValue().path("summary").asText())
+                        .as(operation.getKey() + " " + path.getKey())
                         .isNotBlank();
-                for (String status : List.of("400", "401", "403", "404", "405", "409", "413", "415", "429", "500", "502", "503", "504")) {
+                for (String status : List.of(
+                        "400", "401", "403", "404", "405", "409", "413", "415", "429", "500", "502", "503", "504")) {
                     JsonNode refusal = operation.getValue().path("responses").path(status);
-                    assertThat(refusal.path("description").asText()).as(status + " of " + path.getKey()).isNotBlank();
-                    assertThat(refusal.path("content").path("application/problem+json").path("schema").path("$ref").asText())
+                    assertThat(refusal.path("description").asText())
+                            .as(status + " of " + path.getKey())
+                            .isNotBlank();
+                    assertThat(refusal.path("content")
+                                    .path("application/problem+json")
+                                    .path("schema")
+                                    .path("$ref")
+                                    .asText())
                             .isEqualTo("#/components/schemas/Problem");
                 }
             });
         }
         Set<String> implemented = new HashSet<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping :
+                mappings.getHandlerMethods().entrySet()) {
             if (!mapping.getValue().getBeanType().getPackageName().startsWith("io.amphi.gateway")) {
                 continue;
             }
             for (String pattern : mapping.getKey().getPatternValues()) {
-                mapping.getKey().getMethodsCondition().getMethods()
+                mapping.getKey()
+                        .getMethodsCondition()
+                        .getMethods()
                         .forEach(method -> implemented.add(method.name() + " " + pattern));
             }
         }
         assertThat(implemented).hasSizeGreaterThan(20);
         assertThat(documented).isEqualTo(implemented);
-        for (Iterator<Map.Entry<String, JsonNode>> schemas = document.path("components").path("schemas").fields(); schemas.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> schemas =
+                        document.path("components").path("schemas").fields();
+                schemas.hasNext(); ) {
             Map.Entry<String, JsonNode> schema = schemas.next();
             if (!schema.getKey().equals("ProblemDetail")) {
-                assertThat(schema.getValue().path("description").asText()).as("schema " + schema.getKey()).isNotBlank();
+                assertThat(schema.getValue().path("description").asText())
+                        .as("schema " + schema.getKey())
+                        .isNotBlank();
             }
         }
     }

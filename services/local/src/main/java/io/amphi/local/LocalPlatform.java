@@ -37,9 +37,13 @@ public final class LocalPlatform implements AutoCloseable {
     private final List<CandidateCredentials.Issued> candidates;
     private final List<ServiceAccounts.Created> staff;
 
-    private LocalPlatform(ConfigurableApplicationContext auth, ConfigurableApplicationContext delivery,
-                          ConfigurableApplicationContext scoring, ConfigurableApplicationContext gateway,
-                          List<CandidateCredentials.Issued> candidates, List<ServiceAccounts.Created> staff) {
+    private LocalPlatform(
+            ConfigurableApplicationContext auth,
+            ConfigurableApplicationContext delivery,
+            ConfigurableApplicationContext scoring,
+            ConfigurableApplicationContext gateway,
+            List<CandidateCredentials.Issued> candidates,
+            List<ServiceAccounts.Created> staff) {
         this.auth = auth;
         this.delivery = delivery;
         this.scoring = scoring;
@@ -49,11 +53,11 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /** The ports of a local platform; 0 picks a free one (tests). */
-    public record Ports(int auth, int delivery, int scoring, int jwksHttp, int gateway) {
-    }
+    public record Ports(int auth, int delivery, int scoring, int jwksHttp, int gateway) {}
 
     public static void main(String[] args) {
-        LocalPlatform platform = start(Path.of(".amphi-data"), new Ports(9091, 9090, 9092, 8081, 8080), "amphi-local", args);
+        LocalPlatform platform =
+                start(Path.of(".amphi-data"), new Ports(9091, 9090, 9092, 8081, 8080), "amphi-local", args);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "amphi-local-shutdown"));
         platform.announce();
     }
@@ -64,13 +68,15 @@ public final class LocalPlatform implements AutoCloseable {
      * @param deliveryOptions more settings for delivery, e.g. {@code --amphi.demo.exam-file=my-exam.json}
      */
     public static LocalPlatform start(Path data, Ports ports, String cluster, String... deliveryOptions) {
-        ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class).run(
-                "--amphi.grpc.port=" + ports.auth(),
-                "--amphi.auth.http.port=" + ports.jwksHttp(),
-                "--amphi.grpc.trusted-proxies=127.0.0.1,::1",
-                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth/postgres"),
-                "--amphi.hazelcast.cluster-name=" + cluster);
-        String authAddress = "127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port();
+        ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                .run(
+                        "--amphi.grpc.port=" + ports.auth(),
+                        "--amphi.auth.http.port=" + ports.jwksHttp(),
+                        "--amphi.grpc.trusted-proxies=127.0.0.1,::1",
+                        "--amphi.embedded-postgres.data-directory=" + data.resolve("auth/postgres"),
+                        "--amphi.hazelcast.cluster-name=" + cluster);
+        String authAddress =
+                "127.0.0.1:" + auth.getBean(GrpcServerLifecycle.class).port();
         List<String> deliveryArgs = new ArrayList<>(List.of(
                 "--spring.profiles.active=local",
                 "--amphi.grpc.port=" + ports.delivery(),
@@ -78,18 +84,23 @@ public final class LocalPlatform implements AutoCloseable {
                 "--amphi.hazelcast.cluster-name=" + cluster,
                 "--amphi.auth.address=" + authAddress));
         deliveryArgs.addAll(List.of(deliveryOptions));
-        ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
-                .run(deliveryArgs.toArray(String[]::new));
-        ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class).run(
-                "--amphi.grpc.port=" + ports.scoring(),
-                "--spring.datasource.url=" + delivery.getBean(HikariDataSource.class).getJdbcUrl(),
-                "--amphi.hazelcast.cluster-name=" + cluster,
-                "--amphi.auth.address=" + authAddress);
-        ConfigurableApplicationContext gateway = GatewayApplication.builder().run(
-                "--server.port=" + ports.gateway(),
-                "--amphi.gateway.auth-address=" + authAddress,
-                "--amphi.gateway.delivery-address=127.0.0.1:" + delivery.getBean(GrpcServerLifecycle.class).port(),
-                "--amphi.gateway.scoring-address=127.0.0.1:" + scoring.getBean(GrpcServerLifecycle.class).port());
+        ConfigurableApplicationContext delivery =
+                new SpringApplicationBuilder(DeliveryApplication.class).run(deliveryArgs.toArray(String[]::new));
+        ConfigurableApplicationContext scoring = new SpringApplicationBuilder(ScoringApplication.class)
+                .run(
+                        "--amphi.grpc.port=" + ports.scoring(),
+                        "--spring.datasource.url="
+                                + delivery.getBean(HikariDataSource.class).getJdbcUrl(),
+                        "--amphi.hazelcast.cluster-name=" + cluster,
+                        "--amphi.auth.address=" + authAddress);
+        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                .run(
+                        "--server.port=" + ports.gateway(),
+                        "--amphi.gateway.auth-address=" + authAddress,
+                        "--amphi.gateway.delivery-address=127.0.0.1:"
+                                + delivery.getBean(GrpcServerLifecycle.class).port(),
+                        "--amphi.gateway.scoring-address=127.0.0.1:"
+                                + scoring.getBean(GrpcServerLifecycle.class).port());
 
         String examId = delivery.getBean(DemoExam.class).content().examId();
         List<CandidateCredentials.Issued> candidates = new ArrayList<>();
@@ -101,7 +112,8 @@ public final class LocalPlatform implements AutoCloseable {
         String suffix = "-" + AccessCodes.generate().substring(0, 4).toLowerCase();
         List<ServiceAccounts.Created> staff = List.of(
                 accounts.create("proctor" + suffix, "proctor", Set.of(), Set.of(examId)),
-                accounts.create("university" + suffix, "university", Set.of("exams:write", "results:read"), Set.of(examId)),
+                accounts.create(
+                        "university" + suffix, "university", Set.of("exams:write", "results:read"), Set.of(examId)),
                 accounts.create("auditor" + suffix, "auditor", Set.of(), Set.of()));
         return new LocalPlatform(auth, delivery, scoring, gateway, candidates, staff);
     }
@@ -157,10 +169,11 @@ public final class LocalPlatform implements AutoCloseable {
         StringBuilder codes = new StringBuilder();
         candidates.forEach(c -> codes.append("   %s  %s%n".formatted(c.candidateNumber(), c.accessCode())));
         StringBuilder accounts = new StringBuilder();
-        staff.forEach(a -> accounts.append("   %-10s %-16s secret %s%n".formatted(a.account().role(),
-                a.account().clientId(), a.secret())));
+        staff.forEach(a -> accounts.append("   %-10s %-16s secret %s%n"
+                .formatted(a.account().role(), a.account().clientId(), a.secret())));
         String gatewayUrl = "http://127.0.0.1:" + gatewayPort();
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 ==============================================================================
                  Amphi is running locally. Take the demo exam in a browser: %s
@@ -180,10 +193,28 @@ public final class LocalPlatform implements AutoCloseable {
                    ./accounts list --db '%s'
                  Data is kept in .amphi-data/; stop with Ctrl-C.
                 ==============================================================================
-                %n""", gatewayUrl + "/?exam=" + examId, gatewayUrl, gatewayUrl, authPort(), auth.getBean(JwksHttpEndpoint.class).port(), deliveryPort(),
-                examId, scoringPort(), codes, accounts, gatewayUrl, examId,
-                candidates.getFirst().candidateNumber(), candidates.getFirst().accessCode(), gatewayUrl, examId,
-                eventStore(), eventStore(), examId, authDatabase(), authDatabase());
+                %n""",
+                gatewayUrl + "/?exam=" + examId,
+                gatewayUrl,
+                gatewayUrl,
+                authPort(),
+                auth.getBean(JwksHttpEndpoint.class).port(),
+                deliveryPort(),
+                examId,
+                scoringPort(),
+                codes,
+                accounts,
+                gatewayUrl,
+                examId,
+                candidates.getFirst().candidateNumber(),
+                candidates.getFirst().accessCode(),
+                gatewayUrl,
+                examId,
+                eventStore(),
+                eventStore(),
+                examId,
+                authDatabase(),
+                authDatabase());
     }
 
     @Override

@@ -60,54 +60,92 @@ class LayoutUpgradeIT {
         String legacyEvents = restore("delivery");
         restore("auth");
 
-        try (LocalPlatform platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0),
-                "upgrade-it-" + UUID.randomUUID())) {
-            String server = platform.eventStore().substring(0, platform.eventStore().indexOf('?'));
+        try (LocalPlatform platform =
+                LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0), "upgrade-it-" + UUID.randomUUID())) {
+            String server =
+                    platform.eventStore().substring(0, platform.eventStore().indexOf('?'));
             try (Connection owner = DriverManager.getConnection(server, "postgres", "")) {
-                assertThat(query(owner, EVENTS_DIGEST.formatted("event_store.domain_event_entry WHERE global_index <= 8")))
-                        .as("every event of the release before, byte for byte, chain hashes included").isEqualTo(legacyEvents);
+                assertThat(query(
+                                owner,
+                                EVENTS_DIGEST.formatted("event_store.domain_event_entry WHERE global_index <= 8")))
+                        .as("every event of the release before, byte for byte, chain hashes included")
+                        .isEqualTo(legacyEvents);
                 assertThat(query(owner, "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'"))
                         .isEqualTo("flyway_schema_history_before_layout");
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(query(owner,
-                        "SELECT count(*) FROM scoring.scoring_exam_content WHERE exam_id = '" + EXAM + "'"))
-                        .as("scoring learned of the content stored before announcements").isEqualTo("1"));
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(query(
+                                        owner,
+                                        "SELECT count(*) FROM scoring.scoring_exam_content WHERE exam_id = '" + EXAM
+                                                + "'"))
+                                .as("scoring learned of the content stored before announcements")
+                                .isEqualTo("1"));
             }
 
             PlatformRest rest = new PlatformRest(platform);
             CandidateCredentials.Issued halfway = candidate(platform, "cand-002");
             String token = rest.candidateToken(halfway);
-            JsonNode resumed = rest.call("POST", "/exams/" + EXAM + "/session", token, null).path("session");
-            assertThat(resumed.path("highestSaveNumber").asLong()).as("her save before the upgrade").isEqualTo(1);
-            rest.call("PUT", "/sessions/" + EXAM + ":cand-002/answers/q2", token,
+            JsonNode resumed = rest.call("POST", "/exams/" + EXAM + "/session", token, null)
+                    .path("session");
+            assertThat(resumed.path("highestSaveNumber").asLong())
+                    .as("her save before the upgrade")
+                    .isEqualTo(1);
+            rest.call(
+                    "PUT",
+                    "/sessions/" + EXAM + ":cand-002/answers/q2",
+                    token,
                     Map.of("saveNumber", 2, "answer", Map.of("choices", List.of("A", "D"))));
             rest.call("POST", "/sessions/" + EXAM + ":cand-002/submission", token, null);
-            assertThat(rest.storedAnswers(halfway)).containsEntry("q1", "{\"choices\":[\"B\"]}")
+            assertThat(rest.storedAnswers(halfway))
+                    .containsEntry("q1", "{\"choices\":[\"B\"]}")
                     .containsEntry("q2", "{\"choices\":[\"A\",\"D\"]}");
             CandidateCredentials.Issued started = candidate(platform, "cand-003");
             rest.call("POST", "/sessions/" + EXAM + ":cand-003/submission", rest.candidateToken(started), null);
-            assertThat(rest.storedAnswers(candidate(platform, "cand-001"))).containsEntry("q1", "{\"choices\":[\"C\"]}")
+            assertThat(rest.storedAnswers(candidate(platform, "cand-001")))
+                    .containsEntry("q1", "{\"choices\":[\"C\"]}")
                     .containsEntry("q2", "{\"choices\":[\"A\",\"C\"]}");
 
-            String university = rest.call("POST", "/auth/client", null, Map.of(
-                    "clientId", platform.staff().get(1).account().clientId(),
-                    "clientSecret", platform.staff().get(1).secret())).path("accessToken").asText();
+            String university = rest.call(
+                            "POST",
+                            "/auth/client",
+                            null,
+                            Map.of(
+                                    "clientId",
+                                            platform.staff().get(1).account().clientId(),
+                                    "clientSecret", platform.staff().get(1).secret()))
+                    .path("accessToken")
+                    .asText();
             Instant closed = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-            rest.call("PUT", "/exams/" + EXAM + "/schedule", university,
+            rest.call(
+                    "PUT",
+                    "/exams/" + EXAM + "/schedule",
+                    university,
                     Map.of("opensAt", closed.minus(3, ChronoUnit.HOURS).toString(), "closesAt", closed.toString()));
             JsonNode seal = rest.call("POST", "/exams/" + EXAM + "/seal", university, null);
             assertThat(seal.path("sessionCount").asInt()).isEqualTo(3);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int verdict = AuditCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
-                    "verify", "--db", platform.eventStore(), "--exam", EXAM, "--password", "",
-                    "--expected-root", seal.path("merkleRoot").asText());
+            int verdict = AuditCli.run(
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    false,
+                    "verify",
+                    "--db",
+                    platform.eventStore(),
+                    "--exam",
+                    EXAM,
+                    "--password",
+                    "",
+                    "--expected-root",
+                    seal.path("merkleRoot").asText());
             assertThat(verdict).as(out.toString(StandardCharsets.UTF_8)).isZero();
         }
     }
 
     private static CandidateCredentials.Issued candidate(LocalPlatform platform, String number) {
-        return platform.candidates().stream().filter(c -> c.candidateNumber().equals(number)).findFirst().orElseThrow();
+        return platform.candidates().stream()
+                .filter(c -> c.candidateNumber().equals(number))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -116,12 +154,18 @@ class LayoutUpgradeIT {
      */
     private String restore(String service) throws Exception {
         Path fixture = Path.of(resource(FIXTURE + "/" + service + "-db"));
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data.resolve(service + "/postgres"), List.of())) {
+        try (EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.start(data.resolve(service + "/postgres"), List.of())) {
             String url = server.jdbcUrl("postgres");
-            Flyway.configure().dataSource(url, "postgres", "").locations("filesystem:" + resource(FIXTURE + "/migrations"))
-                    .load().migrate();
+            Flyway.configure()
+                    .dataSource(url, "postgres", "")
+                    .locations("filesystem:" + resource(FIXTURE + "/migrations"))
+                    .load()
+                    .migrate();
             try (Connection owner = DriverManager.getConnection(url, "postgres", "")) {
-                assertThat(query(owner, "SELECT string_agg(version, ' ' ORDER BY installed_rank) FROM flyway_schema_history"))
+                assertThat(query(
+                                owner,
+                                "SELECT string_agg(version, ' ' ORDER BY installed_rank) FROM flyway_schema_history"))
                         .isEqualTo(String.join(" ", Files.readAllLines(fixture.resolve("versions.txt"))));
                 CopyManager copy = new CopyManager(owner.unwrap(BaseConnection.class));
                 List<Path> tables = new ArrayList<>();
@@ -134,7 +178,9 @@ class LayoutUpgradeIT {
                         copy.copyIn("COPY public." + name + " FROM STDIN WITH (FORMAT csv)", rows);
                     }
                 }
-                query(owner, "SELECT setval('domain_event_entry_global_index_seq', greatest(1, (SELECT max(global_index) FROM domain_event_entry)))");
+                query(
+                        owner,
+                        "SELECT setval('domain_event_entry_global_index_seq', greatest(1, (SELECT max(global_index) FROM domain_event_entry)))");
                 return query(owner, EVENTS_DIGEST.formatted("public.domain_event_entry"));
             }
         }
@@ -145,7 +191,8 @@ class LayoutUpgradeIT {
     }
 
     private static String query(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }

@@ -8,14 +8,18 @@ import java.nio.file.Path;
  */
 public final class LocalPlatformChild {
 
-    private LocalPlatformChild() {
-    }
+    private LocalPlatformChild() {}
 
     public static void main(String[] args) throws InterruptedException {
         LocalPlatform platform = LocalPlatform.start(Path.of(args[0]), new LocalPlatform.Ports(0, 0, 0, 0, 0), args[1]);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "child-shutdown"));
-        StringBuilder ready = new StringBuilder("READY auth=%d delivery=%d".formatted(platform.authPort(), platform.deliveryPort()));
-        platform.candidates().forEach(c -> ready.append(' ').append(c.candidateNumber()).append('=').append(c.accessCode()));
+        StringBuilder ready =
+                new StringBuilder("READY auth=%d delivery=%d".formatted(platform.authPort(), platform.deliveryPort()));
+        platform.candidates()
+                .forEach(c -> ready.append(' ')
+                        .append(c.candidateNumber())
+                        .append('=')
+                        .append(c.accessCode()));
         System.out.println(ready);
         System.out.flush();
         Thread.currentThread().join();

@@ -52,8 +52,8 @@ class LocalPlatformCrashIT {
     private final List<Process> children = new ArrayList<>();
 
     /** A platform in a child JVM and what it printed. */
-    private record Child(Process process, List<String> output, int authPort, int deliveryPort, Map<String, String> codes) {
-    }
+    private record Child(
+            Process process, List<String> output, int authPort, int deliveryPort, Map<String, String> codes) {}
 
     @Test
     void startsAgainAfterAKillAndKeepsEveryAcknowledgedAnswer() throws Exception {
@@ -63,36 +63,56 @@ class LocalPlatformCrashIT {
         Map<String, String> acknowledged = new HashMap<>();
         String session;
         try (Calls calls = new Calls(first, candidate)) {
-            session = calls.delivery.startSession(StartSessionRequest.newBuilder().setExamId("demo-cardiology").build())
-                    .getSession().getSessionId();
+            session = calls.delivery
+                    .startSession(StartSessionRequest.newBuilder()
+                            .setExamId("demo-cardiology")
+                            .build())
+                    .getSession()
+                    .getSessionId();
             List<String> options = List.of("A", "B", "C", "D", "E");
             for (int i = 1; i <= 10; i++) {
                 String option = options.get(i % options.size());
-                calls.delivery.saveAnswer(SaveAnswerRequest.newBuilder().setSessionId(session).setQuestionId("q1")
-                        .setSaveNumber(i).setAnswer(Answer.newBuilder().setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)))
+                calls.delivery.saveAnswer(SaveAnswerRequest.newBuilder()
+                        .setSessionId(session)
+                        .setQuestionId("q1")
+                        .setSaveNumber(i)
+                        .setAnswer(Answer.newBuilder()
+                                .setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)))
                         .build());
                 acknowledged.put("q1", option);
             }
         }
         List<Long> orphans = postmasterPids();
         first.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        assertThat(orphans).as("both embedded servers outlive the killed JVM").hasSize(2)
-                .allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(orphans)
+                .as("both embedded servers outlive the killed JVM")
+                .hasSize(2)
+                .allMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
         Child second = start(cluster);
-        assertThat(second.output()).as("the start says what it found and did")
+        assertThat(second.output())
+                .as("the start says what it found and did")
                 .anyMatch(line -> line.contains("Found PostgreSQL (pid") && line.contains("Stopping it"));
-        assertThat(orphans).allMatch(pid -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(orphans)
+                .allMatch(pid ->
+                        !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         try (Calls calls = new Calls(second, candidate)) {
-            List<SavedAnswer> stored = calls.delivery.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(session).build())
+            List<SavedAnswer> stored = calls.delivery
+                    .resumeSession(ResumeSessionRequest.newBuilder()
+                            .setSessionId(session)
+                            .build())
                     .getAnswersList();
             Map<String, String> found = new HashMap<>();
-            stored.forEach(answer -> found.put(answer.getQuestionId(), answer.getAnswer().getChoices().getOptionIds(0)));
+            stored.forEach(answer -> found.put(
+                    answer.getQuestionId(), answer.getAnswer().getChoices().getOptionIds(0)));
             assertThat(found).isEqualTo(acknowledged);
             assertThat(stored).extracting(SavedAnswer::getSaveNumber).containsExactly(10L);
         }
         second.process().destroy();
-        assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(second.process().waitFor(60, TimeUnit.SECONDS))
+                .as("stops on SIGTERM")
+                .isTrue();
         assertThat(postmasterPids()).as("a clean stop leaves no server behind").isEmpty();
     }
 
@@ -103,11 +123,20 @@ class LocalPlatformCrashIT {
         final DeliveryServiceBlockingStub delivery;
 
         Calls(Child child, String candidate) {
-            authChannel = NettyChannelBuilder.forAddress("127.0.0.1", child.authPort()).usePlaintext().build();
-            deliveryChannel = NettyChannelBuilder.forAddress("127.0.0.1", child.deliveryPort()).usePlaintext().build();
-            String token = AuthServiceGrpc.newBlockingStub(authChannel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .loginCandidate(LoginCandidateRequest.newBuilder().setExamId("demo-cardiology")
-                            .setCandidateNumber(candidate).setAccessCode(child.codes().get(candidate)).build()).getAccessToken();
+            authChannel = NettyChannelBuilder.forAddress("127.0.0.1", child.authPort())
+                    .usePlaintext()
+                    .build();
+            deliveryChannel = NettyChannelBuilder.forAddress("127.0.0.1", child.deliveryPort())
+                    .usePlaintext()
+                    .build();
+            String token = AuthServiceGrpc.newBlockingStub(authChannel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .loginCandidate(LoginCandidateRequest.newBuilder()
+                            .setExamId("demo-cardiology")
+                            .setCandidateNumber(candidate)
+                            .setAccessCode(child.codes().get(candidate))
+                            .build())
+                    .getAccessToken();
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
             delivery = DeliveryServiceGrpc.newBlockingStub(deliveryChannel)
@@ -124,14 +153,23 @@ class LocalPlatformCrashIT {
 
     private Child start(String cluster) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"), LocalPlatformChild.class.getName(), data.toString(), cluster)
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xmx768m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalPlatformChild.class.getName(),
+                        data.toString(),
+                        cluster)
+                .redirectErrorStream(true)
+                .start();
         children.add(process);
         List<String> output = new CopyOnWriteArrayList<>();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     output.add(line);
                     if (line.startsWith("READY ")) {
@@ -150,18 +188,26 @@ class LocalPlatformCrashIT {
             String[] numberAndCode = words[i].split("=", 2);
             codes.put(numberAndCode[0], numberAndCode[1]);
         }
-        return new Child(process, output, Integer.parseInt(words[1].substring("auth=".length())),
-                Integer.parseInt(words[2].substring("delivery=".length())), codes);
+        return new Child(
+                process,
+                output,
+                Integer.parseInt(words[1].substring("auth=".length())),
+                Integer.parseInt(words[2].substring("delivery=".length())),
+                codes);
     }
 
     /** The process ids of the embedded servers running on the test's folder. */
     private List<Long> postmasterPids() throws IOException {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> files = Files.walk(data)) {
-            for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList()) {
+            for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("postmaster.pid"))
+                    .toList()) {
                 Optional<String> first = Files.readAllLines(pidFile).stream().findFirst();
-                first.map(String::strip).map(Long::parseLong)
-                        .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                first.map(String::strip)
+                        .map(Long::parseLong)
+                        .filter(pid -> ProcessHandle.of(pid)
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false))
                         .ifPresent(pids::add);
             }
         }

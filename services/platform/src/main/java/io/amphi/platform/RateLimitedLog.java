@@ -25,7 +25,8 @@ public final class RateLimitedLog {
     public void warn(String format, Object... arguments) {
         long now = System.nanoTime();
         long allowedAt = nextAllowed.get();
-        if ((allowedAt != Long.MIN_VALUE && now - allowedAt < 0) || !nextAllowed.compareAndSet(allowedAt, now + periodNanos)) {
+        if ((allowedAt != Long.MIN_VALUE && now - allowedAt < 0)
+                || !nextAllowed.compareAndSet(allowedAt, now + periodNanos)) {
             suppressed.incrementAndGet();
             return;
         }

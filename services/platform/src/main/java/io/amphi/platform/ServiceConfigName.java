@@ -30,7 +30,9 @@ public class ServiceConfigName implements EnvironmentPostProcessor, Ordered {
                 .map(source -> ((Class<?>) source).getAnnotation(AmphiService.class))
                 .filter(Objects::nonNull)
                 .findFirst()
-                .ifPresent(service -> environment.getPropertySources().addLast(new MapPropertySource(
-                        "amphiServiceConfigName", Map.of("spring.config.name", service.value()))));
+                .ifPresent(service -> environment
+                        .getPropertySources()
+                        .addLast(new MapPropertySource(
+                                "amphiServiceConfigName", Map.of("spring.config.name", service.value()))));
     }
 }

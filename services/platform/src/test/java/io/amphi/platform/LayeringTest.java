@@ -12,11 +12,21 @@ import com.tngtech.archunit.lang.ArchRule;
 class LayeringTest {
 
     @ArchTest
-    static final ArchRule knowsNoService = noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "io.amphi.delivery..", "io.amphi.scoring..", "io.amphi.auth..", "io.amphi.gateway..", "io.amphi.audit..");
+    static final ArchRule knowsNoService = noClasses()
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.amphi.delivery..",
+                    "io.amphi.scoring..",
+                    "io.amphi.auth..",
+                    "io.amphi.gateway..",
+                    "io.amphi.audit..");
 
     @ArchTest
-    static final ArchRule storageKnowsNoTransport = noClasses().that().resideInAnyPackage("io.amphi.platform.db..",
-                    "io.amphi.platform.axon..", "io.amphi.platform.cluster..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.amphi.proto..", "io.amphi.platform.grpc..");
+    static final ArchRule storageKnowsNoTransport = noClasses()
+            .that()
+            .resideInAnyPackage("io.amphi.platform.db..", "io.amphi.platform.axon..", "io.amphi.platform.cluster..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.grpc..", "io.amphi.proto..", "io.amphi.platform.grpc..");
 }

@@ -73,9 +73,11 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, HazelcastInstance hazelcast,
-                                    @Value("${spring.application.name}") String serviceName,
-                                    @Value("${axon.eventhandling.processors.scoring-results.initial-segment-count}") int segments) {
+    SegmentBalancer segmentBalancer(
+            EventProcessingConfiguration processing,
+            HazelcastInstance hazelcast,
+            @Value("${spring.application.name}") String serviceName,
+            @Value("${axon.eventhandling.processors.scoring-results.initial-segment-count}") int segments) {
         return new SegmentBalancer(processing, hazelcast, serviceName, segments);
     }
 
@@ -90,8 +92,12 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    ScoringGrpcService scoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing,
-                                          TrackedExams exams, ResultsCatchUp catchUp) {
+    ScoringGrpcService scoringGrpcService(
+            CommandGateway commands,
+            ResultStore store,
+            ResultsSealing sealing,
+            TrackedExams exams,
+            ResultsCatchUp catchUp) {
         return new ScoringGrpcService(commands, store, sealing, exams, catchUp);
     }
 

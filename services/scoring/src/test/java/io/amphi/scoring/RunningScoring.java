@@ -24,14 +24,18 @@ public final class RunningScoring implements AutoCloseable {
 
     private RunningScoring(ConfigurableApplicationContext context) {
         this.context = context;
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
-                .usePlaintext().build();
+        this.channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", context.getBean(GrpcServerLifecycle.class).port())
+                .usePlaintext()
+                .build();
     }
 
     /** @param settings more {@code --key=value} arguments */
     public static RunningScoring beside(RunningDelivery delivery, String... settings) {
-        List<String> arguments = new ArrayList<>(List.of("--amphi.grpc.port=0",
-                "--spring.datasource.url=" + delivery.bean(HikariDataSource.class).getJdbcUrl(),
+        List<String> arguments = new ArrayList<>(List.of(
+                "--amphi.grpc.port=0",
+                "--spring.datasource.url="
+                        + delivery.bean(HikariDataSource.class).getJdbcUrl(),
                 "--amphi.hazelcast.cluster-name=" + delivery.clusterName(),
                 "--amphi.auth.address=" + delivery.auth().address()));
         arguments.addAll(List.of(settings));
@@ -46,8 +50,9 @@ public final class RunningScoring implements AutoCloseable {
     }
 
     public ScoringServiceBlockingStub withToken(String accessToken) {
-        return RunningDelivery.withHeader(ScoringServiceGrpc.newBlockingStub(channel), "authorization",
-                "Bearer " + accessToken).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return RunningDelivery.withHeader(
+                        ScoringServiceGrpc.newBlockingStub(channel), "authorization", "Bearer " + accessToken)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     @Override

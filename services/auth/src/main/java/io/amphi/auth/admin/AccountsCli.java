@@ -24,8 +24,12 @@ import picocli.CommandLine.ParentCommand;
  * whoever may change that database (and only they) hands out accounts; there is no RPC that could
  * be abused to mint one. The secret is printed once and only its hash is stored.
  */
-@Command(name = "amphi-accounts", mixinStandardHelpOptions = true, version = "amphi-accounts 0.1.0",
-        description = "Creates and lists the service accounts of universities, proctors, auditors and platform operators.",
+@Command(
+        name = "amphi-accounts",
+        mixinStandardHelpOptions = true,
+        version = "amphi-accounts 0.1.0",
+        description =
+                "Creates and lists the service accounts of universities, proctors, auditors and platform operators.",
         subcommands = {AccountsCli.Create.class, AccountsCli.ListAccounts.class})
 public final class AccountsCli {
 
@@ -48,11 +52,14 @@ public final class AccountsCli {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            err.println("amphi-accounts: " + switch (e) {
-                case DuplicateKeyException duplicate -> "that client id is taken: choose another one.";
-                case DataAccessException database -> "cannot use the auth database: " + database.getMostSpecificCause().getMessage();
-                default -> e.getMessage();
-            });
+            err.println("amphi-accounts: "
+                    + switch (e) {
+                        case DuplicateKeyException duplicate -> "that client id is taken: choose another one.";
+                        case DataAccessException database ->
+                            "cannot use the auth database: "
+                                    + database.getMostSpecificCause().getMessage();
+                        default -> e.getMessage();
+                    });
             return FAILURE;
         });
         return commandLine.execute(args);
@@ -63,28 +70,39 @@ public final class AccountsCli {
         @Option(names = "--db", required = true, description = "JDBC URL of the auth service's database.")
         String url;
 
-        @Option(names = "--user", defaultValue = "amphi_auth", description = "Database user (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--user",
+                defaultValue = "amphi_auth",
+                description = "Database user (default: ${DEFAULT-VALUE}).")
         String user;
 
-        @Option(names = "--password", defaultValue = "${env:AMPHI_AUTH_DB_PASSWORD}",
+        @Option(
+                names = "--password",
+                defaultValue = "${env:AMPHI_AUTH_DB_PASSWORD}",
                 description = "Database password (default: $AMPHI_AUTH_DB_PASSWORD).")
         String password;
 
         JdbcTemplate jdbc() {
-            DriverManagerDataSource dataSource = new DriverManagerDataSource(url, user, password == null ? "" : password);
+            DriverManagerDataSource dataSource =
+                    new DriverManagerDataSource(url, user, password == null ? "" : password);
             Properties connection = new Properties();
             connection.setProperty("currentSchema", "auth");
             dataSource.setConnectionProperties(connection);
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-            Boolean exists = jdbc.queryForObject("SELECT to_regclass('auth_service_account') IS NOT NULL", Boolean.class);
+            Boolean exists =
+                    jdbc.queryForObject("SELECT to_regclass('auth_service_account') IS NOT NULL", Boolean.class);
             if (!Boolean.TRUE.equals(exists)) {
-                throw new IllegalArgumentException("This database has no auth schema: start the auth service on it once.");
+                throw new IllegalArgumentException(
+                        "This database has no auth schema: start the auth service on it once.");
             }
             return jdbc;
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates an account and prints its secret once.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Creates an account and prints its secret once.")
     static final class Create implements Callable<Integer> {
 
         @ParentCommand
@@ -108,7 +126,9 @@ public final class AccountsCli {
         @Option(names = "--site", description = "A site a proctor watches; repeatable. None: every site of its exams.")
         List<String> sites = List.of();
 
-        @Option(names = "--hash-iterations", defaultValue = "20000",
+        @Option(
+                names = "--hash-iterations",
+                defaultValue = "20000",
                 description = "PBKDF2 iterations for the secret's hash (default: ${DEFAULT-VALUE}).")
         int iterations;
 
@@ -117,10 +137,12 @@ public final class AccountsCli {
             if (clientId.isBlank() || clientId.length() > 64) {
                 throw new IllegalArgumentException("A client id is 1 to 64 characters.");
             }
-            ServiceAccounts accounts = new ServiceAccounts(database.jdbc(), new AccessCodeHasher(iterations), Clock.systemUTC());
-            ServiceAccounts.Created created = accounts.create(clientId, role, Set.copyOf(scopes), Set.copyOf(exams),
-                    Set.copyOf(sites));
-            cli.out.printf("""
+            ServiceAccounts accounts =
+                    new ServiceAccounts(database.jdbc(), new AccessCodeHasher(iterations), Clock.systemUTC());
+            ServiceAccounts.Created created =
+                    accounts.create(clientId, role, Set.copyOf(scopes), Set.copyOf(exams), Set.copyOf(sites));
+            cli.out.printf(
+                    """
                     Service account created.
                       client id  %s
                       role       %s
@@ -129,9 +151,13 @@ public final class AccountsCli {
                       sites      %s
                       secret     %s
                     The secret is shown this once and stored only as a hash: hand it over now.
-                    """, clientId, role, scopes.isEmpty() ? "none" : String.join(" ", scopes),
+                    """,
+                    clientId,
+                    role,
+                    scopes.isEmpty() ? "none" : String.join(" ", scopes),
                     exams.isEmpty() ? "every exam" : String.join(" ", exams),
-                    sites.isEmpty() ? "every site" : String.join(" ", sites), created.secret());
+                    sites.isEmpty() ? "every site" : String.join(" ", sites),
+                    created.secret());
             return DONE;
         }
     }
@@ -148,12 +174,18 @@ public final class AccountsCli {
         @Override
         public Integer call() {
             cli.out.printf("%-32s %-11s %-28s %-24s %s%n", "CLIENT ID", "ROLE", "SCOPES", "EXAMS", "SITES");
-            database.jdbc().query("SELECT client_id, role, scopes, exams, sites FROM auth_service_account ORDER BY client_id",
-                    rs -> {
-                        cli.out.printf("%-32s %-11s %-28s %-24s %s%n", rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getString(4).isBlank() ? "every exam" : rs.getString(4),
-                                rs.getString(5).isBlank() ? "every site" : rs.getString(5));
-                    });
+            database.jdbc()
+                    .query(
+                            "SELECT client_id, role, scopes, exams, sites FROM auth_service_account ORDER BY client_id",
+                            rs -> {
+                                cli.out.printf(
+                                        "%-32s %-11s %-28s %-24s %s%n",
+                                        rs.getString(1),
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getString(4).isBlank() ? "every exam" : rs.getString(4),
+                                        rs.getString(5).isBlank() ? "every site" : rs.getString(5));
+                            });
             return DONE;
         }
     }

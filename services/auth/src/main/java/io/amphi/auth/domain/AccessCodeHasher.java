@@ -59,7 +59,9 @@ public final class AccessCodeHasher {
     private static byte[] derive(String accessCode, byte[] salt, int iterations) {
         try {
             PBEKeySpec spec = new PBEKeySpec(accessCode.toCharArray(), salt, iterations, HASH_BITS);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is missing from this JVM", e);
         }

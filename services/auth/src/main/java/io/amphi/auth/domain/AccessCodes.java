@@ -14,8 +14,7 @@ public final class AccessCodes {
     private static final char[] ALPHABET = ALPHABET_SET.toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AccessCodes() {
-    }
+    private AccessCodes() {}
 
     /**
      * A code as a candidate may type it, written the way it was issued: a generated code is the

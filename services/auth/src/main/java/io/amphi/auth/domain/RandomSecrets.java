@@ -8,8 +8,7 @@ public final class RandomSecrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RandomSecrets() {
-    }
+    private RandomSecrets() {}
 
     public static String next() {
         byte[] bytes = new byte[32];

@@ -59,6 +59,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     static final String CANDIDATE = "candidate";
     /** The scope a university's account needs to issue candidates' credentials. */
     static final String EXAMS_WRITE = "exams:write";
+
     static final int MAX_CREDENTIALS_PER_CALL = 10_000;
     /** Longer than any code or secret the platform hands out; a longer one is not hashed. */
     static final int MAX_SECRET = 128;
@@ -76,9 +77,15 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     /** Where a paced sign-in waits for its turn, without holding a gRPC thread. */
     private final ExecutorService pacedSignIns = Executors.newVirtualThreadPerTaskExecutor();
 
-    public AuthGrpcService(CandidateCredentials candidates, TokenIssuer issuer, RefreshTokens refreshTokens,
-                           SigningKeys keys, LoginThrottle throttle, ServiceAccounts accounts,
-                           DurableRevocations revocations, RevocationStreams revocationStreams) {
+    public AuthGrpcService(
+            CandidateCredentials candidates,
+            TokenIssuer issuer,
+            RefreshTokens refreshTokens,
+            SigningKeys keys,
+            LoginThrottle throttle,
+            ServiceAccounts accounts,
+            DurableRevocations revocations,
+            RevocationStreams revocationStreams) {
         this.candidates = candidates;
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
@@ -99,8 +106,10 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         whenAdmitted(account, source, response, () -> {
             if (!candidates.verify(examId, number, accessCode)) {
                 throttle.failed(account, source);
-                throw DomainException.unauthenticated("BAD_CREDENTIALS", "This candidate number and access code do not "
-                        + "open exam " + examId + ". Check both as your university issued them.");
+                throw DomainException.unauthenticated(
+                        "BAD_CREDENTIALS",
+                        "This candidate number and access code do not " + "open exam " + examId
+                                + ". Check both as your university issued them.");
             }
             requireNotRevoked(number, examId);
             throttle.succeeded(account, source);
@@ -115,15 +124,16 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String source = PeerAddress.current();
         String account = Identifiers.identity(clientId, null);
         whenAdmitted(account, source, response, () -> {
-            ServiceAccounts.Account known = accounts.authenticate(clientId, secret).orElseThrow(() -> {
-                throttle.failed(account, source);
-                return DomainException.unauthenticated("BAD_CREDENTIALS",
-                        "This client id and secret do not match a service account.");
-            });
+            ServiceAccounts.Account known = accounts.authenticate(clientId, secret)
+                    .orElseThrow(() -> {
+                        throttle.failed(account, source);
+                        return DomainException.unauthenticated(
+                                "BAD_CREDENTIALS", "This client id and secret do not match a service account.");
+                    });
             requireNotRevoked(known.clientId(), null);
             throttle.succeeded(account, source);
-            TokenIssuer.AccessToken access = issuer.issue(known.clientId(), known.role(), null, known.scopes(),
-                    known.exams(), known.sites());
+            TokenIssuer.AccessToken access =
+                    issuer.issue(known.clientId(), known.role(), null, known.scopes(), known.exams(), known.sites());
             requireNotRevoked(known.clientId(), null);
             return Tokens.newBuilder()
                     .setAccessToken(access.token())
@@ -143,25 +153,29 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
             return;
         }
         Context call = Context.current();
-        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, pacedSignIns).execute(() -> {
-            if (call.isCancelled()) {
-                return;
-            }
-            T tokens;
-            try {
-                tokens = signIn.get();
-            } catch (RuntimeException refused) {
-                response.onError(ErrorMapping.map(refused).asException());
-                return;
-            }
-            Protos.reply(response, tokens);
-        });
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, pacedSignIns)
+                .execute(() -> {
+                    if (call.isCancelled()) {
+                        return;
+                    }
+                    T tokens;
+                    try {
+                        tokens = signIn.get();
+                    } catch (RuntimeException refused) {
+                        response.onError(ErrorMapping.map(refused).asException());
+                        return;
+                    }
+                    Protos.reply(response, tokens);
+                });
     }
 
     @Override
     public void refresh(RefreshRequest request, StreamObserver<Tokens> response) {
-        RefreshTokens.Holder holder = refreshTokens.spend(refreshToken(request)).orElseThrow(() -> DomainException.unauthenticated(
-                "REFRESH_TOKEN_SPENT", "This refresh token is unknown, expired or already used: sign in again."));
+        RefreshTokens.Holder holder = refreshTokens
+                .spend(refreshToken(request))
+                .orElseThrow(() -> DomainException.unauthenticated(
+                        "REFRESH_TOKEN_SPENT",
+                        "This refresh token is unknown, expired or already used: sign in again."));
         Protos.reply(response, tokensFor(holder));
     }
 
@@ -174,8 +188,10 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     private static String refreshToken(RefreshRequest request) {
         String token = request.getRefreshToken();
         if (!REFRESH_TOKEN.matcher(token).matches()) {
-            throw DomainException.invalid("INVALID_REFRESH_TOKEN",
-                    "A refresh token is the 43 characters a sign-in returned; got %d characters.".formatted(token.length()));
+            throw DomainException.invalid(
+                    "INVALID_REFRESH_TOKEN",
+                    "A refresh token is the 43 characters a sign-in returned; got %d characters."
+                            .formatted(token.length()));
         }
         return token;
     }
@@ -194,13 +210,24 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         if (examId != null) {
             caller.requireExam(examId);
         } else if (!caller.exams().isEmpty()) {
-            throw DomainException.forbidden("NOT_YOUR_EXAM", "Withdrawing a service account's access is for accounts "
-                    + "that work on every exam; yours works on " + caller.exams() + ".");
+            throw DomainException.forbidden(
+                    "NOT_YOUR_EXAM",
+                    "Withdrawing a service account's access is for accounts "
+                            + "that work on every exam; yours works on " + caller.exams() + ".");
         }
         DurableRevocations.Revoked revoked = revocations.revoke(subject, examId, caller.id(), reason);
-        log.warn("Access of {} (exam {}) withdrawn by {} {}: {}", subject, examId, caller.role().label(), caller.id(),
+        log.warn(
+                "Access of {} (exam {}) withdrawn by {} {}: {}",
+                subject,
+                examId,
+                caller.role().label(),
+                caller.id(),
                 Inputs.oneLine(reason));
-        Protos.reply(response, RevokeResponse.newBuilder().setRevokedAt(Protos.timestamp(revoked.revokedAt())).build());
+        Protos.reply(
+                response,
+                RevokeResponse.newBuilder()
+                        .setRevokedAt(Protos.timestamp(revoked.revokedAt()))
+                        .build());
     }
 
     private void requireNotRevoked(String subject, String examId) {
@@ -210,18 +237,20 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     }
 
     private static DomainException accessWithdrawn(Instant at) {
-        return DomainException.forbidden("ACCESS_WITHDRAWN", "Access was withdrawn at " + at + ": contact the exam's proctors.");
+        return DomainException.forbidden(
+                "ACCESS_WITHDRAWN", "Access was withdrawn at " + at + ": contact the exam's proctors.");
     }
 
     @Override
-    public void issueCandidateCredentials(IssueCandidateCredentialsRequest request,
-                                          StreamObserver<IssueCandidateCredentialsResponse> response) {
+    public void issueCandidateCredentials(
+            IssueCandidateCredentialsRequest request, StreamObserver<IssueCandidateCredentialsResponse> response) {
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = Inputs.id(request.getExamId(), "exam_id");
         university.requireExam(examId);
         int count = request.getCandidatesCount();
         if (count == 0 || count > MAX_CREDENTIALS_PER_CALL) {
-            throw DomainException.invalid("BAD_BATCH_SIZE",
+            throw DomainException.invalid(
+                    "BAD_BATCH_SIZE",
                     "Send 1 to %d credentials per call; got %d.".formatted(MAX_CREDENTIALS_PER_CALL, count));
         }
         Set<String> seen = new HashSet<>();
@@ -230,20 +259,26 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
             CandidateCredential credential = request.getCandidates(i);
             String number = entry(i, () -> Inputs.id(credential.getCandidateNumber(), "candidate_number"));
             if (!seen.add(number)) {
-                throw DomainException.invalid("DUPLICATE_CANDIDATE",
+                throw DomainException.invalid(
+                        "DUPLICATE_CANDIDATE",
                         "Entry %d: candidate %s appears twice in this call. Nothing was stored.".formatted(i, number));
             }
             if (!credential.getAccessCode().isEmpty()) {
-                throw DomainException.invalid("CODE_NOT_ACCEPTED", ("Entry %d (candidate %s): leave access_code empty; "
-                        + "the platform generates every code. Nothing was stored.").formatted(i, number));
+                throw DomainException.invalid(
+                        "CODE_NOT_ACCEPTED",
+                        ("Entry %d (candidate %s): leave access_code empty; "
+                                        + "the platform generates every code. Nothing was stored.")
+                                .formatted(i, number));
             }
             issued.add(new CandidateCredentials.Issued(examId, number, AccessCodes.generate()));
         }
         candidates.store(issued);
         log.info("{} credentials for exam {} issued by university {}", count, examId, university.id());
-        IssueCandidateCredentialsResponse.Builder reply = IssueCandidateCredentialsResponse.newBuilder().setStored(count);
+        IssueCandidateCredentialsResponse.Builder reply =
+                IssueCandidateCredentialsResponse.newBuilder().setStored(count);
         issued.forEach(credential -> reply.addCredentials(CandidateCredential.newBuilder()
-                .setCandidateNumber(credential.candidateNumber()).setAccessCode(credential.accessCode())));
+                .setCandidateNumber(credential.candidateNumber())
+                .setAccessCode(credential.accessCode())));
         Protos.reply(response, reply.build());
     }
 
@@ -252,7 +287,10 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         try {
             return check.get();
         } catch (DomainException refused) {
-            throw new DomainException(refused.kind(), refused.reason(), null,
+            throw new DomainException(
+                    refused.kind(),
+                    refused.reason(),
+                    null,
                     "Entry %d: %s Nothing was stored.".formatted(index, refused.getMessage()));
         }
     }
@@ -271,20 +309,27 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     }
 
     @Override
-    public void clearSignInFailures(ClearSignInFailuresRequest request,
-                                    StreamObserver<ClearSignInFailuresResponse> response) {
+    public void clearSignInFailures(
+            ClearSignInFailuresRequest request, StreamObserver<ClearSignInFailuresResponse> response) {
         Caller caller = Caller.current();
         if (caller.role() != Caller.Role.PROCTOR && caller.role() != Caller.Role.UNIVERSITY) {
-            throw DomainException.forbidden("WRONG_ROLE", "Only a proctor or a university of the exam may clear failed sign-ins.");
+            throw DomainException.forbidden(
+                    "WRONG_ROLE", "Only a proctor or a university of the exam may clear failed sign-ins.");
         }
         String examId = Inputs.id(request.getExamId(), "exam_id");
         String number = Inputs.id(request.getCandidateNumber(), "candidate_number");
         caller.requireExam(examId);
         caller.requireAllSites("ask a proctor of every site or the university to clear a candidate's failed sign-ins");
         boolean cleared = throttle.clear(Identifiers.identity(number, examId));
-        log.info("Failed sign-ins of candidate {} of exam {} cleared by {} {}", number, examId, caller.role().label(),
+        log.info(
+                "Failed sign-ins of candidate {} of exam {} cleared by {} {}",
+                number,
+                examId,
+                caller.role().label(),
                 caller.id());
-        Protos.reply(response, ClearSignInFailuresResponse.newBuilder().setCleared(cleared).build());
+        Protos.reply(
+                response,
+                ClearSignInFailuresResponse.newBuilder().setCleared(cleared).build());
     }
 
     /**
@@ -293,8 +338,8 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
      * or this check sees it.
      */
     private Tokens tokensFor(RefreshTokens.Holder holder) {
-        TokenIssuer.AccessToken access = issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of(),
-                Set.of());
+        TokenIssuer.AccessToken access =
+                issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of(), Set.of());
         RefreshTokens.Issued refresh = refreshTokens.issue(holder);
         Optional<Instant> withdrawn = revocations.withdrawnAt(holder.subject(), holder.examId());
         if (withdrawn.isPresent()) {
@@ -318,11 +363,14 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     /** A code or a secret: present, and not longer than anything the platform hands out. */
     private static String secret(String value, String field) {
         if (value.isEmpty()) {
-            throw DomainException.invalid("MISSING_" + field.toUpperCase(java.util.Locale.ROOT), "Send " + field + ": it is empty.");
+            throw DomainException.invalid(
+                    "MISSING_" + field.toUpperCase(java.util.Locale.ROOT), "Send " + field + ": it is empty.");
         }
         if (value.length() > MAX_SECRET) {
-            throw DomainException.invalid("TOO_LONG", "%s is %d characters long; no code or secret Amphi issues is longer than %d."
-                    .formatted(field, value.length(), MAX_SECRET));
+            throw DomainException.invalid(
+                    "TOO_LONG",
+                    "%s is %d characters long; no code or secret Amphi issues is longer than %d."
+                            .formatted(field, value.length(), MAX_SECRET));
         }
         return value;
     }

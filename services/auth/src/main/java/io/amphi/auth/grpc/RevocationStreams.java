@@ -32,6 +32,7 @@ public class RevocationStreams implements SmartLifecycle {
     private final DurableRevocations revocations;
     /** Each open stream and the lock that keeps its messages one at a time. */
     private final Map<ServerCallStreamObserver<RevocationUpdate>, Object> open = new ConcurrentHashMap<>();
+
     private volatile boolean running;
     private volatile ScheduledExecutorService republishing;
 
@@ -42,24 +43,32 @@ public class RevocationStreams implements SmartLifecycle {
     /** Serves one watcher, a member of the cluster by its proof, until it goes away or this replica stops. */
     void serve(String proof, ServerCallStreamObserver<RevocationUpdate> stream) {
         if (!revocations.proves(proof)) {
-            throw DomainException.forbidden("NOT_A_MEMBER", "The revocations are for the members of the platform's "
-                    + "cluster: send the proof of holding its key, made within the last two minutes.");
+            throw DomainException.forbidden(
+                    "NOT_A_MEMBER",
+                    "The revocations are for the members of the platform's "
+                            + "cluster: send the proof of holding its key, made within the last two minutes.");
         }
         if (!running) {
             stream.onCompleted();
             return;
         }
         if (open.size() >= MOST_WATCHERS) {
-            throw new RateLimiter.RateLimitExceeded("TOO_MANY_WATCHERS", ("This auth replica already streams the "
-                    + "revocations to %d watchers; try another replica, or again later.").formatted(open.size()),
+            throw new RateLimiter.RateLimitExceeded(
+                    "TOO_MANY_WATCHERS",
+                    ("This auth replica already streams the "
+                                    + "revocations to %d watchers; try another replica, or again later.")
+                            .formatted(open.size()),
                     Duration.ofSeconds(10));
         }
         Object sending = new Object();
         Runnable stopWatching = revocations.watch(revoked -> {
             synchronized (sending) {
                 if (!stream.isCancelled() && open.containsKey(stream)) {
-                    stream.onNext(RevocationUpdate.newBuilder().addRevocations(toProto(revoked)).setComplete(true)
-                            .setKeyId(revocations.keyId()).build());
+                    stream.onNext(RevocationUpdate.newBuilder()
+                            .addRevocations(toProto(revoked))
+                            .setComplete(true)
+                            .setKeyId(revocations.keyId())
+                            .build());
                 }
             }
         });
@@ -82,16 +91,21 @@ public class RevocationStreams implements SmartLifecycle {
             for (int from = 0; from < inForce.size(); from += BATCH) {
                 stream.onNext(RevocationUpdate.newBuilder()
                         .addAllRevocations(inForce.subList(from, Math.min(inForce.size(), from + BATCH)).stream()
-                                .map(this::toProto).toList())
+                                .map(this::toProto)
+                                .toList())
                         .setKeyId(revocations.keyId())
                         .build());
             }
-            stream.onNext(RevocationUpdate.newBuilder().setComplete(true).setKeyId(revocations.keyId()).build());
+            stream.onNext(RevocationUpdate.newBuilder()
+                    .setComplete(true)
+                    .setKeyId(revocations.keyId())
+                    .build());
         }
     }
 
     private Revocation toProto(Revoked revoked) {
-        return Revocation.newBuilder().setIdentityHash(revocations.published(revoked.identity()))
+        return Revocation.newBuilder()
+                .setIdentityHash(revocations.published(revoked.identity()))
                 .setRevokedAt(Protos.timestamp(revoked.revokedAt()))
                 .setExpiresAt(Protos.timestamp(revoked.expiresAt()))
                 .build();

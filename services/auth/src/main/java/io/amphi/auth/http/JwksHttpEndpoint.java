@@ -52,14 +52,22 @@ public class JwksHttpEndpoint implements SmartLifecycle {
                 problem(exchange, 405, "Method not allowed", "The key set is read with GET.");
             } else {
                 exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
-                send(exchange, 200, "application/jwk-set+json", keys.publicKeys().toString());
+                send(
+                        exchange,
+                        200,
+                        "application/jwk-set+json",
+                        keys.publicKeys().toString());
             }
         }
     }
 
     private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
-        send(exchange, status, "application/problem+json",
-                "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}".formatted(title, status, detail));
+        send(
+                exchange,
+                status,
+                "application/problem+json",
+                "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}"
+                        .formatted(title, status, detail));
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

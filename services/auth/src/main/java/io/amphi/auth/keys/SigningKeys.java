@@ -66,8 +66,10 @@ public class SigningKeys {
         Instant now = clock.instant();
         Instant signsUntil = now.plus(rotation);
         ECKey signing = next != null ? next : publish(generate(), now, signsUntil);
-        jdbc.update("UPDATE auth_signing_key SET published_until = ? WHERE kid = ?",
-                Timestamp.from(signsUntil.plus(longestToken)), signing.getKeyID());
+        jdbc.update(
+                "UPDATE auth_signing_key SET published_until = ? WHERE kid = ?",
+                Timestamp.from(signsUntil.plus(longestToken)),
+                signing.getKeyID());
         next = publish(generate(), now, signsUntil.plus(rotation));
         current = signing;
         currentSince = now;
@@ -79,15 +81,21 @@ public class SigningKeys {
     }
 
     private ECKey publish(ECKey key, Instant now, Instant signsUntil) {
-        jdbc.update("INSERT INTO auth_signing_key (kid, public_jwk, created_at, published_until) VALUES (?, ?, ?, ?)",
-                key.getKeyID(), key.toPublicJWK().toJSONString(), Timestamp.from(now),
+        jdbc.update(
+                "INSERT INTO auth_signing_key (kid, public_jwk, created_at, published_until) VALUES (?, ?, ?, ?)",
+                key.getKeyID(),
+                key.toPublicJWK().toJSONString(),
+                Timestamp.from(now),
                 Timestamp.from(signsUntil.plus(longestToken)));
         return key;
     }
 
     private static ECKey generate() {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).keyID(UUID.randomUUID().toString()).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .keyID(UUID.randomUUID().toString())
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot make a P-256 key", e);
         }
@@ -96,8 +104,7 @@ public class SigningKeys {
     /** Every public key still needed to verify a token, newest first. */
     public JWKSet publicKeys() {
         List<String> jwks = jdbc.queryForList("""
-                SELECT public_jwk FROM auth_signing_key WHERE published_until > ? ORDER BY created_at DESC""",
-                String.class, Timestamp.from(clock.instant()));
+                SELECT public_jwk FROM auth_signing_key WHERE published_until > ? ORDER BY created_at DESC""", String.class, Timestamp.from(clock.instant()));
         return new JWKSet(jwks.stream().map(SigningKeys::parse).toList());
     }
 

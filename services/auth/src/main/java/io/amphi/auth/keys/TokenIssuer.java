@@ -22,8 +22,7 @@ public class TokenIssuer {
     public static final String ISSUER = "amphi";
 
     /** A signed token and when it stops being accepted. */
-    public record AccessToken(String token, Instant expiresAt) {
-    }
+    public record AccessToken(String token, Instant expiresAt) {}
 
     private final SigningKeys keys;
     private final Clock clock;
@@ -42,8 +41,8 @@ public class TokenIssuer {
      * @param exams  the exams a service account works on; empty for every exam (and for candidates)
      * @param sites  the sites a proctor watches; empty for every site of its exams
      */
-    public AccessToken issue(String subject, String role, String examId, Set<String> scopes, Set<String> exams,
-                             Set<String> sites) {
+    public AccessToken issue(
+            String subject, String role, String examId, Set<String> scopes, Set<String> exams, Set<String> sites) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(lifetime);
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -67,8 +66,12 @@ public class TokenIssuer {
             claims.claim("sites", String.join(" ", sites.stream().sorted().toList()));
         }
         ECKey key = keys.signingKey();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(key.getKeyID())
+                        .build(),
+                claims.build());
         try {
             jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {

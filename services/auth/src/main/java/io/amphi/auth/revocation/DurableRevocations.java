@@ -35,8 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class DurableRevocations implements RevocationList {
 
     /** A withdrawal: tokens of {@code identity} issued until {@code revokedAt} are refused until {@code expiresAt}. */
-    public record Revoked(String identity, Instant revokedAt, Instant expiresAt) {
-    }
+    public record Revoked(String identity, Instant revokedAt, Instant expiresAt) {}
 
     static final String MAP = "amphi-revocations";
     private static final String KEY_NAME = "revocation-list-key";
@@ -52,8 +51,13 @@ public class DurableRevocations implements RevocationList {
     private final RevocationKey sharedKey;
 
     /** @param keepFor how long a withdrawal stays in force for tokens; longer than the longest access token */
-    public DurableRevocations(JdbcTemplate jdbc, TransactionTemplate transactions, RefreshTokens refreshTokens,
-                              HazelcastInstance hazelcast, Clock clock, Duration keepFor) {
+    public DurableRevocations(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            RefreshTokens refreshTokens,
+            HazelcastInstance hazelcast,
+            Clock clock,
+            Duration keepFor) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.refreshTokens = refreshTokens;
@@ -64,16 +68,22 @@ public class DurableRevocations implements RevocationList {
         this.keyId = RevocationKey.id(key);
         this.sharedKey = new RevocationKey(hazelcast);
         publishKey();
-        jdbc.query("SELECT identity, revoked_at, expires_at FROM auth_revocation WHERE expires_at > ?",
-                (rs, row) -> new Revoked(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()),
-                Timestamp.from(clock.instant())).forEach(this::share);
+        jdbc.query(
+                        "SELECT identity, revoked_at, expires_at FROM auth_revocation WHERE expires_at > ?",
+                        (rs, row) -> new Revoked(
+                                rs.getString(1),
+                                rs.getTimestamp(2).toInstant(),
+                                rs.getTimestamp(3).toInstant()),
+                        Timestamp.from(clock.instant()))
+                .forEach(this::share);
     }
 
     /** The list's key, made once and kept. */
     private byte[] storedKey() {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
-        jdbc.update("INSERT INTO auth_secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", KEY_NAME, fresh);
+        jdbc.update(
+                "INSERT INTO auth_secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", KEY_NAME, fresh);
         return jdbc.queryForObject("SELECT value FROM auth_secret WHERE name = ?", byte[].class, KEY_NAME);
     }
 
@@ -91,8 +101,7 @@ public class DurableRevocations implements RevocationList {
             jdbc.update("""
                     INSERT INTO auth_revocation (identity, revoked_at, expires_at, revoked_by, reason) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (identity) DO UPDATE SET revoked_at = EXCLUDED.revoked_at, expires_at = EXCLUDED.expires_at,
-                        revoked_by = EXCLUDED.revoked_by, reason = EXCLUDED.reason""",
-                    identity, Timestamp.from(now), Timestamp.from(revoked.expiresAt()), revokedBy, reason);
+                        revoked_by = EXCLUDED.revoked_by, reason = EXCLUDED.reason""", identity, Timestamp.from(now), Timestamp.from(revoked.expiresAt()), revokedBy, reason);
             refreshTokens.endAll(subject, examId);
         });
         share(revoked);
@@ -102,21 +111,34 @@ public class DurableRevocations implements RevocationList {
     private void share(Revoked revoked) {
         long ttl = Duration.between(clock.instant(), revoked.expiresAt()).toMillis();
         if (ttl > 0) {
-            inForce.put(revoked.identity(), new long[] {revoked.revokedAt().toEpochMilli(), revoked.expiresAt().toEpochMilli()},
-                    ttl, TimeUnit.MILLISECONDS);
+            inForce.put(
+                    revoked.identity(),
+                    new long[] {
+                        revoked.revokedAt().toEpochMilli(), revoked.expiresAt().toEpochMilli()
+                    },
+                    ttl,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     /** When the identity's access was withdrawn, if ever: it then cannot sign in, however long ago that was. */
     public Optional<Instant> withdrawnAt(String subject, String examId) {
-        return jdbc.queryForList("SELECT revoked_at FROM auth_revocation WHERE identity = ?", Timestamp.class,
-                Identifiers.identity(subject, examId)).stream().findFirst().map(Timestamp::toInstant);
+        return jdbc
+                .queryForList(
+                        "SELECT revoked_at FROM auth_revocation WHERE identity = ?",
+                        Timestamp.class,
+                        Identifiers.identity(subject, examId))
+                .stream()
+                .findFirst()
+                .map(Timestamp::toInstant);
     }
 
     @Override
     public Optional<Instant> revokedAt(String subject, String examId) {
         long[] revoked = inForce.get(Identifiers.identity(subject, examId));
-        return revoked == null || revoked[1] <= clock.millis() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked[0]));
+        return revoked == null || revoked[1] <= clock.millis()
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(revoked[0]));
     }
 
     /** Loaded from PostgreSQL before the service started serving. */
@@ -128,7 +150,10 @@ public class DurableRevocations implements RevocationList {
     /** Every withdrawal in force for tokens. */
     public List<Revoked> inForce() {
         long now = clock.millis();
-        return inForce.entrySet().stream().filter(e -> e.getValue()[1] > now).map(DurableRevocations::revoked).toList();
+        return inForce.entrySet().stream()
+                .filter(e -> e.getValue()[1] > now)
+                .map(DurableRevocations::revoked)
+                .toList();
     }
 
     /** Makes the list's key the cluster's (again, should the cluster have lost it). */
@@ -171,6 +196,7 @@ public class DurableRevocations implements RevocationList {
     }
 
     private static Revoked revoked(Map.Entry<String, long[]> entry) {
-        return new Revoked(entry.getKey(), Instant.ofEpochMilli(entry.getValue()[0]), Instant.ofEpochMilli(entry.getValue()[1]));
+        return new Revoked(
+                entry.getKey(), Instant.ofEpochMilli(entry.getValue()[0]), Instant.ofEpochMilli(entry.getValue()[1]));
     }
 }

@@ -12,8 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class CandidateCredentials {
 
     /** One candidate's sign-in: the number and the code as issued, before hashing. */
-    public record Issued(String examId, String candidateNumber, String accessCode) {
-    }
+    public record Issued(String examId, String candidateNumber, String accessCode) {}
 
     private final JdbcTemplate jdbc;
     private final AccessCodeHasher hasher;
@@ -32,15 +31,16 @@ public class CandidateCredentials {
      */
     @Transactional
     public void store(List<Issued> credentials) {
-        List<String> hashes = credentials.parallelStream().map(c -> hasher.hash(c.accessCode())).toList();
+        List<String> hashes = credentials.parallelStream()
+                .map(c -> hasher.hash(c.accessCode()))
+                .toList();
         jdbc.batchUpdate("""
                 INSERT INTO auth_candidate (exam_id, candidate_number, code_hash) VALUES (?, ?, ?)
-                ON CONFLICT (exam_id, candidate_number) DO UPDATE SET code_hash = EXCLUDED.code_hash""",
-                IntStream.range(0, credentials.size()).boxed().toList(), 500, (ps, i) -> {
-                    ps.setString(1, credentials.get(i).examId());
-                    ps.setString(2, credentials.get(i).candidateNumber());
-                    ps.setString(3, hashes.get(i));
-                });
+                ON CONFLICT (exam_id, candidate_number) DO UPDATE SET code_hash = EXCLUDED.code_hash""", IntStream.range(0, credentials.size()).boxed().toList(), 500, (ps, i) -> {
+            ps.setString(1, credentials.get(i).examId());
+            ps.setString(2, credentials.get(i).candidateNumber());
+            ps.setString(3, hashes.get(i));
+        });
     }
 
     /**
@@ -48,9 +48,14 @@ public class CandidateCredentials {
      * same work as a known one with a wrong code, so the time taken does not tell which numbers exist.
      */
     public boolean verify(String examId, String candidateNumber, String accessCode) {
-        Optional<String> hash = jdbc.queryForList(
-                "SELECT code_hash FROM auth_candidate WHERE exam_id = ? AND candidate_number = ?",
-                String.class, examId, candidateNumber).stream().findFirst();
+        Optional<String> hash = jdbc
+                .queryForList(
+                        "SELECT code_hash FROM auth_candidate WHERE exam_id = ? AND candidate_number = ?",
+                        String.class,
+                        examId,
+                        candidateNumber)
+                .stream()
+                .findFirst();
         boolean matches = hasher.matches(accessCode, hash.orElse(unknownCandidate));
         return hash.isPresent() && matches;
     }

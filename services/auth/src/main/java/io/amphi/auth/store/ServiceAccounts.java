@@ -20,12 +20,10 @@ public class ServiceAccounts {
      * @param exams the exams it works on; empty for every exam
      * @param sites the sites a proctor watches; empty for every site of its exams
      */
-    public record Account(String clientId, String role, Set<String> scopes, Set<String> exams, Set<String> sites) {
-    }
+    public record Account(String clientId, String role, Set<String> scopes, Set<String> exams, Set<String> sites) {}
 
     /** A new account and its secret, to hand over once. */
-    public record Created(Account account, String secret) {
-    }
+    public record Created(Account account, String secret) {}
 
     private static final Set<String> ROLES = Set.of("proctor", "university", "auditor", "platform-operator");
     private static final Pattern SCOPE = Pattern.compile("[a-z]+:[a-z]+");
@@ -60,7 +58,8 @@ public class ServiceAccounts {
      */
     public Created create(String clientId, String role, Set<String> scopes, Set<String> exams, Set<String> sites) {
         if (!Identifiers.valid(clientId)) {
-            throw new IllegalArgumentException("A client id is 1 to 64 letters, digits, '.', '_' or '-', not " + clientId);
+            throw new IllegalArgumentException(
+                    "A client id is 1 to 64 letters, digits, '.', '_' or '-', not " + clientId);
         }
         if (!ROLES.contains(role)) {
             throw new IllegalArgumentException("A service account is a proctor, a university, an auditor or a "
@@ -73,12 +72,14 @@ public class ServiceAccounts {
         });
         exams.forEach(exam -> {
             if (!Identifiers.valid(exam)) {
-                throw new IllegalArgumentException("An exam id is 1 to 64 letters, digits, '.', '_' or '-', not " + exam);
+                throw new IllegalArgumentException(
+                        "An exam id is 1 to 64 letters, digits, '.', '_' or '-', not " + exam);
             }
         });
         sites.forEach(site -> {
             if (!Identifiers.valid(site)) {
-                throw new IllegalArgumentException("A site id is 1 to 64 letters, digits, '.', '_' or '-', not " + site);
+                throw new IllegalArgumentException(
+                        "A site id is 1 to 64 letters, digits, '.', '_' or '-', not " + site);
             }
         });
         if (!sites.isEmpty() && (!role.equals("proctor") || exams.isEmpty())) {
@@ -86,25 +87,33 @@ public class ServiceAccounts {
                     + role + "'s" + (exams.isEmpty() ? " of every exam" : ""));
         }
         String secret = RandomSecrets.next();
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO auth_service_account (client_id, secret_hash, role, scopes, exams, sites, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                clientId, hasher.hash(secret), role, String.join(" ", scopes.stream().sorted().toList()),
-                String.join(" ", exams.stream().sorted().toList()), String.join(" ", sites.stream().sorted().toList()),
+                clientId,
+                hasher.hash(secret),
+                role,
+                String.join(" ", scopes.stream().sorted().toList()),
+                String.join(" ", exams.stream().sorted().toList()),
+                String.join(" ", sites.stream().sorted().toList()),
                 Timestamp.from(clock.instant()));
-        return new Created(new Account(clientId, role, Set.copyOf(scopes), Set.copyOf(exams), Set.copyOf(sites)), secret);
+        return new Created(
+                new Account(clientId, role, Set.copyOf(scopes), Set.copyOf(exams), Set.copyOf(sites)), secret);
     }
 
     /** The account, if the secret is its own. */
     public Optional<Account> authenticate(String clientId, String secret) {
         List<String[]> rows = jdbc.query(
                 "SELECT secret_hash, role, scopes, exams, sites FROM auth_service_account WHERE client_id = ?",
-                (rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5)}, clientId);
+                (rs, row) -> new String[] {
+                    rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)
+                },
+                clientId);
         Optional<String[]> row = rows.stream().findFirst();
         boolean matches = hasher.matches(secret, row.map(known -> known[0]).orElse(unknownAccount));
-        return row.filter(known -> matches).map(known -> new Account(clientId, known[1], words(known[2]), words(known[3]),
-                words(known[4])));
+        return row.filter(known -> matches)
+                .map(known -> new Account(clientId, known[1], words(known[2]), words(known[3]), words(known[4])));
     }
 
     private static Set<String> words(String spaceSeparated) {

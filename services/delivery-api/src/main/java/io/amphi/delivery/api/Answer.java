@@ -13,14 +13,11 @@ public sealed interface Answer {
     }
 
     /** Free text, for short answer questions. */
-    record Text(String text) implements Answer {
-    }
+    record Text(String text) implements Answer {}
 
     /** A point from -2 to +2 on a script concordance scale. */
-    record Likert(int value) implements Answer {
-    }
+    record Likert(int value) implements Answer {}
 
     /** An earlier answer withdrawn. */
-    record Cleared() implements Answer {
-    }
+    record Cleared() implements Answer {}
 }

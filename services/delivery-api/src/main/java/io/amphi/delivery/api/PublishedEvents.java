@@ -44,8 +44,7 @@ public final class PublishedEvents {
             entry(ExamSealed.class, PREFIX + "ExamSealed"),
             entry(ExamContentPublished.class, PREFIX + "ExamContentPublished"));
 
-    private PublishedEvents() {
-    }
+    private PublishedEvents() {}
 
     /** The published name of an event; a class that is not a published event is a programming error. */
     public static String nameOf(Class<?> event) {

@@ -7,12 +7,10 @@ import java.util.List;
 /** What commands answer with. */
 public final class Results {
 
-    private Results() {
-    }
+    private Results() {}
 
     /** StartSession's answer: the session, and whether it already existed. */
-    public record StartResult(SessionView session, boolean alreadyStarted) {
-    }
+    public record StartResult(SessionView session, boolean alreadyStarted) {}
 
     /** What a save did; every outcome acknowledges the save. */
     public enum SaveOutcome {
@@ -25,16 +23,13 @@ public final class Results {
     }
 
     /** SaveAnswer's answer. */
-    public record SaveResult(long saveNumber, SaveOutcome outcome, Duration remaining) {
-    }
+    public record SaveResult(long saveNumber, SaveOutcome outcome, Duration remaining) {}
 
     /** FlagQuestion's answer. */
-    public record FlagResult(boolean flagged, boolean changed) {
-    }
+    public record FlagResult(boolean flagged, boolean changed) {}
 
     /** PauseSession's and UnpauseSession's answer: the session, and whether the call changed it. */
-    public record PauseResult(SessionView session, boolean changed) {
-    }
+    public record PauseResult(SessionView session, boolean changed) {}
 
     /** Where an uploaded offline journal stands. */
     public enum JournalDecision {
@@ -51,10 +46,18 @@ public final class Results {
      * the session's deadline to weigh the page's times against, and whether the call changed
      * anything (false for a file uploaded before, or a decision repeated).
      */
-    public record OfflineJournal(String sessionId, String uploadId, List<Events.OfflineAnswer> entries,
-                                 List<Events.OfflineAnswer> applicable, JournalDecision decision, String uploadedBy,
-                                 Instant uploadedAt, String decidedBy, Instant decidedAt, Instant deadline,
-                                 boolean changed) {
+    public record OfflineJournal(
+            String sessionId,
+            String uploadId,
+            List<Events.OfflineAnswer> entries,
+            List<Events.OfflineAnswer> applicable,
+            JournalDecision decision,
+            String uploadedBy,
+            Instant uploadedAt,
+            String decidedBy,
+            Instant decidedAt,
+            Instant deadline,
+            boolean changed) {
         public OfflineJournal {
             entries = List.copyOf(entries);
             applicable = List.copyOf(applicable);
@@ -62,7 +65,6 @@ public final class Results {
     }
 
     /** SealExam's answer: the seal, and whether the exam had already been sealed with it. */
-    public record SealResult(String examId, String merkleRoot, int sessionCount, Instant sealedAt,
-                             boolean alreadySealed) {
-    }
+    public record SealResult(
+            String examId, String merkleRoot, int sessionCount, Instant sealedAt, boolean alreadySealed) {}
 }

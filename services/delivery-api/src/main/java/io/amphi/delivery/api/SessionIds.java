@@ -14,8 +14,7 @@ public final class SessionIds {
     /** The longest session id: two ids and the colon. */
     static final int MAX_LENGTH = 2 * Identifiers.MAX_LENGTH + 1;
 
-    private SessionIds() {
-    }
+    private SessionIds() {}
 
     /** The id of a candidate's session of an exam; INVALID_ARGUMENT if either id is malformed. */
     public static String of(String examId, String candidateId) {
@@ -46,8 +45,10 @@ public final class SessionIds {
 
     private static void requireId(String id, String what) {
         if (!Identifiers.valid(id)) {
-            throw DomainException.invalid("INVALID_ID", "Invalid id " + Inputs.quote(id) + " for " + what
-                    + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
+            throw DomainException.invalid(
+                    "INVALID_ID",
+                    "Invalid id " + Inputs.quote(id) + " for " + what
+                            + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
         }
     }
 
@@ -57,8 +58,10 @@ public final class SessionIds {
         }
         String[] parts = sessionId.length() > MAX_LENGTH ? new String[0] : sessionId.split(":", -1);
         if (parts.length != 2 || !Identifiers.valid(parts[0]) || !Identifiers.valid(parts[1])) {
-            throw DomainException.invalid("INVALID_SESSION_ID", Inputs.quote(sessionId)
-                    + " is not a session id; a session id looks like '<exam id>:<candidate id>'.");
+            throw DomainException.invalid(
+                    "INVALID_SESSION_ID",
+                    Inputs.quote(sessionId)
+                            + " is not a session id; a session id looks like '<exam id>:<candidate id>'.");
         }
         return parts;
     }

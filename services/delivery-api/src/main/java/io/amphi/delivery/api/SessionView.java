@@ -12,10 +12,21 @@ import java.util.List;
  * @param pausedAt         when a proctor paused it, {@code null} while its clock runs; while paused, the
  *                         remaining time stays what it was at that moment
  */
-public record SessionView(String sessionId, String examId, int contentVersion, String candidateId,
-                          Instant startedAt, Instant deadline, Duration remaining, Instant serverTime,
-                          List<SavedAnswer> answers, List<String> flaggedQuestionIds, long highestSaveNumber,
-                          Instant submittedAt, SubmissionCause submissionCause, Instant pausedAt) {
+public record SessionView(
+        String sessionId,
+        String examId,
+        int contentVersion,
+        String candidateId,
+        Instant startedAt,
+        Instant deadline,
+        Duration remaining,
+        Instant serverTime,
+        List<SavedAnswer> answers,
+        List<String> flaggedQuestionIds,
+        long highestSaveNumber,
+        Instant submittedAt,
+        SubmissionCause submissionCause,
+        Instant pausedAt) {
 
     public boolean submitted() {
         return submittedAt != null;
@@ -26,6 +37,5 @@ public record SessionView(String sessionId, String examId, int contentVersion, S
     }
 
     /** The latest answer stored for one question. */
-    public record SavedAnswer(String questionId, long saveNumber, Answer answer, Instant savedAt) {
-    }
+    public record SavedAnswer(String questionId, long saveNumber, Answer answer, Instant savedAt) {}
 }

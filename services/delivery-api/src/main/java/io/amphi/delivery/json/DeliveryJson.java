@@ -13,8 +13,7 @@ import io.amphi.delivery.api.Answer;
  */
 public final class DeliveryJson {
 
-    private DeliveryJson() {
-    }
+    private DeliveryJson() {}
 
     public static Module module() {
         return new SimpleModule("amphi-delivery-api").setMixInAnnotation(Answer.class, AnswerJson.class);
@@ -22,10 +21,10 @@ public final class DeliveryJson {
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
     @JsonSubTypes({
-            @JsonSubTypes.Type(value = Answer.Choices.class, name = "choices"),
-            @JsonSubTypes.Type(value = Answer.Text.class, name = "text"),
-            @JsonSubTypes.Type(value = Answer.Likert.class, name = "likert"),
-            @JsonSubTypes.Type(value = Answer.Cleared.class, name = "cleared")})
-    private interface AnswerJson {
-    }
+        @JsonSubTypes.Type(value = Answer.Choices.class, name = "choices"),
+        @JsonSubTypes.Type(value = Answer.Text.class, name = "text"),
+        @JsonSubTypes.Type(value = Answer.Likert.class, name = "likert"),
+        @JsonSubTypes.Type(value = Answer.Cleared.class, name = "cleared")
+    })
+    private interface AnswerJson {}
 }

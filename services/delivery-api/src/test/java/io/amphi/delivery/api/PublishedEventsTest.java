@@ -16,25 +16,26 @@ import org.junit.jupiter.api.Test;
 class PublishedEventsTest {
 
     /** Records in {@link Events} that are parts of events, never stored on their own. */
-    private static final Set<Class<?>> PARTS = Set.of(Events.OfflineAnswer.class, Events.SealedSession.class,
-            Events.PublishedQuestion.class);
+    private static final Set<Class<?>> PARTS =
+            Set.of(Events.OfflineAnswer.class, Events.SealedSession.class, Events.PublishedQuestion.class);
 
     @Test
     void theNamesLogsHoldNeverChange() {
-        assertThat(Set.copyOf(PublishedEvents.NAMES.values())).containsExactlyInAnyOrder(
-                "io.amphi.delivery.api.Events$SessionStarted",
-                "io.amphi.delivery.api.Events$AnswerSaved",
-                "io.amphi.delivery.api.Events$QuestionFlagged",
-                "io.amphi.delivery.api.Events$QuestionUnflagged",
-                "io.amphi.delivery.api.Events$TimeExtended",
-                "io.amphi.delivery.api.Events$SessionPaused",
-                "io.amphi.delivery.api.Events$SessionUnpaused",
-                "io.amphi.delivery.api.Events$SessionSubmitted",
-                "io.amphi.delivery.api.Events$OfflineAnswersUploaded",
-                "io.amphi.delivery.api.Events$OfflineAnswersAccepted",
-                "io.amphi.delivery.api.Events$OfflineAnswersRejected",
-                "io.amphi.delivery.api.Events$ExamSealed",
-                "io.amphi.delivery.api.Events$ExamContentPublished");
+        assertThat(Set.copyOf(PublishedEvents.NAMES.values()))
+                .containsExactlyInAnyOrder(
+                        "io.amphi.delivery.api.Events$SessionStarted",
+                        "io.amphi.delivery.api.Events$AnswerSaved",
+                        "io.amphi.delivery.api.Events$QuestionFlagged",
+                        "io.amphi.delivery.api.Events$QuestionUnflagged",
+                        "io.amphi.delivery.api.Events$TimeExtended",
+                        "io.amphi.delivery.api.Events$SessionPaused",
+                        "io.amphi.delivery.api.Events$SessionUnpaused",
+                        "io.amphi.delivery.api.Events$SessionSubmitted",
+                        "io.amphi.delivery.api.Events$OfflineAnswersUploaded",
+                        "io.amphi.delivery.api.Events$OfflineAnswersAccepted",
+                        "io.amphi.delivery.api.Events$OfflineAnswersRejected",
+                        "io.amphi.delivery.api.Events$ExamSealed",
+                        "io.amphi.delivery.api.Events$ExamContentPublished");
     }
 
     @Test
@@ -43,7 +44,8 @@ class PublishedEventsTest {
                 .filter(Class::isRecord)
                 .filter(type -> !PARTS.contains(type))
                 .collect(Collectors.toSet());
-        assertThat(PublishedEvents.NAMES.keySet()).as("a new event gets its name in PublishedEvents")
+        assertThat(PublishedEvents.NAMES.keySet())
+                .as("a new event gets its name in PublishedEvents")
                 .containsExactlyInAnyOrderElementsOf(events);
     }
 

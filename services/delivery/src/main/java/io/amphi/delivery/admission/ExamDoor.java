@@ -24,7 +24,9 @@ public class ExamDoor {
         this.admission = admission;
         this.eventStore = eventStore;
         // Looked up at every arrival during a storm, changed rarely: a few seconds of staleness is fine.
-        this.policies = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(10_000)
+        this.policies = Caffeine.newBuilder()
+                .expireAfterWrite(Duration.ofSeconds(10))
+                .maximumSize(10_000)
                 .build(examId -> catalog.admission(examId).orElse(defaults));
     }
 
@@ -32,8 +34,8 @@ public class ExamDoor {
      * Empty when the candidate may start (or already has a session); otherwise their place in line,
      * by the time their call arrived ({@code arrivedAtMillis}).
      */
-    public Optional<Admission.Outcome> placeInLine(String examId, String candidateId, String sessionId,
-                                                   long arrivedAtMillis) {
+    public Optional<Admission.Outcome> placeInLine(
+            String examId, String candidateId, String sessionId, long arrivedAtMillis) {
         if (eventStore.lastSequenceNumberFor(sessionId).isPresent()) {
             return Optional.empty();
         }

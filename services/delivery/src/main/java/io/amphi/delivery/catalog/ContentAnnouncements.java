@@ -4,12 +4,12 @@ import io.amphi.delivery.api.Commands.AnnounceExamContent;
 import io.amphi.delivery.api.Events.ExamContentPublished;
 import io.amphi.delivery.api.Events.PublishedQuestion;
 import io.amphi.delivery.content.ExamFileReader;
+import io.amphi.delivery.domain.ChoiceOption;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.KeyFeaturesCase;
 import io.amphi.delivery.domain.MultipleResponse;
 import io.amphi.delivery.domain.Question;
 import io.amphi.delivery.domain.SingleBestAnswer;
-import io.amphi.delivery.domain.ChoiceOption;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -41,13 +41,21 @@ public class ContentAnnouncements {
 
     /** Announces a stored version; announcing it again changes nothing. */
     public void announce(ExamContent content) {
-        String sha256 = catalog.contentSha256(content.examId(), content.version()).orElseThrow(() ->
-                new IllegalStateException("Exam %s version %d is not stored".formatted(content.examId(), content.version())));
+        String sha256 = catalog.contentSha256(content.examId(), content.version())
+                .orElseThrow(() -> new IllegalStateException(
+                        "Exam %s version %d is not stored".formatted(content.examId(), content.version())));
         try {
-            commands.sendAndWait(new AnnounceExamContent(ExamContentPublished.releaseId(content.examId(), content.version()),
-                    content.examId(), content.version(), sha256, questions(content.questions())));
+            commands.sendAndWait(new AnnounceExamContent(
+                    ExamContentPublished.releaseId(content.examId(), content.version()),
+                    content.examId(),
+                    content.version(),
+                    sha256,
+                    questions(content.questions())));
         } catch (ConcurrencyException announcedMeanwhile) {
-            log.debug("Exam {} version {} was announced by another replica meanwhile", content.examId(), content.version());
+            log.debug(
+                    "Exam {} version {} was announced by another replica meanwhile",
+                    content.examId(),
+                    content.version());
         }
     }
 
@@ -68,13 +76,17 @@ public class ContentAnnouncements {
     }
 
     static List<PublishedQuestion> questions(List<? extends Question> questions) {
-        return questions.stream().map(question -> new PublishedQuestion(question.id(), ExamFileReader.kindOf(question),
-                switch (question) {
-                    case SingleBestAnswer q -> optionIds(q.options());
-                    case MultipleResponse q -> optionIds(q.options());
-                    default -> List.<String>of();
-                },
-                question instanceof KeyFeaturesCase c ? questions(c.questions()) : List.of())).toList();
+        return questions.stream()
+                .map(question -> new PublishedQuestion(
+                        question.id(),
+                        ExamFileReader.kindOf(question),
+                        switch (question) {
+                            case SingleBestAnswer q -> optionIds(q.options());
+                            case MultipleResponse q -> optionIds(q.options());
+                            default -> List.<String>of();
+                        },
+                        question instanceof KeyFeaturesCase c ? questions(c.questions()) : List.of()))
+                .toList();
     }
 
     private static List<String> optionIds(List<ChoiceOption> options) {

@@ -40,8 +40,7 @@ public class JdbcExamCatalog implements ExamCatalog {
     /** The first key of the advisory lock an exam is sealed under (the second is the exam id's hash). */
     public static final int SEALING_LOCK = 7415;
 
-    private record ContentKey(String examId, int version) {
-    }
+    private record ContentKey(String examId, int version) {}
 
     private final JdbcTemplate jdbc;
     private final ExamFileReader reader;
@@ -66,17 +65,25 @@ public class JdbcExamCatalog implements ExamCatalog {
     public ExamContent publish(byte[] examFile, String source) {
         ExamContent content = reader.read(examFile, source);
         String sha256 = sha256(examFile);
-        int inserted = jdbc.update("""
+        int inserted = jdbc.update(
+                """
                 INSERT INTO exam_content (exam_id, version, title, content_json, content_sha256, published_at)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (exam_id, version) DO NOTHING""",
-                content.examId(), content.version(), content.title(), examFile, sha256,
+                content.examId(),
+                content.version(),
+                content.title(),
+                examFile,
+                sha256,
                 Timestamp.from(clock.instant()));
         if (inserted == 0) {
             String existing = jdbc.queryForObject(
                     "SELECT content_sha256 FROM exam_content WHERE exam_id = ? AND version = ?",
-                    String.class, content.examId(), content.version());
+                    String.class,
+                    content.examId(),
+                    content.version());
             if (!sha256.equals(existing)) {
-                throw DomainException.precondition("VERSION_ALREADY_PUBLISHED",
+                throw DomainException.precondition(
+                        "VERSION_ALREADY_PUBLISHED",
                         "Exam %s version %d is already published with other content; published content never changes: publish it as a new version."
                                 .formatted(content.examId(), content.version()));
             }
@@ -91,21 +98,30 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     /** The SHA-256 (hex) of a published version's file, as stored. */
     public Optional<String> contentSha256(String examId, int version) {
-        return jdbc.query("SELECT content_sha256 FROM exam_content WHERE exam_id = ? AND version = ?",
-                (rs, row) -> rs.getString(1), examId, version).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT content_sha256 FROM exam_content WHERE exam_id = ? AND version = ?",
+                        (rs, row) -> rs.getString(1),
+                        examId,
+                        version)
+                .stream()
+                .findFirst();
     }
 
     /** Sets (or moves) the window in which the exam may be started. */
     public void schedule(String examId, ExamSchedule schedule) {
         if (isSealed(examId)) {
-            throw DomainException.precondition("SEALED", "Exam %s is sealed: its schedule can no longer change."
-                    .formatted(examId));
+            throw DomainException.precondition(
+                    "SEALED", "Exam %s is sealed: its schedule can no longer change.".formatted(examId));
         }
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO exam_schedule (exam_id, opens_at, closes_at, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (exam_id) DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
                                                     updated_at = EXCLUDED.updated_at""",
-                examId, Timestamp.from(schedule.opensAt()), Timestamp.from(schedule.closesAt()),
+                examId,
+                Timestamp.from(schedule.opensAt()),
+                Timestamp.from(schedule.closesAt()),
                 Timestamp.from(clock.instant()));
     }
 
@@ -115,13 +131,12 @@ public class JdbcExamCatalog implements ExamCatalog {
         jdbc.batchUpdate("""
                 INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds, site) VALUES (?, ?, ?, ?)
                 ON CONFLICT (exam_id, candidate_id) DO UPDATE SET extra_time_seconds = EXCLUDED.extra_time_seconds,
-                                                                  site = EXCLUDED.site""",
-                enrolments, enrolments.size(), (ps, e) -> {
-                    ps.setString(1, e.examId());
-                    ps.setString(2, e.candidateId());
-                    ps.setLong(3, e.extraTime().toSeconds());
-                    ps.setString(4, e.site());
-                });
+                                                                  site = EXCLUDED.site""", enrolments, enrolments.size(), (ps, e) -> {
+            ps.setString(1, e.examId());
+            ps.setString(2, e.candidateId());
+            ps.setLong(3, e.extraTime().toSeconds());
+            ps.setString(4, e.site());
+        });
     }
 
     /**
@@ -141,20 +156,24 @@ public class JdbcExamCatalog implements ExamCatalog {
         jdbc.update("""
                 INSERT INTO exam_admission (exam_id, admissions_per_second, max_active_sessions) VALUES (?, ?, ?)
                 ON CONFLICT (exam_id) DO UPDATE SET admissions_per_second = EXCLUDED.admissions_per_second,
-                                                    max_active_sessions = EXCLUDED.max_active_sessions""",
-                examId, policy.admissionsPerSecond(), policy.maxInside());
+                                                    max_active_sessions = EXCLUDED.max_active_sessions""", examId, policy.admissionsPerSecond(), policy.maxInside());
     }
 
     /** The exam's admission policy, if one was set. */
     public Optional<Admission.Policy> admission(String examId) {
-        return jdbc.query("SELECT admissions_per_second, max_active_sessions FROM exam_admission WHERE exam_id = ?",
-                (rs, row) -> new Admission.Policy(rs.getDouble(1), rs.getLong(2)), examId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT admissions_per_second, max_active_sessions FROM exam_admission WHERE exam_id = ?",
+                        (rs, row) -> new Admission.Policy(rs.getDouble(1), rs.getLong(2)),
+                        examId)
+                .stream()
+                .findFirst();
     }
 
     @Override
     public Optional<ExamContent> latestContent(String examId) {
-        Integer version = jdbc.queryForObject("SELECT max(version) FROM exam_content WHERE exam_id = ?",
-                Integer.class, examId);
+        Integer version =
+                jdbc.queryForObject("SELECT max(version) FROM exam_content WHERE exam_id = ?", Integer.class, examId);
         return version == null ? Optional.empty() : content(examId, version);
     }
 
@@ -168,8 +187,11 @@ public class JdbcExamCatalog implements ExamCatalog {
         String sharedKey = examId + "/" + version;
         byte[] file = sharedExamFiles.get(sharedKey);
         if (file == null) {
-            List<byte[]> files = jdbc.query("SELECT content_json FROM exam_content WHERE exam_id = ? AND version = ?",
-                    (rs, row) -> rs.getBytes(1), examId, version);
+            List<byte[]> files = jdbc.query(
+                    "SELECT content_json FROM exam_content WHERE exam_id = ? AND version = ?",
+                    (rs, row) -> rs.getBytes(1),
+                    examId,
+                    version);
             if (files.isEmpty()) {
                 return Optional.empty();
             }
@@ -183,9 +205,9 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     @Override
     public boolean isSealed(String examId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""",
-                Boolean.class, examId, PublishedEvents.nameOf(ExamSealed.class)));
+        return Boolean.TRUE.equals(
+                jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""", Boolean.class, examId, PublishedEvents.nameOf(ExamSealed.class)));
     }
 
     /**
@@ -196,10 +218,13 @@ public class JdbcExamCatalog implements ExamCatalog {
      */
     @Override
     public boolean isSealedHoldingSealingBack(String examId) {
-        if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock_shared(?, hashtext(?))",
-                Boolean.class, SEALING_LOCK, examId))) {
-            throw DomainException.preconditionForNow("SEALING_IN_PROGRESS", ("Exam %s is being closed and sealed right now; "
-                    + "try again in a few seconds (once sealed, nothing more can be added).").formatted(examId),
+        if (!Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT pg_try_advisory_xact_lock_shared(?, hashtext(?))", Boolean.class, SEALING_LOCK, examId))) {
+            throw DomainException.preconditionForNow(
+                    "SEALING_IN_PROGRESS",
+                    ("Exam %s is being closed and sealed right now; "
+                                    + "try again in a few seconds (once sealed, nothing more can be added).")
+                            .formatted(examId),
                     Duration.ofSeconds(5));
         }
         return isSealed(examId);
@@ -207,16 +232,28 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     @Override
     public Optional<ExamSchedule> schedule(String examId) {
-        return jdbc.query("SELECT opens_at, closes_at FROM exam_schedule WHERE exam_id = ?",
-                (rs, row) -> new ExamSchedule(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()),
-                examId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT opens_at, closes_at FROM exam_schedule WHERE exam_id = ?",
+                        (rs, row) -> new ExamSchedule(
+                                rs.getTimestamp(1).toInstant(),
+                                rs.getTimestamp(2).toInstant()),
+                        examId)
+                .stream()
+                .findFirst();
     }
 
     @Override
     public Optional<Enrolment> enrolment(String examId, String candidateId) {
-        return jdbc.query("SELECT extra_time_seconds, site FROM exam_enrolment WHERE exam_id = ? AND candidate_id = ?",
-                (rs, row) -> new Enrolment(examId, candidateId, Duration.ofSeconds(rs.getLong(1)), rs.getString(2)),
-                examId, candidateId).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT extra_time_seconds, site FROM exam_enrolment WHERE exam_id = ? AND candidate_id = ?",
+                        (rs, row) ->
+                                new Enrolment(examId, candidateId, Duration.ofSeconds(rs.getLong(1)), rs.getString(2)),
+                        examId,
+                        candidateId)
+                .stream()
+                .findFirst();
     }
 
     private static String sha256(byte[] bytes) {

@@ -48,7 +48,8 @@ public final class ExamFileReader {
 
     public ExamFileReader() {
         try (InputStream in = ExamFileReader.class.getResourceAsStream(SCHEMA)) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the exam schema " + SCHEMA, e);
         }
@@ -65,8 +66,13 @@ public final class ExamFileReader {
         try {
             tree = mapper.readTree(json);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw invalid(source, "is not valid JSON: %s (line %d, column %d)".formatted(e.getOriginalMessage(),
-                    e.getLocation().getLineNr(), e.getLocation().getColumnNr()));
+            throw invalid(
+                    source,
+                    "is not valid JSON: %s (line %d, column %d)"
+                            .formatted(
+                                    e.getOriginalMessage(),
+                                    e.getLocation().getLineNr(),
+                                    e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,8 +83,12 @@ public final class ExamFileReader {
                 .sorted(Comparator.comparing(ValidationMessage::getMessage))
                 .toList();
         if (!problems.isEmpty()) {
-            throw invalid(source, "does not follow the amphi-exam/v1 format:\n  - " + problems.stream()
-                    .map(ValidationMessage::getMessage).collect(Collectors.joining("\n  - ")));
+            throw invalid(
+                    source,
+                    "does not follow the amphi-exam/v1 format:\n  - "
+                            + problems.stream()
+                                    .map(ValidationMessage::getMessage)
+                                    .collect(Collectors.joining("\n  - ")));
         }
         try {
             ExamFile file = mapper.treeToValue(tree, ExamFile.class);
@@ -100,19 +110,18 @@ public final class ExamFileReader {
     }
 
     /** The file's top level. */
-    record ExamFile(String format, String examId, int version, String title, Duration duration,
-                    List<Question> questions) {
-    }
+    record ExamFile(
+            String format, String examId, int version, String title, Duration duration, List<Question> questions) {}
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
     @JsonSubTypes({
-            @JsonSubTypes.Type(value = SingleBestAnswer.class, name = "single-best-answer"),
-            @JsonSubTypes.Type(value = MultipleResponse.class, name = "multiple-response"),
-            @JsonSubTypes.Type(value = ShortText.class, name = "short-text"),
-            @JsonSubTypes.Type(value = ScriptConcordance.class, name = "script-concordance"),
-            @JsonSubTypes.Type(value = KeyFeaturesCase.class, name = "key-features-case")})
-    private interface QuestionKinds {
-    }
+        @JsonSubTypes.Type(value = SingleBestAnswer.class, name = "single-best-answer"),
+        @JsonSubTypes.Type(value = MultipleResponse.class, name = "multiple-response"),
+        @JsonSubTypes.Type(value = ShortText.class, name = "short-text"),
+        @JsonSubTypes.Type(value = ScriptConcordance.class, name = "script-concordance"),
+        @JsonSubTypes.Type(value = KeyFeaturesCase.class, name = "key-features-case")
+    })
+    private interface QuestionKinds {}
 
     private static final Map<Class<?>, String> KIND_NAMES = Arrays.stream(
                     QuestionKinds.class.getAnnotation(JsonSubTypes.class).value())
@@ -125,10 +134,10 @@ public final class ExamFileReader {
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
     @JsonSubTypes({
-            @JsonSubTypes.Type(value = SingleBestAnswer.class, name = "single-best-answer"),
-            @JsonSubTypes.Type(value = MultipleResponse.class, name = "multiple-response"),
-            @JsonSubTypes.Type(value = ShortText.class, name = "short-text"),
-            @JsonSubTypes.Type(value = ScriptConcordance.class, name = "script-concordance")})
-    private interface AnswerableKinds {
-    }
+        @JsonSubTypes.Type(value = SingleBestAnswer.class, name = "single-best-answer"),
+        @JsonSubTypes.Type(value = MultipleResponse.class, name = "multiple-response"),
+        @JsonSubTypes.Type(value = ShortText.class, name = "short-text"),
+        @JsonSubTypes.Type(value = ScriptConcordance.class, name = "script-concordance")
+    })
+    private interface AnswerableKinds {}
 }

@@ -37,8 +37,11 @@ public class SessionDeadlineProjection {
     /** An extension of a paused session moves its deadline; it stays due never until the session goes on. */
     @EventHandler
     void on(TimeExtended event) {
-        jdbc.update("UPDATE session_deadline SET deadline = CASE WHEN deadline = 'infinity' THEN deadline ELSE ? END "
-                + "WHERE session_id = ?", Timestamp.from(event.newDeadline()), event.sessionId());
+        jdbc.update(
+                "UPDATE session_deadline SET deadline = CASE WHEN deadline = 'infinity' THEN deadline ELSE ? END "
+                        + "WHERE session_id = ?",
+                Timestamp.from(event.newDeadline()),
+                event.sessionId());
     }
 
     /** A paused session's time stands still: it is due never, until it goes on. */
@@ -49,8 +52,10 @@ public class SessionDeadlineProjection {
 
     @EventHandler
     void on(SessionUnpaused event) {
-        jdbc.update("UPDATE session_deadline SET deadline = ? WHERE session_id = ?",
-                Timestamp.from(event.newDeadline()), event.sessionId());
+        jdbc.update(
+                "UPDATE session_deadline SET deadline = ? WHERE session_id = ?",
+                Timestamp.from(event.newDeadline()),
+                event.sessionId());
     }
 
     @EventHandler

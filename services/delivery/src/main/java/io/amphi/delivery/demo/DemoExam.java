@@ -41,16 +41,20 @@ public class DemoExam implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         String source = examFile == null ? FILE : examFile.toAbsolutePath().toString();
         byte[] file;
-        try (InputStream in = examFile == null ? DemoExam.class.getResourceAsStream(FILE) : Files.newInputStream(examFile)) {
+        try (InputStream in =
+                examFile == null ? DemoExam.class.getResourceAsStream(FILE) : Files.newInputStream(examFile)) {
             file = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the exam file " + source, e);
         }
         content = catalog.publish(file, source);
         Instant now = clock.instant();
-        catalog.schedule(content.examId(), new ExamSchedule(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12))));
+        catalog.schedule(
+                content.examId(), new ExamSchedule(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(12))));
         catalog.enrol(CANDIDATES.stream()
-                .map(c -> new Enrolment(content.examId(), c,
+                .map(c -> new Enrolment(
+                        content.examId(),
+                        c,
                         c.equals("cand-005") ? content.duration().dividedBy(3) : Duration.ZERO,
                         CANDIDATES.indexOf(c) < 3 ? "amphi-a" : "amphi-b"))
                 .toList());

@@ -31,7 +31,7 @@ public sealed interface AnswerableQuestion extends Question
             case Answer.Likert l -> "a scale value";
             case Answer.Cleared c -> "a withdrawal";
         };
-        return DomainException.invalidAnswer(id(), "Question %s is a %s question: send %s, not %s."
-                .formatted(id(), kindName(), expected, got));
+        return DomainException.invalidAnswer(
+                id(), "Question %s is a %s question: send %s, not %s.".formatted(id(), kindName(), expected, got));
     }
 }

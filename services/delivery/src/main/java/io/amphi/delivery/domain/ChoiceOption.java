@@ -1,5 +1,4 @@
 package io.amphi.delivery.domain;
 
 /** One option of a choice question. */
-public record ChoiceOption(String id, String text) {
-}
+public record ChoiceOption(String id, String text) {}

@@ -11,8 +11,7 @@ import java.util.stream.Collectors;
 /** What single best answer and multiple response questions share: options and chosen options. */
 final class ChoiceRules {
 
-    private ChoiceRules() {
-    }
+    private ChoiceRules() {}
 
     static List<ChoiceOption> validOptions(String questionId, List<ChoiceOption> options, int maxOptions) {
         Content.require(options != null && options.size() >= 2, questionId, "needs at least 2 options");
@@ -21,7 +20,9 @@ final class ChoiceRules {
         for (ChoiceOption option : options) {
             Content.requireId(option.id(), "an option of question " + questionId);
             Content.require(ids.add(option.id()), questionId, "has option id '" + option.id() + "' twice");
-            Content.require(option.text() != null && !option.text().isBlank(), questionId,
+            Content.require(
+                    option.text() != null && !option.text().isBlank(),
+                    questionId,
                     "option '" + option.id() + "' has no text");
         }
         return List.copyOf(options);
@@ -32,12 +33,21 @@ final class ChoiceRules {
         Set<String> seen = new HashSet<>();
         for (String chosen : choices.optionIds()) {
             if (!known.contains(chosen)) {
-                throw DomainException.invalidAnswer(question.id(), "Question %s has no option %s (its options are %s)."
-                        .formatted(question.id(), Inputs.quote(chosen),
-                                String.join(", ", options.stream().map(ChoiceOption::id).toList())));
+                throw DomainException.invalidAnswer(
+                        question.id(),
+                        "Question %s has no option %s (its options are %s)."
+                                .formatted(
+                                        question.id(),
+                                        Inputs.quote(chosen),
+                                        String.join(
+                                                ", ",
+                                                options.stream()
+                                                        .map(ChoiceOption::id)
+                                                        .toList())));
             }
             if (!seen.add(chosen)) {
-                throw DomainException.invalidAnswer(question.id(),
+                throw DomainException.invalidAnswer(
+                        question.id(),
                         "Option %s of question %s is chosen twice.".formatted(Inputs.quote(chosen), question.id()));
             }
         }

@@ -7,8 +7,7 @@ import io.amphi.platform.domain.Inputs;
 /** Checks shared by the content records; a broken exam is refused when it is loaded, never at 09:00. */
 final class Content {
 
-    private Content() {
-    }
+    private Content() {}
 
     static void require(boolean condition, String questionId, String problem) {
         if (!condition) {
@@ -18,8 +17,10 @@ final class Content {
 
     static void requireId(String id, String what) {
         if (!Identifiers.valid(id)) {
-            throw DomainException.invalid("INVALID_ID", "Invalid id " + Inputs.quote(id) + " for " + what
-                    + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
+            throw DomainException.invalid(
+                    "INVALID_ID",
+                    "Invalid id " + Inputs.quote(id) + " for " + what
+                            + ": an id is 1 to 64 letters, digits, '.', '_' or '-'.");
         }
     }
 

@@ -31,12 +31,12 @@ public class Exam {
 
     @AggregateIdentifier
     private String examId;
+
     private String merkleRoot;
     private int sessionCount;
     private Instant sealedAt;
 
-    protected Exam() {
-    }
+    protected Exam() {}
 
     /**
      * Seals once with the Merkle root of the sessions given; sealing again with sessions of the
@@ -46,21 +46,25 @@ public class Exam {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public SealResult handle(SealExam command, Clock clock) {
         List<SealedSession> sessions = command.sessions();
-        String root = EventHashes.hex(MerkleTree.root(sessions.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
-                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
+        String root = EventHashes.hex(MerkleTree.root(sessions.stream()
+                .map(s -> new MerkleTree.Leaf(s.sessionId(), s.lastSequence(), EventHashes.fromHex(s.finalHash())))
+                .toList()));
         if (sealedAt != null) {
             if (!merkleRoot.equals(root)) {
-                throw DomainException.precondition("ALREADY_SEALED", ("Exam %s was sealed at %s with root %s; its log "
-                        + "now gives %s. The log changed after sealing: run the auditor's verify.")
-                        .formatted(examId, sealedAt, merkleRoot, root));
+                throw DomainException.precondition(
+                        "ALREADY_SEALED",
+                        ("Exam %s was sealed at %s with root %s; its log "
+                                        + "now gives %s. The log changed after sealing: run the auditor's verify.")
+                                .formatted(examId, sealedAt, merkleRoot, root));
             }
             return new SealResult(examId, merkleRoot, sessionCount, sealedAt, true);
         }
         Set<String> seen = new HashSet<>();
         for (SealedSession session : sessions) {
             if (!SessionIds.isSessionOf(session.sessionId(), command.examId()) || !seen.add(session.sessionId())) {
-                throw DomainException.invalid("BAD_SEAL", "Session %s does not belong once to exam %s."
-                        .formatted(session.sessionId(), command.examId()));
+                throw DomainException.invalid(
+                        "BAD_SEAL",
+                        "Session %s does not belong once to exam %s.".formatted(session.sessionId(), command.examId()));
             }
         }
         Instant now = clock.instant();

@@ -35,7 +35,8 @@ public final class ExamContent {
             throw invalid("Exam " + examId + " has no title.");
         }
         if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(LONGEST_EXAM) > 0) {
-            throw invalid("Exam " + examId + ": the duration must be positive and at most 12 hours, not " + duration + ".");
+            throw invalid(
+                    "Exam " + examId + ": the duration must be positive and at most 12 hours, not " + duration + ".");
         }
         if (questions == null || questions.isEmpty()) {
             throw invalid("Exam " + examId + " has no questions.");
@@ -57,12 +58,13 @@ public final class ExamContent {
             }
             switch (question) {
                 case AnswerableQuestion q -> index.put(q.id(), q);
-                case KeyFeaturesCase c -> c.questions().forEach(q -> {
-                    if (!allIds.add(q.id())) {
-                        throw invalid("Exam " + examId + " uses the question id '" + q.id() + "' twice.");
-                    }
-                    index.put(q.id(), q);
-                });
+                case KeyFeaturesCase c ->
+                    c.questions().forEach(q -> {
+                        if (!allIds.add(q.id())) {
+                            throw invalid("Exam " + examId + " uses the question id '" + q.id() + "' twice.");
+                        }
+                        index.put(q.id(), q);
+                    });
             }
         }
         return index;
@@ -105,7 +107,9 @@ public final class ExamContent {
 
     /** The question with this id, refused with INVALID_ARGUMENT if the exam has none. */
     public AnswerableQuestion requireAnswerable(String questionId) {
-        return answerable(questionId).orElseThrow(() -> DomainException.invalidAnswer(questionId,
-                "Exam %s version %d has no question %s.".formatted(examId, version, Inputs.quote(questionId))));
+        return answerable(questionId)
+                .orElseThrow(() -> DomainException.invalidAnswer(
+                        questionId,
+                        "Exam %s version %d has no question %s.".formatted(examId, version, Inputs.quote(questionId))));
     }
 }

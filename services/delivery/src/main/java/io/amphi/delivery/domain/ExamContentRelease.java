@@ -23,27 +23,34 @@ public class ExamContentRelease {
 
     @AggregateIdentifier
     private String releaseId;
+
     private String contentSha256;
 
-    protected ExamContentRelease() {
-    }
+    protected ExamContentRelease() {}
 
     /** Announces the version once; announcing it again with the same file changes nothing. */
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(AnnounceExamContent command, Clock clock) {
         if (!command.releaseId().equals(ExamContentPublished.releaseId(command.examId(), command.contentVersion()))) {
-            throw DomainException.invalid("RELEASE_ID_MISMATCH", "A content release's id is '<exam>/content/<version>'.");
+            throw DomainException.invalid(
+                    "RELEASE_ID_MISMATCH", "A content release's id is '<exam>/content/<version>'.");
         }
         if (contentSha256 != null) {
             if (!contentSha256.equals(command.contentSha256())) {
-                throw DomainException.precondition("VERSION_ALREADY_PUBLISHED", ("Exam %s version %d was announced with"
-                        + " other content; published content never changes.").formatted(command.examId(), command.contentVersion()));
+                throw DomainException.precondition(
+                        "VERSION_ALREADY_PUBLISHED",
+                        ("Exam %s version %d was announced with" + " other content; published content never changes.")
+                                .formatted(command.examId(), command.contentVersion()));
             }
             return;
         }
-        apply(new ExamContentPublished(command.examId(), command.contentVersion(), command.contentSha256(),
-                command.questions(), clock.instant()));
+        apply(new ExamContentPublished(
+                command.examId(),
+                command.contentVersion(),
+                command.contentSha256(),
+                command.questions(),
+                clock.instant()));
     }
 
     @EventSourcingHandler

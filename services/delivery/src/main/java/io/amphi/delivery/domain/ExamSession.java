@@ -1,6 +1,5 @@
 package io.amphi.delivery.domain;
 
-import io.amphi.delivery.api.SessionIds;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import io.amphi.delivery.api.Answer;
@@ -35,6 +34,7 @@ import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.StartResult;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.api.SubmissionCause;
 import io.amphi.platform.domain.DomainException;
@@ -43,10 +43,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,12 +99,19 @@ public class ExamSession {
     public static final int MAX_JOURNALS = 20;
 
     /** An uploaded offline journal and what was decided about it. */
-    private record Upload(String uploadId, List<OfflineAnswer> entries, String uploadedBy, Instant uploadedAt,
-                          JournalDecision decision, List<OfflineAnswer> applied, String decidedBy, Instant decidedAt) {
-    }
+    private record Upload(
+            String uploadId,
+            List<OfflineAnswer> entries,
+            String uploadedBy,
+            Instant uploadedAt,
+            JournalDecision decision,
+            List<OfflineAnswer> applied,
+            String decidedBy,
+            Instant decidedAt) {}
 
     @AggregateIdentifier
     private String sessionId;
+
     private String examId;
     private int contentVersion;
     private String candidateId;
@@ -119,8 +126,7 @@ public class ExamSession {
     private Instant pausedAt;
     private final Map<String, Upload> uploads = new LinkedHashMap<>();
 
-    protected ExamSession() {
-    }
+    protected ExamSession() {}
 
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
@@ -130,31 +136,45 @@ public class ExamSession {
             return new StartResult(describe(now), true);
         }
         if (!SessionIds.of(command.examId(), command.candidateId()).equals(command.sessionId())) {
-            throw DomainException.invalid("INVALID_SESSION_ID", "Session id '%s' does not belong to exam %s and candidate %s."
-                    .formatted(command.sessionId(), command.examId(), command.candidateId()));
+            throw DomainException.invalid(
+                    "INVALID_SESSION_ID",
+                    "Session id '%s' does not belong to exam %s and candidate %s."
+                            .formatted(command.sessionId(), command.examId(), command.candidateId()));
         }
-        ExamContent content = catalog.latestContent(command.examId()).orElseThrow(() -> DomainException.notFound(
-                "UNKNOWN_EXAM", "No exam '%s' is published.".formatted(command.examId())));
-        Enrolment enrolment = catalog.enrolment(command.examId(), command.candidateId()).orElseThrow(() ->
-                DomainException.forbidden("NOT_ENROLLED", "Candidate %s is not enrolled in exam %s."
-                        .formatted(command.candidateId(), command.examId())));
-        ExamSchedule schedule = catalog.schedule(command.examId()).orElseThrow(() -> DomainException.precondition(
-                "NOT_SCHEDULED", "Exam %s has no opening window yet.".formatted(command.examId())));
+        ExamContent content = catalog.latestContent(command.examId())
+                .orElseThrow(() -> DomainException.notFound(
+                        "UNKNOWN_EXAM", "No exam '%s' is published.".formatted(command.examId())));
+        Enrolment enrolment = catalog.enrolment(command.examId(), command.candidateId())
+                .orElseThrow(() -> DomainException.forbidden(
+                        "NOT_ENROLLED",
+                        "Candidate %s is not enrolled in exam %s.".formatted(command.candidateId(), command.examId())));
+        ExamSchedule schedule = catalog.schedule(command.examId())
+                .orElseThrow(() -> DomainException.precondition(
+                        "NOT_SCHEDULED", "Exam %s has no opening window yet.".formatted(command.examId())));
         if (now.isBefore(schedule.opensAt())) {
-            throw DomainException.precondition("NOT_OPEN_YET", "Exam %s opens at %s; it is %s."
-                    .formatted(command.examId(), schedule.opensAt(), now));
+            throw DomainException.precondition(
+                    "NOT_OPEN_YET",
+                    "Exam %s opens at %s; it is %s.".formatted(command.examId(), schedule.opensAt(), now));
         }
         if (now.isAfter(schedule.closesAt())) {
-            throw DomainException.precondition("CLOSED", "Exam %s could be started until %s; it is %s."
-                    .formatted(command.examId(), schedule.closesAt(), now));
+            throw DomainException.precondition(
+                    "CLOSED",
+                    "Exam %s could be started until %s; it is %s."
+                            .formatted(command.examId(), schedule.closesAt(), now));
         }
         if (catalog.isSealed(command.examId())) {
-            throw DomainException.precondition("SEALED", "Exam %s is closed and sealed: no session can start."
-                    .formatted(command.examId()));
+            throw DomainException.precondition(
+                    "SEALED", "Exam %s is closed and sealed: no session can start.".formatted(command.examId()));
         }
         Instant sessionDeadline = now.plus(content.duration()).plus(enrolment.extraTime());
-        apply(new SessionStarted(command.sessionId(), command.examId(), content.version(), command.candidateId(),
-                now, enrolment.extraTime(), sessionDeadline));
+        apply(new SessionStarted(
+                command.sessionId(),
+                command.examId(),
+                content.version(),
+                command.candidateId(),
+                now,
+                enrolment.extraTime(),
+                sessionDeadline));
         return new StartResult(describe(now), false);
     }
 
@@ -163,23 +183,27 @@ public class ExamSession {
         Instant now = clock.instant();
         requireOpenForAnswers(now, "save an answer");
         if (command.saveNumber() < 1 || command.saveNumber() > MAX_SAVE_NUMBER) {
-            throw DomainException.invalidAnswer(command.questionId(),
+            throw DomainException.invalidAnswer(
+                    command.questionId(),
                     "Save numbers run from 1 to %d; got %d.".formatted(MAX_SAVE_NUMBER, command.saveNumber()));
         }
         if (command.saveNumber() - highestSaveNumber > LONGEST_SAVE_NUMBER_JUMP) {
-            throw DomainException.invalidAnswer(command.questionId(), ("Save %d is more than %d above the highest save "
-                    + "so far (%d): number saves one after another.").formatted(command.saveNumber(),
-                    LONGEST_SAVE_NUMBER_JUMP, highestSaveNumber));
+            throw DomainException.invalidAnswer(
+                    command.questionId(),
+                    ("Save %d is more than %d above the highest save " + "so far (%d): number saves one after another.")
+                            .formatted(command.saveNumber(), LONGEST_SAVE_NUMBER_JUMP, highestSaveNumber));
         }
         if (command.answer() == null) {
-            throw DomainException.invalidAnswer(command.questionId(),
+            throw DomainException.invalidAnswer(
+                    command.questionId(),
                     "Save " + command.saveNumber() + " has no answer (send a cleared answer to withdraw one).");
         }
         content(catalog).requireAnswerable(command.questionId()).check(command.answer());
 
         String earlierQuestion = questionBySaveNumber.get(command.saveNumber());
         if (earlierQuestion != null && !earlierQuestion.equals(command.questionId())) {
-            throw DomainException.invalidAnswer(command.questionId(),
+            throw DomainException.invalidAnswer(
+                    command.questionId(),
                     "Save number %d was already used for question %s; number each save anew."
                             .formatted(command.saveNumber(), earlierQuestion));
         }
@@ -203,9 +227,10 @@ public class ExamSession {
         if (flagged.contains(command.questionId()) == command.flagged()) {
             return new FlagResult(command.flagged(), false);
         }
-        apply(command.flagged()
-                ? new QuestionFlagged(sessionId, command.questionId(), now)
-                : new QuestionUnflagged(sessionId, command.questionId(), now));
+        apply(
+                command.flagged()
+                        ? new QuestionFlagged(sessionId, command.questionId(), now)
+                        : new QuestionUnflagged(sessionId, command.questionId(), now));
         return new FlagResult(command.flagged(), true);
     }
 
@@ -214,13 +239,20 @@ public class ExamSession {
         Instant now = clock.instant();
         requireNotEnded(now, "extend the time");
         Duration extension = command.extension();
-        if (extension == null || extension.isNegative() || extension.isZero()
+        if (extension == null
+                || extension.isNegative()
+                || extension.isZero()
                 || extension.compareTo(LONGEST_EXTENSION) > 0) {
-            throw DomainException.invalid("INVALID_EXTENSION",
-                    "An extension must be positive and at most 24 hours; got " + extension + ".");
+            throw DomainException.invalid(
+                    "INVALID_EXTENSION", "An extension must be positive and at most 24 hours; got " + extension + ".");
         }
-        apply(new TimeExtended(sessionId, extension, requireReason(command.reason(), "the time is extended"),
-                command.proctorId(), now, deadline.plus(extension)));
+        apply(new TimeExtended(
+                sessionId,
+                extension,
+                requireReason(command.reason(), "the time is extended"),
+                command.proctorId(),
+                now,
+                deadline.plus(extension)));
         return describe(now);
     }
 
@@ -275,42 +307,55 @@ public class ExamSession {
             return journal(known, false);
         }
         if (submittedAt == null) {
-            throw DomainException.precondition("SESSION_RUNNING", ("Session %s is not handed in yet (its time ends at %s, "
-                    + "and it is handed in %d s later): until then the candidate's page sends its answers itself. Upload "
-                    + "its offline journal after that.").formatted(sessionId, deadline, SAVE_GRACE.toSeconds()));
+            throw DomainException.precondition(
+                    "SESSION_RUNNING",
+                    ("Session %s is not handed in yet (its time ends at %s, "
+                                    + "and it is handed in %d s later): until then the candidate's page sends its answers itself. Upload "
+                                    + "its offline journal after that.")
+                            .formatted(sessionId, deadline, SAVE_GRACE.toSeconds()));
         }
         if (submissionCause != SubmissionCause.DEADLINE) {
-            throw DomainException.precondition("HANDED_IN_BY_CANDIDATE", ("The candidate handed in session %s at %s, with "
-                    + "every answer sent: an offline journal is for a page that lost the network when the time ran out.")
-                    .formatted(sessionId, submittedAt));
+            throw DomainException.precondition(
+                    "HANDED_IN_BY_CANDIDATE",
+                    ("The candidate handed in session %s at %s, with "
+                                    + "every answer sent: an offline journal is for a page that lost the network when the time ran out.")
+                            .formatted(sessionId, submittedAt));
         }
         if (uploads.size() >= MAX_JOURNALS) {
-            throw DomainException.precondition("TOO_MANY_JOURNALS", "Session %s already has %d offline journals uploaded."
-                    .formatted(sessionId, uploads.size()));
+            throw DomainException.precondition(
+                    "TOO_MANY_JOURNALS",
+                    "Session %s already has %d offline journals uploaded.".formatted(sessionId, uploads.size()));
         }
         requireNotSealed(catalog, "upload an offline journal");
         if (command.entries().isEmpty()) {
             throw DomainException.invalid("EMPTY_JOURNAL", "The journal holds no answer: there is nothing to upload.");
         }
         if (command.entries().size() > MAX_JOURNAL_ENTRIES) {
-            throw DomainException.invalid("JOURNAL_TOO_LONG", "The journal holds %d entries; at most %d are taken."
-                    .formatted(command.entries().size(), MAX_JOURNAL_ENTRIES));
+            throw DomainException.invalid(
+                    "JOURNAL_TOO_LONG",
+                    "The journal holds %d entries; at most %d are taken."
+                            .formatted(command.entries().size(), MAX_JOURNAL_ENTRIES));
         }
         ExamContent content = content(catalog);
         Set<Long> numbers = new HashSet<>();
         for (OfflineAnswer entry : command.entries()) {
             if (entry.saveNumber() < 1 || entry.saveNumber() > MAX_SAVE_NUMBER) {
-                throw DomainException.invalidAnswer(entry.questionId(), "Journal entries are numbered from 1 to %d; got %d."
-                        .formatted(MAX_SAVE_NUMBER, entry.saveNumber()));
+                throw DomainException.invalidAnswer(
+                        entry.questionId(),
+                        "Journal entries are numbered from 1 to %d; got %d."
+                                .formatted(MAX_SAVE_NUMBER, entry.saveNumber()));
             }
             if (!numbers.add(entry.saveNumber())) {
-                throw DomainException.invalidAnswer(entry.questionId(),
-                        "The journal numbers two entries %d: it is not one a page wrote.".formatted(entry.saveNumber()));
+                throw DomainException.invalidAnswer(
+                        entry.questionId(),
+                        "The journal numbers two entries %d: it is not one a page wrote."
+                                .formatted(entry.saveNumber()));
             }
             content.requireAnswerable(entry.questionId()).check(entry.answer());
         }
         List<OfflineAnswer> entries = command.entries().stream()
-                .sorted(Comparator.comparingLong(OfflineAnswer::saveNumber)).toList();
+                .sorted(Comparator.comparingLong(OfflineAnswer::saveNumber))
+                .toList();
         apply(new OfflineAnswersUploaded(sessionId, command.uploadId(), entries, command.proctorId(), now));
         return journal(uploads.get(command.uploadId()), true);
     }
@@ -319,26 +364,33 @@ public class ExamSession {
     @CommandHandler
     public OfflineJournal handle(DecideOfflineAnswers command, ExamCatalog catalog, Clock clock) {
         Instant now = clock.instant();
-        String reason = requireReason(command.reason(), command.accept()
-                ? "the offline answers are accepted" : "the offline answers are rejected");
+        String reason = requireReason(
+                command.reason(),
+                command.accept() ? "the offline answers are accepted" : "the offline answers are rejected");
         Upload upload = uploads.get(command.uploadId());
         if (upload == null) {
-            throw DomainException.notFound("UNKNOWN_UPLOAD", "Session %s has no offline journal %s: upload the file first."
-                    .formatted(sessionId, Inputs.quote(command.uploadId())));
+            throw DomainException.notFound(
+                    "UNKNOWN_UPLOAD",
+                    "Session %s has no offline journal %s: upload the file first."
+                            .formatted(sessionId, Inputs.quote(command.uploadId())));
         }
         JournalDecision wanted = command.accept() ? JournalDecision.ACCEPTED : JournalDecision.REJECTED;
         if (upload.decision() == wanted) {
             return journal(upload, false);
         }
         if (upload.decision() != JournalDecision.UNDECIDED) {
-            throw DomainException.precondition("ALREADY_DECIDED", "Proctor %s %s this journal at %s; a decision is final."
-                    .formatted(upload.decidedBy(), upload.decision().name().toLowerCase(Locale.ROOT),
-                            upload.decidedAt()));
+            throw DomainException.precondition(
+                    "ALREADY_DECIDED",
+                    "Proctor %s %s this journal at %s; a decision is final."
+                            .formatted(
+                                    upload.decidedBy(),
+                                    upload.decision().name().toLowerCase(Locale.ROOT),
+                                    upload.decidedAt()));
         }
         requireNotSealed(catalog, "decide about an offline journal");
         if (command.accept()) {
-            apply(new OfflineAnswersAccepted(sessionId, upload.uploadId(), applicable(upload.entries()), reason,
-                    command.proctorId(), now));
+            apply(new OfflineAnswersAccepted(
+                    sessionId, upload.uploadId(), applicable(upload.entries()), reason, command.proctorId(), now));
         } else {
             apply(new OfflineAnswersRejected(sessionId, upload.uploadId(), reason, command.proctorId(), now));
         }
@@ -375,14 +427,24 @@ public class ExamSession {
             case ACCEPTED -> upload.applied();
             case REJECTED -> List.of();
         };
-        return new OfflineJournal(sessionId, upload.uploadId(), upload.entries(), counting, upload.decision(),
-                upload.uploadedBy(), upload.uploadedAt(), upload.decidedBy(), upload.decidedAt(), deadline, changed);
+        return new OfflineJournal(
+                sessionId,
+                upload.uploadId(),
+                upload.entries(),
+                counting,
+                upload.decision(),
+                upload.uploadedBy(),
+                upload.uploadedAt(),
+                upload.decidedBy(),
+                upload.decidedAt(),
+                deadline,
+                changed);
     }
 
     private void requireNotSealed(ExamCatalog catalog, String action) {
         if (catalog.isSealedHoldingSealingBack(examId)) {
-            throw DomainException.precondition("SEALED", "Cannot %s: exam %s is sealed and its log fixed."
-                    .formatted(action, examId));
+            throw DomainException.precondition(
+                    "SEALED", "Cannot %s: exam %s is sealed and its log fixed.".formatted(action, examId));
         }
     }
 
@@ -405,37 +467,46 @@ public class ExamSession {
     private void requireOpenForAnswers(Instant now, String action) {
         requireNotEnded(now, action);
         if (pausedAt != null) {
-            throw DomainException.precondition("PAUSED", ("Cannot %s: a proctor paused session %s at %s. Its time stands "
-                    + "still; keep the answer and send it again once the exam goes on.").formatted(action, sessionId, pausedAt));
+            throw DomainException.precondition(
+                    "PAUSED",
+                    ("Cannot %s: a proctor paused session %s at %s. Its time stands "
+                                    + "still; keep the answer and send it again once the exam goes on.")
+                            .formatted(action, sessionId, pausedAt));
         }
     }
 
     /** Refuses once the session is submitted or its time (which stands still while paused) ran out. */
     private void requireNotEnded(Instant now, String action) {
         if (submittedAt != null) {
-            throw DomainException.precondition("SUBMITTED", "Cannot %s: session %s was submitted at %s."
-                    .formatted(action, sessionId, submittedAt));
+            throw DomainException.precondition(
+                    "SUBMITTED",
+                    "Cannot %s: session %s was submitted at %s.".formatted(action, sessionId, submittedAt));
         }
         if (clockTime(now).isAfter(deadline.plus(SAVE_GRACE))) {
-            throw DomainException.precondition("DEADLINE_PASSED", "Cannot %s: the time of session %s ran out at %s."
-                    .formatted(action, sessionId, deadline));
+            throw DomainException.precondition(
+                    "DEADLINE_PASSED",
+                    "Cannot %s: the time of session %s ran out at %s.".formatted(action, sessionId, deadline));
         }
     }
 
     private static String requireReason(String reason, String what) {
         if (reason == null || reason.isBlank()) {
-            throw DomainException.invalid("MISSING_REASON", "Say why %s: the reason is kept in the log.".formatted(what));
+            throw DomainException.invalid(
+                    "MISSING_REASON", "Say why %s: the reason is kept in the log.".formatted(what));
         }
         if (reason.length() > Inputs.MAX_REASON) {
-            throw DomainException.invalid("TOO_LONG", "The reason is %d characters long; at most %d are kept in the log."
-                    .formatted(reason.length(), Inputs.MAX_REASON));
+            throw DomainException.invalid(
+                    "TOO_LONG",
+                    "The reason is %d characters long; at most %d are kept in the log."
+                            .formatted(reason.length(), Inputs.MAX_REASON));
         }
         return reason.strip();
     }
 
     private ExamContent content(ExamCatalog catalog) {
-        return catalog.content(examId, contentVersion).orElseThrow(() -> new IllegalStateException(
-                "Content version %d of exam %s is missing from the catalog".formatted(contentVersion, examId)));
+        return catalog.content(examId, contentVersion)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Content version %d of exam %s is missing from the catalog".formatted(contentVersion, examId)));
     }
 
     /** The session's clock: it stands still while paused. */
@@ -453,9 +524,21 @@ public class ExamSession {
 
     /** The session as its candidate should see it at {@code now}. */
     public SessionView describe(Instant now) {
-        return new SessionView(sessionId, examId, contentVersion, candidateId, startedAt, deadline, remainingAt(now),
-                now, new ArrayList<>(answers.values()), new ArrayList<>(flagged), highestSaveNumber, submittedAt,
-                submissionCause, pausedAt);
+        return new SessionView(
+                sessionId,
+                examId,
+                contentVersion,
+                candidateId,
+                startedAt,
+                deadline,
+                remainingAt(now),
+                now,
+                new ArrayList<>(answers.values()),
+                new ArrayList<>(flagged),
+                highestSaveNumber,
+                submittedAt,
+                submissionCause,
+                pausedAt);
     }
 
     @EventSourcingHandler
@@ -507,23 +590,52 @@ public class ExamSession {
 
     @EventSourcingHandler
     void on(OfflineAnswersUploaded event) {
-        uploads.put(event.uploadId(), new Upload(event.uploadId(), event.entries(), event.proctorId(), event.uploadedAt(),
-                JournalDecision.UNDECIDED, List.of(), null, null));
+        uploads.put(
+                event.uploadId(),
+                new Upload(
+                        event.uploadId(),
+                        event.entries(),
+                        event.proctorId(),
+                        event.uploadedAt(),
+                        JournalDecision.UNDECIDED,
+                        List.of(),
+                        null,
+                        null));
     }
 
     @EventSourcingHandler
     void on(OfflineAnswersAccepted event) {
         Upload upload = uploads.get(event.uploadId());
-        uploads.put(event.uploadId(), new Upload(upload.uploadId(), upload.entries(), upload.uploadedBy(),
-                upload.uploadedAt(), JournalDecision.ACCEPTED, event.applied(), event.proctorId(), event.acceptedAt()));
-        event.applied().forEach(answer -> stored(answer.questionId(), answer.saveNumber(), answer.answer(), event.acceptedAt()));
+        uploads.put(
+                event.uploadId(),
+                new Upload(
+                        upload.uploadId(),
+                        upload.entries(),
+                        upload.uploadedBy(),
+                        upload.uploadedAt(),
+                        JournalDecision.ACCEPTED,
+                        event.applied(),
+                        event.proctorId(),
+                        event.acceptedAt()));
+        event.applied()
+                .forEach(answer ->
+                        stored(answer.questionId(), answer.saveNumber(), answer.answer(), event.acceptedAt()));
     }
 
     @EventSourcingHandler
     void on(OfflineAnswersRejected event) {
         Upload upload = uploads.get(event.uploadId());
-        uploads.put(event.uploadId(), new Upload(upload.uploadId(), upload.entries(), upload.uploadedBy(),
-                upload.uploadedAt(), JournalDecision.REJECTED, List.of(), event.proctorId(), event.rejectedAt()));
+        uploads.put(
+                event.uploadId(),
+                new Upload(
+                        upload.uploadId(),
+                        upload.entries(),
+                        upload.uploadedBy(),
+                        upload.uploadedAt(),
+                        JournalDecision.REJECTED,
+                        List.of(),
+                        event.proctorId(),
+                        event.rejectedAt()));
     }
 
     @EventSourcingHandler

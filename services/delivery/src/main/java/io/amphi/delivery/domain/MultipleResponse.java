@@ -24,8 +24,10 @@ public record MultipleResponse(String id, String stem, List<ChoiceOption> option
             throw wrongType(answer, "chosen options");
         }
         if (choices.optionIds().isEmpty()) {
-            throw DomainException.invalidAnswer(id, "Question %s: choose at least one option (to withdraw an answer, send a cleared answer)."
-                    .formatted(id));
+            throw DomainException.invalidAnswer(
+                    id,
+                    "Question %s: choose at least one option (to withdraw an answer, send a cleared answer)."
+                            .formatted(id));
         }
         ChoiceRules.checkChosen(this, options, choices);
     }

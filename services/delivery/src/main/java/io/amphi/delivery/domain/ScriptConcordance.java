@@ -32,8 +32,8 @@ public record ScriptConcordance(String id, String vignette, String hypothesis, S
             throw wrongType(answer, "a scale value from -2 to +2");
         }
         if (value < LOWEST || value > HIGHEST) {
-            throw DomainException.invalidAnswer(id, "Question %s takes a value from -2 to +2, not %d."
-                    .formatted(id, value));
+            throw DomainException.invalidAnswer(
+                    id, "Question %s takes a value from -2 to +2, not %d.".formatted(id, value));
         }
     }
 }

@@ -12,7 +12,9 @@ public record ShortText(String id, String stem, int maxLength) implements Answer
     public ShortText {
         Content.requireId(id, "a question");
         Content.requireText(stem, id, "stem");
-        Content.require(maxLength >= 1 && maxLength <= LONGEST_LIMIT, id,
+        Content.require(
+                maxLength >= 1 && maxLength <= LONGEST_LIMIT,
+                id,
                 "needs a maxLength between 1 and " + LONGEST_LIMIT + ", not " + maxLength);
     }
 
@@ -27,13 +29,14 @@ public record ShortText(String id, String stem, int maxLength) implements Answer
             throw wrongType(answer, "a text");
         }
         if (text == null || text.isBlank()) {
-            throw DomainException.invalidAnswer(id, "Question %s: the text is empty (to withdraw an answer, send a cleared answer)."
-                    .formatted(id));
+            throw DomainException.invalidAnswer(
+                    id, "Question %s: the text is empty (to withdraw an answer, send a cleared answer).".formatted(id));
         }
         int length = text.codePointCount(0, text.length());
         if (length > maxLength) {
-            throw DomainException.invalidAnswer(id, "Question %s accepts at most %d characters; this answer has %d."
-                    .formatted(id, maxLength, length));
+            throw DomainException.invalidAnswer(
+                    id,
+                    "Question %s accepts at most %d characters; this answer has %d.".formatted(id, maxLength, length));
         }
         if (text.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
             throw DomainException.invalidAnswer(id, "Question %s: the text contains control characters.".formatted(id));

@@ -25,10 +25,15 @@ public record SingleBestAnswer(String id, String stem, List<ChoiceOption> option
         }
         ChoiceRules.checkChosen(this, options, choices);
         if (choices.optionIds().size() != 1) {
-            throw DomainException.invalidAnswer(id, "Question %s is a single best answer question: choose exactly one option, not %d%s."
-                    .formatted(id, choices.optionIds().size(),
-                            choices.optionIds().isEmpty() ? " (to withdraw an answer, send a cleared answer)"
-                                    : " (" + String.join(", ", choices.optionIds()) + ")"));
+            throw DomainException.invalidAnswer(
+                    id,
+                    "Question %s is a single best answer question: choose exactly one option, not %d%s."
+                            .formatted(
+                                    id,
+                                    choices.optionIds().size(),
+                                    choices.optionIds().isEmpty()
+                                            ? " (to withdraw an answer, send a cleared answer)"
+                                            : " (" + String.join(", ", choices.optionIds()) + ")"));
         }
     }
 }

@@ -10,13 +10,13 @@ import io.amphi.delivery.api.Results.FlagResult;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.SealResult;
 import io.amphi.delivery.api.Results.StartResult;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
-import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.lease.SessionLeases;
 import io.amphi.delivery.offline.OfflineJournalFile;
 import io.amphi.delivery.offline.OfflineJournalKeys;
@@ -90,8 +90,7 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
  */
 public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImplBase {
 
-    private record ContentKey(String examId, int version) {
-    }
+    private record ContentKey(String examId, int version) {}
 
     /** The scope a university's account needs to close its exams. */
     static final String EXAMS_WRITE = "exams:write";
@@ -122,11 +121,20 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      * @param journalKeys      each session's offline journal key, given to its candidate and used to
      *                         open the journal a proctor uploads
      */
-    public DeliveryGrpcService(CommandGateway commands, JdbcExamCatalog catalog, ContentAnnouncements announcements,
-                               Cache sessionCache,
-                               RateLimiter saveRateLimiter, ExamDoor door, ExamSealing sealing,
-                               SubmissionReceipts receipts, SessionPauses pauses, SessionLeases leases, LiveView liveView,
-                               OfflineJournalKeys journalKeys, Clock clock) {
+    public DeliveryGrpcService(
+            CommandGateway commands,
+            JdbcExamCatalog catalog,
+            ContentAnnouncements announcements,
+            Cache sessionCache,
+            RateLimiter saveRateLimiter,
+            ExamDoor door,
+            ExamSealing sealing,
+            SubmissionReceipts receipts,
+            SessionPauses pauses,
+            SessionLeases leases,
+            LiveView liveView,
+            OfflineJournalKeys journalKeys,
+            Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.announcements = announcements;
@@ -148,14 +156,19 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String examId = Inputs.id(request.getExamId(), "exam_id");
         requireSignedInFor(candidate, examId);
         String sessionId = SessionIds.of(examId, candidate.id());
-        Optional<Admission.Outcome> waiting = door.placeInLine(examId, candidate.id(), sessionId,
-                CallArrival.arrivedAtMillis(clock));
+        Optional<Admission.Outcome> waiting =
+                door.placeInLine(examId, candidate.id(), sessionId, CallArrival.arrivedAtMillis(clock));
         if (waiting.isPresent()) {
-            Protos.reply(response, StartSessionResponse.newBuilder().setQueue(QueueTicket.newBuilder()
-                    .setTicket(waiting.get().ticket())
-                    .setPosition(waiting.get().position())
-                    .setEstimatedWait(Protos.duration(waiting.get().estimatedWait()))
-                    .setWaitingForRoom(waiting.get().waitingForRoom())).build());
+            Protos.reply(
+                    response,
+                    StartSessionResponse.newBuilder()
+                            .setQueue(QueueTicket.newBuilder()
+                                    .setTicket(waiting.get().ticket())
+                                    .setPosition(waiting.get().position())
+                                    .setEstimatedWait(
+                                            Protos.duration(waiting.get().estimatedWait()))
+                                    .setWaitingForRoom(waiting.get().waitingForRoom()))
+                            .build());
             return;
         }
         sessionCache.remove(sessionId);
@@ -166,10 +179,12 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             door.leave(examId, candidate.id());
             throw refused;
         }
-        Protos.reply(response, StartSessionResponse.newBuilder()
-                .setSession(withJournalKey(ProtoMapping.session(result.session())))
-                .setAlreadyStarted(result.alreadyStarted())
-                .build());
+        Protos.reply(
+                response,
+                StartSessionResponse.newBuilder()
+                        .setSession(withJournalKey(ProtoMapping.session(result.session())))
+                        .setAlreadyStarted(result.alreadyStarted())
+                        .build());
     }
 
     @Override
@@ -177,9 +192,11 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = ownSession(request.getSessionId());
         SessionView session = send(sessionId, new Commands.DescribeSession(sessionId));
         ContentKey key = new ContentKey(session.examId(), session.contentVersion());
-        ExamContent content = contentMessages.computeIfAbsent(key, k -> ProtoMapping.content(
-                catalog.content(k.examId(), k.version()).orElseThrow(() -> new IllegalStateException(
-                        "Content version %d of exam %s is missing".formatted(k.version(), k.examId())))));
+        ExamContent content = contentMessages.computeIfAbsent(
+                key,
+                k -> ProtoMapping.content(catalog.content(k.examId(), k.version())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "Content version %d of exam %s is missing".formatted(k.version(), k.examId())))));
         Protos.reply(response, content);
     }
 
@@ -190,22 +207,29 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         leases.requireHolder(sessionId, clientId(request.getClientId()));
         long saveNumber = saveNumber(request.getSaveNumber(), questionId);
         if (!request.hasAnswer()) {
-            throw DomainException.invalidAnswer(questionId, "Save " + saveNumber
-                    + " has no answer (send a cleared answer to withdraw one).");
+            throw DomainException.invalidAnswer(
+                    questionId, "Save " + saveNumber + " has no answer (send a cleared answer to withdraw one).");
         }
         Answer answer = ProtoMapping.answer(questionId, request.getAnswer());
         RateLimiter.Decision allowance = saveRateLimiter.tryTake(sessionId);
         if (!allowance.allowed()) {
-            throw new RateLimiter.RateLimitExceeded("SAVE_RATE_EXCEEDED", "Session %s is saving faster than a person answers; save %d was not stored. Send it again in %d ms."
-                    .formatted(sessionId, saveNumber, Math.max(1, allowance.retryAfter().toMillis())),
+            throw new RateLimiter.RateLimitExceeded(
+                    "SAVE_RATE_EXCEEDED",
+                    "Session %s is saving faster than a person answers; save %d was not stored. Send it again in %d ms."
+                            .formatted(
+                                    sessionId,
+                                    saveNumber,
+                                    Math.max(1, allowance.retryAfter().toMillis())),
                     allowance.retryAfter());
         }
         SaveResult result = send(sessionId, new Commands.SaveAnswer(sessionId, questionId, saveNumber, answer));
-        Protos.reply(response, SaveAnswerResponse.newBuilder()
-                .setSaveNumber(result.saveNumber())
-                .setOutcome(ProtoMapping.outcome(result.outcome()))
-                .setRemaining(Protos.duration(result.remaining()))
-                .build());
+        Protos.reply(
+                response,
+                SaveAnswerResponse.newBuilder()
+                        .setSaveNumber(result.saveNumber())
+                        .setOutcome(ProtoMapping.outcome(result.outcome()))
+                        .setRemaining(Protos.duration(result.remaining()))
+                        .build());
     }
 
     @Override
@@ -214,8 +238,12 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String questionId = Inputs.id(request.getQuestionId(), "question_id");
         leases.requireHolder(sessionId, clientId(request.getClientId()));
         FlagResult result = send(sessionId, new Commands.FlagQuestion(sessionId, questionId, request.getFlagged()));
-        Protos.reply(response, FlagQuestionResponse.newBuilder()
-                .setFlagged(result.flagged()).setChanged(result.changed()).build());
+        Protos.reply(
+                response,
+                FlagQuestionResponse.newBuilder()
+                        .setFlagged(result.flagged())
+                        .setChanged(result.changed())
+                        .build());
     }
 
     @Override
@@ -268,7 +296,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     /** What only the session's candidate is given: the key its page authenticates its offline journal with. */
     private SessionState withJournalKey(SessionState state) {
         return state.toBuilder()
-                .setOfflineJournalKey(ByteString.copyFrom(journalKeys.sessionKey(state.getSessionId()))).build();
+                .setOfflineJournalKey(ByteString.copyFrom(journalKeys.sessionKey(state.getSessionId())))
+                .build();
     }
 
     /**
@@ -281,7 +310,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             return state;
         }
         try {
-            return state.toBuilder().setReceipt(ProtoMapping.receipt(receipts.issue(view.sessionId()))).build();
+            return state.toBuilder()
+                    .setReceipt(ProtoMapping.receipt(receipts.issue(view.sessionId())))
+                    .build();
         } catch (DomainException e) {
             return state;
         }
@@ -290,9 +321,12 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     @Override
     public void getReceiptKeys(Empty request, StreamObserver<ReceiptKeys> response) {
         ReceiptKeys.Builder keys = ReceiptKeys.newBuilder();
-        receipts.keys().forEach(key -> keys.addKeys(ReceiptKey.newBuilder().setKeyId(key.keyId())
-                .setAlgorithm(key.algorithm()).setPublicKey(ByteString.copyFrom(key.publicKey()))
-                .setCreatedAt(Protos.timestamp(key.createdAt()))));
+        receipts.keys()
+                .forEach(key -> keys.addKeys(ReceiptKey.newBuilder()
+                        .setKeyId(key.keyId())
+                        .setAlgorithm(key.algorithm())
+                        .setPublicKey(ByteString.copyFrom(key.publicKey()))
+                        .setCreatedAt(Protos.timestamp(key.createdAt()))));
         Protos.reply(response, keys.build());
     }
 
@@ -304,8 +338,11 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         switch (caller.role()) {
             case CANDIDATE -> ownSession(sessionId);
             case AUDITOR, UNIVERSITY -> caller.requireExam(examId);
-            default -> throw DomainException.forbidden("WRONG_ROLE", "Only the session's candidate, an auditor or the "
-                    + "exam's university may ask for a proof of inclusion.");
+            default ->
+                throw DomainException.forbidden(
+                        "WRONG_ROLE",
+                        "Only the session's candidate, an auditor or the "
+                                + "exam's university may ask for a proof of inclusion.");
         }
         Protos.reply(response, ProtoMapping.proof(receipts.prove(examId, sessionId)));
     }
@@ -318,8 +355,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
         String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
-        SessionView view = send(sessionId, new Commands.ExtendTime(sessionId,
-                Protos.duration(request.getExtension()), reason, proctor.id()));
+        SessionView view = send(
+                sessionId,
+                new Commands.ExtendTime(sessionId, Protos.duration(request.getExtension()), reason, proctor.id()));
         Protos.reply(response, ProtoMapping.session(view));
     }
 
@@ -332,20 +370,30 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("JOURNAL_UNREADABLE", "Send the journal file: journal_file is empty.");
         }
         if (file.length > OfflineJournalFile.MAX_BYTES) {
-            throw DomainException.invalid("JOURNAL_UNREADABLE", "The journal file is %d bytes; at most %d are taken."
-                    .formatted(file.length, OfflineJournalFile.MAX_BYTES));
+            throw DomainException.invalid(
+                    "JOURNAL_UNREADABLE",
+                    "The journal file is %d bytes; at most %d are taken."
+                            .formatted(file.length, OfflineJournalFile.MAX_BYTES));
         }
         OfflineJournalFile.Opened journal = OfflineJournalFile.open(file, sessionId, journalKeys.sessionKey(sessionId));
-        Protos.reply(response, ProtoMapping.journal(send(sessionId, new Commands.UploadOfflineAnswers(sessionId,
-                journal.uploadId(), journal.entries(), proctor.id()))));
+        Protos.reply(
+                response,
+                ProtoMapping.journal(send(
+                        sessionId,
+                        new Commands.UploadOfflineAnswers(
+                                sessionId, journal.uploadId(), journal.entries(), proctor.id()))));
     }
 
     @Override
     public void listOfflineJournals(ListOfflineJournalsRequest request, StreamObserver<OfflineJournals> response) {
         String sessionId = enrolledSession(Caller.require(Caller.Role.PROCTOR), request.getSessionId());
         List<Results.OfflineJournal> journals = send(sessionId, new Commands.DescribeOfflineJournals(sessionId));
-        Protos.reply(response, OfflineJournals.newBuilder()
-                .addAllJournals(journals.stream().map(ProtoMapping::journal).toList()).build());
+        Protos.reply(
+                response,
+                OfflineJournals.newBuilder()
+                        .addAllJournals(
+                                journals.stream().map(ProtoMapping::journal).toList())
+                        .build());
     }
 
     @Override
@@ -354,21 +402,29 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String sessionId = enrolledSession(proctor, request.getSessionId());
         String uploadId = request.getUploadId();
         if (!uploadId.matches("[0-9a-f]{64}")) {
-            throw DomainException.invalid("INVALID_UPLOAD_ID", "upload_id %s is not one UploadOfflineJournal gave "
-                    .formatted(Inputs.quote(uploadId)) + "(64 lowercase hexadecimal digits).");
+            throw DomainException.invalid(
+                    "INVALID_UPLOAD_ID",
+                    "upload_id %s is not one UploadOfflineJournal gave ".formatted(Inputs.quote(uploadId))
+                            + "(64 lowercase hexadecimal digits).");
         }
         String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
-        Protos.reply(response, ProtoMapping.journal(send(sessionId, new Commands.DecideOfflineAnswers(sessionId, uploadId,
-                request.getAccept(), reason, proctor.id()))));
+        Protos.reply(
+                response,
+                ProtoMapping.journal(send(
+                        sessionId,
+                        new Commands.DecideOfflineAnswers(
+                                sessionId, uploadId, request.getAccept(), reason, proctor.id()))));
     }
 
     /** A session of an exam the proctor works on, whose candidate is enrolled in it, at a site the proctor watches. */
     private String enrolledSession(Caller proctor, String sessionId) {
         String examId = SessionIds.examOf(sessionId);
         proctor.requireExam(examId);
-        Enrolment enrolment = catalog.enrolment(examId, SessionIds.candidateOf(sessionId)).orElseThrow(() ->
-                DomainException.notFound("UNKNOWN_SESSION", "Exam %s has no candidate %s."
-                        .formatted(examId, Inputs.quote(SessionIds.candidateOf(sessionId)))));
+        Enrolment enrolment = catalog.enrolment(examId, SessionIds.candidateOf(sessionId))
+                .orElseThrow(() -> DomainException.notFound(
+                        "UNKNOWN_SESSION",
+                        "Exam %s has no candidate %s."
+                                .formatted(examId, Inputs.quote(SessionIds.candidateOf(sessionId)))));
         proctor.requireSite(enrolment.site());
         return sessionId;
     }
@@ -386,13 +442,21 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         io.amphi.delivery.domain.ExamContent content = catalog.check(file, "sent by " + university.id());
         university.requireExam(content.examId());
         if (catalog.isSealed(content.examId())) {
-            throw DomainException.precondition("SEALED", "Exam %s is sealed: no content can be published for it any more."
-                    .formatted(content.examId()));
+            throw DomainException.precondition(
+                    "SEALED",
+                    "Exam %s is sealed: no content can be published for it any more.".formatted(content.examId()));
         }
         announcements.announce(catalog.publish(file, "sent by " + university.id()));
-        Protos.reply(response, PublishedExamContent.newBuilder().setExamId(content.examId()).setVersion(content.version())
-                .setTitle(content.title()).setAnswerableQuestions(content.answerableCount())
-                .setContentSha256(catalog.contentSha256(content.examId(), content.version()).orElseThrow()).build());
+        Protos.reply(
+                response,
+                PublishedExamContent.newBuilder()
+                        .setExamId(content.examId())
+                        .setVersion(content.version())
+                        .setTitle(content.title())
+                        .setAnswerableQuestions(content.answerableCount())
+                        .setContentSha256(catalog.contentSha256(content.examId(), content.version())
+                                .orElseThrow())
+                        .build());
     }
 
     @Override
@@ -406,14 +470,21 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         Instant opens = Protos.instant(request.getOpensAt(), "opens_at");
         Instant closes = Protos.instant(request.getClosesAt(), "closes_at");
         if (!closes.isAfter(opens)) {
-            throw DomainException.invalid("INVALID_WINDOW", "closes_at (%s) must come after opens_at (%s).".formatted(closes, opens));
+            throw DomainException.invalid(
+                    "INVALID_WINDOW", "closes_at (%s) must come after opens_at (%s).".formatted(closes, opens));
         }
         if (catalog.latestContent(examId).isEmpty()) {
-            throw DomainException.notFound("UNKNOWN_EXAM", "No exam '%s' is published: publish its content first.".formatted(examId));
+            throw DomainException.notFound(
+                    "UNKNOWN_EXAM", "No exam '%s' is published: publish its content first.".formatted(examId));
         }
         catalog.schedule(examId, new ExamSchedule(opens, closes));
-        Protos.reply(response, ScheduleExamResponse.newBuilder().setExamId(examId)
-                .setOpensAt(request.getOpensAt()).setClosesAt(request.getClosesAt()).build());
+        Protos.reply(
+                response,
+                ScheduleExamResponse.newBuilder()
+                        .setExamId(examId)
+                        .setOpensAt(request.getOpensAt())
+                        .setClosesAt(request.getClosesAt())
+                        .build());
     }
 
     @Override
@@ -429,27 +500,37 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             String field = "candidates[" + i + "]";
             String candidateId = Inputs.id(candidate.getCandidateId(), field + ".candidate_id");
             if (!seen.add(candidateId)) {
-                throw DomainException.invalid("DUPLICATE_CANDIDATE", "%s: candidate %s is already in this batch."
-                        .formatted(field, candidateId));
+                throw DomainException.invalid(
+                        "DUPLICATE_CANDIDATE",
+                        "%s: candidate %s is already in this batch.".formatted(field, candidateId));
             }
             com.google.protobuf.Duration wire = candidate.getExtraTime();
-            if (wire.getSeconds() < 0 || wire.getNanos() < 0 || wire.getNanos() > 999_999_999
+            if (wire.getSeconds() < 0
+                    || wire.getNanos() < 0
+                    || wire.getNanos() > 999_999_999
                     || wire.getSeconds() > ExamSession.LONGEST_EXTENSION.toSeconds()
                     || (wire.getSeconds() == ExamSession.LONGEST_EXTENSION.toSeconds() && wire.getNanos() > 0)) {
-                throw DomainException.invalid("INVALID_EXTRA_TIME", "%s: extra time runs from 0 to 24 hours; got %d s."
-                        .formatted(field, wire.getSeconds()));
+                throw DomainException.invalid(
+                        "INVALID_EXTRA_TIME",
+                        "%s: extra time runs from 0 to 24 hours; got %d s.".formatted(field, wire.getSeconds()));
             }
             Duration extra = Protos.duration(wire);
-            enrolments.add(new Enrolment(examId, candidateId, extra, Inputs.optionalId(candidate.getSite(), field + ".site")));
+            enrolments.add(
+                    new Enrolment(examId, candidateId, extra, Inputs.optionalId(candidate.getSite(), field + ".site")));
         }
         if (enrolments.isEmpty()) {
             throw DomainException.invalid("EMPTY_BATCH", "Send at least one candidate.");
         }
         if (catalog.isSealed(examId)) {
-            throw DomainException.precondition("SEALED", "Exam %s is sealed: nobody can be enrolled any more.".formatted(examId));
+            throw DomainException.precondition(
+                    "SEALED", "Exam %s is sealed: nobody can be enrolled any more.".formatted(examId));
         }
         catalog.enrol(enrolments);
-        Protos.reply(response, EnrolCandidatesResponse.newBuilder().setEnrolled(enrolments.size()).build());
+        Protos.reply(
+                response,
+                EnrolCandidatesResponse.newBuilder()
+                        .setEnrolled(enrolments.size())
+                        .build());
     }
 
     @Override
@@ -493,12 +574,18 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             case CANDIDATE_STATE_IN_EXAM -> LiveView.State.IN_EXAM;
             case CANDIDATE_STATE_PAUSED -> LiveView.State.PAUSED;
             case CANDIDATE_STATE_SUBMITTED -> LiveView.State.SUBMITTED;
-            case CANDIDATE_STATE_WAITING -> throw DomainException.invalid("INVALID_STATE", "Filter by NOT_STARTED: those "
-                    + "waiting in line are among them, shown as WAITING.");
-            case UNRECOGNIZED -> throw DomainException.invalid("INVALID_STATE", "state is not one of CandidateState's values.");
+            case CANDIDATE_STATE_WAITING ->
+                throw DomainException.invalid(
+                        "INVALID_STATE",
+                        "Filter by NOT_STARTED: those " + "waiting in line are among them, shown as WAITING.");
+            case UNRECOGNIZED ->
+                throw DomainException.invalid("INVALID_STATE", "state is not one of CandidateState's values.");
         };
-        LiveView.Page page = liveView.read(examId, new LiveView.Filter(proctor.sites(), site, state, search), pageSize, offset);
-        Protos.reply(response, ProtoMapping.liveView(page, Pages.next(offset, page.candidates().size(), page.matching())));
+        LiveView.Page page =
+                liveView.read(examId, new LiveView.Filter(proctor.sites(), site, state, search), pageSize, offset);
+        Protos.reply(
+                response,
+                ProtoMapping.liveView(page, Pages.next(offset, page.candidates().size(), page.matching())));
     }
 
     private SessionPauses.Scope scope(String examId, PauseSessionsRequest request) {
@@ -506,8 +593,9 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             case SESSION_ID -> {
                 String sessionId = request.getSessionId();
                 if (!SessionIds.examOf(sessionId).equals(examId)) {
-                    throw DomainException.invalid("OTHER_EXAM", "Session %s is not a session of exam %s."
-                            .formatted(Inputs.quote(sessionId), examId));
+                    throw DomainException.invalid(
+                            "OTHER_EXAM",
+                            "Session %s is not a session of exam %s.".formatted(Inputs.quote(sessionId), examId));
                 }
                 yield new SessionPauses.Scope.OneSession(enrolledSession(Caller.current(), sessionId));
             }
@@ -523,14 +611,20 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
                 Caller.current().requireAllSites("pause each of its sites instead");
                 yield new SessionPauses.Scope.WholeExam();
             }
-            case SCOPE_NOT_SET -> throw DomainException.invalid("MISSING_SCOPE",
-                    "Say which sessions: session_id, site, or whole_exam (true).");
+            case SCOPE_NOT_SET ->
+                throw DomainException.invalid(
+                        "MISSING_SCOPE", "Say which sessions: session_id, site, or whole_exam (true).");
         };
     }
 
     private static PauseSessionsResponse outcome(SessionPauses.Outcome outcome) {
-        return PauseSessionsResponse.newBuilder().setChanged(outcome.changed()).setUnchanged(outcome.unchanged())
-                .setEnded(outcome.ended()).setFailed(outcome.failed()).setAt(Protos.timestamp(outcome.at())).build();
+        return PauseSessionsResponse.newBuilder()
+                .setChanged(outcome.changed())
+                .setUnchanged(outcome.unchanged())
+                .setEnded(outcome.ended())
+                .setFailed(outcome.failed())
+                .setAt(Protos.timestamp(outcome.at()))
+                .build();
     }
 
     @Override
@@ -539,13 +633,15 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         String examId = Inputs.id(request.getExamId(), "exam_id");
         university.requireExam(examId);
         SealResult seal = sealing.close(examId, university.id());
-        Protos.reply(response, ExamSeal.newBuilder()
-                .setExamId(seal.examId())
-                .setMerkleRoot(seal.merkleRoot())
-                .setSessionCount(seal.sessionCount())
-                .setSealedAt(Protos.timestamp(seal.sealedAt()))
-                .setAlreadySealed(seal.alreadySealed())
-                .build());
+        Protos.reply(
+                response,
+                ExamSeal.newBuilder()
+                        .setExamId(seal.examId())
+                        .setMerkleRoot(seal.merkleRoot())
+                        .setSessionCount(seal.sessionCount())
+                        .setSealedAt(Protos.timestamp(seal.sealedAt()))
+                        .setAlreadySealed(seal.alreadySealed())
+                        .build());
     }
 
     /**
@@ -554,8 +650,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      */
     private static long saveNumber(long wire, String questionId) {
         if (wire < 1 || wire > ExamSession.MAX_SAVE_NUMBER) {
-            throw DomainException.invalidAnswer(questionId, "Save numbers run from 1 to %d; got %s."
-                    .formatted(ExamSession.MAX_SAVE_NUMBER, Long.toUnsignedString(wire)));
+            throw DomainException.invalidAnswer(
+                    questionId,
+                    "Save numbers run from 1 to %d; got %s."
+                            .formatted(ExamSession.MAX_SAVE_NUMBER, Long.toUnsignedString(wire)));
         }
         return wire;
     }
@@ -564,8 +662,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     private static String ownSession(String sessionId) {
         Caller candidate = Caller.require(Caller.Role.CANDIDATE);
         if (!SessionIds.candidateOf(sessionId).equals(candidate.id())) {
-            throw DomainException.forbidden("NOT_YOUR_SESSION",
-                    "Session %s is not yours: a candidate may only use their own session.".formatted(Inputs.quote(sessionId)));
+            throw DomainException.forbidden(
+                    "NOT_YOUR_SESSION",
+                    "Session %s is not yours: a candidate may only use their own session."
+                            .formatted(Inputs.quote(sessionId)));
         }
         requireSignedInFor(candidate, SessionIds.examOf(sessionId));
         return sessionId;
@@ -574,8 +674,10 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     /** A candidate's sign-in is for one exam; it opens no other. */
     private static void requireSignedInFor(Caller candidate, String examId) {
         if (candidate.examId() != null && !candidate.examId().equals(examId)) {
-            throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s: sign in for that exam."
-                    .formatted(candidate.examId(), Inputs.quote(examId)));
+            throw DomainException.forbidden(
+                    "OTHER_EXAM",
+                    "You signed in for exam %s, not %s: sign in for that exam."
+                            .formatted(candidate.examId(), Inputs.quote(examId)));
         }
     }
 
@@ -583,8 +685,8 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
         try {
             return commands.sendAndWait(command);
         } catch (AggregateNotFoundException e) {
-            throw DomainException.notFound("UNKNOWN_SESSION",
-                    "There is no session %s: start the exam first.".formatted(sessionId));
+            throw DomainException.notFound(
+                    "UNKNOWN_SESSION", "There is no session %s: start the exam first.".formatted(sessionId));
         }
     }
 }

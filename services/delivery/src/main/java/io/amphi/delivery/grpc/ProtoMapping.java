@@ -44,8 +44,7 @@ import java.util.Set;
 /** Translates between the wire contract (amphi.delivery.v1) and the domain. */
 final class ProtoMapping {
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     /** The most options any answer may choose; far more than any question offers. */
     static final int MAX_CHOSEN = 100;
@@ -62,22 +61,27 @@ final class ProtoMapping {
             }
             case TEXT -> {
                 if (answer.getText().getText().length() > MAX_TEXT) {
-                    throw DomainException.invalidAnswer(questionId, "The text is %d characters long; no question accepts more than %d."
-                            .formatted(answer.getText().getText().length(), MAX_TEXT));
+                    throw DomainException.invalidAnswer(
+                            questionId,
+                            "The text is %d characters long; no question accepts more than %d."
+                                    .formatted(answer.getText().getText().length(), MAX_TEXT));
                 }
                 yield new Answer.Text(answer.getText().getText());
             }
             case LIKERT -> new Answer.Likert(answer.getLikert().getValue());
             case CLEARED -> new Answer.Cleared();
-            case VALUE_NOT_SET -> throw DomainException.invalidAnswer(questionId,
-                    "The answer to question " + questionId + " is empty: set choices, text, likert or cleared.");
+            case VALUE_NOT_SET ->
+                throw DomainException.invalidAnswer(
+                        questionId,
+                        "The answer to question " + questionId + " is empty: set choices, text, likert or cleared.");
         };
     }
 
     static io.amphi.proto.delivery.v1.Answer answer(Answer answer) {
         var builder = io.amphi.proto.delivery.v1.Answer.newBuilder();
         switch (answer) {
-            case Answer.Choices c -> builder.setChoices(ChoiceAnswer.newBuilder().addAllOptionIds(c.optionIds()));
+            case Answer.Choices c ->
+                builder.setChoices(ChoiceAnswer.newBuilder().addAllOptionIds(c.optionIds()));
             case Answer.Text t -> builder.setText(TextAnswer.newBuilder().setText(t.text()));
             case Answer.Likert l -> builder.setLikert(LikertAnswer.newBuilder().setValue(l.value()));
             case Answer.Cleared c -> builder.setCleared(com.google.protobuf.Empty.getDefaultInstance());
@@ -86,15 +90,27 @@ final class ProtoMapping {
     }
 
     static SubmissionReceipt receipt(io.amphi.platform.audit.SubmissionReceipt receipt) {
-        return SubmissionReceipt.newBuilder().setSessionId(receipt.sessionId()).setLastSequence(receipt.lastSequence())
-                .setFinalHash(receipt.finalHash()).setSubmittedAt(receipt.submittedAt()).setKeyId(receipt.keyId())
-                .setSignature(ByteString.copyFrom(receipt.signature())).build();
+        return SubmissionReceipt.newBuilder()
+                .setSessionId(receipt.sessionId())
+                .setLastSequence(receipt.lastSequence())
+                .setFinalHash(receipt.finalHash())
+                .setSubmittedAt(receipt.submittedAt())
+                .setKeyId(receipt.keyId())
+                .setSignature(ByteString.copyFrom(receipt.signature()))
+                .build();
     }
 
     static InclusionProof proof(io.amphi.platform.audit.InclusionProof proof) {
-        return InclusionProof.newBuilder().setExamId(proof.examId()).setSessionId(proof.sessionId())
-                .setLastSequence(proof.lastSequence()).setFinalHash(proof.finalHash()).setLeafIndex(proof.leafIndex())
-                .setTreeSize(proof.treeSize()).addAllAuditPath(proof.auditPath()).setExamRoot(proof.examRoot()).build();
+        return InclusionProof.newBuilder()
+                .setExamId(proof.examId())
+                .setSessionId(proof.sessionId())
+                .setLastSequence(proof.lastSequence())
+                .setFinalHash(proof.finalHash())
+                .setLeafIndex(proof.leafIndex())
+                .setTreeSize(proof.treeSize())
+                .addAllAuditPath(proof.auditPath())
+                .setExamRoot(proof.examRoot())
+                .build();
     }
 
     static SessionState session(SessionView view) {
@@ -122,9 +138,10 @@ final class ProtoMapping {
         }
         if (view.submitted()) {
             state.setSubmittedAt(Protos.timestamp(view.submittedAt()));
-            state.setSubmissionCause(view.submissionCause() == SubmissionCause.CANDIDATE
-                    ? io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_CANDIDATE
-                    : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
+            state.setSubmissionCause(
+                    view.submissionCause() == SubmissionCause.CANDIDATE
+                            ? io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_CANDIDATE
+                            : io.amphi.proto.delivery.v1.SubmissionCause.SUBMISSION_CAUSE_DEADLINE);
         }
         return state.build();
     }
@@ -135,25 +152,35 @@ final class ProtoMapping {
 
     static io.amphi.proto.delivery.v1.LiveView liveView(LiveView.Page page, String nextPageToken) {
         io.amphi.proto.delivery.v1.LiveView.Builder view = io.amphi.proto.delivery.v1.LiveView.newBuilder()
-                .setMatching(page.matching()).setNextPageToken(nextPageToken).setAt(Protos.timestamp(page.at()))
+                .setMatching(page.matching())
+                .setNextPageToken(nextPageToken)
+                .setAt(Protos.timestamp(page.at()))
                 .setWaiting(page.waiting());
         for (LiveView.SiteCounts site : page.sites()) {
-            view.addSites(SiteCounts.newBuilder().setSite(site.site() == null ? "" : site.site())
-                    .setNotStarted(site.notStarted()).setInExam(site.inExam()).setPaused(site.paused())
-                    .setSubmitted(site.submitted()).setDisconnected(site.disconnected()));
+            view.addSites(SiteCounts.newBuilder()
+                    .setSite(site.site() == null ? "" : site.site())
+                    .setNotStarted(site.notStarted())
+                    .setInExam(site.inExam())
+                    .setPaused(site.paused())
+                    .setSubmitted(site.submitted())
+                    .setDisconnected(site.disconnected()));
         }
         for (LiveView.Candidate candidate : page.candidates()) {
-            LiveCandidate.Builder row = LiveCandidate.newBuilder().setCandidateId(candidate.candidateId())
+            LiveCandidate.Builder row = LiveCandidate.newBuilder()
+                    .setCandidateId(candidate.candidateId())
                     .setSite(candidate.site() == null ? "" : candidate.site())
-                    .setState(switch (candidate.state()) {
-                        case NOT_STARTED -> CandidateState.CANDIDATE_STATE_NOT_STARTED;
-                        case WAITING -> CandidateState.CANDIDATE_STATE_WAITING;
-                        case IN_EXAM -> CandidateState.CANDIDATE_STATE_IN_EXAM;
-                        case PAUSED -> CandidateState.CANDIDATE_STATE_PAUSED;
-                        case SUBMITTED -> CandidateState.CANDIDATE_STATE_SUBMITTED;
-                    })
-                    .setAnswered(candidate.answered()).setDisconnected(candidate.disconnected())
-                    .setUndecidedJournals(candidate.undecidedJournals()).setPlaceInLine(candidate.placeInLine());
+                    .setState(
+                            switch (candidate.state()) {
+                                case NOT_STARTED -> CandidateState.CANDIDATE_STATE_NOT_STARTED;
+                                case WAITING -> CandidateState.CANDIDATE_STATE_WAITING;
+                                case IN_EXAM -> CandidateState.CANDIDATE_STATE_IN_EXAM;
+                                case PAUSED -> CandidateState.CANDIDATE_STATE_PAUSED;
+                                case SUBMITTED -> CandidateState.CANDIDATE_STATE_SUBMITTED;
+                            })
+                    .setAnswered(candidate.answered())
+                    .setDisconnected(candidate.disconnected())
+                    .setUndecidedJournals(candidate.undecidedJournals())
+                    .setPlaceInLine(candidate.placeInLine());
             setIfPresent(candidate.startedAt(), row::setStartedAt);
             setIfPresent(candidate.deadline(), row::setDeadline);
             setIfPresent(candidate.lastSaveAt(), row::setLastSaveAt);
@@ -166,30 +193,38 @@ final class ProtoMapping {
     }
 
     static io.amphi.proto.delivery.v1.OfflineJournal journal(Results.OfflineJournal journal) {
-        io.amphi.proto.delivery.v1.OfflineJournal.Builder message = io.amphi.proto.delivery.v1.OfflineJournal.newBuilder()
-                .setSessionId(journal.sessionId()).setUploadId(journal.uploadId())
-                .setDecision(switch (journal.decision()) {
-                    case UNDECIDED -> JournalDecision.JOURNAL_DECISION_UNDECIDED;
-                    case ACCEPTED -> JournalDecision.JOURNAL_DECISION_ACCEPTED;
-                    case REJECTED -> JournalDecision.JOURNAL_DECISION_REJECTED;
-                })
-                .setUploadedBy(journal.uploadedBy()).setUploadedAt(Protos.timestamp(journal.uploadedAt()))
-                .setDeadline(Protos.timestamp(journal.deadline()))
-                .setDecidedBy(journal.decidedBy() == null ? "" : journal.decidedBy())
-                .setChanged(journal.changed());
+        io.amphi.proto.delivery.v1.OfflineJournal.Builder message =
+                io.amphi.proto.delivery.v1.OfflineJournal.newBuilder()
+                        .setSessionId(journal.sessionId())
+                        .setUploadId(journal.uploadId())
+                        .setDecision(
+                                switch (journal.decision()) {
+                                    case UNDECIDED -> JournalDecision.JOURNAL_DECISION_UNDECIDED;
+                                    case ACCEPTED -> JournalDecision.JOURNAL_DECISION_ACCEPTED;
+                                    case REJECTED -> JournalDecision.JOURNAL_DECISION_REJECTED;
+                                })
+                        .setUploadedBy(journal.uploadedBy())
+                        .setUploadedAt(Protos.timestamp(journal.uploadedAt()))
+                        .setDeadline(Protos.timestamp(journal.deadline()))
+                        .setDecidedBy(journal.decidedBy() == null ? "" : journal.decidedBy())
+                        .setChanged(journal.changed());
         setIfPresent(journal.decidedAt(), message::setDecidedAt);
         Set<Long> counting = new HashSet<>();
         journal.applicable().forEach(entry -> counting.add(entry.saveNumber()));
         for (Events.OfflineAnswer entry : journal.entries()) {
-            message.addEntries(OfflineEntry.newBuilder().setQuestionId(entry.questionId()).setSaveNumber(entry.saveNumber())
-                    .setAnswer(answer(entry.answer())).setRecordedAt(Protos.timestamp(entry.recordedAt()))
+            message.addEntries(OfflineEntry.newBuilder()
+                    .setQuestionId(entry.questionId())
+                    .setSaveNumber(entry.saveNumber())
+                    .setAnswer(answer(entry.answer()))
+                    .setRecordedAt(Protos.timestamp(entry.recordedAt()))
                     .setCounts(counting.contains(entry.saveNumber()))
                     .setAfterDeadline(entry.recordedAt().isAfter(journal.deadline())));
         }
         return message.build();
     }
 
-    private static void setIfPresent(java.time.Instant instant, java.util.function.Consumer<com.google.protobuf.Timestamp> setter) {
+    private static void setIfPresent(
+            java.time.Instant instant, java.util.function.Consumer<com.google.protobuf.Timestamp> setter) {
         if (instant != null) {
             setter.accept(Protos.timestamp(instant));
         }
@@ -218,15 +253,18 @@ final class ProtoMapping {
         switch (question) {
             case SingleBestAnswer q -> builder.setSingleBestAnswer(choice(q.stem(), q.options()));
             case MultipleResponse q -> builder.setMultipleResponse(choice(q.stem(), q.options()));
-            case ShortText q -> builder.setShortText(ShortTextQuestion.newBuilder()
-                    .setStem(q.stem()).setMaxLength(q.maxLength()));
-            case ScriptConcordance q -> builder.setScriptConcordance(ScriptConcordanceItem.newBuilder()
-                    .setVignette(q.vignette() == null ? "" : q.vignette())
-                    .setHypothesis(q.hypothesis())
-                    .setNewInformation(q.newInformation())
-                    .addAllScaleLabels(ScriptConcordance.SCALE_LABELS));
+            case ShortText q ->
+                builder.setShortText(
+                        ShortTextQuestion.newBuilder().setStem(q.stem()).setMaxLength(q.maxLength()));
+            case ScriptConcordance q ->
+                builder.setScriptConcordance(ScriptConcordanceItem.newBuilder()
+                        .setVignette(q.vignette() == null ? "" : q.vignette())
+                        .setHypothesis(q.hypothesis())
+                        .setNewInformation(q.newInformation())
+                        .addAllScaleLabels(ScriptConcordance.SCALE_LABELS));
             case KeyFeaturesCase c -> {
-                Builder kfc = io.amphi.proto.delivery.v1.KeyFeaturesCase.newBuilder().setVignette(c.vignette());
+                Builder kfc =
+                        io.amphi.proto.delivery.v1.KeyFeaturesCase.newBuilder().setVignette(c.vignette());
                 for (AnswerableQuestion sub : c.questions()) {
                     kfc.addQuestions(question(sub));
                 }
@@ -238,8 +276,9 @@ final class ProtoMapping {
 
     private static ChoiceQuestion choice(String stem, List<ChoiceOption> options) {
         var builder = ChoiceQuestion.newBuilder().setStem(stem);
-        options.forEach(o -> builder.addOptions(
-                io.amphi.proto.delivery.v1.ChoiceOption.newBuilder().setId(o.id()).setText(o.text())));
+        options.forEach(o -> builder.addOptions(io.amphi.proto.delivery.v1.ChoiceOption.newBuilder()
+                .setId(o.id())
+                .setText(o.text())));
         return builder.build();
     }
 }

@@ -72,7 +72,9 @@ public class SessionLeases {
      */
     public java.util.Map<String, Instant> lastSeen(java.util.Set<String> sessionIds) {
         java.util.Map<String, Instant> seen = new java.util.HashMap<>();
-        leases.getAll(sessionIds).forEach((session, value) -> seen.put(session, Lease.parse(value).expiresAt().minus(LEASE)));
+        leases.getAll(sessionIds)
+                .forEach((session, value) ->
+                        seen.put(session, Lease.parse(value).expiresAt().minus(LEASE)));
         return seen;
     }
 
@@ -98,9 +100,13 @@ public class SessionLeases {
     private static void refuseIfHeldByAnother(Lease lease, String clientId, Instant now) {
         if (!lease.clientId().equals(clientId) && lease.expiresAt().isAfter(now)) {
             Duration retryAfter = Duration.between(now, lease.expiresAt());
-            throw DomainException.preconditionForNow("SESSION_OPEN_ELSEWHERE", ("This exam is open in another tab or on "
-                    + "another device, which alone may answer. Continue there, or close it: this page may take over within %d "
-                    + "seconds.").formatted(Math.max(1, retryAfter.toSeconds() + 1)), retryAfter);
+            throw DomainException.preconditionForNow(
+                    "SESSION_OPEN_ELSEWHERE",
+                    ("This exam is open in another tab or on "
+                                    + "another device, which alone may answer. Continue there, or close it: this page may take over within %d "
+                                    + "seconds.")
+                            .formatted(Math.max(1, retryAfter.toSeconds() + 1)),
+                    retryAfter);
         }
     }
 

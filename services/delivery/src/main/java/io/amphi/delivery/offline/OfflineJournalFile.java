@@ -40,25 +40,25 @@ public final class OfflineJournalFile {
     public static final String FORMAT = "amphi-offline-journal/v1";
     /** Within gRPC's 4 MiB message, with room for the rest of the request. */
     public static final int MAX_BYTES = 4 * 1024 * 1024 - 1024;
+
     private static final String HMAC = "HmacSHA256";
     private static final String ENCRYPTION_LABEL = "amphi-offline-journal-encryption-v1";
     private static final String MAC_LABEL = "amphi-offline-journal-mac-v1";
     private static final String ENTRY_LABEL = "amphi-offline-entry-v1";
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private OfflineJournalFile() {
-    }
+    private OfflineJournalFile() {}
 
     /**
      * An opened journal: its entries, each one's MAC verified, and its identity, the SHA-256 (hex)
      * of what the page encrypted (format, session, iv, ciphertext), so the same journal is the same
      * upload however its file was re-spaced or re-encoded on the way.
      */
-    public record Opened(String uploadId, List<OfflineAnswer> entries) {
-    }
+    public record Opened(String uploadId, List<OfflineAnswer> entries) {}
 
     /** @param sessionKey the session's journal key ({@link OfflineJournalKeys#sessionKey}) */
     public static Opened open(byte[] file, String sessionId, byte[] sessionKey) {
@@ -80,25 +80,32 @@ public final class OfflineJournalFile {
         byte[] plaintext;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derive(sessionKey, ENCRYPTION_LABEL), "AES"),
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(derive(sessionKey, ENCRYPTION_LABEL), "AES"),
                     new GCMParameterSpec(128, iv));
             cipher.updateAAD((FORMAT + "\n" + sessionId).getBytes(StandardCharsets.UTF_8));
             plaintext = cipher.doFinal(ciphertext);
         } catch (AEADBadTagException e) {
-            throw DomainException.invalid("JOURNAL_TAMPERED", "The journal of session %s does not decrypt with its key: "
-                    .formatted(sessionId) + "it was changed after the page wrote it, or a page of another session wrote it.");
+            throw DomainException.invalid(
+                    "JOURNAL_TAMPERED",
+                    "The journal of session %s does not decrypt with its key: ".formatted(sessionId)
+                            + "it was changed after the page wrote it, or a page of another session wrote it.");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Every JDK decrypts AES-GCM", e);
         }
         JsonNode journal = read(plaintext, "The decrypted journal");
         requireMembers(journal, "The decrypted journal", Set.of("sessionId", "entries"));
         if (!sessionId.equals(journal.path("sessionId").asText(null))) {
-            throw DomainException.invalid("JOURNAL_TAMPERED", "The decrypted journal names another session than " + sessionId + ".");
+            throw DomainException.invalid(
+                    "JOURNAL_TAMPERED", "The decrypted journal names another session than " + sessionId + ".");
         }
         JsonNode entries = journal.path("entries");
         if (!entries.isArray() || entries.size() > ExamSession.MAX_JOURNAL_ENTRIES) {
             throw unreadable("The journal's entries must be a list of at most %d; got %s."
-                    .formatted(ExamSession.MAX_JOURNAL_ENTRIES, entries.isArray() ? entries.size() + " entries" : entries.getNodeType()));
+                    .formatted(
+                            ExamSession.MAX_JOURNAL_ENTRIES,
+                            entries.isArray() ? entries.size() + " entries" : entries.getNodeType()));
         }
         byte[] macKey = derive(sessionKey, MAC_LABEL);
         List<OfflineAnswer> answers = new ArrayList<>(entries.size());
@@ -122,21 +129,26 @@ public final class OfflineJournalFile {
     private static OfflineAnswer entry(JsonNode entry, String where, String sessionId, byte[] macKey) {
         requireMembers(entry, where, Set.of("saveNumber", "questionId", "recordedAt", "answer", "mac"));
         JsonNode number = entry.path("saveNumber");
-        if (!number.canConvertToExactIntegral() || !number.canConvertToLong() || number.asLong() < 1
+        if (!number.canConvertToExactIntegral()
+                || !number.canConvertToLong()
+                || number.asLong() < 1
                 || number.asLong() > ExamSession.MAX_SAVE_NUMBER) {
-            throw unreadable("%s.saveNumber must be a whole number from 1 to %d.".formatted(where, ExamSession.MAX_SAVE_NUMBER));
+            throw unreadable(
+                    "%s.saveNumber must be a whole number from 1 to %d.".formatted(where, ExamSession.MAX_SAVE_NUMBER));
         }
         String questionId = Inputs.id(text(entry, "questionId", where), where + ".questionId");
         String recordedAt = text(entry, "recordedAt", where);
         Instant at = instant(recordedAt, where + ".recordedAt");
         String answerJson = text(entry, "answer", where);
         byte[] mac = base64(entry.path("mac"), where + ".mac");
-        String signed = String.join("\n", ENTRY_LABEL, sessionId, Long.toString(number.asLong()), questionId,
-                recordedAt, answerJson);
+        String signed = String.join(
+                "\n", ENTRY_LABEL, sessionId, Long.toString(number.asLong()), questionId, recordedAt, answerJson);
         if (!MessageDigest.isEqual(mac, hmac(macKey, signed.getBytes(StandardCharsets.UTF_8)))) {
-            throw DomainException.invalid("JOURNAL_TAMPERED", ("%s (save %d, question %s) does not verify with session %s's "
-                    + "journal key: it was changed after the page wrote it. Nothing of the file was taken.")
-                    .formatted(where, number.asLong(), questionId, sessionId));
+            throw DomainException.invalid(
+                    "JOURNAL_TAMPERED",
+                    ("%s (save %d, question %s) does not verify with session %s's "
+                                    + "journal key: it was changed after the page wrote it. Nothing of the file was taken.")
+                            .formatted(where, number.asLong(), questionId, sessionId));
         }
         return new OfflineAnswer(questionId, number.asLong(), answer(answerJson, where + ".answer"), at);
     }
@@ -192,8 +204,9 @@ public final class OfflineJournalFile {
                 }
                 return new Answer.Cleared();
             }
-            default -> throw unreadable("%s has %s; an answer has choices, text, likert or cleared."
-                    .formatted(where, Inputs.quote(kind)));
+            default ->
+                throw unreadable("%s has %s; an answer has choices, text, likert or cleared."
+                        .formatted(where, Inputs.quote(kind)));
         }
     }
 
@@ -205,9 +218,14 @@ public final class OfflineJournalFile {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw unreadable(e.getLocation() == null ? what + " is not JSON."
-                    : "%s is not JSON (line %d, column %d).".formatted(what, e.getLocation().getLineNr(),
-                    e.getLocation().getColumnNr()));
+            throw unreadable(
+                    e.getLocation() == null
+                            ? what + " is not JSON."
+                            : "%s is not JSON (line %d, column %d)."
+                                    .formatted(
+                                            what,
+                                            e.getLocation().getLineNr(),
+                                            e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException("Reading bytes in memory failed", e);
         }

@@ -22,8 +22,10 @@ public class OfflineJournalKeys {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         byte[] candidate = new byte[32];
         new SecureRandom().nextBytes(candidate);
-        jdbc.update("INSERT INTO delivery_journal_secret (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
-                candidate, Timestamp.from(clock.instant()));
+        jdbc.update(
+                "INSERT INTO delivery_journal_secret (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+                candidate,
+                Timestamp.from(clock.instant()));
         this.secret = jdbc.queryForObject("SELECT secret FROM delivery_journal_secret WHERE id = 1", byte[].class);
     }
 

@@ -45,10 +45,15 @@ public class LiveViewProjection {
 
     @EventHandler
     void on(SessionStarted event) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO live_session (session_id, exam_id, candidate_id, started_at, deadline) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (session_id) DO NOTHING""", event.sessionId(), event.examId(), event.candidateId(),
-                Timestamp.from(event.startedAt()), Timestamp.from(event.deadline()));
+                ON CONFLICT (session_id) DO NOTHING""",
+                event.sessionId(),
+                event.examId(),
+                event.candidateId(),
+                Timestamp.from(event.startedAt()),
+                Timestamp.from(event.deadline()));
     }
 
     /** One row per answered question with the time of its last save; a cleared answer keeps its row, marked so. */
@@ -59,46 +64,58 @@ public class LiveViewProjection {
 
     @EventHandler
     void on(TimeExtended event) {
-        jdbc.update("UPDATE live_session SET deadline = ? WHERE session_id = ?",
-                Timestamp.from(event.newDeadline()), event.sessionId());
+        jdbc.update(
+                "UPDATE live_session SET deadline = ? WHERE session_id = ?",
+                Timestamp.from(event.newDeadline()),
+                event.sessionId());
     }
 
     @EventHandler
     void on(SessionPaused event) {
-        jdbc.update("UPDATE live_session SET paused_at = ? WHERE session_id = ?",
-                Timestamp.from(event.pausedAt()), event.sessionId());
+        jdbc.update(
+                "UPDATE live_session SET paused_at = ? WHERE session_id = ?",
+                Timestamp.from(event.pausedAt()),
+                event.sessionId());
     }
 
     @EventHandler
     void on(SessionUnpaused event) {
-        jdbc.update("UPDATE live_session SET paused_at = NULL, deadline = ? WHERE session_id = ?",
-                Timestamp.from(event.newDeadline()), event.sessionId());
+        jdbc.update(
+                "UPDATE live_session SET paused_at = NULL, deadline = ? WHERE session_id = ?",
+                Timestamp.from(event.newDeadline()),
+                event.sessionId());
     }
 
     @EventHandler
     void on(SessionSubmitted event) {
-        jdbc.update("UPDATE live_session SET submitted_at = ?, paused_at = NULL WHERE session_id = ?",
-                Timestamp.from(event.submittedAt()), event.sessionId());
+        jdbc.update(
+                "UPDATE live_session SET submitted_at = ?, paused_at = NULL WHERE session_id = ?",
+                Timestamp.from(event.submittedAt()),
+                event.sessionId());
     }
 
     @EventHandler
     void on(OfflineAnswersUploaded event) {
-        jdbc.update("UPDATE live_session SET undecided_journals = undecided_journals + 1 WHERE session_id = ?",
+        jdbc.update(
+                "UPDATE live_session SET undecided_journals = undecided_journals + 1 WHERE session_id = ?",
                 event.sessionId());
     }
 
     /** Accepted answers count from now on: the questions they answer show as answered, saved when accepted. */
     @EventHandler
     void on(OfflineAnswersAccepted event) {
-        jdbc.update("UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
+        jdbc.update(
+                "UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
                 event.sessionId());
-        event.applied().forEach(answer -> answered(event.sessionId(), answer.questionId(), answer.answer(),
-                event.acceptedAt()));
+        event.applied()
+                .forEach(answer ->
+                        answered(event.sessionId(), answer.questionId(), answer.answer(), event.acceptedAt()));
     }
 
     @EventHandler
     void on(OfflineAnswersRejected event) {
-        jdbc.update("UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
+        jdbc.update(
+                "UPDATE live_session SET undecided_journals = greatest(undecided_journals - 1, 0) WHERE session_id = ?",
                 event.sessionId());
     }
 

@@ -44,21 +44,17 @@ public class SessionPauses {
     /** Which sessions of an exam a proctor acts on. */
     public sealed interface Scope {
         /** One session; refused (NOT_STARTED) when it has not started. */
-        record OneSession(String sessionId) implements Scope {
-        }
+        record OneSession(String sessionId) implements Scope {}
 
         /** The running sessions of the candidates enrolled at a site. */
-        record Site(String site) implements Scope {
-        }
+        record Site(String site) implements Scope {}
 
         /** Every running session of the exam. */
-        record WholeExam() implements Scope {
-        }
+        record WholeExam() implements Scope {}
     }
 
     /** What a call did to the sessions it named; {@code failed} ones can be reached by calling again. */
-    public record Outcome(int changed, int unchanged, int ended, int failed, Instant at) {
-    }
+    public record Outcome(int changed, int unchanged, int ended, int failed, Instant at) {}
 
     public Outcome pause(String examId, Scope scope, String reason, String proctorId) {
         return requireStarted(scope, each(sessions(examId, scope), id -> new PauseSession(id, reason, proctorId)));
@@ -71,11 +67,17 @@ public class SessionPauses {
     /** A single session that was never started is said so, not counted as a failure. */
     private static Outcome requireStarted(Scope scope, Tally outcome) {
         if (scope instanceof Scope.OneSession one && outcome.notStarted() > 0) {
-            throw DomainException.precondition("NOT_STARTED", "Session %s has not started: there is nothing to pause yet."
-                    .formatted(one.sessionId()));
+            throw DomainException.precondition(
+                    "NOT_STARTED",
+                    "Session %s has not started: there is nothing to pause yet.".formatted(one.sessionId()));
         }
-        // In a site or an exam, a running session the log does not hold is a failure to report, never lost from the counts.
-        return new Outcome(outcome.changed(), outcome.unchanged(), outcome.ended(), outcome.failed() + outcome.notStarted(),
+        // In a site or an exam, a running session the log does not hold is a failure to report, never lost from the
+        // counts.
+        return new Outcome(
+                outcome.changed(),
+                outcome.unchanged(),
+                outcome.ended(),
+                outcome.failed() + outcome.notStarted(),
                 outcome.at());
     }
 
@@ -88,8 +90,7 @@ public class SessionPauses {
     }
 
     /** Counts by kind, before a single session's absence is told apart. */
-    private record Tally(int changed, int unchanged, int ended, int failed, int notStarted, Instant at) {
-    }
+    private record Tally(int changed, int unchanged, int ended, int failed, int notStarted, Instant at) {}
 
     /**
      * One command per session, at most {@link #IN_FLIGHT} at once. A session that refuses or fails
@@ -132,7 +133,8 @@ public class SessionPauses {
     }
 
     private static boolean refusedAs(Throwable failure, String reason) {
-        return ErrorMapping.unwrap(failure) instanceof DomainException refusal && refusal.reason().equals(reason);
+        return ErrorMapping.unwrap(failure) instanceof DomainException refusal
+                && refusal.reason().equals(reason);
     }
 
     private static boolean notFound(Throwable failure) {

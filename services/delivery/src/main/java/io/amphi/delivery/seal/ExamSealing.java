@@ -14,8 +14,8 @@ import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
-import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.StoredEvent;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.domain.DomainException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,10 +40,11 @@ public class ExamSealing {
      * differ, so no replica can still be starting a session when the seal is taken.
      */
     public static final Duration MARGIN = Duration.ofMinutes(1);
+
     private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
     private static final String JOURNAL_UPLOADED = PublishedEvents.nameOf(OfflineAnswersUploaded.class);
-    private static final Set<String> JOURNAL_DECIDED = Set.of(PublishedEvents.nameOf(OfflineAnswersAccepted.class),
-            PublishedEvents.nameOf(OfflineAnswersRejected.class));
+    private static final Set<String> JOURNAL_DECIDED = Set.of(
+            PublishedEvents.nameOf(OfflineAnswersAccepted.class), PublishedEvents.nameOf(OfflineAnswersRejected.class));
 
     private final ExamCatalog catalog;
     private final DataSource dataSource;
@@ -58,11 +59,16 @@ public class ExamSealing {
     }
 
     public SealResult close(String examId, String closedBy) {
-        ExamSchedule schedule = catalog.schedule(examId).orElseThrow(() -> DomainException.notFound("UNKNOWN_EXAM",
-                "There is no exam " + examId + "."));
+        ExamSchedule schedule = catalog.schedule(examId)
+                .orElseThrow(() -> DomainException.notFound("UNKNOWN_EXAM", "There is no exam " + examId + "."));
         if (clock.instant().isBefore(schedule.closesAt().plus(MARGIN))) {
-            throw DomainException.precondition("EXAM_OPEN", "Exam %s admits candidates until %s; close it from %s on."
-                    .formatted(examId, schedule.closesAt(), schedule.closesAt().plus(MARGIN)));
+            throw DomainException.precondition(
+                    "EXAM_OPEN",
+                    "Exam %s admits candidates until %s; close it from %s on."
+                            .formatted(
+                                    examId,
+                                    schedule.closesAt(),
+                                    schedule.closesAt().plus(MARGIN)));
         }
         try (Connection connection = dataSource.getConnection()) {
             // Held from reading the sessions until the seal is stored: an offline journal recorded
@@ -115,29 +121,40 @@ public class ExamSealing {
                 damaged.add(chain.finding().orElseThrow());
             } else if (events.stream().noneMatch(event -> SUBMITTED.equals(event.payloadType()))) {
                 running.add(last.aggregateIdentifier());
-            } else if (events.stream().filter(event -> JOURNAL_UPLOADED.equals(event.payloadType())).count()
-                    > events.stream().filter(event -> JOURNAL_DECIDED.contains(event.payloadType())).count()) {
+            } else if (events.stream()
+                            .filter(event -> JOURNAL_UPLOADED.equals(event.payloadType()))
+                            .count()
+                    > events.stream()
+                            .filter(event -> JOURNAL_DECIDED.contains(event.payloadType()))
+                            .count()) {
                 undecided.add(last.aggregateIdentifier());
             } else {
-                sealed.add(new SealedSession(last.aggregateIdentifier(), last.sequenceNumber(),
-                        EventHashes.hex(chain.finalHash())));
+                sealed.add(new SealedSession(
+                        last.aggregateIdentifier(), last.sequenceNumber(), EventHashes.hex(chain.finalHash())));
             }
         });
         if (!damaged.isEmpty()) {
             ChainVerifier.Finding first = damaged.getFirst();
-            throw DomainException.precondition("LOG_DAMAGED", "The log of %d session(s) of exam %s is damaged; "
-                    .formatted(damaged.size(), examId) + "first: session " + first.aggregateIdentifier() + ", "
-                    + first.describe() + ". Nothing was sealed.");
+            throw DomainException.precondition(
+                    "LOG_DAMAGED",
+                    "The log of %d session(s) of exam %s is damaged; ".formatted(damaged.size(), examId)
+                            + "first: session " + first.aggregateIdentifier() + ", "
+                            + first.describe() + ". Nothing was sealed.");
         }
         if (!running.isEmpty()) {
-            throw DomainException.precondition("SESSIONS_RUNNING", ("%d session(s) of exam %s are still running (e.g. %s); "
-                    + "each is submitted at its deadline at the latest. Close the exam after that.")
-                    .formatted(running.size(), examId, running.getFirst()));
+            throw DomainException.precondition(
+                    "SESSIONS_RUNNING",
+                    ("%d session(s) of exam %s are still running (e.g. %s); "
+                                    + "each is submitted at its deadline at the latest. Close the exam after that.")
+                            .formatted(running.size(), examId, running.getFirst()));
         }
         if (!undecided.isEmpty()) {
-            throw DomainException.precondition("JOURNALS_UNDECIDED", ("%d session(s) of exam %s have an uploaded offline "
-                    + "journal no proctor has accepted or rejected yet (e.g. %s). Decide about each first: once sealed, "
-                    + "nothing can be added to a session.").formatted(undecided.size(), examId, undecided.getFirst()));
+            throw DomainException.precondition(
+                    "JOURNALS_UNDECIDED",
+                    ("%d session(s) of exam %s have an uploaded offline "
+                                    + "journal no proctor has accepted or rejected yet (e.g. %s). Decide about each first: once sealed, "
+                                    + "nothing can be added to a session.")
+                            .formatted(undecided.size(), examId, undecided.getFirst()));
         }
         return commands.sendAndWait(new SealExam(examId, sealed, closedBy));
     }

@@ -4,10 +4,10 @@ import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.platform.audit.ChainVerifier;
 import io.amphi.platform.audit.EventHashes;
-import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.audit.InclusionProof;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.audit.SubmissionReceipt;
+import io.amphi.platform.db.EventStoreReader;
 import io.amphi.platform.domain.DomainException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -32,8 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class SubmissionReceipts {
 
     /** A key receipts were signed with, as published. */
-    public record PublishedKey(String keyId, String algorithm, byte[] publicKey, Instant createdAt) {
-    }
+    public record PublishedKey(String keyId, String algorithm, byte[] publicKey, Instant createdAt) {}
 
     private static final String SUBMITTED = SessionSubmitted.class.getName();
     private static final String SEALED = ExamSealed.class.getName();
@@ -45,8 +44,8 @@ public class SubmissionReceipts {
     private final KeyPair key;
     private final String keyId;
     /** The seals proofs were asked of lately: a national exam's seal is read once, not once per candidate. */
-    private final Map<String, InclusionProof.SealedTree> sealedTrees = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, InclusionProof.SealedTree> sealedTrees =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, InclusionProof.SealedTree> eldest) {
                     return size() > SEALS_KEPT;
@@ -76,26 +75,39 @@ public class SubmissionReceipts {
      */
     public SubmissionReceipt issue(String sessionId) {
         List<StoredEvent> events = read(reader -> reader.aggregate(sessionId));
-        StoredEvent submission = events.stream().filter(event -> SUBMITTED.equals(event.payloadType())).findFirst()
+        StoredEvent submission = events.stream()
+                .filter(event -> SUBMITTED.equals(event.payloadType()))
+                .findFirst()
                 .orElse(null);
         if (submission == null) {
-            throw DomainException.precondition("NOT_SUBMITTED",
-                    "Session " + sessionId + " is not submitted: a receipt is given at submission.");
+            throw DomainException.precondition(
+                    "NOT_SUBMITTED", "Session " + sessionId + " is not submitted: a receipt is given at submission.");
         }
         ChainVerifier.verify(sessionId, events).finding().ifPresent(finding -> {
-            throw DomainException.precondition("LOG_DAMAGED", "The log of session %s does not verify (%s): no receipt "
-                    .formatted(sessionId, finding.describe()) + "is given for it.");
+            throw DomainException.precondition(
+                    "LOG_DAMAGED",
+                    "The log of session %s does not verify (%s): no receipt ".formatted(sessionId, finding.describe())
+                            + "is given for it.");
         });
         StoredEvent last = events.getLast();
         String submittedAt = submission.payloadJson().path("submittedAt").asText();
-        return SubmissionReceipt.sign(sessionId, last.sequenceNumber(), EventHashes.hex(last.chainHash()), submittedAt,
-                keyId, key.getPrivate());
+        return SubmissionReceipt.sign(
+                sessionId,
+                last.sequenceNumber(),
+                EventHashes.hex(last.chainHash()),
+                submittedAt,
+                keyId,
+                key.getPrivate());
     }
 
     /** Every key receipts were signed with, oldest first. */
     public List<PublishedKey> keys() {
-        return jdbc.query("SELECT key_id, algorithm, public_key, created_at FROM delivery_receipt_key ORDER BY created_at, key_id",
-                (rs, row) -> new PublishedKey(rs.getString(1), rs.getString(2), rs.getBytes(3),
+        return jdbc.query(
+                "SELECT key_id, algorithm, public_key, created_at FROM delivery_receipt_key ORDER BY created_at, key_id",
+                (rs, row) -> new PublishedKey(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getBytes(3),
                         rs.getTimestamp(4).toInstant()));
     }
 
@@ -106,15 +118,18 @@ public class SubmissionReceipts {
             tree = sealedTree(examId);
             sealedTrees.put(examId, tree);
         }
-        return tree.prove(examId, sessionId).orElseThrow(() -> DomainException.notFound("NOT_IN_SEAL",
-                "The seal of exam %s lists no session %s (was it started?).".formatted(examId, sessionId)));
+        return tree.prove(examId, sessionId)
+                .orElseThrow(() -> DomainException.notFound(
+                        "NOT_IN_SEAL",
+                        "The seal of exam %s lists no session %s (was it started?).".formatted(examId, sessionId)));
     }
 
     private InclusionProof.SealedTree sealedTree(String examId) {
         StoredEvent seal = read(reader -> reader.aggregate(examId)).stream()
-                .filter(event -> SEALED.equals(event.payloadType())).findFirst()
-                .orElseThrow(() -> DomainException.precondition("NOT_SEALED",
-                        "Exam " + examId + " is not sealed yet: a proof exists once it is closed."));
+                .filter(event -> SEALED.equals(event.payloadType()))
+                .findFirst()
+                .orElseThrow(() -> DomainException.precondition(
+                        "NOT_SEALED", "Exam " + examId + " is not sealed yet: a proof exists once it is closed."));
         return InclusionProof.SealedTree.ofSeal(seal.payloadJson());
     }
 

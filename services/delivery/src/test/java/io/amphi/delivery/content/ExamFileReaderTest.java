@@ -1,7 +1,6 @@
 package io.amphi.delivery.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.KeyFeaturesCase;
@@ -31,8 +30,9 @@ class ExamFileReaderTest {
     }
 
     private String problemWith(String json) {
-        return org.assertj.core.api.Assertions.catchThrowableOfType(DomainException.class,
-                () -> reader.read(json.getBytes(StandardCharsets.UTF_8), "bad.json")).getMessage();
+        return org.assertj.core.api.Assertions.catchThrowableOfType(
+                        DomainException.class, () -> reader.read(json.getBytes(StandardCharsets.UTF_8), "bad.json"))
+                .getMessage();
     }
 
     @Test
@@ -42,9 +42,15 @@ class ExamFileReaderTest {
         assertThat(content.examId()).isEqualTo("demo-cardiology");
         assertThat(content.version()).isEqualTo(1);
         assertThat(content.duration()).isEqualTo(Duration.ofHours(2));
-        assertThat(content.questions()).extracting(q -> q.getClass().getSimpleName()).containsExactly(
-                "SingleBestAnswer", "MultipleResponse", "ShortText", "KeyFeaturesCase", "ScriptConcordance",
-                "ScriptConcordance");
+        assertThat(content.questions())
+                .extracting(q -> q.getClass().getSimpleName())
+                .containsExactly(
+                        "SingleBestAnswer",
+                        "MultipleResponse",
+                        "ShortText",
+                        "KeyFeaturesCase",
+                        "ScriptConcordance",
+                        "ScriptConcordance");
         KeyFeaturesCase kfc = (KeyFeaturesCase) content.questions().get(3);
         assertThat(kfc.questions()).hasSize(3);
         assertThat(content.answerableCount()).isEqualTo(8);
@@ -66,12 +72,16 @@ class ExamFileReaderTest {
     void reportsEveryMissingField() {
         assertThat(problemWith("{\"format\": \"amphi-exam/v1\", \"examId\": \"x\"}"))
                 .contains("does not follow the amphi-exam/v1 format")
-                .contains("version").contains("title").contains("duration").contains("questions");
+                .contains("version")
+                .contains("title")
+                .contains("duration")
+                .contains("questions");
     }
 
     @Test
     void refusesAnotherFormat() throws IOException {
-        assertThat(problemWith(demo().replace("amphi-exam/v1", "amphi-exam/v9"))).contains("$.format");
+        assertThat(problemWith(demo().replace("amphi-exam/v1", "amphi-exam/v9")))
+                .contains("$.format");
     }
 
     @Test
@@ -82,26 +92,30 @@ class ExamFileReaderTest {
     @Test
     void refusesAChoiceQuestionWithOneOption() throws IOException {
         String oneOption = demo().replaceFirst(
-                "(?s)\"options\": \\[\\s*\\{\\s*\"id\": \"A\",\\s*\"text\": \"Right coronary artery\"\\s*},.*?\"Left main coronary artery\"\\s*}\\s*]",
-                "\"options\": [ { \"id\": \"A\", \"text\": \"only\" } ]");
+                        "(?s)\"options\": \\[\\s*\\{\\s*\"id\": \"A\",\\s*\"text\": \"Right coronary artery\"\\s*},.*?\"Left main coronary artery\"\\s*}\\s*]",
+                        "\"options\": [ { \"id\": \"A\", \"text\": \"only\" } ]");
         assertThat(problemWith(oneOption)).contains("$.questions[0].options");
     }
 
     @Test
     void refusesAnUnknownProperty() throws IOException {
         assertThat(problemWith(demo().replace("\"maxLength\": 80", "\"maxLength\": 80, \"answer\": \"adrenaline\"")))
-                .contains("$.questions[2]").contains("answer");
+                .contains("$.questions[2]")
+                .contains("answer");
     }
 
     @Test
     void refusesAQuestionIdUsedTwice() throws IOException {
         assertThat(problemWith(demo().replace("\"id\": \"q6\"", "\"id\": \"q1\"")))
-                .isEqualTo("Exam file bad.json is not a valid exam: Exam demo-cardiology uses the question id 'q1' twice.");
+                .isEqualTo(
+                        "Exam file bad.json is not a valid exam: Exam demo-cardiology uses the question id 'q1' twice.");
     }
 
     @Test
     void refusesAnOptionIdUsedTwice() throws IOException {
-        assertThat(problemWith(demo().replace("{\n          \"id\": \"B\",\n          \"text\": \"Left anterior", "{\n          \"id\": \"A\",\n          \"text\": \"Left anterior")))
+        assertThat(problemWith(demo().replace(
+                                "{\n          \"id\": \"B\",\n          \"text\": \"Left anterior",
+                                "{\n          \"id\": \"A\",\n          \"text\": \"Left anterior")))
                 .isEqualTo("Exam file bad.json is not a valid exam: Question q1 has option id 'A' twice.");
     }
 

@@ -23,8 +23,11 @@ class ExamContentReleaseTest {
     private static final String SHA = "ab".repeat(32);
     private static final List<PublishedQuestion> QUESTIONS = List.of(
             new PublishedQuestion("q1", "single-best-answer", List.of("A", "B", "C"), List.of()),
-            new PublishedQuestion("case-1", "key-features-case", List.of(), List.of(
-                    new PublishedQuestion("case-1-a", "short-text", List.of(), List.of()))));
+            new PublishedQuestion(
+                    "case-1",
+                    "key-features-case",
+                    List.of(),
+                    List.of(new PublishedQuestion("case-1-a", "short-text", List.of(), List.of()))));
 
     private AggregateTestFixture<ExamContentRelease> fixture;
 
@@ -35,7 +38,9 @@ class ExamContentReleaseTest {
     }
 
     private static Matcher<?> refusal(Kind kind, String reason) {
-        return predicate((Object e) -> e instanceof DomainException de && de.kind() == kind && de.reason().equals(reason));
+        return predicate((Object e) -> e instanceof DomainException de
+                && de.kind() == kind
+                && de.reason().equals(reason));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.amphi.delivery.domain;
 
-import io.amphi.delivery.api.SessionIds;
 import static org.axonframework.test.matchers.Matchers.predicate;
 
 import io.amphi.delivery.api.Answer;
@@ -35,6 +34,7 @@ import io.amphi.delivery.api.Results.PauseResult;
 import io.amphi.delivery.api.Results.SaveOutcome;
 import io.amphi.delivery.api.Results.SaveResult;
 import io.amphi.delivery.api.Results.StartResult;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.api.SubmissionCause;
 import io.amphi.platform.domain.DomainException;
@@ -83,7 +83,9 @@ class ExamSessionTest {
     }
 
     private static Matcher<?> refusal(Kind kind, String reason) {
-        return predicate((Object e) -> e instanceof DomainException de && de.kind() == kind && de.reason().equals(reason));
+        return predicate((Object e) -> e instanceof DomainException de
+                && de.kind() == kind
+                && de.reason().equals(reason));
     }
 
     private static Answer.Choices choose(String... options) {
@@ -98,9 +100,9 @@ class ExamSessionTest {
             fixture.givenNoPriorActivity()
                     .when(new StartSession(SESSION, EXAM, CANDIDATE))
                     .expectEvents(started())
-                    .expectResultMessagePayloadMatching(predicate((StartResult r) ->
-                            !r.alreadyStarted() && r.session().deadline().equals(DEADLINE)
-                                    && r.session().remaining().equals(Duration.ofHours(2))));
+                    .expectResultMessagePayloadMatching(predicate((StartResult r) -> !r.alreadyStarted()
+                            && r.session().deadline().equals(DEADLINE)
+                            && r.session().remaining().equals(Duration.ofHours(2))));
         }
 
         @Test
@@ -108,7 +110,13 @@ class ExamSessionTest {
             String slowSession = SessionIds.of(EXAM, "cand-slow");
             fixture.givenNoPriorActivity()
                     .when(new StartSession(slowSession, EXAM, "cand-slow"))
-                    .expectEvents(new SessionStarted(slowSession, EXAM, 1, "cand-slow", START, Duration.ofMinutes(40),
+                    .expectEvents(new SessionStarted(
+                            slowSession,
+                            EXAM,
+                            1,
+                            "cand-slow",
+                            START,
+                            Duration.ofMinutes(40),
                             DEADLINE.plus(Duration.ofMinutes(40))));
         }
 
@@ -167,8 +175,9 @@ class ExamSessionTest {
 
         @Test
         void refusedForAnExamWithoutSchedule() {
-            catalog.publish(new ExamContent("unscheduled", 1, "U", Duration.ofHours(1),
-                    List.of(new ShortText("q1", "?", 10)))).enrol("unscheduled", CANDIDATE, Duration.ZERO);
+            catalog.publish(new ExamContent(
+                            "unscheduled", 1, "U", Duration.ofHours(1), List.of(new ShortText("q1", "?", 10))))
+                    .enrol("unscheduled", CANDIDATE, Duration.ZERO);
             fixture.givenNoPriorActivity()
                     .when(new StartSession(SessionIds.of("unscheduled", CANDIDATE), "unscheduled", CANDIDATE))
                     .expectNoEvents()
@@ -193,15 +202,20 @@ class ExamSessionTest {
                     .when(new SaveAnswer(SESSION, "q1", 1, choose("B")))
                     .expectEvents(new AnswerSaved(SESSION, "q1", 1, choose("B"), START))
                     .expectResultMessagePayload(new SaveResult(1, SaveOutcome.APPLIED, Duration.ofHours(2)));
-            fixture.given(started()).when(new SaveAnswer(SESSION, "q2", 1, choose("A", "C", "D")))
+            fixture.given(started())
+                    .when(new SaveAnswer(SESSION, "q2", 1, choose("A", "C", "D")))
                     .expectEvents(new AnswerSaved(SESSION, "q2", 1, choose("A", "C", "D"), START));
-            fixture.given(started()).when(new SaveAnswer(SESSION, "q3", 1, new Answer.Text("adrénaline")))
+            fixture.given(started())
+                    .when(new SaveAnswer(SESSION, "q3", 1, new Answer.Text("adrénaline")))
                     .expectEvents(new AnswerSaved(SESSION, "q3", 1, new Answer.Text("adrénaline"), START));
-            fixture.given(started()).when(new SaveAnswer(SESSION, "case1.q2", 1, new Answer.Text("heparin")))
+            fixture.given(started())
+                    .when(new SaveAnswer(SESSION, "case1.q2", 1, new Answer.Text("heparin")))
                     .expectEvents(new AnswerSaved(SESSION, "case1.q2", 1, new Answer.Text("heparin"), START));
-            fixture.given(started()).when(new SaveAnswer(SESSION, "q5", 1, new Answer.Likert(-2)))
+            fixture.given(started())
+                    .when(new SaveAnswer(SESSION, "q5", 1, new Answer.Likert(-2)))
                     .expectEvents(new AnswerSaved(SESSION, "q5", 1, new Answer.Likert(-2), START));
-            fixture.given(started(), saved("q1", 1, choose("B"))).when(new SaveAnswer(SESSION, "q1", 2, new Answer.Cleared()))
+            fixture.given(started(), saved("q1", 1, choose("B")))
+                    .when(new SaveAnswer(SESSION, "q1", 2, new Answer.Cleared()))
                     .expectEvents(new AnswerSaved(SESSION, "q1", 2, new Answer.Cleared(), START));
         }
 
@@ -252,7 +266,8 @@ class ExamSessionTest {
                     .when(new SaveAnswer(SESSION, "q1", 1, choose("A", "B")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
-                    .expectExceptionMessage("Question q1 is a single best answer question: choose exactly one option, not 2 (A, B).");
+                    .expectExceptionMessage(
+                            "Question q1 is a single best answer question: choose exactly one option, not 2 (A, B).");
         }
 
         @Test
@@ -302,7 +317,8 @@ class ExamSessionTest {
                     .when(new SaveAnswer(SESSION, "q5", 1, choose("A")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
-                    .expectExceptionMessage("Question q5 is a script concordance question: send a scale value from -2 to +2, not chosen options.");
+                    .expectExceptionMessage(
+                            "Question q5 is a script concordance question: send a scale value from -2 to +2, not chosen options.");
         }
 
         @Test
@@ -352,7 +368,8 @@ class ExamSessionTest {
                             + "number saves one after another.");
             fixture.given(started(), saved("q2", 7, choose("A")))
                     .when(new SaveAnswer(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A")))
-                    .expectEvents(new AnswerSaved(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A"), START));
+                    .expectEvents(new AnswerSaved(
+                            SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A"), START));
         }
 
         @Test
@@ -382,8 +399,10 @@ class ExamSessionTest {
 
         @Test
         void refusedAfterSubmission() {
-            fixture.given(started(),
-                            new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plusSeconds(60), START.plusSeconds(60)))
+            fixture.given(
+                            started(),
+                            new SessionSubmitted(
+                                    SESSION, SubmissionCause.CANDIDATE, START.plusSeconds(60), START.plusSeconds(60)))
                     .when(new SaveAnswer(SESSION, "q1", 1, choose("A")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.PRECONDITION_FAILED, "SUBMITTED"));
@@ -437,20 +456,31 @@ class ExamSessionTest {
         void movesTheDeadline() {
             fixture.given(started())
                     .when(new ExtendTime(SESSION, Duration.ofMinutes(15), " power cut in room 3 ", "proctor-7"))
-                    .expectEvents(new TimeExtended(SESSION, Duration.ofMinutes(15), "power cut in room 3", "proctor-7",
-                            START, DEADLINE.plus(Duration.ofMinutes(15))))
-                    .expectResultMessagePayloadMatching(predicate((SessionView v) ->
-                            v.remaining().equals(Duration.ofMinutes(135))));
+                    .expectEvents(new TimeExtended(
+                            SESSION,
+                            Duration.ofMinutes(15),
+                            "power cut in room 3",
+                            "proctor-7",
+                            START,
+                            DEADLINE.plus(Duration.ofMinutes(15))))
+                    .expectResultMessagePayloadMatching(
+                            predicate((SessionView v) -> v.remaining().equals(Duration.ofMinutes(135))));
         }
 
         @Test
         void refusesANonPositiveOrHugeExtension() {
-            fixture.given(started()).when(new ExtendTime(SESSION, Duration.ZERO, "r", "p"))
-                    .expectNoEvents().expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
-            fixture.given(started()).when(new ExtendTime(SESSION, Duration.ofMinutes(-5), "r", "p"))
-                    .expectNoEvents().expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
-            fixture.given(started()).when(new ExtendTime(SESSION, Duration.ofHours(25), "r", "p"))
-                    .expectNoEvents().expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
+            fixture.given(started())
+                    .when(new ExtendTime(SESSION, Duration.ZERO, "r", "p"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
+            fixture.given(started())
+                    .when(new ExtendTime(SESSION, Duration.ofMinutes(-5), "r", "p"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
+            fixture.given(started())
+                    .when(new ExtendTime(SESSION, Duration.ofHours(25), "r", "p"))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.INVALID_INPUT, "INVALID_EXTENSION"));
         }
 
         @Test
@@ -502,8 +532,9 @@ class ExamSessionTest {
             fixture.given(started())
                     .when(new PauseSession(SESSION, " fire alarm ", "proctor-7"))
                     .expectEvents(paused())
-                    .expectResultMessagePayloadMatching(predicate((PauseResult r) ->
-                            r.changed() && r.session().paused() && r.session().remaining().equals(Duration.ofMinutes(115))));
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) -> r.changed()
+                            && r.session().paused()
+                            && r.session().remaining().equals(Duration.ofMinutes(115))));
         }
 
         @Test
@@ -511,8 +542,9 @@ class ExamSessionTest {
             clock.set(pausedAt.plus(Duration.ofMinutes(30)));
             fixture.given(started(), paused())
                     .when(new DescribeSession(SESSION))
-                    .expectResultMessagePayloadMatching(predicate((SessionView v) ->
-                            v.remaining().equals(Duration.ofMinutes(115)) && v.pausedAt().equals(pausedAt)));
+                    .expectResultMessagePayloadMatching(
+                            predicate((SessionView v) -> v.remaining().equals(Duration.ofMinutes(115))
+                                    && v.pausedAt().equals(pausedAt)));
         }
 
         @Test
@@ -530,10 +562,16 @@ class ExamSessionTest {
             clock.set(unpausedAt);
             fixture.given(started(), paused())
                     .when(new UnpauseSession(SESSION, "all clear", "proctor-7"))
-                    .expectEvents(new SessionUnpaused(SESSION, "all clear", "proctor-7", unpausedAt,
-                            Duration.ofMinutes(7).plusMillis(250), DEADLINE.plus(Duration.ofMinutes(7)).plusMillis(250)))
-                    .expectResultMessagePayloadMatching(predicate((PauseResult r) ->
-                            r.changed() && !r.session().paused() && r.session().remaining().equals(Duration.ofMinutes(115))));
+                    .expectEvents(new SessionUnpaused(
+                            SESSION,
+                            "all clear",
+                            "proctor-7",
+                            unpausedAt,
+                            Duration.ofMinutes(7).plusMillis(250),
+                            DEADLINE.plus(Duration.ofMinutes(7)).plusMillis(250)))
+                    .expectResultMessagePayloadMatching(predicate((PauseResult r) -> r.changed()
+                            && !r.session().paused()
+                            && r.session().remaining().equals(Duration.ofMinutes(115))));
         }
 
         @Test
@@ -580,8 +618,13 @@ class ExamSessionTest {
             clock.set(pausedAt.plus(Duration.ofMinutes(3)));
             fixture.given(started(), paused())
                     .when(new ExtendTime(SESSION, Duration.ofMinutes(10), "accommodation", "proctor-7"))
-                    .expectEvents(new TimeExtended(SESSION, Duration.ofMinutes(10), "accommodation", "proctor-7",
-                            pausedAt.plus(Duration.ofMinutes(3)), DEADLINE.plus(Duration.ofMinutes(10))));
+                    .expectEvents(new TimeExtended(
+                            SESSION,
+                            Duration.ofMinutes(10),
+                            "accommodation",
+                            "proctor-7",
+                            pausedAt.plus(Duration.ofMinutes(3)),
+                            DEADLINE.plus(Duration.ofMinutes(10))));
         }
 
         @Test
@@ -614,10 +657,13 @@ class ExamSessionTest {
             clock.advance(Duration.ofMinutes(90));
             fixture.given(started())
                     .when(new SubmitSession(SESSION))
-                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.CANDIDATE, START.plus(Duration.ofMinutes(90)),
+                    .expectEvents(new SessionSubmitted(
+                            SESSION,
+                            SubmissionCause.CANDIDATE,
+                            START.plus(Duration.ofMinutes(90)),
                             START.plus(Duration.ofMinutes(90))))
-                    .expectResultMessagePayloadMatching(predicate((SessionView v) ->
-                            v.submitted() && v.remaining().isZero()));
+                    .expectResultMessagePayloadMatching(predicate(
+                            (SessionView v) -> v.submitted() && v.remaining().isZero()));
         }
 
         @Test
@@ -632,8 +678,8 @@ class ExamSessionTest {
             clock.set(DEADLINE.plus(Duration.ofMinutes(5)));
             fixture.given(started())
                     .when(new SubmitSession(SESSION))
-                    .expectEvents(new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE,
-                            DEADLINE.plus(Duration.ofMinutes(5))));
+                    .expectEvents(new SessionSubmitted(
+                            SESSION, SubmissionCause.DEADLINE, DEADLINE, DEADLINE.plus(Duration.ofMinutes(5))));
         }
     }
 
@@ -642,7 +688,8 @@ class ExamSessionTest {
 
         private static final String UPLOAD = "a".repeat(64);
         private final Instant submitted = DEADLINE.plus(ExamSession.SAVE_GRACE).plusSeconds(1);
-        private final SessionSubmitted onDeadline = new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE, submitted);
+        private final SessionSubmitted onDeadline =
+                new SessionSubmitted(SESSION, SubmissionCause.DEADLINE, DEADLINE, submitted);
 
         private OfflineAnswer entry(String questionId, long number, Answer answer) {
             return new OfflineAnswer(questionId, number, answer, DEADLINE.minusSeconds(60 - number));
@@ -656,15 +703,25 @@ class ExamSessionTest {
         void anUploadIsRecordedWithTheProctorAndThePagesTimesAndCountsForNothingYet() {
             clock.set(DEADLINE.plus(Duration.ofMinutes(10)));
             fixture.given(started(), saved("q1", 1, choose("B")), onDeadline)
-                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q2", 3, choose("A")),
-                            entry("q1", 2, choose("C"))), "proctor-1"))
-                    .expectEvents(new OfflineAnswersUploaded(SESSION, UPLOAD, List.of(entry("q1", 2, choose("C")),
-                            entry("q2", 3, choose("A"))), "proctor-1", DEADLINE.plus(Duration.ofMinutes(10))))
+                    .when(new UploadOfflineAnswers(
+                            SESSION,
+                            UPLOAD,
+                            List.of(entry("q2", 3, choose("A")), entry("q1", 2, choose("C"))),
+                            "proctor-1"))
+                    .expectEvents(new OfflineAnswersUploaded(
+                            SESSION,
+                            UPLOAD,
+                            List.of(entry("q1", 2, choose("C")), entry("q2", 3, choose("A"))),
+                            "proctor-1",
+                            DEADLINE.plus(Duration.ofMinutes(10))))
                     .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> j.changed()
-                            && j.decision() == JournalDecision.UNDECIDED && j.applicable().size() == 2))
+                            && j.decision() == JournalDecision.UNDECIDED
+                            && j.applicable().size() == 2))
                     .expectState(session -> {
                         SessionView view = session.describe(clock.instant());
-                        if (!view.answers().equals(List.of(new SessionView.SavedAnswer("q1", 1, choose("B"), START.plusSeconds(1))))) {
+                        if (!view.answers()
+                                .equals(List.of(
+                                        new SessionView.SavedAnswer("q1", 1, choose("B"), START.plusSeconds(1))))) {
                             throw new AssertionError("An undecided journal changed the answers: " + view.answers());
                         }
                     });
@@ -675,16 +732,19 @@ class ExamSessionTest {
             fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
                     .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-2"))
                     .expectNoEvents()
-                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> !j.changed()
-                            && j.uploadedBy().equals("proctor-1")));
+                    .expectResultMessagePayloadMatching(predicate(
+                            (OfflineJournal j) -> !j.changed() && j.uploadedBy().equals("proctor-1")));
         }
 
         @Test
         void refusedUntilTheSessionIsHandedInAtItsDeadline() {
-            for (Instant now : List.of(DEADLINE.minusSeconds(1), DEADLINE.plus(ExamSession.SAVE_GRACE).plusSeconds(30))) {
+            for (Instant now : List.of(
+                    DEADLINE.minusSeconds(1),
+                    DEADLINE.plus(ExamSession.SAVE_GRACE).plusSeconds(30))) {
                 clock.set(now);
                 fixture.given(started())
-                        .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
+                        .when(new UploadOfflineAnswers(
+                                SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
                         .expectNoEvents()
                         .expectException(refusal(Kind.PRECONDITION_FAILED, "SESSION_RUNNING"));
             }
@@ -700,8 +760,8 @@ class ExamSessionTest {
             history[0] = started();
             history[1] = onDeadline;
             for (int i = 0; i < ExamSession.MAX_JOURNALS; i++) {
-                history[2 + i] = new OfflineAnswersUploaded(SESSION, "%064x".formatted(i), List.of(entry("q1", 1, choose("A"))),
-                        "proctor-1", submitted);
+                history[2 + i] = new OfflineAnswersUploaded(
+                        SESSION, "%064x".formatted(i), List.of(entry("q1", 1, choose("A"))), "proctor-1", submitted);
             }
             fixture.given(history)
                     .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "proctor-1"))
@@ -711,14 +771,18 @@ class ExamSessionTest {
 
         @Test
         void describesEveryUploadWithWhereItStands() {
-            fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))),
+            fixture.given(
+                            started(),
+                            onDeadline,
+                            uploaded(entry("q1", 1, choose("A"))),
                             new OfflineAnswersRejected(SESSION, UPLOAD, "seen online", "proctor-2", submitted))
                     .when(new DescribeOfflineJournals(SESSION))
                     .expectNoEvents()
-                    .expectResultMessagePayloadMatching(predicate((List<OfflineJournal> journals) -> journals.size() == 1
-                            && journals.getFirst().decision() == JournalDecision.REJECTED
-                            && journals.getFirst().decidedBy().equals("proctor-2")
-                            && journals.getFirst().deadline().equals(DEADLINE)));
+                    .expectResultMessagePayloadMatching(
+                            predicate((List<OfflineJournal> journals) -> journals.size() == 1
+                                    && journals.getFirst().decision() == JournalDecision.REJECTED
+                                    && journals.getFirst().decidedBy().equals("proctor-2")
+                                    && journals.getFirst().deadline().equals(DEADLINE)));
         }
 
         @Test
@@ -737,12 +801,16 @@ class ExamSessionTest {
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "EMPTY_JOURNAL"));
             fixture.given(started(), onDeadline)
-                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 4, choose("A")),
-                            entry("q2", 4, choose("B"))), "proctor-1"))
+                    .when(new UploadOfflineAnswers(
+                            SESSION,
+                            UPLOAD,
+                            List.of(entry("q1", 4, choose("A")), entry("q2", 4, choose("B"))),
+                            "proctor-1"))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"));
             fixture.given(started(), onDeadline)
-                    .when(new UploadOfflineAnswers(SESSION, UPLOAD, List.of(entry("q1", 4, choose("A", "B"))), "proctor-1"))
+                    .when(new UploadOfflineAnswers(
+                            SESSION, UPLOAD, List.of(entry("q1", 4, choose("A", "B"))), "proctor-1"))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"));
         }
@@ -750,17 +818,31 @@ class ExamSessionTest {
         @Test
         void acceptingRecordsOnlyTheEntriesAboveTheStoredAnswersAndTheyCount() {
             clock.set(DEADLINE.plus(Duration.ofMinutes(20)));
-            fixture.given(started(), saved("q1", 1, choose("B")), saved("q2", 5, choose("D")), onDeadline,
-                            uploaded(entry("q1", 1, choose("B")), entry("q1", 6, choose("C")), entry("q2", 3, choose("A")),
+            fixture.given(
+                            started(),
+                            saved("q1", 1, choose("B")),
+                            saved("q2", 5, choose("D")),
+                            onDeadline,
+                            uploaded(
+                                    entry("q1", 1, choose("B")),
+                                    entry("q1", 6, choose("C")),
+                                    entry("q2", 3, choose("A")),
                                     entry("q3", 7, new Answer.Text("aspirin"))))
-                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "network down in room 2, witnessed", "proctor-2"))
-                    .expectEvents(new OfflineAnswersAccepted(SESSION, UPLOAD, List.of(entry("q1", 6, choose("C")),
-                            entry("q3", 7, new Answer.Text("aspirin"))), "network down in room 2, witnessed", "proctor-2",
+                    .when(new DecideOfflineAnswers(
+                            SESSION, UPLOAD, true, "network down in room 2, witnessed", "proctor-2"))
+                    .expectEvents(new OfflineAnswersAccepted(
+                            SESSION,
+                            UPLOAD,
+                            List.of(entry("q1", 6, choose("C")), entry("q3", 7, new Answer.Text("aspirin"))),
+                            "network down in room 2, witnessed",
+                            "proctor-2",
                             DEADLINE.plus(Duration.ofMinutes(20))))
                     .expectState(session -> {
                         SessionView view = session.describe(clock.instant());
-                        if (view.answers().stream().noneMatch(a -> a.questionId().equals("q1") && a.saveNumber() == 6)
-                                || view.answers().stream().noneMatch(a -> a.questionId().equals("q2") && a.saveNumber() == 5)
+                        if (view.answers().stream()
+                                        .noneMatch(a -> a.questionId().equals("q1") && a.saveNumber() == 6)
+                                || view.answers().stream()
+                                        .noneMatch(a -> a.questionId().equals("q2") && a.saveNumber() == 5)
                                 || view.highestSaveNumber() != 7) {
                             throw new AssertionError("Accepted answers do not count as saves: " + view);
                         }
@@ -770,22 +852,24 @@ class ExamSessionTest {
         @Test
         void rejectingRecordsTheDecisionAndNothingCounts() {
             fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))))
-                    .when(new DecideOfflineAnswers(SESSION, UPLOAD, false, "the candidate was seen online after the end", "proctor-1"))
-                    .expectEvents(new OfflineAnswersRejected(SESSION, UPLOAD, "the candidate was seen online after the end",
-                            "proctor-1", START))
-                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) ->
-                            j.decision() == JournalDecision.REJECTED && j.applicable().isEmpty()));
+                    .when(new DecideOfflineAnswers(
+                            SESSION, UPLOAD, false, "the candidate was seen online after the end", "proctor-1"))
+                    .expectEvents(new OfflineAnswersRejected(
+                            SESSION, UPLOAD, "the candidate was seen online after the end", "proctor-1", START))
+                    .expectResultMessagePayloadMatching(
+                            predicate((OfflineJournal j) -> j.decision() == JournalDecision.REJECTED
+                                    && j.applicable().isEmpty()));
         }
 
         @Test
         void aDecisionIsFinal() {
-            OfflineAnswersAccepted accepted = new OfflineAnswersAccepted(SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))),
-                    "witnessed", "proctor-1", submitted);
+            OfflineAnswersAccepted accepted = new OfflineAnswersAccepted(
+                    SESSION, UPLOAD, List.of(entry("q1", 1, choose("A"))), "witnessed", "proctor-1", submitted);
             fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))), accepted)
                     .when(new DecideOfflineAnswers(SESSION, UPLOAD, true, "again", "proctor-2"))
                     .expectNoEvents()
-                    .expectResultMessagePayloadMatching(predicate((OfflineJournal j) -> !j.changed()
-                            && j.decidedBy().equals("proctor-1")));
+                    .expectResultMessagePayloadMatching(predicate(
+                            (OfflineJournal j) -> !j.changed() && j.decidedBy().equals("proctor-1")));
             fixture.given(started(), onDeadline, uploaded(entry("q1", 1, choose("A"))), accepted)
                     .when(new DecideOfflineAnswers(SESSION, UPLOAD, false, "changed my mind", "proctor-2"))
                     .expectNoEvents()
@@ -845,8 +929,15 @@ class ExamSessionTest {
         @Test
         void ignoredWhenTheDeadlineWasExtended() {
             clock.set(DEADLINE.plus(Duration.ofMinutes(5)));
-            fixture.given(started(), new TimeExtended(SESSION, Duration.ofMinutes(30), "incident", "p", START,
-                            DEADLINE.plus(Duration.ofMinutes(30))))
+            fixture.given(
+                            started(),
+                            new TimeExtended(
+                                    SESSION,
+                                    Duration.ofMinutes(30),
+                                    "incident",
+                                    "p",
+                                    START,
+                                    DEADLINE.plus(Duration.ofMinutes(30))))
                     .when(new SubmitOnDeadline(SESSION))
                     .expectNoEvents()
                     .expectResultMessagePayload(false);
@@ -868,13 +959,20 @@ class ExamSessionTest {
         @Test
         void reportsAnswersFlagsAndRemainingTime() {
             clock.set(START.plus(Duration.ofMinutes(30)));
-            fixture.given(started(), saved("q1", 1, choose("A")), saved("q1", 3, choose("B")),
-                            saved("q3", 2, new Answer.Text("x")), new QuestionFlagged(SESSION, "q2", START))
+            fixture.given(
+                            started(),
+                            saved("q1", 1, choose("A")),
+                            saved("q1", 3, choose("B")),
+                            saved("q3", 2, new Answer.Text("x")),
+                            new QuestionFlagged(SESSION, "q2", START))
                     .when(new DescribeSession(SESSION))
                     .expectNoEvents()
-                    .expectResultMessagePayloadMatching(predicate((SessionView v) ->
-                            v.answers().size() == 2
-                                    && v.answers().getFirst().equals(new SessionView.SavedAnswer("q1", 3, choose("B"), START.plusSeconds(3)))
+                    .expectResultMessagePayloadMatching(predicate(
+                            (SessionView v) -> v.answers().size() == 2
+                                    && v.answers()
+                                            .getFirst()
+                                            .equals(new SessionView.SavedAnswer(
+                                                    "q1", 3, choose("B"), START.plusSeconds(3)))
                                     && v.flaggedQuestionIds().equals(List.of("q2"))
                                     && v.highestSaveNumber() == 3
                                     && v.remaining().equals(Duration.ofMinutes(90))

@@ -37,12 +37,15 @@ class ExamTest {
     }
 
     private static String root(List<SealedSession> sessions) {
-        return EventHashes.hex(MerkleTree.root(sessions.stream().map(s -> new MerkleTree.Leaf(s.sessionId(),
-                s.lastSequence(), EventHashes.fromHex(s.finalHash()))).toList()));
+        return EventHashes.hex(MerkleTree.root(sessions.stream()
+                .map(s -> new MerkleTree.Leaf(s.sessionId(), s.lastSequence(), EventHashes.fromHex(s.finalHash())))
+                .toList()));
     }
 
     private static Matcher<?> refusal(Kind kind, String reason) {
-        return predicate((Object e) -> e instanceof DomainException de && de.kind() == kind && de.reason().equals(reason));
+        return predicate((Object e) -> e instanceof DomainException de
+                && de.kind() == kind
+                && de.reason().equals(reason));
     }
 
     @Test
@@ -63,7 +66,8 @@ class ExamTest {
 
     @Test
     void aLogThatChangedAfterSealingIsRefused() {
-        List<SealedSession> changed = List.of(SESSIONS.getFirst(), new SealedSession(EXAM + ":C00002", 88, "33".repeat(32)));
+        List<SealedSession> changed =
+                List.of(SESSIONS.getFirst(), new SealedSession(EXAM + ":C00002", 88, "33".repeat(32)));
         fixture.given(new ExamSealed(EXAM, ROOT, SESSIONS, NOW.minusSeconds(60), "univ-paris"))
                 .when(new SealExam(EXAM, changed, "univ-paris"))
                 .expectNoEvents()

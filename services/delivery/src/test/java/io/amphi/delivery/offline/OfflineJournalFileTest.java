@@ -36,14 +36,21 @@ class OfflineJournalFileTest {
 
     @Test
     void opensWhatThePageWroteWithEveryEntryAsRecorded() throws Exception {
-        List<OfflineAnswer> answers = OfflineJournalFile.open(OfflineJournalWriter.file(SESSION, ENTRIES, KEY), SESSION, KEY)
+        List<OfflineAnswer> answers = OfflineJournalFile.open(
+                        OfflineJournalWriter.file(SESSION, ENTRIES, KEY), SESSION, KEY)
                 .entries();
 
-        assertThat(answers).containsExactly(
-                new OfflineAnswer("q1", 7, new Answer.Choices(List.of("B")), Instant.parse("2026-06-15T08:59:10.123Z")),
-                new OfflineAnswer("q3", 8, new Answer.Text("acide acétylsalicylique"), Instant.parse("2026-06-15T08:59:30Z")),
-                new OfflineAnswer("q5", 9, new Answer.Likert(-2), Instant.parse("2026-06-15T08:59:50Z")),
-                new OfflineAnswer("q2", 10, new Answer.Cleared(), Instant.parse("2026-06-15T08:59:55Z")));
+        assertThat(answers)
+                .containsExactly(
+                        new OfflineAnswer(
+                                "q1", 7, new Answer.Choices(List.of("B")), Instant.parse("2026-06-15T08:59:10.123Z")),
+                        new OfflineAnswer(
+                                "q3",
+                                8,
+                                new Answer.Text("acide acétylsalicylique"),
+                                Instant.parse("2026-06-15T08:59:30Z")),
+                        new OfflineAnswer("q5", 9, new Answer.Likert(-2), Instant.parse("2026-06-15T08:59:50Z")),
+                        new OfflineAnswer("q2", 10, new Answer.Cleared(), Instant.parse("2026-06-15T08:59:55Z")));
     }
 
     /**
@@ -54,11 +61,14 @@ class OfflineJournalFileTest {
     void theSpecificationsVectorIsWhatThisWriterWritesAndOpens() throws Exception {
         JsonNode vector = new ObjectMapper().readTree(VECTOR.toFile());
         assertThat(vector.path("sessionId").asText()).isEqualTo(SESSION);
-        assertThat(vector.path("journalKey").asText()).isEqualTo(Base64.getEncoder().encodeToString(KEY));
+        assertThat(vector.path("journalKey").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(KEY));
         byte[] written = OfflineJournalWriter.file(SESSION, ENTRIES, KEY);
-        assertThat(new String(written, StandardCharsets.UTF_8)).isEqualTo(vector.path("file").asText());
+        assertThat(new String(written, StandardCharsets.UTF_8))
+                .isEqualTo(vector.path("file").asText());
         assertThat(OfflineJournalFile.open(vector.path("file").asText().getBytes(StandardCharsets.UTF_8), SESSION, KEY)
-                .entries()).hasSize(ENTRIES.size());
+                        .entries())
+                .hasSize(ENTRIES.size());
     }
 
     @Test
@@ -81,7 +91,9 @@ class OfflineJournalFileTest {
 
         byte[] otherKey = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
         assertRefused(OfflineJournalWriter.file(SESSION, ENTRIES, otherKey), "JOURNAL_TAMPERED", "does not decrypt");
-        assertRefused(OfflineJournalWriter.file("demo-2026:cand-002", ENTRIES, KEY), "JOURNAL_UNREADABLE",
+        assertRefused(
+                OfflineJournalWriter.file("demo-2026:cand-002", ENTRIES, KEY),
+                "JOURNAL_UNREADABLE",
                 "journal of session 'demo-2026:cand-002', not of demo-2026:cand-001");
     }
 
@@ -89,15 +101,24 @@ class OfflineJournalFileTest {
     void refusesWhatIsNotAJournal() {
         assertRefused("not json".getBytes(StandardCharsets.UTF_8), "JOURNAL_UNREADABLE", "not JSON");
         assertRefused("{\"format\":\"amphi-exam/v1\"}".getBytes(StandardCharsets.UTF_8), "JOURNAL_UNREADABLE", "lacks");
-        assertRefused(("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":\"x\","
-                + "\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\",\"extra\":1}").getBytes(StandardCharsets.UTF_8),
-                "JOURNAL_UNREADABLE", "unknown member 'extra'");
-        assertRefused(("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":\"x\","
-                + "\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8),
-                "JOURNAL_UNREADABLE", "createdAt is not an ISO-8601 instant");
-        assertRefused(("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":"
-                + "\"2026-06-15T09:00:05Z\",\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8),
-                "JOURNAL_UNREADABLE", "iv is 3 bytes");
+        assertRefused(
+                ("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":\"x\","
+                                + "\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\",\"extra\":1}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE",
+                "unknown member 'extra'");
+        assertRefused(
+                ("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":\"x\","
+                                + "\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE",
+                "createdAt is not an ISO-8601 instant");
+        assertRefused(
+                ("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + SESSION + "\",\"createdAt\":"
+                                + "\"2026-06-15T09:00:05Z\",\"iv\":\"AAAA\",\"ciphertext\":\"AAAA\"}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE",
+                "iv is 3 bytes");
     }
 
     @Test
@@ -105,18 +126,23 @@ class OfflineJournalFileTest {
         byte[] file = OfflineJournalWriter.file(SESSION, ENTRIES, KEY);
         String text = new String(file, StandardCharsets.UTF_8);
         String respaced = text.replace(",\"", ",\n  \"");
-        assertThat(OfflineJournalFile.open(respaced.getBytes(StandardCharsets.UTF_8), SESSION, KEY).uploadId())
-                .isEqualTo(OfflineJournalFile.open(file, SESSION, KEY).uploadId()).hasSize(64);
+        assertThat(OfflineJournalFile.open(respaced.getBytes(StandardCharsets.UTF_8), SESSION, KEY)
+                        .uploadId())
+                .isEqualTo(OfflineJournalFile.open(file, SESSION, KEY).uploadId())
+                .hasSize(64);
 
         String ciphertext = new ObjectMapper().readTree(file).path("ciphertext").asText();
         assertThat(ciphertext).as("these entries' ciphertext needs padding").endsWith("=");
-        assertRefused(text.replace(ciphertext, ciphertext.replace("=", "")).getBytes(StandardCharsets.UTF_8),
-                "JOURNAL_UNREADABLE", "padded base64");
+        assertRefused(
+                text.replace(ciphertext, ciphertext.replace("=", "")).getBytes(StandardCharsets.UTF_8),
+                "JOURNAL_UNREADABLE",
+                "padded base64");
     }
 
     private static void assertRefused(byte[] file, String reason, String message) {
         assertThatThrownBy(() -> OfflineJournalFile.open(file, SESSION, KEY))
-                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(
+                        DomainException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageContaining(message);
     }
 }

@@ -16,11 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class OfflineJournalWriter {
 
     /** One entry as the page keeps it: {@code answer} is the JSON text the REST API takes. */
-    public record Entry(long saveNumber, String questionId, String recordedAt, String answer) {
-    }
+    public record Entry(long saveNumber, String questionId, String recordedAt, String answer) {}
 
-    private OfflineJournalWriter() {
-    }
+    private OfflineJournalWriter() {}
 
     /** A genuine journal file of these entries under the session's key. */
     public static byte[] file(String sessionId, List<Entry> entries, byte[] key) throws GeneralSecurityException {
@@ -38,26 +36,43 @@ public final class OfflineJournalWriter {
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             Entry signedEntry = macced.get(i);
-            String signed = String.join("\n", "amphi-offline-entry-v1", sessionId, Long.toString(signedEntry.saveNumber()),
-                    signedEntry.questionId(), signedEntry.recordedAt(), signedEntry.answer());
+            String signed = String.join(
+                    "\n",
+                    "amphi-offline-entry-v1",
+                    sessionId,
+                    Long.toString(signedEntry.saveNumber()),
+                    signedEntry.questionId(),
+                    signedEntry.recordedAt(),
+                    signedEntry.answer());
             String mac = Base64.getEncoder().encodeToString(hmac(macKey, signed.getBytes(StandardCharsets.UTF_8)));
-            json.append(i == 0 ? "" : ",").append("{\"saveNumber\":").append(entry.saveNumber())
-                    .append(",\"questionId\":\"").append(entry.questionId())
-                    .append("\",\"recordedAt\":\"").append(entry.recordedAt())
-                    .append("\",\"answer\":").append(quoted(entry.answer()))
-                    .append(",\"mac\":\"").append(mac).append("\"}");
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"saveNumber\":")
+                    .append(entry.saveNumber())
+                    .append(",\"questionId\":\"")
+                    .append(entry.questionId())
+                    .append("\",\"recordedAt\":\"")
+                    .append(entry.recordedAt())
+                    .append("\",\"answer\":")
+                    .append(quoted(entry.answer()))
+                    .append(",\"mac\":\"")
+                    .append(mac)
+                    .append("\"}");
         }
         json.append("]}");
         byte[] iv = new byte[12];
         iv[11] = 7;
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(hmac(key,
-                "amphi-offline-journal-encryption-v1".getBytes(StandardCharsets.UTF_8)), "AES"), new GCMParameterSpec(128, iv));
+        cipher.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(
+                        hmac(key, "amphi-offline-journal-encryption-v1".getBytes(StandardCharsets.UTF_8)), "AES"),
+                new GCMParameterSpec(128, iv));
         cipher.updateAAD(("amphi-offline-journal/v1\n" + sessionId).getBytes(StandardCharsets.UTF_8));
         byte[] ciphertext = cipher.doFinal(json.toString().getBytes(StandardCharsets.UTF_8));
         return ("{\"format\":\"amphi-offline-journal/v1\",\"sessionId\":\"" + sessionId
-                + "\",\"createdAt\":\"2026-06-15T09:00:05.000Z\",\"iv\":\"" + Base64.getEncoder().encodeToString(iv)
-                + "\",\"ciphertext\":\"" + Base64.getEncoder().encodeToString(ciphertext) + "\"}")
+                        + "\",\"createdAt\":\"2026-06-15T09:00:05.000Z\",\"iv\":\""
+                        + Base64.getEncoder().encodeToString(iv)
+                        + "\",\"ciphertext\":\"" + Base64.getEncoder().encodeToString(ciphertext) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

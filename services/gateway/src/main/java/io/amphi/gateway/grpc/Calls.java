@@ -18,8 +18,10 @@ import org.springframework.stereotype.Component;
 @Component
 public final class Calls {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
 
     /** Attempts of an idempotent call; the deadline bounds them all. */
     static final int ATTEMPTS = 3;
@@ -33,8 +35,7 @@ public final class Calls {
     }
 
     /** The caller of an HTTP request, as the services should see it. */
-    public record Caller(String authorization, String forwardedFor) {
-    }
+    public record Caller(String authorization, String forwardedFor) {}
 
     /**
      * A call that changes something each time it is made (a sign-in counts a failure, a refresh

@@ -21,6 +21,7 @@ public final class ServiceChannels implements AutoCloseable {
 
     /** Results pages and exam statistics stay far below this. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     static final int MAX_METADATA_BYTES = 64 * 1024;
 
     private final ManagedChannel auth;

@@ -13,8 +13,7 @@ public final class ServiceErrors {
     static final Metadata.Key<ErrorInfo> ERROR_INFO =
             Metadata.Key.of("amphi-error-bin", ProtoUtils.metadataMarshaller(ErrorInfo.getDefaultInstance()));
 
-    private ServiceErrors() {
-    }
+    private ServiceErrors() {}
 
     /** The failure's ErrorInfo, or null when the status was made by gRPC itself (a deadline, a lost connection). */
     public static ErrorInfo info(StatusRuntimeException failure) {
@@ -28,6 +27,7 @@ public final class ServiceErrors {
         if (info == null || !info.hasRetryAfter()) {
             return null;
         }
-        return Duration.ofSeconds(info.getRetryAfter().getSeconds(), info.getRetryAfter().getNanos());
+        return Duration.ofSeconds(
+                info.getRetryAfter().getSeconds(), info.getRetryAfter().getNanos());
     }
 }

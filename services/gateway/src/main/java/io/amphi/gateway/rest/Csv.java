@@ -13,16 +13,13 @@ final class Csv {
 
     private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
-    private Csv() {
-    }
+    private Csv() {}
 
     /** A record and the line it starts on (1-based). */
-    record Row(int line, List<String> fields) {
-    }
+    record Row(int line, List<String> fields) {}
 
     /** The records of a text, or every problem found in it. */
-    record Parsed(List<Row> rows, List<Map<String, Object>> problems) {
-    }
+    record Parsed(List<Row> rows, List<Map<String, Object>> problems) {}
 
     /** A record with more fields than this is not a candidate list. */
     static final int MAX_FIELDS = 50;
@@ -79,7 +76,11 @@ final class Csv {
                     ended = true;
                 } else if (wasQuoted) {
                     if (!recordBad) {
-                        problems.add(Map.of("line", recordLine, "message", "text after a closing quote; double a quote inside a quoted field"));
+                        problems.add(Map.of(
+                                "line",
+                                recordLine,
+                                "message",
+                                "text after a closing quote; double a quote inside a quoted field"));
                         recordBad = true;
                     }
                 } else {
@@ -97,7 +98,11 @@ final class Csv {
             boolean blank = fields.size() == 1 && fields.getFirst().isBlank() && !wasQuoted;
             if (!blank) {
                 if (rows.size() == maxRows) {
-                    problems.add(Map.of("line", recordLine, "message", "more than " + maxRows + " rows; send the rest in another file"));
+                    problems.add(Map.of(
+                            "line",
+                            recordLine,
+                            "message",
+                            "more than " + maxRows + " rows; send the rest in another file"));
                     break;
                 }
                 rows.add(new Row(recordLine, fields));
@@ -111,7 +116,9 @@ final class Csv {
      * prefixed with a quote so that a spreadsheet never runs it as a formula; numbers are left as they are.
      */
     static String field(String value) {
-        boolean formulaLike = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches();
+        boolean formulaLike = !value.isEmpty()
+                && "=+-@\t\r".indexOf(value.charAt(0)) >= 0
+                && !NUMBER.matcher(value).matches();
         String safe = formulaLike ? "'" + value : value;
         if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
             return "\"" + safe.replace("\"", "\"\"") + "\"";

@@ -8,6 +8,5 @@ final class Ids {
     /** A session id: "<exam id>:<candidate id>". */
     static final String SESSION = "[A-Za-z0-9._-]{1,64}:[A-Za-z0-9._-]{1,64}";
 
-    private Ids() {
-    }
+    private Ids() {}
 }

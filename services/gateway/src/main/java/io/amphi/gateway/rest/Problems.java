@@ -105,7 +105,8 @@ public class Problems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<Object> parameterRefused(ConstraintViolationException refusal) {
         List<Map<String, Object>> problems = refusal.getConstraintViolations().stream()
-                .map(v -> Map.<String, Object>of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
+                .map(v -> Map.<String, Object>of(
+                        "field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", describe(problems));
         problem.setProperty("problems", problems);
@@ -114,7 +115,9 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> parameterType(MethodArgumentTypeMismatchException refusal) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                "INVALID_REQUEST",
                 "The parameter '" + refusal.getName() + "' has a value of the wrong type ("
                         + quote(String.valueOf(refusal.getValue())) + ").");
         problem.setProperty("field", refusal.getName());
@@ -122,28 +125,35 @@ public class Problems extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
-                                                                  HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable c = ex; c != null; c = c.getCause()) {
             if (c instanceof BodyLimit.BodyTooLargeException tooLarge) {
-                return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", tooLarge.getMessage()), new HttpHeaders());
+                return respond(
+                        problem(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE", tooLarge.getMessage()),
+                        new HttpHeaders());
             }
         }
         Throwable cause = ex.getMostSpecificCause();
-        String field = cause instanceof JacksonException json && !json.getPath().isEmpty() ? path(json.getPath()) : null;
+        String field =
+                cause instanceof JacksonException json && !json.getPath().isEmpty() ? path(json.getPath()) : null;
         String message = switch (cause) {
             case UnrecognizedPropertyException unknown ->
-                    "The field '" + field + "' is not part of this request; remove it (see the API documentation).";
-            case InvalidFormatException format -> "The field '" + field + "' has a value of the wrong type or form ("
-                    + quote(String.valueOf(format.getValue())) + ").";
-            case MismatchedInputException mismatch when field != null ->
-                    "The field '" + field + "' has a value of the wrong type.";
+                "The field '" + field + "' is not part of this request; remove it (see the API documentation).";
+            case InvalidFormatException format ->
+                "The field '" + field + "' has a value of the wrong type or form ("
+                        + quote(String.valueOf(format.getValue())) + ").";
+            case MismatchedInputException mismatch
+            when field != null -> "The field '" + field + "' has a value of the wrong type.";
             case JacksonException json when field != null -> "The field '" + field + "' cannot be read.";
-            case JacksonException json when String.valueOf(json.getOriginalMessage()).startsWith("Duplicate") ->
-                    "A member appears twice in the same JSON object; send each field once.";
+            case JacksonException json
+            when String.valueOf(json.getOriginalMessage()).startsWith("Duplicate") ->
+                "A member appears twice in the same JSON object; send each field once.";
             case JacksonException json -> "The request body is not valid JSON.";
-            default -> ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")
-                    ? "This request needs a JSON body." : "The request body cannot be read.";
+            default ->
+                ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")
+                        ? "This request needs a JSON body."
+                        : "The request body cannot be read.";
         };
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", message);
         if (field != null) {
@@ -153,10 +163,11 @@ public class Problems extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
-                                                                  HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, Object>> problems = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> Map.<String, Object>of("field", objectOfCheck(e.getField()), "message", String.valueOf(e.getDefaultMessage())))
+                .map(e -> Map.<String, Object>of(
+                        "field", objectOfCheck(e.getField()), "message", String.valueOf(e.getDefaultMessage())))
                 .toList();
         List<Map<String, Object>> global = ex.getBindingResult().getGlobalErrors().stream()
                 .map(e -> Map.<String, Object>of("message", String.valueOf(e.getDefaultMessage())))
@@ -172,14 +183,17 @@ public class Problems extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-                                                                            HttpHeaders headers, HttpStatusCode status,
-                                                                            WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, Object>> problems = ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.<String, Object>of(
-                        "field", result.getMethodParameter().getParameterName() == null ? "parameter"
-                                : result.getMethodParameter().getParameterName(),
-                        "message", String.valueOf(error.getDefaultMessage()))))
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> Map.<String, Object>of(
+                                "field",
+                                result.getMethodParameter().getParameterName() == null
+                                        ? "parameter"
+                                        : result.getMethodParameter().getParameterName(),
+                                "message",
+                                String.valueOf(error.getDefaultMessage()))))
                 .toList();
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", describe(problems));
         problem.setProperty("problems", problems);
@@ -188,8 +202,8 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     /** Spring's own refusals (unknown path, wrong method or media type, body too large) get a reason too. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-                                                             HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> entity = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (entity != null && entity.getBody() instanceof ProblemDetail problem && problem.getProperties() == null) {
             HttpStatus status = HttpStatus.resolve(statusCode.value());
@@ -216,8 +230,10 @@ public class Problems extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> respond(ProblemDetail problem, HttpHeaders headers) {
-        return ResponseEntity.status(problem.getStatus()).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(problem.getStatus())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     /** How each gRPC status reads in HTTP. */
@@ -253,7 +269,9 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     private static String describe(List<Map<String, Object>> problems) {
         return problems.stream()
-                .map(p -> p.containsKey("field") ? "'" + p.get("field") + "' " + p.get("message") : String.valueOf(p.get("message")))
+                .map(p -> p.containsKey("field")
+                        ? "'" + p.get("field") + "' " + p.get("message")
+                        : String.valueOf(p.get("message")))
                 .collect(Collectors.joining("; ", "The request is not valid: ", "."));
     }
 

@@ -9,14 +9,16 @@ final class Uploads {
     /** gRPC's 4 MiB message, less room for the rest of the request. */
     static final int MAX_FILE = 4 * 1024 * 1024 - 1024;
 
-    private Uploads() {
-    }
+    private Uploads() {}
 
     /** 413 REQUEST_TOO_LARGE for a file over {@link #MAX_FILE}; {@code what} names it, e.g. "An exam file". */
     static byte[] requireFits(byte[] file, String what) {
         if (file.length > MAX_FILE) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "REQUEST_TOO_LARGE",
-                    what + " is at most " + MAX_FILE + " bytes; this one is " + file.length + ".", List.of());
+            throw new ApiException(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "REQUEST_TOO_LARGE",
+                    what + " is at most " + MAX_FILE + " bytes; this one is " + file.length + ".",
+                    List.of());
         }
         return file;
     }

@@ -13,7 +13,8 @@ record AddressRange(byte[] network, int prefixBits) {
         String[] parts = text.strip().split("/", 2);
         InetAddress address = literal(parts[0]);
         if (address == null) {
-            throw new IllegalArgumentException("A trusted proxy is an IP address or a range such as 10.0.0.0/8, not " + text);
+            throw new IllegalArgumentException(
+                    "A trusted proxy is an IP address or a range such as 10.0.0.0/8, not " + text);
         }
         int bits = address.getAddress().length * 8;
         int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : bits;

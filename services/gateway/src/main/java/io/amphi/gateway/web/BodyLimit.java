@@ -37,8 +37,10 @@ public class BodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String type = request.getContentType();
-        boolean upload = type != null && (type.startsWith("text/csv") || type.startsWith("application/vnd.amphi.exam")
-                || type.startsWith("application/vnd.amphi.offline-journal"));
+        boolean upload = type != null
+                && (type.startsWith("text/csv")
+                        || type.startsWith("application/vnd.amphi.exam")
+                        || type.startsWith("application/vnd.amphi.offline-journal"));
         long limit = upload ? maxUpload : maxBody;
         if (request.getContentLengthLong() > limit) {
             refuse(response, limit);
@@ -51,9 +53,11 @@ public class BodyLimit extends OncePerRequestFilter {
         response.setStatus(413);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(("{\"type\":\"urn:amphi:problem:REQUEST_TOO_LARGE\",\"title\":\"Content Too Large\","
-                + "\"status\":413,\"reason\":\"REQUEST_TOO_LARGE\",\"retryable\":false,\"detail\":\"The request body is larger than this endpoint "
-                + "takes (" + limit + " bytes).\"}").getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(("{\"type\":\"urn:amphi:problem:REQUEST_TOO_LARGE\",\"title\":\"Content Too Large\","
+                                + "\"status\":413,\"reason\":\"REQUEST_TOO_LARGE\",\"retryable\":false,\"detail\":\"The request body is larger than this endpoint "
+                                + "takes (" + limit + " bytes).\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /** A request whose body reads as ended, with an error, past the limit. */

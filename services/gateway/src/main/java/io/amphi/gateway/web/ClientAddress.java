@@ -24,7 +24,10 @@ public final class ClientAddress {
     private final List<AddressRange> trustedProxies;
 
     public ClientAddress(GatewayProperties properties) {
-        this.trustedProxies = properties.trustedProxies().stream().filter(p -> !p.isBlank()).map(AddressRange::parse).toList();
+        this.trustedProxies = properties.trustedProxies().stream()
+                .filter(p -> !p.isBlank())
+                .map(AddressRange::parse)
+                .toList();
     }
 
     /** The value of {@code x-forwarded-for} for the services' calls made for this request. */
@@ -36,7 +39,8 @@ public final class ClientAddress {
             return client;
         }
         String chain = forwarded.length() > MAX_FORWARDED_LENGTH
-                ? forwarded.substring(forwarded.length() - MAX_FORWARDED_LENGTH) : forwarded;
+                ? forwarded.substring(forwarded.length() - MAX_FORWARDED_LENGTH)
+                : forwarded;
         String[] hops = chain.split(",");
         for (int i = hops.length - 1; i >= 0 && trusted(client); i--) {
             InetAddress hop = AddressRange.literal(withoutPort(hops[i].strip()));

@@ -22,15 +22,18 @@ public class SecurityHeaders extends OncePerRequestFilter {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'; object-src 'none'";
-    static final String DOCUMENTATION_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+    static final String DOCUMENTATION_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                    + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI();
-        response.setHeader("Content-Security-Policy",
-                path.startsWith("/api/v1/docs") || path.startsWith("/api/v1/swagger-ui") ? DOCUMENTATION_POLICY
+        response.setHeader(
+                "Content-Security-Policy",
+                path.startsWith("/api/v1/docs") || path.startsWith("/api/v1/swagger-ui")
+                        ? DOCUMENTATION_POLICY
                         : CONTENT_SECURITY_POLICY);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");

@@ -43,30 +43,46 @@ class CallsTest {
     @BeforeEach
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(new DeliveryServiceGrpc.DeliveryServiceImplBase() {
-            @Override
-            public void saveAnswer(SaveAnswerRequest request, StreamObserver<SaveAnswerResponse> response) {
-                saves.incrementAndGet();
-                answer(response, SaveAnswerResponse.newBuilder().setSaveNumber(request.getSaveNumber())
-                        .setOutcome(SaveOutcome.SAVE_OUTCOME_APPLIED).build());
-            }
+        server = InProcessServerBuilder.forName(name)
+                .addService(new DeliveryServiceGrpc.DeliveryServiceImplBase() {
+                    @Override
+                    public void saveAnswer(SaveAnswerRequest request, StreamObserver<SaveAnswerResponse> response) {
+                        saves.incrementAndGet();
+                        answer(
+                                response,
+                                SaveAnswerResponse.newBuilder()
+                                        .setSaveNumber(request.getSaveNumber())
+                                        .setOutcome(SaveOutcome.SAVE_OUTCOME_APPLIED)
+                                        .build());
+                    }
 
-            @Override
-            public void extendTime(ExtendTimeRequest request, StreamObserver<SessionState> response) {
-                extensions.incrementAndGet();
-                answer(response, SessionState.getDefaultInstance());
-            }
-        }).intercept(new io.grpc.ServerInterceptor() {
-            @Override
-            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, Metadata headers,
-                                                                       io.grpc.ServerCallHandler<Q, R> next) {
-                forwardedFor.add(headers.get(Calls.FORWARDED_FOR));
-                return next.startCall(call, headers);
-            }
-        }).build().start();
+                    @Override
+                    public void extendTime(ExtendTimeRequest request, StreamObserver<SessionState> response) {
+                        extensions.incrementAndGet();
+                        answer(response, SessionState.getDefaultInstance());
+                    }
+                })
+                .intercept(new io.grpc.ServerInterceptor() {
+                    @Override
+                    public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(
+                            io.grpc.ServerCall<Q, R> call, Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+                        forwardedFor.add(headers.get(Calls.FORWARDED_FOR));
+                        return next.startCall(call, headers);
+                    }
+                })
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).build();
-        calls = new Calls(new GatewayProperties("a", "b", "c", Duration.ofSeconds(5), Duration.ofSeconds(60),
-                DataSize.ofKilobytes(256), DataSize.ofMegabytes(8), List.of(), List.of()));
+        calls = new Calls(new GatewayProperties(
+                "a",
+                "b",
+                "c",
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                DataSize.ofKilobytes(256),
+                DataSize.ofMegabytes(8),
+                List.of(),
+                List.of()));
     }
 
     @AfterEach
@@ -83,9 +99,15 @@ class CallsTest {
         if (failure != null) {
             Metadata trailers = new Metadata();
             if (failure.getDescription() != null && failure.getDescription().startsWith("wait ")) {
-                trailers.put(ServiceErrors.ERROR_INFO, ErrorInfo.newBuilder().setReason("BUSY").setRetryable(true)
-                        .setRetryAfter(com.google.protobuf.Duration.newBuilder()
-                                .setSeconds(Long.parseLong(failure.getDescription().substring(5)))).build());
+                trailers.put(
+                        ServiceErrors.ERROR_INFO,
+                        ErrorInfo.newBuilder()
+                                .setReason("BUSY")
+                                .setRetryable(true)
+                                .setRetryAfter(com.google.protobuf.Duration.newBuilder()
+                                        .setSeconds(Long.parseLong(
+                                                failure.getDescription().substring(5))))
+                                .build());
             }
             response.onError(failure.asRuntimeException(trailers));
             return;
@@ -100,8 +122,11 @@ class CallsTest {
     void aSaveTheServiceCouldNotTakeIsSentAgainWithItsNumber() {
         failures.add(Status.UNAVAILABLE);
         failures.add(Status.ABORTED);
-        SaveAnswerResponse saved = calls.idempotent(DeliveryServiceGrpc.newBlockingStub(channel), caller,
-                d -> d.saveAnswer(SaveAnswerRequest.newBuilder().setSaveNumber(7).build()));
+        SaveAnswerResponse saved = calls.idempotent(
+                DeliveryServiceGrpc.newBlockingStub(channel),
+                caller,
+                d -> d.saveAnswer(
+                        SaveAnswerRequest.newBuilder().setSaveNumber(7).build()));
         assertThat(saved.getSaveNumber()).isEqualTo(7);
         assertThat(saves).hasValue(3);
         assertThat(forwardedFor).containsOnly("10.1.2.3");
@@ -110,9 +135,13 @@ class CallsTest {
     @Test
     void givesUpAfterThreeAttemptsAndPassesTheLastRefusalOn() {
         failures.addAll(List.of(Status.UNAVAILABLE, Status.UNAVAILABLE, Status.UNAVAILABLE));
-        assertThatThrownBy(() -> calls.idempotent(DeliveryServiceGrpc.newBlockingStub(channel), caller,
-                d -> d.saveAnswer(SaveAnswerRequest.newBuilder().setSaveNumber(7).build())))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> calls.idempotent(
+                        DeliveryServiceGrpc.newBlockingStub(channel),
+                        caller,
+                        d -> d.saveAnswer(
+                                SaveAnswerRequest.newBuilder().setSaveNumber(7).build())))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(saves).hasValue(3);
     }
@@ -120,23 +149,34 @@ class CallsTest {
     @Test
     void neverRepeatsARefusalThatARepeatCannotChangeNorWaitsLongOnTheClientsBehalf() {
         failures.add(Status.INVALID_ARGUMENT);
-        assertThatThrownBy(() -> calls.idempotent(DeliveryServiceGrpc.newBlockingStub(channel), caller,
-                d -> d.saveAnswer(SaveAnswerRequest.getDefaultInstance()))).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> calls.idempotent(
+                        DeliveryServiceGrpc.newBlockingStub(channel),
+                        caller,
+                        d -> d.saveAnswer(SaveAnswerRequest.getDefaultInstance())))
+                .isInstanceOf(StatusRuntimeException.class);
         assertThat(saves).hasValue(1);
 
         failures.add(Status.UNAVAILABLE.withDescription("wait 5"));
-        assertThatThrownBy(() -> calls.idempotent(DeliveryServiceGrpc.newBlockingStub(channel), caller,
-                d -> d.saveAnswer(SaveAnswerRequest.getDefaultInstance())))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> calls.idempotent(
+                        DeliveryServiceGrpc.newBlockingStub(channel),
+                        caller,
+                        d -> d.saveAnswer(SaveAnswerRequest.getDefaultInstance())))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(ServiceErrors.retryAfter(e)).isEqualTo(Duration.ofSeconds(5)));
-        assertThat(saves).as("a wait of 5 s goes back to the client with Retry-After").hasValue(2);
+        assertThat(saves)
+                .as("a wait of 5 s goes back to the client with Retry-After")
+                .hasValue(2);
     }
 
     @Test
     void anExtensionIsSentOnceEvenWhenItsAnswerIsLost() {
         failures.add(Status.UNAVAILABLE);
-        assertThatThrownBy(() -> calls.once(DeliveryServiceGrpc.newBlockingStub(channel), caller,
-                d -> d.extendTime(ExtendTimeRequest.getDefaultInstance()))).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> calls.once(
+                        DeliveryServiceGrpc.newBlockingStub(channel),
+                        caller,
+                        d -> d.extendTime(ExtendTimeRequest.getDefaultInstance())))
+                .isInstanceOf(StatusRuntimeException.class);
         assertThat(extensions).hasValue(1);
     }
 }

@@ -11,7 +11,8 @@ class CandidateCsvTest {
 
     @Test
     void readsAHeaderAndOneCandidatePerRowWhateverTheLineEnds() {
-        assertThat(ExamAdminController.candidateNumbers("\uFEFFcandidate_number,name\r\nc-1,\"Dupont, Anne\"\nc-2,\"Say \"\"hi\"\"\"\r\n\n"))
+        assertThat(ExamAdminController.candidateNumbers(
+                        "\uFEFFcandidate_number,name\r\nc-1,\"Dupont, Anne\"\nc-2,\"Say \"\"hi\"\"\"\r\n\n"))
                 .containsExactly("c-1", "c-2");
     }
 
@@ -30,23 +31,27 @@ class CandidateCsvTest {
                     assertThat(e.reason()).isEqualTo("INVALID_CSV");
                     assertThat(e.getMessage()).contains("Nothing was stored");
                     assertThat(e.problems()).extracting(p -> p.get("line")).containsExactly(6, 3, 4, 5);
-                    assertThat(e.problems()).extracting(p -> (String) p.get("message")).containsExactly(
-                            "a quoted field is never closed",
-                            "'c 2' is not a candidate number: 1 to 64 letters, digits, '.', '_' or '-'",
-                            "candidate c-1 is already on line 2",
-                            "has 1 fields where the header has 2");
+                    assertThat(e.problems())
+                            .extracting(p -> (String) p.get("message"))
+                            .containsExactly(
+                                    "a quoted field is never closed",
+                                    "'c 2' is not a candidate number: 1 to 64 letters, digits, '.', '_' or '-'",
+                                    "candidate c-1 is already on line 2",
+                                    "has 1 fields where the header has 2");
                 });
     }
 
     @Test
     void refusesAFileWithoutTheColumnOrWithoutCandidates() {
         assertThatThrownBy(() -> ExamAdminController.candidateNumbers("number\nc-1\n"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.problems())
-                        .containsExactly(Map.of("line", 1, "message", "the header row must name a column candidate_number")));
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(Map.of(
+                                        "line", 1, "message", "the header row must name a column candidate_number")));
         assertThatThrownBy(() -> ExamAdminController.candidateNumbers("candidate_number\n"))
                 .hasMessageContaining("names no candidate");
-        assertThatThrownBy(() -> ExamAdminController.candidateNumbers(""))
-                .hasMessageContaining("The file is empty");
+        assertThatThrownBy(() -> ExamAdminController.candidateNumbers("")).hasMessageContaining("The file is empty");
     }
 
     @Test
@@ -62,8 +67,11 @@ class CandidateCsvTest {
     void quotesALongBadValueOnlyInShort() {
         String huge = "x".repeat(10_000) + "!";
         assertThatThrownBy(() -> ExamAdminController.candidateNumbers("candidate_number\n" + huge + "\n"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat((String) e.problems().getFirst().get("message"))
-                        .hasSizeLessThan(150).contains("(10001 characters)"));
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat((String) e.problems().getFirst().get("message"))
+                                .hasSizeLessThan(150)
+                                .contains("(10001 characters)"));
     }
 
     @Test

@@ -3,10 +3,10 @@ package io.amphi.platform.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,17 +42,19 @@ public final class AuditJson {
     private static final int DIGIT_RUN_WORTH_COUNTING = 34;
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                            .maxNumberLength(JACKSON_NUMBER_BACKSTOP).maxStringLength(MAX_STRING)
-                            .maxNameLength(MAX_NAME).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxNumberLength(JACKSON_NUMBER_BACKSTOP)
+                            .maxStringLength(MAX_STRING)
+                            .maxNameLength(MAX_NAME)
+                            .build())
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
 
-    private AuditJson() {
-    }
+    private AuditJson() {}
 
     /** Stored bytes (a payload, metadata) as JSON; empty when they are not JSON as the specification reads it. */
     public static Optional<JsonNode> parse(byte[] bytes) {
@@ -61,8 +63,12 @@ public final class AuditJson {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
@@ -76,8 +82,7 @@ public final class AuditJson {
     /** One text as JSON; a byte-order mark, or anything beyond the limits, is refused. */
     public static JsonNode parse(String text) throws JsonProcessingException {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            throw new JsonProcessingException("a byte-order mark is not JSON") {
-            };
+            throw new JsonProcessingException("a byte-order mark is not JSON") {};
         }
         JsonNode node = JSON.readTree(text);
         if (mayHoldLongNumber(text)) {
@@ -100,7 +105,12 @@ public final class AuditJson {
     private static void requireShortNumbers(String text) throws JsonProcessingException {
         try (JsonParser parser = JSON.createParser(text)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token.isNumeric() && parser.getText().chars().filter(c -> c >= '0' && c <= '9').count() > MAX_DIGITS) {
+                if (token.isNumeric()
+                        && parser.getText()
+                                        .chars()
+                                        .filter(c -> c >= '0' && c <= '9')
+                                        .count()
+                                > MAX_DIGITS) {
                     throw new JsonParseException(parser, "a number of more than " + MAX_DIGITS + " digits");
                 }
             }

@@ -34,18 +34,21 @@ public final class ChainVerifier {
      * @param expected the hash (hex) the chain says should be there, or a description
      * @param found    the hash (hex) found there, or a description
      */
-    public record Finding(String aggregateIdentifier, long sequenceNumber, Problem problem, String expected,
-                          String found) {
+    public record Finding(
+            String aggregateIdentifier, long sequenceNumber, Problem problem, String expected, String found) {
 
         public String describe() {
             return switch (problem) {
-                case ALTERED -> "event %d was altered: stored hash %s, its content hashes to %s"
-                        .formatted(sequenceNumber, expected, found);
-                case MISSING -> "event %d is missing: the next event expects a predecessor with hash %s, found %s"
-                        .formatted(sequenceNumber, expected, found);
+                case ALTERED ->
+                    "event %d was altered: stored hash %s, its content hashes to %s"
+                            .formatted(sequenceNumber, expected, found);
+                case MISSING ->
+                    "event %d is missing: the next event expects a predecessor with hash %s, found %s"
+                            .formatted(sequenceNumber, expected, found);
                 case REORDERED -> "event %d is out of place: %s".formatted(sequenceNumber, found);
-                case BROKEN_LINK -> "event %d names predecessor hash %s, but event %d hashes to %s"
-                        .formatted(sequenceNumber, found, sequenceNumber - 1, expected);
+                case BROKEN_LINK ->
+                    "event %d names predecessor hash %s, but event %d hashes to %s"
+                            .formatted(sequenceNumber, found, sequenceNumber - 1, expected);
                 case DUPLICATE -> "event %d appears twice".formatted(sequenceNumber);
                 case UNCHAINED -> "event %d carries no chain hash (stored before chaining)".formatted(sequenceNumber);
             };
@@ -58,8 +61,8 @@ public final class ChainVerifier {
      * @param lastSequence the sequence number of the last event, -1 for none
      * @param finalHash    the recomputed hash of the last event, as far as the chain holds
      */
-    public record Result(String aggregateIdentifier, int events, long lastSequence, byte[] finalHash,
-                         Optional<Finding> finding) {
+    public record Result(
+            String aggregateIdentifier, int events, long lastSequence, byte[] finalHash, Optional<Finding> finding) {
 
         public boolean intact() {
             return finding.isEmpty();
@@ -69,8 +72,7 @@ public final class ChainVerifier {
     static final int MOVED_FROM_POSITIONS = 1_024;
     static final int MOVED_FROM_BYTES = 1_048_576;
 
-    private ChainVerifier() {
-    }
+    private ChainVerifier() {}
 
     /**
      * Verifies one aggregate's events in the order they are stored (the database gives them by
@@ -98,7 +100,8 @@ public final class ChainVerifier {
 
     /** The lowest sequence number held twice; else the first event stored after one with a higher number. */
     private static Optional<Finding> duplicateOrOutOfOrder(String aggregate, List<StoredEvent> events) {
-        long[] sequences = events.stream().mapToLong(StoredEvent::sequenceNumber).toArray();
+        long[] sequences =
+                events.stream().mapToLong(StoredEvent::sequenceNumber).toArray();
         long[] sorted = sequences.clone();
         Arrays.sort(sorted);
         for (int i = 1; i < sorted.length; i++) {
@@ -108,19 +111,27 @@ public final class ChainVerifier {
         }
         for (int i = 1; i < sequences.length; i++) {
             if (sequences[i] < sequences[i - 1]) {
-                return finding(aggregate, sequences[i], Problem.REORDERED, "event " + sequences[i] + " before event "
-                        + sequences[i - 1], "event " + sequences[i] + " stored after event " + sequences[i - 1]);
+                return finding(
+                        aggregate,
+                        sequences[i],
+                        Problem.REORDERED,
+                        "event " + sequences[i] + " before event " + sequences[i - 1],
+                        "event " + sequences[i] + " stored after event " + sequences[i - 1]);
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<Finding> check(String aggregate, StoredEvent event, long expectedSequence, byte[] previous,
-                                           List<StoredEvent> events) {
+    private static Optional<Finding> check(
+            String aggregate, StoredEvent event, long expectedSequence, byte[] previous, List<StoredEvent> events) {
         String linked = linkedPrevious(event);
         if (event.sequenceNumber() > expectedSequence) {
-            return finding(aggregate, expectedSequence, Problem.MISSING,
-                    linked == null ? "an event" : linked, "no event " + expectedSequence);
+            return finding(
+                    aggregate,
+                    expectedSequence,
+                    Problem.MISSING,
+                    linked == null ? "an event" : linked,
+                    "no event " + expectedSequence);
         }
         if (event.chainHash() == null) {
             return finding(aggregate, expectedSequence, Problem.UNCHAINED, "a chain hash", "none");
@@ -135,14 +146,23 @@ public final class ChainVerifier {
         byte[] linkedHash = EventHashes.isHash(linked) ? EventHashes.fromHex(linked) : null;
         Optional<Long> appendedAt = linkedHash == null ? Optional.empty() : appendedPosition(event, linkedHash, events);
         if (appendedAt.isPresent()) {
-            return finding(aggregate, expectedSequence, Problem.REORDERED, "event " + expectedSequence,
+            return finding(
+                    aggregate,
+                    expectedSequence,
+                    Problem.REORDERED,
+                    "event " + expectedSequence,
                     "the event stored here was appended as event " + appendedAt.get());
         }
-        if (linkedHash != null && !Arrays.equals(previous, linkedHash)
+        if (linkedHash != null
+                && !Arrays.equals(previous, linkedHash)
                 && Arrays.equals(EventHashes.hash(linkedHash, event), event.chainHash())) {
             return finding(aggregate, expectedSequence, Problem.BROKEN_LINK, EventHashes.hex(previous), linked);
         }
-        return finding(aggregate, expectedSequence, Problem.ALTERED, EventHashes.hex(event.chainHash()),
+        return finding(
+                aggregate,
+                expectedSequence,
+                Problem.ALTERED,
+                EventHashes.hex(event.chainHash()),
                 EventHashes.hex(recomputed));
     }
 
@@ -180,12 +200,14 @@ public final class ChainVerifier {
 
     /** The predecessor hash an event carries in its metadata; {@code null} if it carries none. */
     static String linkedPrevious(StoredEvent event) {
-        JsonNode previous = AuditJson.parse(event.metaData()).map(meta -> meta.get(EventHashes.PREVIOUS_HASH)).orElse(null);
+        JsonNode previous = AuditJson.parse(event.metaData())
+                .map(meta -> meta.get(EventHashes.PREVIOUS_HASH))
+                .orElse(null);
         return previous != null && previous.isTextual() ? previous.textValue() : null;
     }
 
-    private static Optional<Finding> finding(String aggregate, long sequence, Problem problem, String expected,
-                                             String found) {
+    private static Optional<Finding> finding(
+            String aggregate, long sequence, Problem problem, String expected, String found) {
         return Optional.of(new Finding(aggregate, sequence, problem, expected, found));
     }
 }

@@ -23,13 +23,13 @@ public final class EventHashes {
     public static final String PREVIOUS_HASH = "previousHash";
     /** What the first event of every aggregate follows. */
     public static final byte[] GENESIS = new byte[32];
+
     public static final String VERSION = "amphi-event-v1";
 
     private static final byte[] TAG = VERSION.getBytes(StandardCharsets.US_ASCII);
     private static final HexFormat HEX = HexFormat.of();
 
-    private EventHashes() {
-    }
+    private EventHashes() {}
 
     /** The hash of {@code event} following {@code previous}. */
     public static byte[] hash(byte[] previous, StoredEvent event) {
@@ -38,8 +38,8 @@ public final class EventHashes {
 
     /** The bytes the hash is taken over, as AUDIT-FORMAT.md spells them out (the test vectors show them). */
     public static byte[] input(byte[] previous, StoredEvent event) {
-        ByteArrayOutputStream input = new ByteArrayOutputStream(256 + event.payload().length
-                + (event.metaData() == null ? 0 : event.metaData().length));
+        ByteArrayOutputStream input = new ByteArrayOutputStream(
+                256 + event.payload().length + (event.metaData() == null ? 0 : event.metaData().length));
         input.writeBytes(TAG);
         input.writeBytes(previous);
         field(input, event.eventIdentifier());
@@ -60,7 +60,8 @@ public final class EventHashes {
 
     /** Whether the text is a hash as AUDIT-FORMAT.md writes one: 64 lowercase hex digits. */
     public static boolean isHash(String text) {
-        return text != null && text.length() == 64
+        return text != null
+                && text.length() == 64
                 && text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
@@ -88,7 +89,8 @@ public final class EventHashes {
     }
 
     private static void field(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+        out.writeBytes(
+                ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
         if (value != null) {
             out.writeBytes(value);
         }

@@ -16,23 +16,35 @@ import java.util.Optional;
  *
  * @param auditPath the sibling hashes (hex), the deepest first
  */
-public record InclusionProof(String examId, String sessionId, long lastSequence, String finalHash, int leafIndex,
-                             int treeSize, List<String> auditPath, String examRoot) {
+public record InclusionProof(
+        String examId,
+        String sessionId,
+        long lastSequence,
+        String finalHash,
+        int leafIndex,
+        int treeSize,
+        List<String> auditPath,
+        String examRoot) {
 
     /** A seal's leaves sorted and hashed once, to prove any of its sessions (a seal never changes). */
     public record SealedTree(String examRoot, List<MerkleTree.Leaf> sorted, List<byte[]> leafHashes) {
 
         public static SealedTree of(String examRoot, List<MerkleTree.Leaf> sealed) {
             List<MerkleTree.Leaf> sorted = sealed.stream()
-                    .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER)).toList();
-            return new SealedTree(examRoot, sorted, sorted.stream().map(MerkleTree::leafHash).toList());
+                    .sorted(Comparator.comparing(MerkleTree.Leaf::sessionId, MerkleTree.UTF8_ORDER))
+                    .toList();
+            return new SealedTree(
+                    examRoot, sorted, sorted.stream().map(MerkleTree::leafHash).toList());
         }
 
         /** From an ExamSealed payload: its merkleRoot and the sessions it lists. */
         public static SealedTree ofSeal(JsonNode seal) {
             List<MerkleTree.Leaf> leaves = new ArrayList<>();
-            seal.path("sessions").forEach(session -> leaves.add(new MerkleTree.Leaf(session.path("sessionId").asText(),
-                    session.path("lastSequence").asLong(), EventHashes.fromHex(session.path("finalHash").asText()))));
+            seal.path("sessions")
+                    .forEach(session -> leaves.add(new MerkleTree.Leaf(
+                            session.path("sessionId").asText(),
+                            session.path("lastSequence").asLong(),
+                            EventHashes.fromHex(session.path("finalHash").asText()))));
             return of(seal.path("merkleRoot").asText(), leaves);
         }
 
@@ -57,16 +69,27 @@ public record InclusionProof(String examId, String sessionId, long lastSequence,
             }
             MerkleTree.Leaf leaf = sorted.get(index);
             MerkleTree.AuditPath path = MerkleTree.auditPath(leafHashes, index);
-            return Optional.of(new InclusionProof(examId, sessionId, leaf.lastSequence(), EventHashes.hex(leaf.finalHash()),
-                    index, sorted.size(), path.siblings().stream().map(EventHashes::hex).toList(), examRoot));
+            return Optional.of(new InclusionProof(
+                    examId,
+                    sessionId,
+                    leaf.lastSequence(),
+                    EventHashes.hex(leaf.finalHash()),
+                    index,
+                    sorted.size(),
+                    path.siblings().stream().map(EventHashes::hex).toList(),
+                    examRoot));
         }
     }
 
     /** The root the path leads to from this proof's leaf; {@code null} if it leads nowhere. */
     public byte[] root() {
         byte[] leaf = MerkleTree.leafHash(new MerkleTree.Leaf(sessionId, lastSequence, EventHashes.fromHex(finalHash)));
-        return MerkleTree.rootFromPath(leaf, new MerkleTree.AuditPath(leafIndex, treeSize,
-                auditPath.stream().map(EventHashes::fromHex).toList()));
+        return MerkleTree.rootFromPath(
+                leaf,
+                new MerkleTree.AuditPath(
+                        leafIndex,
+                        treeSize,
+                        auditPath.stream().map(EventHashes::fromHex).toList()));
     }
 
     /** Whether the proof leads to {@code root} (hex, any case). */

@@ -20,27 +20,26 @@ import java.util.List;
 public final class MerkleTree {
 
     /** Ids compared as their UTF-8 bytes, unsigned: the order every implementation can reproduce. */
-    public static final Comparator<String> UTF8_ORDER = (a, b) -> Arrays.compareUnsigned(
-            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    public static final Comparator<String> UTF8_ORDER =
+            (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     /** One session as sealed: its id, the sequence number of its last event and that event's hash. */
-    public record Leaf(String sessionId, long lastSequence, byte[] finalHash) {
-    }
+    public record Leaf(String sessionId, long lastSequence, byte[] finalHash) {}
 
     /**
      * Where one leaf sits and the sibling hashes from it up to the root (RFC 6962, section 2.1.1),
      * the nearest first: with the leaf's hash they give the root, and nothing else does.
      */
-    public record AuditPath(int leafIndex, int treeSize, List<byte[]> siblings) {
-    }
+    public record AuditPath(int leafIndex, int treeSize, List<byte[]> siblings) {}
 
-    private MerkleTree() {
-    }
+    private MerkleTree() {}
 
     /** The seal's root over sessions, in any order. */
     public static byte[] root(List<Leaf> leaves) {
-        return rootOfSorted(leaves.stream().sorted(Comparator.comparing(Leaf::sessionId, UTF8_ORDER))
-                .map(MerkleTree::leafHash).toList());
+        return rootOfSorted(leaves.stream()
+                .sorted(Comparator.comparing(Leaf::sessionId, UTF8_ORDER))
+                .map(MerkleTree::leafHash)
+                .toList());
     }
 
     /** The root over leaf hashes already in the tree's order. */

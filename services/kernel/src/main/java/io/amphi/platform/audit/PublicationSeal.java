@@ -21,17 +21,21 @@ public final class PublicationSeal {
     private static final byte[] TAG = VERSION.getBytes(StandardCharsets.US_ASCII);
 
     /** One question's points in a result, a decimal with three digits after the point ("0.500"). */
-    public record QuestionPoints(String questionId, String points) {
-    }
+    public record QuestionPoints(String questionId, String points) {}
 
     /**
      * One session's result as the platform recorded it: the key version and rule set it was
      * scored under, the last event it was scored from, its total and each question's points in
      * the exam's order.
      */
-    public record ResultLine(String sessionId, int keyVersion, String ruleSet, long lastSequence, byte[] lastEventHash,
-                             String total, List<QuestionPoints> questions) {
-    }
+    public record ResultLine(
+            String sessionId,
+            int keyVersion,
+            String ruleSet,
+            long lastSequence,
+            byte[] lastEventHash,
+            String total,
+            List<QuestionPoints> questions) {}
 
     /**
      * What a publication seals.
@@ -42,18 +46,26 @@ public final class PublicationSeal {
      * @param scoringLastSequence the sequence number of the scoring stream's last event before the publication
      * @param scoringFinalHash    that event's chain hash
      */
-    public record Publication(String examId, int number, byte[] previousRoot, byte[] examRoot,
-                              long scoringLastSequence, byte[] scoringFinalHash, int keyVersion, String ruleSet,
-                              int results, byte[] resultsRoot) {
-    }
+    public record Publication(
+            String examId,
+            int number,
+            byte[] previousRoot,
+            byte[] examRoot,
+            long scoringLastSequence,
+            byte[] scoringFinalHash,
+            int keyVersion,
+            String ruleSet,
+            int results,
+            byte[] resultsRoot) {}
 
-    private PublicationSeal() {
-    }
+    private PublicationSeal() {}
 
     /** The root of the results tree: one leaf per result, sorted by session id. */
     public static byte[] resultsRoot(List<ResultLine> results) {
-        return MerkleTree.rootOfSorted(results.stream().sorted(Comparator.comparing(ResultLine::sessionId,
-                MerkleTree.UTF8_ORDER)).map(PublicationSeal::resultLeaf).toList());
+        return MerkleTree.rootOfSorted(results.stream()
+                .sorted(Comparator.comparing(ResultLine::sessionId, MerkleTree.UTF8_ORDER))
+                .map(PublicationSeal::resultLeaf)
+                .toList());
     }
 
     /**
@@ -89,7 +101,9 @@ public final class PublicationSeal {
         sha256.update(ByteBuffer.allocate(4).putInt(publication.number()).array());
         sha256.update(publication.previousRoot());
         sha256.update(publication.examRoot());
-        sha256.update(ByteBuffer.allocate(8).putLong(publication.scoringLastSequence()).array());
+        sha256.update(ByteBuffer.allocate(8)
+                .putLong(publication.scoringLastSequence())
+                .array());
         sha256.update(publication.scoringFinalHash());
         sha256.update(ByteBuffer.allocate(4).putInt(publication.keyVersion()).array());
         EventHashes.field(sha256, publication.ruleSet());

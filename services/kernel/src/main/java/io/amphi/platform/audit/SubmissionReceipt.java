@@ -21,16 +21,16 @@ import java.util.HexFormat;
  * @param finalHash   the chain hash of the session's last event (hex)
  * @param submittedAt the {@code submittedAt} of its SessionSubmitted event, as stored
  */
-public record SubmissionReceipt(String sessionId, long lastSequence, String finalHash, String submittedAt,
-                                String keyId, byte[] signature) {
+public record SubmissionReceipt(
+        String sessionId, long lastSequence, String finalHash, String submittedAt, String keyId, byte[] signature) {
 
     public static final String VERSION = "amphi-receipt-v1";
     /** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410) before the 32 raw key bytes. */
     private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
     /** {@code "amphi-receipt-v1" ‖ F(keyId) ‖ F(sessionId) ‖ i64(lastSequence) ‖ finalHash (32) ‖ F(submittedAt)}. */
-    public static byte[] signedBytes(String keyId, String sessionId, long lastSequence, String finalHash,
-                                     String submittedAt) {
+    public static byte[] signedBytes(
+            String keyId, String sessionId, long lastSequence, String finalHash, String submittedAt) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(VERSION.getBytes(StandardCharsets.US_ASCII));
         EventHashes.field(bytes, keyId);
@@ -42,8 +42,8 @@ public record SubmissionReceipt(String sessionId, long lastSequence, String fina
     }
 
     /** Signs a receipt with a replica's Ed25519 key. */
-    public static SubmissionReceipt sign(String sessionId, long lastSequence, String finalHash, String submittedAt,
-                                         String keyId, PrivateKey key) {
+    public static SubmissionReceipt sign(
+            String sessionId, long lastSequence, String finalHash, String submittedAt, String keyId, PrivateKey key) {
         try {
             Signature ed25519 = Signature.getInstance("Ed25519");
             ed25519.initSign(key);
@@ -68,7 +68,8 @@ public record SubmissionReceipt(String sessionId, long lastSequence, String fina
 
     /** A key's id: "receipt-" and the first 16 hex digits of the SHA-256 of its 32 bytes, so an id names one key. */
     public static String keyId(byte[] rawPublicKey) {
-        return "receipt-" + EventHashes.hex(EventHashes.sha256().digest(rawPublicKey)).substring(0, 16);
+        return "receipt-"
+                + EventHashes.hex(EventHashes.sha256().digest(rawPublicKey)).substring(0, 16);
     }
 
     /** The 32 bytes RFC 8032 calls the public key. */
@@ -88,8 +89,12 @@ public record SubmissionReceipt(String sessionId, long lastSequence, String fina
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SubmissionReceipt r && lastSequence == r.lastSequence && sessionId.equals(r.sessionId)
-                && finalHash.equals(r.finalHash) && submittedAt.equals(r.submittedAt) && keyId.equals(r.keyId)
+        return other instanceof SubmissionReceipt r
+                && lastSequence == r.lastSequence
+                && sessionId.equals(r.sessionId)
+                && finalHash.equals(r.finalHash)
+                && submittedAt.equals(r.submittedAt)
+                && keyId.equals(r.keyId)
                 && Arrays.equals(signature, r.signature);
     }
 

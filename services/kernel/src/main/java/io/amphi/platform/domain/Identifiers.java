@@ -13,8 +13,7 @@ public final class Identifiers {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     public static boolean valid(String id) {
         return id != null && ID.matcher(id).matches();

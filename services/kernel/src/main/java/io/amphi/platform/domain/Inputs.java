@@ -13,8 +13,7 @@ public final class Inputs {
     /** The longest reason a person gives for an act kept in the log (an extension, a revocation). */
     public static final int MAX_REASON = 500;
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /**
      * The identifier in {@code field}, which must be present and have the shape of
@@ -25,8 +24,10 @@ public final class Inputs {
             throw DomainException.invalid("MISSING_" + code(field), "Send %s: it is empty.".formatted(field));
         }
         if (!Identifiers.valid(value)) {
-            throw DomainException.invalid("INVALID_" + code(field), "%s %s is not an id: an id is 1 to 64 letters, "
-                    .formatted(field, quote(value)) + "digits, '.', '_' or '-'.");
+            throw DomainException.invalid(
+                    "INVALID_" + code(field),
+                    "%s %s is not an id: an id is 1 to 64 letters, ".formatted(field, quote(value))
+                            + "digits, '.', '_' or '-'.");
         }
         return value;
     }
@@ -50,14 +51,16 @@ public final class Inputs {
     /** Text of at most {@code maxChars} characters without control characters but line breaks and tabs; may be empty. */
     public static String boundedText(String value, String field, int maxChars) {
         if (value.length() > maxChars) {
-            throw DomainException.invalid("TOO_LONG", "%s is %d characters long; at most %d are accepted."
-                    .formatted(field, value.length(), maxChars));
+            throw DomainException.invalid(
+                    "TOO_LONG",
+                    "%s is %d characters long; at most %d are accepted.".formatted(field, value.length(), maxChars));
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-                throw DomainException.invalid("CONTROL_CHARACTER", "%s contains a control character (U+%04X) at position %d."
-                        .formatted(field, (int) c, i));
+                throw DomainException.invalid(
+                        "CONTROL_CHARACTER",
+                        "%s contains a control character (U+%04X) at position %d.".formatted(field, (int) c, i));
             }
         }
         return value;
@@ -66,8 +69,8 @@ public final class Inputs {
     /** At most {@code max} entries in a repeated field. */
     public static void count(int count, String field, int max) {
         if (count > max) {
-            throw DomainException.invalid("TOO_MANY", "%s has %d entries; at most %d are accepted."
-                    .formatted(field, count, max));
+            throw DomainException.invalid(
+                    "TOO_MANY", "%s has %d entries; at most %d are accepted.".formatted(field, count, max));
         }
     }
 
@@ -95,7 +98,10 @@ public final class Inputs {
         }
         quoted.append('\'');
         if (value.length() > shown) {
-            quoted.insert(quoted.length() - 1, "…").append(" (").append(value.length()).append(" characters)");
+            quoted.insert(quoted.length() - 1, "…")
+                    .append(" (")
+                    .append(value.length())
+                    .append(" characters)");
         }
         return quoted.toString();
     }

@@ -36,7 +36,8 @@ class MerkleTreeTest {
         for (int n = 1; n <= 100; n++) {
             assertThat(MerkleTree.rootOfSorted(leaves(n))).as("%d leaves", n).isEqualTo(rfc6962(leaves(n)));
         }
-        assertThat(MerkleTree.rootOfSorted(List.of())).isEqualTo(EventHashes.sha256().digest(new byte[] {2}));
+        assertThat(MerkleTree.rootOfSorted(List.of()))
+                .isEqualTo(EventHashes.sha256().digest(new byte[] {2}));
     }
 
     @Test
@@ -46,14 +47,18 @@ class MerkleTreeTest {
             byte[] root = MerkleTree.rootOfSorted(leaves);
             for (int i = 0; i < n; i++) {
                 MerkleTree.AuditPath path = MerkleTree.auditPath(leaves, i);
-                assertThat(MerkleTree.rootFromPath(leaves.get(i), path)).as("leaf %d of %d", i, n).isEqualTo(root);
+                assertThat(MerkleTree.rootFromPath(leaves.get(i), path))
+                        .as("leaf %d of %d", i, n)
+                        .isEqualTo(root);
                 byte[] other = leaves.get((i + 1) % n);
                 if (n > 1) {
-                    assertThat(MerkleTree.rootFromPath(other, path)).as("another leaf on leaf %d's path", i)
+                    assertThat(MerkleTree.rootFromPath(other, path))
+                            .as("another leaf on leaf %d's path", i)
                             .isNotEqualTo(root);
                 }
                 assertThat(MerkleTree.rootFromPath(leaves.get(i), new MerkleTree.AuditPath(n, n, path.siblings())))
-                        .as("an index outside the tree").isNull();
+                        .as("an index outside the tree")
+                        .isNull();
             }
         }
     }
@@ -64,8 +69,9 @@ class MerkleTreeTest {
         MerkleTree.Leaf astral = new MerkleTree.Leaf("exam:\uD83D\uDE00", 1, hash);
         MerkleTree.Leaf bmp = new MerkleTree.Leaf("exam:\uFF21", 1, hash);
         assertThat(MerkleTree.UTF8_ORDER.compare(astral.sessionId(), bmp.sessionId()))
-                .as("U+1F600 is after U+FF21 in UTF-8, before it in UTF-16").isPositive();
-        assertThat(MerkleTree.root(List.of(astral, bmp))).isEqualTo(MerkleTree.rootOfSorted(
-                List.of(MerkleTree.leafHash(bmp), MerkleTree.leafHash(astral))));
+                .as("U+1F600 is after U+FF21 in UTF-8, before it in UTF-16")
+                .isPositive();
+        assertThat(MerkleTree.root(List.of(astral, bmp)))
+                .isEqualTo(MerkleTree.rootOfSorted(List.of(MerkleTree.leafHash(bmp), MerkleTree.leafHash(astral))));
     }
 }

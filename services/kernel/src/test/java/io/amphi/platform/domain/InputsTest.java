@@ -26,7 +26,8 @@ class InputsTest {
         assertThat(Inputs.id("edn-2026", "exam_id")).isEqualTo("edn-2026");
         DomainException missing = catchThrowableOfType(DomainException.class, () -> Inputs.id("", "exam_id"));
         assertThat(missing.reason()).isEqualTo("MISSING_EXAM_ID");
-        DomainException huge = catchThrowableOfType(DomainException.class, () -> Inputs.id("C".repeat(3_900_000), "candidate_number"));
+        DomainException huge =
+                catchThrowableOfType(DomainException.class, () -> Inputs.id("C".repeat(3_900_000), "candidate_number"));
         assertThat(huge.reason()).isEqualTo("INVALID_CANDIDATE_NUMBER");
         assertThat(huge.getMessage()).hasSizeLessThan(200).contains("3900000 characters");
         assertThat(Inputs.optionalId("", "exam_id")).isNull();
@@ -35,13 +36,17 @@ class InputsTest {
     @Test
     void textIsBoundedAndFreeOfControlCharacters() {
         assertThat(Inputs.text("  a power cut in room 2 \n", "reason", 500)).isEqualTo("a power cut in room 2");
-        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text("x".repeat(501), "reason", 500)).reason())
+        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text("x".repeat(501), "reason", 500))
+                        .reason())
                 .isEqualTo("TOO_LONG");
-        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text("bell\u0007", "reason", 500)).reason())
+        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text("bell\u0007", "reason", 500))
+                        .reason())
                 .isEqualTo("CONTROL_CHARACTER");
-        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text(" ", "reason", 500)).reason())
+        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.text(" ", "reason", 500))
+                        .reason())
                 .isEqualTo("MISSING_REASON");
-        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.count(101, "option_ids", 100)).reason())
+        assertThat(catchThrowableOfType(DomainException.class, () -> Inputs.count(101, "option_ids", 100))
+                        .reason())
                 .isEqualTo("TOO_MANY");
     }
 }

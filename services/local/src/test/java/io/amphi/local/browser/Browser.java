@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("AMPHI_CHROMIUM", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("AMPHI_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("AMPHI_CHROMEDRIVER", "/usr/bin/chromedriver"));
     static final Path ARTIFACTS = Path.of("target/e2e");
     /** axe-core, installed with the web app's development dependencies. */
     static final Path AXE = Path.of("../web/node_modules/axe-core/axe.min.js");
@@ -85,13 +86,24 @@ final class Browser implements AutoCloseable {
         Path profile = Files.createTempDirectory("amphi-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--lang=en-GB", "--user-data-dir=" + profile,
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--lang=en-GB",
+                "--user-data-dir=" + profile,
                 "--window-size=" + (int) (1280 / zoom) + "," + (int) (900 / zoom),
                 "--force-device-scale-factor=" + zoom);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         return new Browser(new ChromeDriver(service, options), profile);
     }
 
@@ -104,8 +116,13 @@ final class Browser implements AutoCloseable {
 
     /** Files the page downloads land in this folder. */
     void downloadTo(Path folder) {
-        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
-                "downloadPath", folder.toAbsolutePath().toString()));
+        driver.executeCdpCommand(
+                "Browser.setDownloadBehavior",
+                Map.of(
+                        "behavior",
+                        "allow",
+                        "downloadPath",
+                        folder.toAbsolutePath().toString()));
     }
 
     /** Signs a proctor in to the console of an exam. */
@@ -139,7 +156,10 @@ final class Browser implements AutoCloseable {
         if (docs != null && !docs.isBlank() && documentationName.length > 0) {
             Path folder = Path.of(docs);
             Files.createDirectories(folder);
-            Files.copy(shot.toPath(), folder.resolve(documentationName[0] + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    shot.toPath(),
+                    folder.resolve(documentationName[0] + ".png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -163,7 +183,8 @@ final class Browser implements AutoCloseable {
         for (JsonNode violation : report.path("violations")) {
             String impact = violation.path("impact").asText();
             if (impact.equals("serious") || impact.equals("critical")) {
-                serious.add(violation.path("id").asText() + " (" + impact + "): " + violation.path("help").asText() + " at "
+                serious.add(violation.path("id").asText() + " (" + impact + "): "
+                        + violation.path("help").asText() + " at "
                         + violation.path("nodes").findValuesAsText("target"));
             }
         }
@@ -189,7 +210,8 @@ final class Browser implements AutoCloseable {
     public void close() throws IOException {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

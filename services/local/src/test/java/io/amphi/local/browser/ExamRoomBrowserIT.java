@@ -52,11 +52,15 @@ class ExamRoomBrowserIT {
     }
 
     private static void choose(Browser browser, String question, String value) {
-        browser.visible(By.cssSelector("input[name='" + question + "'][value='" + value + "']")).click();
+        browser.visible(By.cssSelector("input[name='" + question + "'][value='" + value + "']"))
+                .click();
     }
 
     private static void goTo(Browser browser, int number) {
-        browser.driver.findElements(By.cssSelector("nav .nav-item")).get(number - 1).click();
+        browser.driver
+                .findElements(By.cssSelector("nav .nav-item"))
+                .get(number - 1)
+                .click();
         browser.waitForText(By.id("question-heading"), "Question " + number + " of");
     }
 
@@ -86,7 +90,9 @@ class ExamRoomBrowserIT {
             choose(browser, "q2", "A");
             choose(browser, "q2", "C");
             saved(browser, "q2");
-            browser.driver.findElement(By.xpath("//button[normalize-space()='Flag for review']")).click();
+            browser.driver
+                    .findElement(By.xpath("//button[normalize-space()='Flag for review']"))
+                    .click();
             browser.screenshot("03-exam-multiple-response", "exam-multiple-response");
 
             goTo(browser, 3);
@@ -99,27 +105,46 @@ class ExamRoomBrowserIT {
                 otherDevice.driver.get(url(candidate.examId()));
                 otherDevice.visible(By.id("candidate")).sendKeys(candidate.candidateNumber());
                 otherDevice.driver.findElement(By.id("code")).sendKeys(candidate.accessCode());
-                otherDevice.driver.findElement(By.cssSelector("button[type=submit]")).click();
+                otherDevice
+                        .driver
+                        .findElement(By.cssSelector("button[type=submit]"))
+                        .click();
                 otherDevice.waitForText(By.cssSelector("[role=alert]"), "open on another device");
                 otherDevice.screenshot("05a-second-device-refused", "second-device-refused");
             }
 
             String proctor = rest.proctorToken();
             String session = candidate.examId() + ":" + candidate.candidateNumber();
-            rest.call("POST", "/exams/" + candidate.examId() + "/pause", proctor, Map.of("sessionId", session, "reason", "fire alarm"));
+            rest.call(
+                    "POST",
+                    "/exams/" + candidate.examId() + "/pause",
+                    proctor,
+                    Map.of("sessionId", session, "reason", "fire alarm"));
             browser.waitForText(By.cssSelector(".banner.paused"), "paused the exam");
             // The page may learn of the pause seconds after it began: its clock then steps back to the server's.
             Thread.sleep(1_200);
-            String frozen = browser.driver.findElement(By.cssSelector(".timer .value")).getText();
+            String frozen =
+                    browser.driver.findElement(By.cssSelector(".timer .value")).getText();
             assertThat(browser.driver.findElement(By.id("q3-text")).isEnabled()).isFalse();
             browser.screenshot("05b-paused", "exam-paused");
             Thread.sleep(3_000);
-            assertThat(seconds(browser.driver.findElement(By.cssSelector(".timer .value")).getText()))
+            assertThat(seconds(browser.driver
+                            .findElement(By.cssSelector(".timer .value"))
+                            .getText()))
                     .as("the clock stands still (to the second the server and the page round to)")
                     .isCloseTo(seconds(frozen), org.assertj.core.data.Offset.offset(1L));
-            rest.call("POST", "/exams/" + candidate.examId() + "/unpause", proctor, Map.of("sessionId", session, "reason", "all clear"));
-            browser.wait.until(d -> d.findElements(By.cssSelector(".banner.paused")).isEmpty());
-            rest.call("POST", "/sessions/" + session + "/extensions", proctor, Map.of("seconds", 3_600, "reason", "accommodation"));
+            rest.call(
+                    "POST",
+                    "/exams/" + candidate.examId() + "/unpause",
+                    proctor,
+                    Map.of("sessionId", session, "reason", "all clear"));
+            browser.wait.until(
+                    d -> d.findElements(By.cssSelector(".banner.paused")).isEmpty());
+            rest.call(
+                    "POST",
+                    "/sessions/" + session + "/extensions",
+                    proctor,
+                    Map.of("seconds", 3_600, "reason", "accommodation"));
             browser.waitForText(By.cssSelector(".timer .value"), "2:5");
 
             goTo(browser, 4);
@@ -128,7 +153,8 @@ class ExamRoomBrowserIT {
             browser.driver.findElement(By.id("case1.q3-text")).sendKeys("CT pulmonary angiography");
             browser.driver.findElement(By.id("case1.q3-text")).sendKeys(Keys.TAB);
             saved(browser, "case1.q3");
-            assertThat(browser.accessibilityViolations("exam-key-features-case")).isEmpty();
+            assertThat(browser.accessibilityViolations("exam-key-features-case"))
+                    .isEmpty();
             browser.screenshot("05-exam-key-features-case", "exam-key-features-case");
 
             browser.offline(true);
@@ -145,30 +171,38 @@ class ExamRoomBrowserIT {
             browser.driver.navigate().refresh();
             browser.waitForText(By.id("question-heading"), "Question 1 of 6");
             goTo(browser, 6);
-            assertThat(browser.driver.findElement(By.cssSelector("input[name='q6'][value='1']")).isSelected())
-                    .as("the answer made offline is back after the reload").isTrue();
+            assertThat(browser.driver
+                            .findElement(By.cssSelector("input[name='q6'][value='1']"))
+                            .isSelected())
+                    .as("the answer made offline is back after the reload")
+                    .isTrue();
             saved(browser, "q6");
 
-            browser.driver.findElement(By.xpath("//button[normalize-space()='Finish and submit']")).click();
+            browser.driver
+                    .findElement(By.xpath("//button[normalize-space()='Finish and submit']"))
+                    .click();
             browser.visible(By.id("review-heading"));
             assertThat(browser.driver.findElement(By.cssSelector("dialog")).getText())
                     .contains("Every question has an answer.", "Questions flagged for review: 2");
             browser.screenshot("07-review", "review");
-            browser.driver.findElement(By.xpath("//button[normalize-space()='Submit my exam for good']")).click();
+            browser.driver
+                    .findElement(By.xpath("//button[normalize-space()='Submit my exam for good']"))
+                    .click();
             browser.waitForText(By.id("submitted-heading"), "Exam submitted");
             browser.screenshot("08-submitted", "submitted");
             assertThat(browser.accessibilityViolations("submitted")).isEmpty();
         }
 
-        assertThat(rest.storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "q1", "{\"choices\":[\"B\"]}",
-                "q2", "{\"choices\":[\"A\",\"C\"]}",
-                "q3", "{\"text\":\"Amiodarone « 200 mg »\"}",
-                "case1.q1", "{\"choices\":[\"A\"]}",
-                "case1.q2", "{\"choices\":[\"B\"]}",
-                "case1.q3", "{\"text\":\"CT pulmonary angiography\"}",
-                "q5", "{\"likert\":-2}",
-                "q6", "{\"likert\":1}"));
+        assertThat(rest.storedAnswers(candidate))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "q1", "{\"choices\":[\"B\"]}",
+                        "q2", "{\"choices\":[\"A\",\"C\"]}",
+                        "q3", "{\"text\":\"Amiodarone « 200 mg »\"}",
+                        "case1.q1", "{\"choices\":[\"A\"]}",
+                        "case1.q2", "{\"choices\":[\"B\"]}",
+                        "case1.q3", "{\"text\":\"CT pulmonary angiography\"}",
+                        "q5", "{\"likert\":-2}",
+                        "q6", "{\"likert\":1}"));
     }
 
     @Test
@@ -184,8 +218,10 @@ class ExamRoomBrowserIT {
             keys.type(candidate.accessCode());
             keys.press(Keys.ENTER);
             browser.waitForText(By.id("question-heading"), "Question 1 of 6");
-            assertThat(browser.read("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
-                    .as("at 200 %% zoom the page reflows: nothing needs scrolling sideways").isEqualTo(true);
+            assertThat(browser.read(
+                            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+                    .as("at 200 %% zoom the page reflows: nothing needs scrolling sideways")
+                    .isEqualTo(true);
             browser.screenshot("10-keyboard-zoom-200", "zoom-200");
 
             keys.choose("q1", "D");
@@ -214,15 +250,16 @@ class ExamRoomBrowserIT {
             browser.waitForText(By.id("submitted-heading"), "Exam submitted");
             browser.screenshot("11-keyboard-submitted");
         }
-        assertThat(rest.storedAnswers(candidate)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "q1", "{\"choices\":[\"D\"]}",
-                "q2", "{\"choices\":[\"B\",\"E\"]}",
-                "q3", "{\"text\":\"Furosemide\"}",
-                "case1.q1", "{\"choices\":[\"C\"]}",
-                "case1.q2", "{\"choices\":[\"A\"]}",
-                "case1.q3", "{\"text\":\"Echocardiography\"}",
-                "q5", "{\"likert\":0}",
-                "q6", "{\"likert\":2}"));
+        assertThat(rest.storedAnswers(candidate))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "q1", "{\"choices\":[\"D\"]}",
+                        "q2", "{\"choices\":[\"B\",\"E\"]}",
+                        "q3", "{\"text\":\"Furosemide\"}",
+                        "case1.q1", "{\"choices\":[\"C\"]}",
+                        "case1.q2", "{\"choices\":[\"A\"]}",
+                        "case1.q3", "{\"text\":\"Echocardiography\"}",
+                        "q5", "{\"likert\":0}",
+                        "q6", "{\"likert\":2}"));
     }
 
     @Test
@@ -239,10 +276,13 @@ class ExamRoomBrowserIT {
             browser.screenshot("20-proctor-console", "proctor-console");
 
             browser.driver.findElement(By.id("reason")).sendKeys("candidate unwell");
-            browser.driver.findElement(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "'] button")).click();
+            browser.driver
+                    .findElement(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "'] button"))
+                    .click();
             browser.waitForText(By.cssSelector("tr[data-candidate='" + candidate.candidateNumber() + "']"), "paused");
         }
-        JsonNode session = rest.call("GET", "/sessions/" + candidate.examId() + ":" + candidate.candidateNumber(), token, null);
+        JsonNode session =
+                rest.call("GET", "/sessions/" + candidate.examId() + ":" + candidate.candidateNumber(), token, null);
         assertThat(session.path("pausedAt").asText()).isNotEmpty();
     }
 
@@ -287,7 +327,9 @@ class ExamRoomBrowserIT {
                 }
                 press(Keys.TAB);
             }
-            assertThat(first).as("a control of " + question + " takes the focus").isNotNull();
+            assertThat(first)
+                    .as("a control of " + question + " takes the focus")
+                    .isNotNull();
             if ("radio".equals(first.get("type"))) {
                 for (int i = 0; i < 10 && !value.equals(browser.activeElement().get("value")); i++) {
                     press(Keys.ARROW_DOWN);

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.local.LocalPlatform;
 import io.amphi.local.PlatformRest;
-import io.amphi.delivery.catalog.JdbcExamCatalog;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -38,6 +38,7 @@ class OfflineJournalBrowserIT {
 
     @TempDir
     static Path data;
+
     @TempDir
     static Path downloads;
 
@@ -55,8 +56,12 @@ class OfflineJournalBrowserIT {
         exam.put("duration", "PT45S");
         Path file = data.resolve("short-exam.json");
         Files.writeString(file, exam.toString());
-        platform = LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0), "offline-it-" + UUID.randomUUID(),
-                "--amphi.demo.exam-file=" + file, "--amphi.delivery.admission.max-active-sessions=1");
+        platform = LocalPlatform.start(
+                data,
+                new LocalPlatform.Ports(0, 0, 0, 0, 0),
+                "offline-it-" + UUID.randomUUID(),
+                "--amphi.demo.exam-file=" + file,
+                "--amphi.delivery.admission.max-active-sessions=1");
         rest = new PlatformRest(platform);
     }
 
@@ -83,7 +88,10 @@ class OfflineJournalBrowserIT {
     }
 
     private static void goTo(Browser browser, int number) {
-        browser.driver.findElements(By.cssSelector("nav .nav-item")).get(number - 1).click();
+        browser.driver
+                .findElements(By.cssSelector("nav .nav-item"))
+                .get(number - 1)
+                .click();
         browser.waitForText(By.id("question-heading"), "Question " + number + " of");
     }
 
@@ -93,7 +101,8 @@ class OfflineJournalBrowserIT {
         CandidateCredentials.Issued waiting = platform.candidates().get(1);
         String sessionId = offline.examId() + ":" + offline.candidateNumber();
         Path journal = downloads.resolve("amphi-offline-journal-" + sessionId.replace(':', '-') + ".json");
-        try (Browser candidate = Browser.start(1); Browser next = Browser.start(1)) {
+        try (Browser candidate = Browser.start(1);
+                Browser next = Browser.start(1)) {
             candidate.downloadTo(downloads);
             signIn(candidate, offline);
             candidate.waitForText(By.id("question-heading"), "Question 1 of 6");
@@ -106,11 +115,15 @@ class OfflineJournalBrowserIT {
             next.waitForText(By.cssSelector("[role=status]"), "The exam room is full");
             assertThat(next.accessibilityViolations("waiting-room")).isEmpty();
             next.screenshot("30-waiting-room", "waiting-room");
-            JsonNode live = rest.call("GET", "/exams/" + offline.examId() + "/live?search=" + waiting.candidateNumber(),
-                    rest.proctorToken(), null);
+            JsonNode live = rest.call(
+                    "GET",
+                    "/exams/" + offline.examId() + "/live?search=" + waiting.candidateNumber(),
+                    rest.proctorToken(),
+                    null);
             assertThat(live.path("waiting").asLong()).isEqualTo(1);
             assertThat(live.path("candidates").get(0).path("state").asText()).isEqualTo("WAITING");
-            assertThat(live.path("candidates").get(0).path("placeInLine").asLong()).isEqualTo(1);
+            assertThat(live.path("candidates").get(0).path("placeInLine").asLong())
+                    .isEqualTo(1);
 
             candidate.offline(true);
             goTo(candidate, 3);
@@ -119,30 +132,48 @@ class OfflineJournalBrowserIT {
             candidate.visible(By.cssSelector("input[name='q5'][value='-2']")).click();
             candidate.waitForText(By.cssSelector("[data-save-status='q5']"), "Waiting for network");
 
-            new WebDriverWait(candidate.driver, Duration.ofSeconds(90)).until(d ->
-                    !d.findElements(By.xpath("//a[normalize-space()='Download my unsent answers']")).isEmpty());
-            assertThat(candidate.driver.findElement(By.cssSelector(".offline-journal")).getText())
+            new WebDriverWait(candidate.driver, Duration.ofSeconds(90))
+                    .until(d -> !d.findElements(By.xpath("//a[normalize-space()='Download my unsent answers']"))
+                            .isEmpty());
+            assertThat(candidate
+                            .driver
+                            .findElement(By.cssSelector(".offline-journal"))
+                            .getText())
                     .contains("2 answer(s) could not be sent");
-            assertThat(candidate.accessibilityViolations("offline-journal-download")).isEmpty();
+            assertThat(candidate.accessibilityViolations("offline-journal-download"))
+                    .isEmpty();
             candidate.screenshot("31-offline-journal-download", "offline-journal-download");
-            candidate.driver.findElement(By.xpath("//a[normalize-space()='Download my unsent answers']")).click();
+            candidate
+                    .driver
+                    .findElement(By.xpath("//a[normalize-space()='Download my unsent answers']"))
+                    .click();
             new WebDriverWait(candidate.driver, Duration.ofSeconds(20)).until(d -> Files.isRegularFile(journal));
 
-            new WebDriverWait(next.driver, Duration.ofSeconds(120)).until(d -> !d.findElements(
-                    By.xpath("//h2[@id='question-heading' and contains(., 'Question 1 of 6')]")).isEmpty());
+            new WebDriverWait(next.driver, Duration.ofSeconds(120))
+                    .until(d -> !d.findElements(
+                                    By.xpath("//h2[@id='question-heading' and contains(., 'Question 1 of 6')]"))
+                            .isEmpty());
         }
 
         String file = Files.readString(journal);
         JsonNode outer = json.readTree(file);
-        assertThat(new String(java.util.Base64.getDecoder().decode(outer.path("ciphertext").asText()),
-                java.nio.charset.StandardCharsets.ISO_8859_1)).as("encrypted").doesNotContain("Aspirine", "saveNumber");
+        assertThat(new String(
+                        java.util.Base64.getDecoder()
+                                .decode(outer.path("ciphertext").asText()),
+                        java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("encrypted")
+                .doesNotContain("Aspirine", "saveNumber");
         ObjectNode touched = (ObjectNode) outer.deepCopy();
         char[] ciphertext = outer.path("ciphertext").asText().toCharArray();
         ciphertext[10] = ciphertext[10] == 'A' ? 'B' : 'A';
         touched.put("ciphertext", new String(ciphertext));
         String proctor = rest.proctorToken();
-        HttpResponse<String> refused = rest.send("POST", "/proctor/sessions/" + sessionId + "/offline-journals", proctor,
-                "application/vnd.amphi.offline-journal+json", touched.toString());
+        HttpResponse<String> refused = rest.send(
+                "POST",
+                "/proctor/sessions/" + sessionId + "/offline-journals",
+                proctor,
+                "application/vnd.amphi.offline-journal+json",
+                touched.toString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(json.readTree(refused.body()).path("reason").asText()).isEqualTo("JOURNAL_TAMPERED");
@@ -150,43 +181,71 @@ class OfflineJournalBrowserIT {
         // While an exam is being sealed, a journal is refused for a few seconds: the seal must not miss it.
         try (Connection sealing = DriverManager.getConnection(platform.eventStore())) {
             lockSealing(sealing, "pg_advisory_lock", offline.examId());
-            HttpResponse<String> duringSealing = rest.send("POST", "/proctor/sessions/" + sessionId + "/offline-journals",
-                    proctor, "application/vnd.amphi.offline-journal+json", file);
+            HttpResponse<String> duringSealing = rest.send(
+                    "POST",
+                    "/proctor/sessions/" + sessionId + "/offline-journals",
+                    proctor,
+                    "application/vnd.amphi.offline-journal+json",
+                    file);
             assertThat(duringSealing.statusCode()).as(duringSealing.body()).isEqualTo(409);
-            assertThat(json.readTree(duringSealing.body()).path("reason").asText()).isEqualTo("SEALING_IN_PROGRESS");
+            assertThat(json.readTree(duringSealing.body()).path("reason").asText())
+                    .isEqualTo("SEALING_IN_PROGRESS");
             assertThat(duringSealing.headers().firstValue("Retry-After")).contains("5");
             lockSealing(sealing, "pg_advisory_unlock", offline.examId());
         }
-        assertThat(rest.send("POST", "/proctor/sessions/" + sessionId + "/offline-journals", proctor,
-                "application/vnd.amphi.offline-journal+json", file).statusCode()).isEqualTo(200);
+        assertThat(rest.send(
+                                "POST",
+                                "/proctor/sessions/" + sessionId + "/offline-journals",
+                                proctor,
+                                "application/vnd.amphi.offline-journal+json",
+                                file)
+                        .statusCode())
+                .isEqualTo(200);
 
         try (Browser console = Browser.start(1)) {
-            console.proctorSignIn(platform.gatewayPort(), offline.examId(), platform.staff().getFirst());
+            console.proctorSignIn(
+                    platform.gatewayPort(), offline.examId(), platform.staff().getFirst());
             console.waitForText(By.cssSelector("table.counts"), "amphi-a");
             console.driver.findElement(By.id("journal-session")).sendKeys(sessionId);
-            console.driver.findElement(By.id("journal-file")).sendKeys(journal.toAbsolutePath().toString());
-            console.driver.findElement(By.xpath("//button[normalize-space()='Upload the journal']")).click();
+            console.driver
+                    .findElement(By.id("journal-file"))
+                    .sendKeys(journal.toAbsolutePath().toString());
+            console.driver
+                    .findElement(By.xpath("//button[normalize-space()='Upload the journal']"))
+                    .click();
             console.waitForText(By.cssSelector(".journal-entries"), "Question q5");
-            assertThat(console.driver.findElement(By.cssSelector(".journal-entries")).getText())
+            assertThat(console.driver
+                            .findElement(By.cssSelector(".journal-entries"))
+                            .getText())
                     .contains("Question q3", "counts");
-            console.waitForText(By.cssSelector("tr[data-candidate='" + offline.candidateNumber() + "']"), "1 journal(s) waiting");
+            console.waitForText(
+                    By.cssSelector("tr[data-candidate='" + offline.candidateNumber() + "']"), "1 journal(s) waiting");
             console.read("document.getElementById('journals-heading').scrollIntoView()");
-            assertThat(console.accessibilityViolations("proctor-offline-journal")).isEmpty();
+            assertThat(console.accessibilityViolations("proctor-offline-journal"))
+                    .isEmpty();
             console.screenshot("32-proctor-offline-journal", "proctor-offline-journal");
-            assertThat(rest.storedAnswers(offline)).as("an uploaded journal counts for nothing before it is accepted")
+            assertThat(rest.storedAnswers(offline))
+                    .as("an uploaded journal counts for nothing before it is accepted")
                     .containsOnlyKeys("q1");
 
             console.driver.findElement(By.id("reason")).sendKeys("network down in room A at the end, witnessed");
-            console.driver.findElement(By.xpath("//button[normalize-space()='Accept these answers']")).click();
+            console.driver
+                    .findElement(By.xpath("//button[normalize-space()='Accept these answers']"))
+                    .click();
             console.waitForText(By.cssSelector("[role=status]"), "State: accepted");
         }
 
-        assertThat(rest.storedAnswers(offline)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "q1", "{\"choices\":[\"B\"]}",
-                "q3", "{\"text\":\"Aspirine\"}",
-                "q5", "{\"likert\":-2}"));
-        HttpResponse<String> again = rest.send("POST", "/proctor/sessions/" + sessionId + "/offline-journals", proctor,
-                "application/vnd.amphi.offline-journal+json", file);
+        assertThat(rest.storedAnswers(offline))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "q1", "{\"choices\":[\"B\"]}",
+                        "q3", "{\"text\":\"Aspirine\"}",
+                        "q5", "{\"likert\":-2}"));
+        HttpResponse<String> again = rest.send(
+                "POST",
+                "/proctor/sessions/" + sessionId + "/offline-journals",
+                proctor,
+                "application/vnd.amphi.offline-journal+json",
+                file);
         JsonNode same = json.readTree(again.body());
         assertThat(same.path("decision").asText()).as(again.body()).isEqualTo("ACCEPTED");
         assertThat(same.path("changed").asBoolean()).isFalse();

@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class AxonJackson {
 
-    private AxonJackson() {
-    }
+    private AxonJackson() {}
 
     public static ObjectMapper objectMapper(List<? extends Module> serviceModules) {
         ObjectMapper mapper = new ObjectMapper()

@@ -27,8 +27,8 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -41,10 +41,12 @@ import org.springframework.transaction.PlatformTransactionManager;
  * from {@code db/event-store}); snapshots and tokens to the service's own schema, found through
  * its search path (each service's migrations create them).
  */
-@AutoConfiguration(beforeName = {
-        "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
-        "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
-        "org.axonframework.springboot.autoconfig.TransactionAutoConfiguration"})
+@AutoConfiguration(
+        beforeName = {
+            "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
+            "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
+            "org.axonframework.springboot.autoconfig.TransactionAutoConfiguration"
+        })
 public class AxonPostgresAutoConfiguration {
 
     /** Table and column names of the event store and of a service's snapshots. */
@@ -106,19 +108,21 @@ public class AxonPostgresAutoConfiguration {
         return publishedNameSerializer(serviceModules, publishedNames);
     }
 
-    private static Serializer publishedNameSerializer(List<Module> serviceModules,
-                                                      ObjectProvider<PublishedEventNames> publishedNames) {
-        return new PublishedNameSerializer(JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)),
+    private static Serializer publishedNameSerializer(
+            List<Module> serviceModules, ObjectProvider<PublishedEventNames> publishedNames) {
+        return new PublishedNameSerializer(
+                JacksonSerializer.builder().objectMapper(AxonJackson.objectMapper(serviceModules)),
                 publishedNames.orderedStream().toList());
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(Serializer serializer,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer,
-                                          PersistenceExceptionResolver persistenceExceptionResolver,
-                                          ConnectionProvider connectionProvider,
-                                          TransactionManager transactionManager,
-                                          Configuration configuration) {
+    EventStorageEngine eventStorageEngine(
+            Serializer serializer,
+            @Qualifier("eventSerializer") Serializer eventSerializer,
+            PersistenceExceptionResolver persistenceExceptionResolver,
+            ConnectionProvider connectionProvider,
+            TransactionManager transactionManager,
+            Configuration configuration) {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .schema(EVENT_SCHEMA)
                 .dataType(byte[].class)
@@ -140,11 +144,14 @@ public class AxonPostgresAutoConfiguration {
      * takes one), since a snapshot only shortens loading.
      */
     @Bean(destroyMethod = "")
-    SpringAggregateSnapshotter aggregateSnapshotter(Configuration configuration, HandlerDefinition handlerDefinition,
-                                                    ParameterResolverFactory parameterResolverFactory,
-                                                    EventStore eventStore, TransactionManager transactionManager,
-                                                    SnapshotterSpanFactory spanFactory,
-                                                    ThreadPoolExecutor snapshotExecutor) {
+    SpringAggregateSnapshotter aggregateSnapshotter(
+            Configuration configuration,
+            HandlerDefinition handlerDefinition,
+            ParameterResolverFactory parameterResolverFactory,
+            EventStore eventStore,
+            TransactionManager transactionManager,
+            SnapshotterSpanFactory spanFactory,
+            ThreadPoolExecutor snapshotExecutor) {
         return SpringAggregateSnapshotter.builder()
                 .repositoryProvider(configuration::repository)
                 .transactionManager(transactionManager)
@@ -158,7 +165,12 @@ public class AxonPostgresAutoConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ThreadPoolExecutor snapshotExecutor() {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+        return new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(10_000),
                 Thread.ofPlatform().name("axon-snapshotter").daemon().factory(),
                 new ThreadPoolExecutor.DiscardPolicy());
     }

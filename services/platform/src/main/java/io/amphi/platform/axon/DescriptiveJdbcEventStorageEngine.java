@@ -33,8 +33,9 @@ final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
         String event = failedEvent instanceof DomainEventMessage<?> domainEvent
                 ? "Event %d of %s".formatted(domainEvent.getSequenceNumber(), domainEvent.getAggregateIdentifier())
                 : "Event " + failedEvent.getIdentifier();
-        throw new EventStoreException("%s was not stored (nothing of its transaction was): %s"
-                .formatted(event, reason(exception)), exception);
+        throw new EventStoreException(
+                "%s was not stored (nothing of its transaction was): %s".formatted(event, reason(exception)),
+                exception);
     }
 
     /** The database's own reason (its SQL state and message), never the statement it was about. */
@@ -50,7 +51,9 @@ final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
         }
         String message = String.valueOf(last.getMessage());
         String reason = message.contains("INSERT INTO") ? "(the statement is not repeated here)" : message;
-        return "SQL state %s: %s".formatted(last.getSQLState(),
-                reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason);
+        return "SQL state %s: %s"
+                .formatted(
+                        last.getSQLState(),
+                        reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason);
     }
 }

@@ -37,16 +37,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public final class HashChainedAppend implements AppendEventsStatementBuilder {
 
     /** The last event of an aggregate this node saw committed. */
-    private record Link(long sequence, byte[] hash) {
-    }
+    private record Link(long sequence, byte[] hash) {}
 
     private final Cache<String, Link> committed = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
 
     @Override
-    public PreparedStatement build(Connection connection, EventSchema schema, Class<?> dataType,
-                                   List<? extends EventMessage<?>> events, Serializer serializer,
-                                   TimestampWriter timestampWriter) throws SQLException {
+    public PreparedStatement build(
+            Connection connection,
+            EventSchema schema,
+            Class<?> dataType,
+            List<? extends EventMessage<?>> events,
+            Serializer serializer,
+            TimestampWriter timestampWriter)
+            throws SQLException {
         PreparedStatement insert = connection.prepareStatement("INSERT INTO " + schema.domainEventTable() + " ("
                 + schema.domainEventFields() + ", chain_hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
         Map<String, Link> appended = new HashMap<>();
@@ -56,13 +62,21 @@ public final class HashChainedAppend implements AppendEventsStatementBuilder {
             byte[] previous = appended.containsKey(aggregate)
                     ? appended.get(aggregate).hash()
                     : previousHash(connection, schema, aggregate, event.getSequenceNumber());
-            DomainEventMessage<?> chained = event.andMetaData(Map.of(EventHashes.PREVIOUS_HASH, EventHashes.hex(previous)));
+            DomainEventMessage<?> chained =
+                    event.andMetaData(Map.of(EventHashes.PREVIOUS_HASH, EventHashes.hex(previous)));
             SerializedObject<?> payload = chained.serializePayload(serializer, byte[].class);
             SerializedObject<?> metaData = chained.serializeMetaData(serializer, byte[].class);
-            StoredEvent stored = new StoredEvent(chained.getIdentifier(), aggregate, chained.getSequenceNumber(),
-                    chained.getType(), DateTimeUtils.formatInstant(chained.getTimestamp()),
-                    payload.getType().getName(), payload.getType().getRevision(),
-                    (byte[]) payload.getData(), (byte[]) metaData.getData(), null);
+            StoredEvent stored = new StoredEvent(
+                    chained.getIdentifier(),
+                    aggregate,
+                    chained.getSequenceNumber(),
+                    chained.getType(),
+                    DateTimeUtils.formatInstant(chained.getTimestamp()),
+                    payload.getType().getName(),
+                    payload.getType().getRevision(),
+                    (byte[]) payload.getData(),
+                    (byte[]) metaData.getData(),
+                    null);
             byte[] hash = EventHashes.hash(previous, stored);
             insert.setString(1, stored.eventIdentifier());
             insert.setString(2, aggregate);
@@ -108,8 +122,9 @@ public final class HashChainedAppend implements AppendEventsStatementBuilder {
         if (sequence < 0) {
             return EventHashes.GENESIS;
         }
-        try (PreparedStatement query = connection.prepareStatement("SELECT chain_hash FROM " + schema.domainEventTable()
-                + " WHERE " + schema.aggregateIdentifierColumn() + " = ? AND " + schema.sequenceNumberColumn() + " = ?")) {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT chain_hash FROM " + schema.domainEventTable() + " WHERE "
+                        + schema.aggregateIdentifierColumn() + " = ? AND " + schema.sequenceNumberColumn() + " = ?")) {
             query.setString(1, aggregate);
             query.setLong(2, sequence);
             try (ResultSet row = query.executeQuery()) {

@@ -23,7 +23,8 @@ final class PublishedNameSerializer extends JacksonSerializer {
             set.names().forEach((type, name) -> {
                 String other = classNames.putIfAbsent(name, type.getName());
                 if (other != null && !other.equals(type.getName())) {
-                    throw new IllegalStateException("Two events are published as " + name + ": " + other + " and " + type.getName());
+                    throw new IllegalStateException(
+                            "Two events are published as " + name + ": " + other + " and " + type.getName());
                 }
                 names.put(type, name);
             });
@@ -33,7 +34,9 @@ final class PublishedNameSerializer extends JacksonSerializer {
     @Override
     public SerializedType typeForClass(Class type) {
         String name = names.get(type);
-        return name == null ? super.typeForClass(type) : new SimpleSerializedType(name, super.typeForClass(type).getRevision());
+        return name == null
+                ? super.typeForClass(type)
+                : new SimpleSerializedType(name, super.typeForClass(type).getRevision());
     }
 
     @Override

@@ -49,8 +49,7 @@ public final class Admission {
      * alone) is the least it can be.
      */
     public record Outcome(long ticket, boolean admitted, long position, Duration estimatedWait, boolean waitingForRoom)
-            implements Serializable {
-    }
+            implements Serializable {}
 
     static final String MAP = "amphi-admission";
     /** How far back an arrival that reached the gate late is still put in its place. */
@@ -72,8 +71,9 @@ public final class Admission {
      * @param arrivedAtMillis when the caller's call reached the platform (epoch milliseconds)
      */
     public Outcome enter(String gate, String caller, long arrivedAtMillis, Policy policy) {
-        return gates.executeOnKey(gate, new Enter(caller, arrivedAtMillis, clock.millis(), policy.admissionsPerSecond(),
-                policy.maxInside()));
+        return gates.executeOnKey(
+                gate,
+                new Enter(caller, arrivedAtMillis, clock.millis(), policy.admissionsPerSecond(), policy.maxInside()));
     }
 
     /** {@code caller} is done inside: their place goes to the next in line. Idempotent. */
@@ -90,6 +90,7 @@ public final class Admission {
         private final Set<String> left = new HashSet<>();
         /** Recently placed callers still waiting, in ticket (and arrival) order. */
         private final ArrayDeque<Placed> recent = new ArrayDeque<>();
+
         private long issued;
         private long admittedThrough;
         private double tokens = -1;
@@ -109,7 +110,8 @@ public final class Admission {
             forgetOldPlacements(nowMillis);
             long ticket = ++issued;
             ArrayDeque<Placed> overtaken = new ArrayDeque<>();
-            while (!recent.isEmpty() && recent.peekLast().arrivedAtMillis() > arrivedAtMillis
+            while (!recent.isEmpty()
+                    && recent.peekLast().arrivedAtMillis() > arrivedAtMillis
                     && tickets.get(recent.peekLast().caller()) > admittedThrough) {
                 Placed later = recent.pollLast();
                 long laterTicket = tickets.get(later.caller());
@@ -123,9 +125,10 @@ public final class Admission {
         }
 
         private void forgetOldPlacements(long nowMillis) {
-            while (!recent.isEmpty() && (tickets.get(recent.peekFirst().caller()) <= admittedThrough
-                    || recent.peekFirst().arrivedAtMillis() < nowMillis - REORDER_WINDOW_MILLIS
-                    || recent.size() > REORDER_ENTRIES)) {
+            while (!recent.isEmpty()
+                    && (tickets.get(recent.peekFirst().caller()) <= admittedThrough
+                            || recent.peekFirst().arrivedAtMillis() < nowMillis - REORDER_WINDOW_MILLIS
+                            || recent.size() > REORDER_ENTRIES)) {
                 recent.pollFirst();
             }
         }
@@ -139,12 +142,10 @@ public final class Admission {
     }
 
     /** A caller placed in line, and when their call arrived. */
-    record Placed(String caller, long arrivedAtMillis) implements Serializable {
-    }
+    record Placed(String caller, long arrivedAtMillis) implements Serializable {}
 
     /** Of some callers, those with a ticket not let in yet, with their place; and how many wait in all. */
-    public record Waiting(Map<String, Long> places, long total) implements Serializable {
-    }
+    public record Waiting(Map<String, Long> places, long total) implements Serializable {}
 
     /** Which of these callers wait in the gate's line, and how many wait in all; changes nothing. */
     public Waiting waiting(String gate, Collection<String> callers) {
@@ -193,7 +194,11 @@ public final class Admission {
                 return new Outcome(ticket, true, 0, Duration.ZERO, false);
             }
             long position = ticket - state.admittedThrough;
-            return new Outcome(ticket, false, position, Duration.ofMillis((long) Math.ceil(position * 1000 / rate)),
+            return new Outcome(
+                    ticket,
+                    false,
+                    position,
+                    Duration.ofMillis((long) Math.ceil(position * 1000 / rate)),
                     state.admittedThrough - state.left.size() >= maxInside);
         }
     }

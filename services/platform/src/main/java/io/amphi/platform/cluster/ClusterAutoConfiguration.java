@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Bean;
 public class ClusterAutoConfiguration {
 
     @Bean(destroyMethod = "shutdown")
-    HazelcastInstance hazelcastInstance(ClusterProperties properties,
-                                        @Value("${spring.application.name:amphi}") String serviceName) {
-        Config config = ClusterConfigs.memberConfig(properties, serviceName + "-" + UUID.randomUUID().toString().substring(0, 8));
+    HazelcastInstance hazelcastInstance(
+            ClusterProperties properties, @Value("${spring.application.name:amphi}") String serviceName) {
+        Config config = ClusterConfigs.memberConfig(
+                properties, serviceName + "-" + UUID.randomUUID().toString().substring(0, 8));
         config.getMemberAttributeConfig().setAttribute(ClusterConfigs.SERVICE_ATTRIBUTE, serviceName);
         return Hazelcast.newHazelcastInstance(config);
     }

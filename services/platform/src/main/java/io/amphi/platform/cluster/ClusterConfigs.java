@@ -25,8 +25,7 @@ public final class ClusterConfigs {
     /** Where Bucket4j's serializer type ids start; Amphi's own, if any, stay below. */
     private static final int BUCKET4J_TYPE_IDS = 10_000;
 
-    private ClusterConfigs() {
-    }
+    private ClusterConfigs() {}
 
     public static Config memberConfig(ClusterProperties properties, String instanceName) {
         Config config = new Config()
@@ -38,9 +37,7 @@ public final class ClusterConfigs {
                 .setProperty("hazelcast.shutdownhook.enabled", "false")
                 .setProperty("hazelcast.logging.type", "slf4j")
                 .setProperty("hazelcast.wait.seconds.before.join", "1");
-        config.getMapConfig("default")
-                .setBackupCount(properties.backupCount())
-                .setAsyncBackupCount(0);
+        config.getMapConfig("default").setBackupCount(properties.backupCount()).setAsyncBackupCount(0);
         config.getQueueConfig("default").setBackupCount(properties.backupCount());
         // Gates change in place by entry processors, replayed on the backup: no copy of the whole line per call.
         config.getMapConfig(Admission.MAP)
@@ -52,8 +49,10 @@ public final class ClusterConfigs {
                         .setInMemoryFormat(InMemoryFormat.OBJECT)
                         .setCacheLocalEntries(true)
                         .setInvalidateOnChange(true)
-                        .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-                                .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(1_000)));
+                        .setEvictionConfig(new EvictionConfig()
+                                .setEvictionPolicy(EvictionPolicy.LRU)
+                                .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT)
+                                .setSize(1_000)));
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), BUCKET4J_TYPE_IDS);
 
         NetworkConfig network = config.getNetworkConfig()
@@ -63,9 +62,9 @@ public final class ClusterConfigs {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        if (properties.kubernetesServiceDns() != null && !properties.kubernetesServiceDns().isBlank()) {
-            join.getKubernetesConfig().setEnabled(true)
-                    .setProperty("service-dns", properties.kubernetesServiceDns());
+        if (properties.kubernetesServiceDns() != null
+                && !properties.kubernetesServiceDns().isBlank()) {
+            join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", properties.kubernetesServiceDns());
         } else {
             config.setProperty("hazelcast.socket.bind.any", "false");
             config.setProperty("hazelcast.local.localAddress", properties.bindAddress());

@@ -22,5 +22,4 @@ public record ClusterProperties(
         @DefaultValue("5701") int port,
         @DefaultValue("127.0.0.1") List<String> members,
         String kubernetesServiceDns,
-        @DefaultValue("1") int backupCount) {
-}
+        @DefaultValue("1") int backupCount) {}

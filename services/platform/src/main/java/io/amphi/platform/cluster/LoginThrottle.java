@@ -39,14 +39,31 @@ import java.util.concurrent.TimeUnit;
 public class LoginThrottle {
 
     /** The pacing rules. */
-    public record Rules(int pairSlowAfter, Duration pairSlowLock, int pairLockAfter, Duration pairLock,
-                        int accountPaceAfter, Duration accountPace, int sourcePaceAfter, Duration sourcePace,
-                        Duration longestWait, Duration memory) implements Serializable {
+    public record Rules(
+            int pairSlowAfter,
+            Duration pairSlowLock,
+            int pairLockAfter,
+            Duration pairLock,
+            int accountPaceAfter,
+            Duration accountPace,
+            int sourcePaceAfter,
+            Duration sourcePace,
+            Duration longestWait,
+            Duration memory)
+            implements Serializable {
 
         public static Rules defaults() {
-            return new Rules(3, Duration.ofSeconds(5), 5, Duration.ofMinutes(1),
-                    10, Duration.ofSeconds(1), 100, Duration.ofMillis(100),
-                    Duration.ofSeconds(5), Duration.ofMinutes(15));
+            return new Rules(
+                    3,
+                    Duration.ofSeconds(5),
+                    5,
+                    Duration.ofMinutes(1),
+                    10,
+                    Duration.ofSeconds(1),
+                    100,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(15));
         }
     }
 
@@ -80,8 +97,12 @@ public class LoginThrottle {
         long accountWait = failures.executeOnKey(accountKey(account), new Admit(source, now, rules));
         if (accountWait < 0) {
             long locked = -accountWait;
-            throw new RateLimitExceeded("SIGN_IN_LOCKED", ("Too many failed sign-ins for this candidate from your address: "
-                    + "try again in %d s, or ask a proctor to clear them.").formatted(seconds(locked)), Duration.ofMillis(locked));
+            throw new RateLimitExceeded(
+                    "SIGN_IN_LOCKED",
+                    ("Too many failed sign-ins for this candidate from your address: "
+                                    + "try again in %d s, or ask a proctor to clear them.")
+                            .formatted(seconds(locked)),
+                    Duration.ofMillis(locked));
         }
         if (accountWait > rules.longestWait().toMillis()) {
             throw busy("this candidate", accountWait);
@@ -90,14 +111,20 @@ public class LoginThrottle {
     }
 
     private static RateLimitExceeded busy(String what, long waitMillis) {
-        return new RateLimitExceeded("SIGN_IN_BUSY", ("Sign-ins for %s are being spaced out after many failures: "
-                + "try again in %d s.").formatted(what, seconds(waitMillis)), Duration.ofMillis(waitMillis));
+        return new RateLimitExceeded(
+                "SIGN_IN_BUSY",
+                ("Sign-ins for %s are being spaced out after many failures: " + "try again in %d s.")
+                        .formatted(what, seconds(waitMillis)),
+                Duration.ofMillis(waitMillis));
     }
 
     public void failed(String account, String source) {
         long now = clock.millis();
-        failures.executeOnKey(accountKey(account), new AccountFailed(source, now, rules.memory().toMillis()));
-        failures.executeOnKey(sourceKey(source), new SourceFailed(now, rules.memory().toMillis()));
+        failures.executeOnKey(
+                accountKey(account),
+                new AccountFailed(source, now, rules.memory().toMillis()));
+        failures.executeOnKey(
+                sourceKey(source), new SourceFailed(now, rules.memory().toMillis()));
     }
 
     /** The right code: this source's failures on the account are forgotten, and the account's pacing ends. */
@@ -117,7 +144,8 @@ public class LoginThrottle {
     /** An IPv4 address, or the /64 of an IPv6 one (as {@code InetAddress} writes it: eight groups). */
     static String sourceKey(String source) {
         String[] groups = source.split(":");
-        return "source/" + (groups.length == 8 ? String.join(":", java.util.Arrays.copyOf(groups, 4)) + "::/64" : source);
+        return "source/"
+                + (groups.length == 8 ? String.join(":", java.util.Arrays.copyOf(groups, 4)) + "::/64" : source);
     }
 
     private static long seconds(long millis) {
@@ -176,7 +204,8 @@ public class LoginThrottle {
             if (pair == null || account.total.failures() < rules.accountPaceAfter()) {
                 return 0L;
             }
-            long turn = Math.max(nowMillis, account.lastTurnMillis + rules.accountPace().toMillis());
+            long turn = Math.max(
+                    nowMillis, account.lastTurnMillis + rules.accountPace().toMillis());
             long wait = turn - nowMillis;
             if (wait <= rules.longestWait().toMillis()) {
                 account.lastTurnMillis = turn;
@@ -190,14 +219,17 @@ public class LoginThrottle {
     record AdmitSource(long nowMillis, Rules rules) implements EntryProcessor<String, Serializable, Long> {
         @Override
         public Long process(Map.Entry<String, Serializable> entry) {
-            if (!(entry.getValue() instanceof SourceFailures source) || source.weightAt(nowMillis) < rules.sourcePaceAfter()) {
+            if (!(entry.getValue() instanceof SourceFailures source)
+                    || source.weightAt(nowMillis) < rules.sourcePaceAfter()) {
                 return 0L;
             }
-            long turn = Math.max(nowMillis, source.lastTurnMillis() + rules.sourcePace().toMillis());
+            long turn = Math.max(
+                    nowMillis, source.lastTurnMillis() + rules.sourcePace().toMillis());
             long wait = turn - nowMillis;
             if (wait <= rules.longestWait().toMillis()) {
-                ((ExtendedMapEntry<String, Serializable>) entry).setValueWithoutChangingExpiryTime(
-                        new SourceFailures(source.weight(), source.lastFailureMillis(), turn));
+                ((ExtendedMapEntry<String, Serializable>) entry)
+                        .setValueWithoutChangingExpiryTime(
+                                new SourceFailures(source.weight(), source.lastFailureMillis(), turn));
             }
             return wait;
         }

@@ -15,8 +15,7 @@ import java.time.Duration;
 public final class RateLimiter {
 
     /** Whether one more request is allowed now, and if not, when it will be. */
-    public record Decision(boolean allowed, Duration retryAfter) {
-    }
+    public record Decision(boolean allowed, Duration retryAfter) {}
 
     /** Refused because the caller went over its rate; {@link #retryAfter()} says when to try again. */
     public static final class RateLimitExceeded extends RuntimeException {
@@ -54,14 +53,15 @@ public final class RateLimiter {
                 .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, period))
                 .build();
         this.buckets = Bucket4jHazelcast.<String>entryProcessorBasedBuilder(hazelcast.getMap(MAP))
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
     }
 
     /** Takes one token from {@code key}'s bucket if there is one. */
     public Decision tryTake(String key) {
-        ConsumptionProbe probe = buckets.builder().build(name + "/" + key, () -> configuration)
-                .tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe =
+                buckets.builder().build(name + "/" + key, () -> configuration).tryConsumeAndReturnRemaining(1);
         return new Decision(probe.isConsumed(), Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 }

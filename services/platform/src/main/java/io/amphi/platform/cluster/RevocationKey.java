@@ -76,14 +76,17 @@ public final class RevocationKey {
         if (Math.abs(minute - nowMillis / 60_000) > PROOF_MINUTES) {
             return false;
         }
-        return MessageDigest.isEqual(proof.substring(dot + 1).getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                proof.substring(dot + 1).getBytes(StandardCharsets.US_ASCII),
                 mac(key, "watch-revocations:" + minute).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Names a key without revealing it: the first 16 hex digits of its SHA-256. */
     public static String id(byte[] key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key)).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key))
+                    .substring(0, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -29,15 +29,15 @@ public final class DatabaseLayout {
 
     private static final String LAYOUT_SCRIPT = "db/layout/amphi-database.sql";
 
-    private DatabaseLayout() {
-    }
+    private DatabaseLayout() {}
 
     /**
      * Creates the roles and schemas, as the database's owner; a no-op where they exist. A
      * deployment runs the same script ({@code db/layout/amphi-database.sql}) with its own tools.
      */
     public static void prepare(DataSource owner) {
-        try (Connection connection = owner.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = owner.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(layoutScript());
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create Amphi's roles and schemas: " + e.getMessage(), e);
@@ -77,8 +77,7 @@ public final class DatabaseLayout {
      * none missing, none changed after it ran, no schema created on the fly (the layout script
      * makes them, with their owners).
      */
-    public static FluentConfiguration strict(
-            FluentConfiguration configuration) {
+    public static FluentConfiguration strict(FluentConfiguration configuration) {
         return configuration
                 .outOfOrder(false)
                 .createSchemas(false)

@@ -3,11 +3,11 @@ package io.amphi.platform.db;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -25,13 +25,15 @@ public class EmbeddedPostgresAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgresServer embeddedPostgres(EmbeddedPostgresProperties properties) {
-        return EmbeddedPostgresServer.start(properties.dataDirectory(), List.of(
-                // The embedded server's library turns synchronous_commit off by default; an
-                // acknowledged answer must be on disk, so it is switched back on here.
-                new String[] {"synchronous_commit", "on"},
-                new String[] {"fsync", "on"},
-                new String[] {"max_connections", Integer.toString(properties.maxConnections())},
-                new String[] {"listen_addresses", "127.0.0.1"}));
+        return EmbeddedPostgresServer.start(
+                properties.dataDirectory(),
+                List.of(
+                        // The embedded server's library turns synchronous_commit off by default; an
+                        // acknowledged answer must be on disk, so it is switched back on here.
+                        new String[] {"synchronous_commit", "on"},
+                        new String[] {"fsync", "on"},
+                        new String[] {"max_connections", Integer.toString(properties.maxConnections())},
+                        new String[] {"listen_addresses", "127.0.0.1"}));
     }
 
     /**
@@ -43,8 +45,10 @@ public class EmbeddedPostgresAutoConfiguration {
      */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    DataSource dataSource(EmbeddedPostgresServer postgres, EmbeddedPostgresProperties properties,
-                          @Value("${spring.datasource.username}") String role) {
+    DataSource dataSource(
+            EmbeddedPostgresServer postgres,
+            EmbeddedPostgresProperties properties,
+            @Value("${spring.datasource.username}") String role) {
         DataSource superuser = new DriverManagerDataSource(postgres.jdbcUrl("postgres"), "postgres", "");
         LegacyLayoutUpgrade.upgradeIfLegacy(superuser);
         DatabaseLayout.prepare(superuser);

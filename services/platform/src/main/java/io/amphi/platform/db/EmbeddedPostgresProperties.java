@@ -15,5 +15,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record EmbeddedPostgresProperties(
         @DefaultValue(".amphi-data/postgres") Path dataDirectory,
         @DefaultValue("200") int maxConnections,
-        @DefaultValue("false") boolean eventStore) {
-}
+        @DefaultValue("false") boolean eventStore) {}

@@ -36,6 +36,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** The lock the embedded server library takes in the data folder, held by the JVM that runs it. */
     static final String LOCK_FILE = "epg-lock";
+
     static final String PID_FILE = "postmaster.pid";
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
@@ -72,8 +73,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         stopOrphan(folder);
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(folder, freePort(), serverConfig);
         server.running = server.launch();
-        server.watchdog.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        server.watchdog.scheduleWithFixedDelay(
+                server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Embedded PostgreSQL on port {} with data in {}", server.port, folder);
         return server;
     }
@@ -109,8 +110,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             return builder.start();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDirectory + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
         }
     }
 
@@ -119,7 +120,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (closed || pid().isPresent()) {
             return;
         }
-        log.warn("The embedded PostgreSQL on {} is not running any more; starting it again on port {}", dataDirectory, port);
+        log.warn(
+                "The embedded PostgreSQL on {} is not running any more; starting it again on port {}",
+                dataDirectory,
+                port);
         deathListeners.forEach(Runnable::run);
         try {
             running.close();
@@ -132,8 +136,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 log.info("The embedded PostgreSQL is running again on port {} (pid {})", port, pid().orElse(-1L));
                 return;
             } catch (RuntimeException e) {
-                log.warn("Starting the embedded PostgreSQL again failed (attempt {} of {}): {}", attempt,
-                        RESTART_ATTEMPTS, e.getMessage());
+                log.warn(
+                        "Starting the embedded PostgreSQL again failed (attempt {} of {}): {}",
+                        attempt,
+                        RESTART_ATTEMPTS,
+                        e.getMessage());
                 sleep(Duration.ofSeconds(1));
             }
         }
@@ -148,8 +155,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (!Files.exists(pidFile)) {
             return;
         }
-        try (FileChannel lockChannel = FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel lockChannel =
+                FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = lockChannel.tryLock();
             if (lock == null) {
                 throw anotherOwner(folder);
@@ -168,49 +175,72 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static IllegalStateException anotherOwner(Path folder) {
         return new IllegalStateException(("Another Amphi is running on %s: its process holds %s%s. Stop it first, or "
-                + "give this one another folder (amphi.embedded-postgres.data-directory).").formatted(folder,
-                folder.resolve(LOCK_FILE), postmasterPid(folder).filter(EmbeddedPostgresServer::alive)
-                        .map(pid -> " and its PostgreSQL runs as pid " + pid).orElse("")));
+                        + "give this one another folder (amphi.embedded-postgres.data-directory).")
+                .formatted(
+                        folder,
+                        folder.resolve(LOCK_FILE),
+                        postmasterPid(folder)
+                                .filter(EmbeddedPostgresServer::alive)
+                                .map(pid -> " and its PostgreSQL runs as pid " + pid)
+                                .orElse("")));
     }
 
     private static void stopUnowned(Path folder, Path pidFile) throws IOException {
         Optional<Long> pid = postmasterPid(folder);
         Optional<ProcessHandle> process = pid.flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
         if (process.isEmpty()) {
-            log.info("{} names pid {}, which no longer runs: PostgreSQL recovers from the crash at start", pidFile,
+            log.info(
+                    "{} names pid {}, which no longer runs: PostgreSQL recovers from the crash at start",
+                    pidFile,
                     pid.map(String::valueOf).orElse("(unreadable)"));
             return;
         }
         if (!isPostgresOf(process.get(), folder)) {
-            if (process.get().info().command().map(command -> command.contains("postgres")).orElse(true)) {
+            if (process.get()
+                    .info()
+                    .command()
+                    .map(command -> command.contains("postgres"))
+                    .orElse(true)) {
                 throw new IllegalStateException(("%s names pid %d, a PostgreSQL whose folder cannot be confirmed: "
-                        + "stop it by hand if it is this folder's, then start again.").formatted(pidFile, pid.get()));
+                                + "stop it by hand if it is this folder's, then start again.")
+                        .formatted(pidFile, pid.get()));
             }
-            log.warn("{} names pid {}, now another program ({}): the file is stale and is removed", pidFile, pid.get(),
+            log.warn(
+                    "{} names pid {}, now another program ({}): the file is stale and is removed",
+                    pidFile,
+                    pid.get(),
                     process.get().info().command().orElse("unknown"));
             Files.deleteIfExists(pidFile);
             return;
         }
-        log.warn("Found PostgreSQL (pid {}) still running on {} although no Amphi owns that folder: the run that "
-                + "started it was killed before it could stop it. Stopping it (fast shutdown) before starting afresh.",
-                pid.get(), folder);
+        log.warn(
+                "Found PostgreSQL (pid {}) still running on {} although no Amphi owns that folder: the run that "
+                        + "started it was killed before it could stop it. Stopping it (fast shutdown) before starting afresh.",
+                pid.get(),
+                folder);
         long started = System.nanoTime();
         ProcessHandle orphan = process.get();
         fastShutdown(orphan);
         if (!waitForExit(orphan, ORPHAN_STOP_WAIT)) {
-            log.warn("PostgreSQL (pid {}) did not stop within {} s; killing it and its processes (it recovers from its "
-                    + "log at the next start)", pid.get(), ORPHAN_STOP_WAIT.toSeconds());
+            log.warn(
+                    "PostgreSQL (pid {}) did not stop within {} s; killing it and its processes (it recovers from its "
+                            + "log at the next start)",
+                    pid.get(),
+                    ORPHAN_STOP_WAIT.toSeconds());
             List<ProcessHandle> children = orphan.descendants().toList();
             orphan.destroyForcibly();
             children.forEach(ProcessHandle::destroyForcibly);
             children.forEach(child -> waitForExit(child, ORPHAN_STOP_WAIT));
             if (!waitForExit(orphan, ORPHAN_STOP_WAIT)) {
                 throw new IllegalStateException("PostgreSQL (pid %d) left running on %s by an earlier run cannot be "
-                        .formatted(pid.get(), folder) + "stopped: stop it by hand, then start again.");
+                                .formatted(pid.get(), folder)
+                        + "stopped: stop it by hand, then start again.");
             }
         }
-        log.warn("The orphaned PostgreSQL (pid {}) stopped after {} ms; no data was lost (every commit is on disk)",
-                pid.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.warn(
+                "The orphaned PostgreSQL (pid {}) stopped after {} ms; no data was lost (every commit is on disk)",
+                pid.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**
@@ -219,7 +249,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     private static void fastShutdown(ProcessHandle postgres) {
         try {
-            if (new ProcessBuilder("kill", "-INT", Long.toString(postgres.pid())).start().waitFor() == 0) {
+            if (new ProcessBuilder("kill", "-INT", Long.toString(postgres.pid()))
+                            .start()
+                            .waitFor()
+                    == 0) {
                 return;
             }
         } catch (IOException e) {
@@ -233,9 +266,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Whether the process is a PostgreSQL server of this folder (not another program that got its pid). */
     private static boolean isPostgresOf(ProcessHandle process, Path folder) {
         ProcessHandle.Info info = process.info();
-        boolean postgres = info.command().map(command -> command.endsWith("/postgres") || command.endsWith("/postmaster"))
+        boolean postgres = info.command()
+                .map(command -> command.endsWith("/postgres") || command.endsWith("/postmaster"))
                 .orElse(false);
-        boolean ofThisFolder = info.arguments().map(arguments -> List.of(arguments).contains(folder.toString()))
+        boolean ofThisFolder = info.arguments()
+                .map(arguments -> List.of(arguments).contains(folder.toString()))
                 .orElse(false);
         return postgres && ofThisFolder;
     }
@@ -255,7 +290,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     static Optional<Long> postmasterPid(Path folder) {
         try {
             List<String> lines = Files.readAllLines(folder.resolve(PID_FILE));
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.getFirst().strip()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.getFirst().strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -31,8 +31,8 @@ public final class EventStoreReader {
 
     /** One aggregate's events by sequence number. */
     public List<StoredEvent> aggregate(String aggregateIdentifier) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier = ? ORDER BY sequence_number")) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM "
+                + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier = ? ORDER BY sequence_number")) {
             query.setString(1, aggregateIdentifier);
             List<StoredEvent> events = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -46,8 +46,8 @@ public final class EventStoreReader {
 
     /** How many events the aggregates whose ids begin with {@code prefix} hold, for progress reports. */
     public long countEventsStartingWith(String prefix) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT count(*) FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM " + DatabaseLayout.EVENT_TABLE
+                + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'")) {
             query.setString(1, likePrefix(prefix));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
@@ -60,7 +60,8 @@ public final class EventStoreReader {
      * Every aggregate whose id begins with {@code prefix} (an exam's sessions: delivery-api's
      * {@code SessionIds.prefixOf}), each with its events in order.
      */
-    public <E extends Exception> void chainsStartingWith(String prefix, ChainConsumer<E> eachChain) throws SQLException, E {
+    public <E extends Exception> void chainsStartingWith(String prefix, ChainConsumer<E> eachChain)
+            throws SQLException, E {
         try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
                 + " FROM " + DatabaseLayout.EVENT_TABLE + " WHERE aggregate_identifier LIKE ? ESCAPE '\\'"
                 + " ORDER BY aggregate_identifier, sequence_number")) {
@@ -81,7 +82,16 @@ public final class EventStoreReader {
     }
 
     private static StoredEvent read(ResultSet row) throws SQLException {
-        return new StoredEvent(row.getString(1), row.getString(2), row.getLong(3), row.getString(4), row.getString(5),
-                row.getString(6), row.getString(7), row.getBytes(8), row.getBytes(9), row.getBytes(10));
+        return new StoredEvent(
+                row.getString(1),
+                row.getString(2),
+                row.getLong(3),
+                row.getString(4),
+                row.getString(5),
+                row.getString(6),
+                row.getString(7),
+                row.getBytes(8),
+                row.getBytes(9),
+                row.getBytes(10));
     }
 }

@@ -28,12 +28,12 @@ public final class MigrationCommand {
     static final String MIGRATE_EVENT_STORE = "migrate-event-store";
     static final String UPGRADE_LAYOUT = "upgrade-layout";
 
-    private MigrationCommand() {
-    }
+    private MigrationCommand() {}
 
     /** Whether the command line asks for a migration rather than the service. */
     public static boolean requested(String... args) {
-        return args.length > 0 && List.of(MIGRATE, MIGRATE_EVENT_STORE, UPGRADE_LAYOUT).contains(args[0]);
+        return args.length > 0
+                && List.of(MIGRATE, MIGRATE_EVENT_STORE, UPGRADE_LAYOUT).contains(args[0]);
     }
 
     /** Runs the migration the command line asks for, with the service's own configuration. */
@@ -44,7 +44,8 @@ public final class MigrationCommand {
         }
         boolean serviceSchema = MIGRATE.equals(args[0]);
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DatabaseOnly.class)
-                .properties("spring.config.name=" + service.value(),
+                .properties(
+                        "spring.config.name=" + service.value(),
                         "spring.main.web-application-type=none",
                         "spring.flyway.enabled=" + serviceSchema)
                 .run(Arrays.copyOfRange(args, 1, args.length))) {
@@ -54,20 +55,27 @@ public final class MigrationCommand {
             } else if (UPGRADE_LAYOUT.equals(args[0])) {
                 List<String> moved = LegacyLayoutUpgrade.upgradeIfLegacy(dataSource);
                 DatabaseLayout.prepare(dataSource);
-                System.out.println(moved.isEmpty() ? "Nothing to upgrade: the roles and schemas are in place."
-                        : "Moved the tables of " + moved + " into their schemas; now run each service's migrate.");
+                System.out.println(
+                        moved.isEmpty()
+                                ? "Nothing to upgrade: the roles and schemas are in place."
+                                : "Moved the tables of " + moved
+                                        + " into their schemas; now run each service's migrate.");
             }
-            context.getBeanProvider(Flyway.class).ifAvailable(flyway -> System.out.println(service.value()
-                    + ": schema " + String.join(",", flyway.getConfiguration().getSchemas()) + " migrated, "
-                    + flyway.info().applied().length + " migrations applied in all"));
+            context.getBeanProvider(Flyway.class)
+                    .ifAvailable(flyway -> System.out.println(service.value()
+                            + ": schema "
+                            + String.join(",", flyway.getConfiguration().getSchemas()) + " migrated, "
+                            + flyway.info().applied().length + " migrations applied in all"));
         }
     }
 
     /** The database, its connections and the service's migrations, nothing else. */
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({EmbeddedPostgresAutoConfiguration.class, DataSourceAutoConfiguration.class,
-            DatabaseLayoutAutoConfiguration.class,
-            FlywayAutoConfiguration.class})
-    static class DatabaseOnly {
-    }
+    @ImportAutoConfiguration({
+        EmbeddedPostgresAutoConfiguration.class,
+        DataSourceAutoConfiguration.class,
+        DatabaseLayoutAutoConfiguration.class,
+        FlywayAutoConfiguration.class
+    })
+    static class DatabaseOnly {}
 }

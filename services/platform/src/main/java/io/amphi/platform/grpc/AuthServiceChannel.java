@@ -13,13 +13,15 @@ public final class AuthServiceChannel implements AutoCloseable {
 
     /** A key set or a batch of revocations stays far below this. */
     static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
     static final int MAX_METADATA_BYTES = 64 * 1024;
 
     private final ManagedChannel channel;
 
     /** @param address the auth service, "host:port" */
     public AuthServiceChannel(String address) {
-        this.channel = NettyChannelBuilder.forTarget(address).usePlaintext()
+        this.channel = NettyChannelBuilder.forTarget(address)
+                .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .maxInboundMetadataSize(MAX_METADATA_BYTES)
                 // The revocation stream stays open for hours: a dead connection must be noticed.

@@ -15,7 +15,9 @@ public class AuthServiceJwks implements JwksSource {
 
     @Override
     public String get() {
-        return AuthServiceGrpc.newBlockingStub(auth.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .getJwks(GetJwksRequest.getDefaultInstance()).getJson();
+        return AuthServiceGrpc.newBlockingStub(auth.channel())
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .getJwks(GetJwksRequest.getDefaultInstance())
+                .getJson();
     }
 }

@@ -36,8 +36,13 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     /** PERMISSION_DENIED for a caller bound to sites, for what concerns every site; {@code instead} says what to do. */
     public void requireAllSites(String instead) {
         if (!sites.isEmpty()) {
-            throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not every site: %s."
-                    .formatted(id, String.join(", ", sites.stream().sorted().toList()), instead));
+            throw DomainException.forbidden(
+                    "NOT_YOUR_SITE",
+                    "The account '%s' watches site(s) %s, not every site: %s."
+                            .formatted(
+                                    id,
+                                    String.join(", ", sites.stream().sorted().toList()),
+                                    instead));
         }
     }
 
@@ -47,17 +52,26 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
      */
     public void requireSite(String site) {
         if (!sites.isEmpty() && (site == null || !sites.contains(site))) {
-            throw DomainException.forbidden("NOT_YOUR_SITE", "The account '%s' watches site(s) %s, not %s."
-                    .formatted(id, String.join(", ", sites.stream().sorted().toList()),
-                            site == null ? "candidates enrolled without a site" : Inputs.quote(site)));
+            throw DomainException.forbidden(
+                    "NOT_YOUR_SITE",
+                    "The account '%s' watches site(s) %s, not %s."
+                            .formatted(
+                                    id,
+                                    String.join(", ", sites.stream().sorted().toList()),
+                                    site == null ? "candidates enrolled without a site" : Inputs.quote(site)));
         }
     }
 
     /** PERMISSION_DENIED unless this service account works on the exam (or on every exam). */
     public void requireExam(String exam) {
         if (!exams.isEmpty() && !exams.contains(exam)) {
-            throw DomainException.forbidden("NOT_YOUR_EXAM", "The account '%s' works on exam(s) %s, not on %s."
-                    .formatted(id, String.join(", ", exams.stream().sorted().toList()), Inputs.quote(exam)));
+            throw DomainException.forbidden(
+                    "NOT_YOUR_EXAM",
+                    "The account '%s' works on exam(s) %s, not on %s."
+                            .formatted(
+                                    id,
+                                    String.join(", ", exams.stream().sorted().toList()),
+                                    Inputs.quote(exam)));
         }
     }
 
@@ -66,7 +80,11 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
      * reads how replicas are doing and nothing of any exam.
      */
     public enum Role {
-        CANDIDATE, PROCTOR, UNIVERSITY, AUDITOR, PLATFORM_OPERATOR;
+        CANDIDATE,
+        PROCTOR,
+        UNIVERSITY,
+        AUDITOR,
+        PLATFORM_OPERATOR;
 
         /** As tokens and service accounts name it, e.g. "platform-operator". */
         public String label() {
@@ -80,8 +98,8 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     public static Caller current() {
         Caller caller = CONTEXT_KEY.get();
         if (caller == null) {
-            throw DomainException.unauthenticated("MISSING_TOKEN",
-                    "This call needs a caller identity: send 'authorization: Bearer <access token>'.");
+            throw DomainException.unauthenticated(
+                    "MISSING_TOKEN", "This call needs a caller identity: send 'authorization: Bearer <access token>'.");
         }
         return caller;
     }
@@ -90,7 +108,8 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     public static Caller require(Role role) {
         Caller caller = current();
         if (caller.role() != role) {
-            throw DomainException.forbidden("WRONG_ROLE",
+            throw DomainException.forbidden(
+                    "WRONG_ROLE",
                     "Only a %s may do this; you are calling as a %s."
                             .formatted(role.label(), caller.role().label()));
         }
@@ -101,7 +120,8 @@ public record Caller(Role role, String id, String examId, Set<String> scopes, Se
     public static Caller require(Role role, String scope) {
         Caller caller = require(role);
         if (!caller.scopes().contains(scope)) {
-            throw DomainException.forbidden("MISSING_SCOPE",
+            throw DomainException.forbidden(
+                    "MISSING_SCOPE",
                     "This needs the scope '%s', which the service account '%s' was not given."
                             .formatted(scope, caller.id()));
         }

@@ -62,7 +62,7 @@ public class DatabaseProbe extends ReadinessTask {
     public boolean probe() {
         boolean answered;
         try (Connection connection = probeConnections.getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(TIMEOUT_SECONDS);
             try (ResultSet row = statement.executeQuery("SELECT 1")) {
                 answered = row.next();
@@ -70,7 +70,9 @@ public class DatabaseProbe extends ReadinessTask {
         } catch (Exception e) {
             answered = false;
             if (reachable) {
-                log.warn("The database does not answer ({}); this replica reports NOT_SERVING until it does", e.toString());
+                log.warn(
+                        "The database does not answer ({}); this replica reports NOT_SERVING until it does",
+                        e.toString());
             }
         }
         if (answered && !reachable) {

@@ -46,8 +46,7 @@ public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
     private static final RateLimitedLog databaseDown = new RateLimitedLog(log, Duration.ofSeconds(10));
 
-    private ErrorMapping() {
-    }
+    private ErrorMapping() {}
 
     /** A status and the trailers to close the call with. */
     public record MappedError(Status status, Metadata trailers) {
@@ -69,33 +68,52 @@ public final class ErrorMapping {
                 case PRECONDITION_FAILED -> Status.FAILED_PRECONDITION;
                 case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             };
-            return error(status, de.reason(), de.getMessage(), de.questionId(), de.retryAfter() != null, de.retryAfter());
+            return error(
+                    status, de.reason(), de.getMessage(), de.questionId(), de.retryAfter() != null, de.retryAfter());
         }
         if (cause instanceof RateLimiter.RateLimitExceeded limited) {
-            return error(Status.RESOURCE_EXHAUSTED, limited.reason(), limited.getMessage(), null, true,
+            return error(
+                    Status.RESOURCE_EXHAUSTED,
+                    limited.reason(),
+                    limited.getMessage(),
+                    null,
+                    true,
                     limited.retryAfter());
         }
         if (cause instanceof ConcurrencyException) {
-            return error(Status.ABORTED, "CONCURRENT_UPDATE",
+            return error(
+                    Status.ABORTED,
+                    "CONCURRENT_UPDATE",
                     "Another request changed this session at the same moment; nothing of this request was stored. Send it again.",
-                    null, true, null);
+                    null,
+                    true,
+                    null);
         }
         if (cause instanceof AggregateNotFoundException) {
             return error(Status.NOT_FOUND, "NOT_FOUND", "What this request names does not exist.", null, false, null);
         }
         if (DatabaseFailures.unreachable(failure)) {
-            databaseDown.warn("The database cannot be reached; calls are answered UNAVAILABLE until it is back: {}",
+            databaseDown.warn(
+                    "The database cannot be reached; calls are answered UNAVAILABLE until it is back: {}",
                     cause.toString());
-            return error(Status.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+            return error(
+                    Status.UNAVAILABLE,
+                    "DATABASE_UNAVAILABLE",
                     "The service cannot reach its database just now, so this request may not have been stored: send it "
                             + "again in a moment (a resend is safe).",
-                    null, true, DATABASE_RETRY_AFTER);
+                    null,
+                    true,
+                    DATABASE_RETRY_AFTER);
         }
         String errorId = UUID.randomUUID().toString();
         log.error("Unexpected failure, error id {}", errorId, cause);
-        return error(Status.INTERNAL, "INTERNAL",
+        return error(
+                Status.INTERNAL,
+                "INTERNAL",
                 "The server failed unexpectedly (error id " + errorId + "). Nothing was acknowledged; retry later.",
-                null, true, null);
+                null,
+                true,
+                null);
     }
 
     /** A status of the platform's own making, with its {@link ErrorInfo}. */
@@ -104,7 +122,8 @@ public final class ErrorMapping {
     }
 
     /** The same, telling the client when to try again. */
-    public static MappedError error(Status status, String reason, String message, boolean retryable, Duration retryAfter) {
+    public static MappedError error(
+            Status status, String reason, String message, boolean retryable, Duration retryAfter) {
         return error(status, reason, message, null, retryable, retryAfter);
     }
 
@@ -127,11 +146,12 @@ public final class ErrorMapping {
         return new MappedError(mapped.status(), kept);
     }
 
-    private static MappedError error(Status status, String reason, String message, String questionId, boolean retryable,
-                                     Duration retryAfter) {
+    private static MappedError error(
+            Status status, String reason, String message, String questionId, boolean retryable, Duration retryAfter) {
         String bounded = message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
         Metadata trailers = new Metadata();
-        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setMessage(bounded).setRetryable(retryable);
+        ErrorInfo.Builder info =
+                ErrorInfo.newBuilder().setReason(reason).setMessage(bounded).setRetryable(retryable);
         if (Identifiers.valid(questionId)) {
             info.setQuestionId(questionId);
         }
@@ -147,7 +167,8 @@ public final class ErrorMapping {
         Throwable current = failure;
         while (true) {
             Throwable inner = switch (current) {
-                case CommandExecutionException cee when cee.getDetails().orElse(null) instanceof Throwable detail -> detail;
+                case CommandExecutionException cee
+                when cee.getDetails().orElse(null) instanceof Throwable detail -> detail;
                 case CommandExecutionException cee -> cee.getCause();
                 case CompletionException ce -> ce.getCause();
                 case ExecutionException ee -> ee.getCause();

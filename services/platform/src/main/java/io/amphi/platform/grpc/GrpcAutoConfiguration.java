@@ -31,17 +31,20 @@ public class GrpcAutoConfiguration {
 
     /** When the embedded server (local runs) dies, the replica says so at once, not at the next probe. */
     @Bean
-    DatabaseProbe databaseProbe(DataSource dataSource, Readiness readiness,
-                                ObjectProvider<EmbeddedPostgresServer> embeddedPostgres) {
+    DatabaseProbe databaseProbe(
+            DataSource dataSource, Readiness readiness, ObjectProvider<EmbeddedPostgresServer> embeddedPostgres) {
         DatabaseProbe probe = new DatabaseProbe(dataSource, readiness);
         embeddedPostgres.ifAvailable(server -> server.onDeath(probe::probe));
         return probe;
     }
 
     @Bean
-    PlatformStatusGrpcService platformStatusGrpcService(@Value("${spring.application.name:amphi}") String serviceName,
-                                                        HazelcastInstance hazelcast, DatabaseProbe database,
-                                                        Readiness readiness, Clock clock) {
+    PlatformStatusGrpcService platformStatusGrpcService(
+            @Value("${spring.application.name:amphi}") String serviceName,
+            HazelcastInstance hazelcast,
+            DatabaseProbe database,
+            Readiness readiness,
+            Clock clock) {
         return new PlatformStatusGrpcService(serviceName, hazelcast, database, readiness, clock);
     }
 
@@ -61,7 +64,8 @@ public class GrpcAutoConfiguration {
     @Bean
     @ConditionalOnProperty("amphi.auth.address")
     @ConditionalOnMissingBean(RevocationList.class)
-    RevocationFeed revocationFeed(AuthServiceChannel auth, HazelcastInstance hazelcast, Readiness readiness, Clock clock) {
+    RevocationFeed revocationFeed(
+            AuthServiceChannel auth, HazelcastInstance hazelcast, Readiness readiness, Clock clock) {
         return new RevocationFeed(auth, new RevocationKey(hazelcast), readiness, clock);
     }
 
@@ -80,12 +84,20 @@ public class GrpcAutoConfiguration {
     }
 
     @Bean
-    GrpcServerLifecycle grpcServer(GrpcServerProperties properties, List<BindableService> services, Clock clock,
-                                   SigningKeySet keys, RevocationList revocations, Readiness readiness) {
+    GrpcServerLifecycle grpcServer(
+            GrpcServerProperties properties,
+            List<BindableService> services,
+            Clock clock,
+            SigningKeySet keys,
+            RevocationList revocations,
+            Readiness readiness) {
         ServerInterceptor identity = new TokenInterceptor(new TokenVerifier(keys, revocations, clock));
         // The last interceptor runs first: errors are mapped around everything, identity is read inside.
-        return new GrpcServerLifecycle(properties, services,
-                List.of(identity, new PeerAddress(properties.trustedProxies()), new ErrorMappingInterceptor()), readiness,
+        return new GrpcServerLifecycle(
+                properties,
+                services,
+                List.of(identity, new PeerAddress(properties.trustedProxies()), new ErrorMappingInterceptor()),
+                readiness,
                 new CallArrival(clock));
     }
 }

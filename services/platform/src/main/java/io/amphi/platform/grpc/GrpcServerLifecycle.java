@@ -54,8 +54,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
     /** Calls one connection may have open at once: a gateway multiplexes hundreds of candidates on one. */
     static final int CALLS_PER_CONNECTION = 1_000;
 
-    public GrpcServerLifecycle(GrpcServerProperties properties, List<BindableService> services,
-                               List<ServerInterceptor> interceptors, Readiness readiness, CallArrival arrival) {
+    public GrpcServerLifecycle(
+            GrpcServerProperties properties,
+            List<BindableService> services,
+            List<ServerInterceptor> interceptors,
+            Readiness readiness,
+            CallArrival arrival) {
         this.properties = properties;
         this.services = services;
         this.interceptors = interceptors;
@@ -65,10 +69,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        int maxMessage = (int) Math.min(Integer.MAX_VALUE / 2, properties.maxMessageSize().toBytes());
-        RequestBoundary boundary = new RequestBoundary(maxMessage, (int) properties.maxMetadataSize().toBytes());
-        NettyServerBuilder builder = NettyServerBuilder
-                .forAddress(new InetSocketAddress(properties.address(), properties.port()))
+        int maxMessage = (int)
+                Math.min(Integer.MAX_VALUE / 2, properties.maxMessageSize().toBytes());
+        RequestBoundary boundary = new RequestBoundary(
+                maxMessage, (int) properties.maxMetadataSize().toBytes());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                        new InetSocketAddress(properties.address(), properties.port()))
                 .maxInboundMessageSize(2 * maxMessage)
                 .maxInboundMetadataSize(TRANSPORT_METADATA_LIMIT)
                 .maxConcurrentCallsPerConnection(CALLS_PER_CONNECTION)
@@ -78,15 +84,16 @@ public class GrpcServerLifecycle implements SmartLifecycle {
                 .addStreamTracerFactory(arrival)
                 .fallbackHandlerRegistry(boundary.unknownMethods())
                 .addService(boundary.guard(health.getHealthService().bindService()))
-                .addService(boundary.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+                .addService(
+                        boundary.guard(ProtoReflectionServiceV1.newInstance().bindService()));
         for (BindableService service : services) {
             builder.addService(boundary.guard(ServerInterceptors.intercept(service, interceptors)));
         }
         try {
             server = builder.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the gRPC server on %s:%d"
-                    .formatted(properties.address(), properties.port()), e);
+            throw new UncheckedIOException(
+                    "Cannot start the gRPC server on %s:%d".formatted(properties.address(), properties.port()), e);
         }
         health.setStatus(LIVENESS, ServingStatus.SERVING);
         readiness.onChange(this::reportReadiness);
@@ -99,7 +106,8 @@ public class GrpcServerLifecycle implements SmartLifecycle {
             return;
         }
         ServingStatus status = readiness.ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-        services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(), status));
+        services.forEach(
+                s -> health.setStatus(s.bindService().getServiceDescriptor().getName(), status));
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
     }
 

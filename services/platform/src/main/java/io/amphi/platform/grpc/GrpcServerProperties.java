@@ -25,5 +25,4 @@ public record GrpcServerProperties(
         @DefaultValue("10s") Duration shutdownGrace,
         @DefaultValue("4MB") DataSize maxMessageSize,
         @DefaultValue("16KB") DataSize maxMetadataSize,
-        @DefaultValue("") List<String> trustedProxies) {
-}
+        @DefaultValue("") List<String> trustedProxies) {}

@@ -7,5 +7,4 @@ import java.util.function.Supplier;
  * with one verifies tokens; the auth service reads its own keys, the others ask it
  * ({@link AuthServiceJwks}).
  */
-public interface JwksSource extends Supplier<String> {
-}
+public interface JwksSource extends Supplier<String> {}

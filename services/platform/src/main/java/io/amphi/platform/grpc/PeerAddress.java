@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerAddress implements ServerInterceptor {
 
-    static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> KEY = Context.key("amphi-peer-address");
     /** An IPv4 or IPv6 literal, nothing a resolver would look up. */
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f.:]{2,45}");
@@ -37,7 +38,10 @@ public final class PeerAddress implements ServerInterceptor {
 
     /** @param trustedProxies addresses ("10.0.0.7") or ranges ("10.0.0.0/8") of the proxies allowed to name a client */
     public PeerAddress(List<String> trustedProxies) {
-        this.trustedProxies = trustedProxies.stream().filter(p -> !p.isBlank()).map(Range::parse).toList();
+        this.trustedProxies = trustedProxies.stream()
+                .filter(p -> !p.isBlank())
+                .map(Range::parse)
+                .toList();
     }
 
     /** The current call's source IP, or "unknown". */
@@ -47,8 +51,8 @@ public final class PeerAddress implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         InetAddress peer = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
         String address = peer == null ? String.valueOf(remote) : clientAddress(peer, headers.getAll(FORWARDED_FOR));
@@ -59,9 +63,11 @@ public final class PeerAddress implements ServerInterceptor {
     String clientAddress(InetAddress peer, Iterable<String> forwardedHeaders) {
         InetAddress client = peer;
         if (forwardedHeaders != null && !trusted(peer)) {
-            untrusted.warn("A call from {} names a client in x-forwarded-for, ignored: {} is not a trusted proxy. If it is "
-                    + "the gateway, add it to amphi.grpc.trusted-proxies, or sign-ins are paced per gateway.",
-                    peer.getHostAddress(), peer.getHostAddress());
+            untrusted.warn(
+                    "A call from {} names a client in x-forwarded-for, ignored: {} is not a trusted proxy. If it is "
+                            + "the gateway, add it to amphi.grpc.trusted-proxies, or sign-ins are paced per gateway.",
+                    peer.getHostAddress(),
+                    peer.getHostAddress());
         }
         if (forwardedHeaders != null && trusted(peer)) {
             List<String> hops = new java.util.ArrayList<>();
@@ -99,7 +105,8 @@ public final class PeerAddress implements ServerInterceptor {
             String[] parts = text.strip().split("/", 2);
             InetAddress address = literal(parts[0]);
             if (address == null) {
-                throw new IllegalArgumentException("A trusted proxy is an IP address or a range such as 10.0.0.0/8, not " + text);
+                throw new IllegalArgumentException(
+                        "A trusted proxy is an IP address or a range such as 10.0.0.0/8, not " + text);
             }
             int bits = address.getAddress().length * 8;
             int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : bits;

@@ -25,8 +25,8 @@ public class PlatformStatusGrpcService extends PlatformStatusServiceGrpc.Platfor
     private final Readiness readiness;
     private final Clock clock;
 
-    public PlatformStatusGrpcService(String serviceName, HazelcastInstance hazelcast, DatabaseProbe database,
-                                     Readiness readiness, Clock clock) {
+    public PlatformStatusGrpcService(
+            String serviceName, HazelcastInstance hazelcast, DatabaseProbe database, Readiness readiness, Clock clock) {
         this.serviceName = serviceName;
         this.hazelcast = hazelcast;
         this.database = database;
@@ -36,9 +36,8 @@ public class PlatformStatusGrpcService extends PlatformStatusServiceGrpc.Platfor
 
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<PlatformStatus> response) {
-        PlatformStatus.Builder status = PlatformStatus.newBuilder()
-                .setService(serviceName)
-                .setServing(readiness.ready());
+        PlatformStatus.Builder status =
+                PlatformStatus.newBuilder().setService(serviceName).setServing(readiness.ready());
         Caller caller = Caller.CONTEXT_KEY.get();
         if (caller != null && MAY_SEE_DETAILS.contains(caller.role())) {
             Member self = hazelcast.getCluster().getLocalMember();
@@ -47,7 +46,8 @@ public class PlatformStatusGrpcService extends PlatformStatusServiceGrpc.Platfor
                     .addMemberAddresses(address(self))
                     .setDatabaseReachable(database.reachable())
                     .setServerTime(Protos.timestamp(clock.instant()));
-            hazelcast.getCluster().getMembers().stream().filter(m -> !m.localMember())
+            hazelcast.getCluster().getMembers().stream()
+                    .filter(m -> !m.localMember())
                     .forEach(m -> status.addMemberAddresses(address(m)));
             readiness.unmet().forEach((condition, why) -> status.addNotReady(condition + ": " + why));
         }

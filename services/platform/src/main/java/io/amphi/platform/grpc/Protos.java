@@ -12,11 +12,13 @@ public final class Protos {
     /** 2200-01-01T00:00:00Z. */
     private static final long LATEST_SECONDS = 7_258_118_400L;
 
-    private Protos() {
-    }
+    private Protos() {}
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 
     /**
@@ -24,7 +26,9 @@ public final class Protos {
      * range, so a hostile value never reaches a clock computation.
      */
     public static Instant instant(Timestamp timestamp, String field) {
-        if (timestamp.getSeconds() < 0 || timestamp.getSeconds() > LATEST_SECONDS || timestamp.getNanos() < 0
+        if (timestamp.getSeconds() < 0
+                || timestamp.getSeconds() > LATEST_SECONDS
+                || timestamp.getNanos() < 0
                 || timestamp.getNanos() > 999_999_999) {
             throw DomainException.invalid("INVALID_TIME", "%s must be a time between 1970 and 2200.".formatted(field));
         }
@@ -32,7 +36,10 @@ public final class Protos {
     }
 
     public static Duration duration(java.time.Duration duration) {
-        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
+        return Duration.newBuilder()
+                .setSeconds(duration.getSeconds())
+                .setNanos(duration.getNano())
+                .build();
     }
 
     public static java.time.Duration duration(Duration duration) {

@@ -1,10 +1,10 @@
 package io.amphi.platform.grpc;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * Whether this replica can serve now: a set of conditions (its database answers, it holds the

@@ -1,6 +1,7 @@
 package io.amphi.platform.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.amphi.platform.RateLimitedLog;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.HandlerRegistry;
@@ -20,7 +21,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.amphi.platform.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,8 @@ final class RequestBoundary implements ServerInterceptor {
 
     /** The service behind the boundary. */
     ServerServiceDefinition guard(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, AS_RECEIVED, AS_RECEIVED), this);
+        return ServerInterceptors.intercept(
+                ServerInterceptors.useMarshalledMessages(service, AS_RECEIVED, AS_RECEIVED), this);
     }
 
     /** Answers calls to methods no service has with UNIMPLEMENTED and an {@code ErrorInfo}. */
@@ -68,32 +69,41 @@ final class RequestBoundary implements ServerInterceptor {
         return new HandlerRegistry() {
             @Override
             public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
-                MethodDescriptor<InputStream, InputStream> method = MethodDescriptor.newBuilder(AS_RECEIVED, AS_RECEIVED)
+                MethodDescriptor<InputStream, InputStream> method = MethodDescriptor.newBuilder(
+                                AS_RECEIVED, AS_RECEIVED)
                         .setType(MethodDescriptor.MethodType.UNKNOWN)
                         .setFullMethodName(methodName)
                         .build();
                 return ServerMethodDefinition.create(method, (call, headers) -> {
-                    close(call, ErrorMapping.error(Status.UNIMPLEMENTED, "UNKNOWN_METHOD",
-                            "This server has no method %s.".formatted(io.amphi.platform.domain.Inputs.quote(methodName)),
-                            false));
-                    return new ServerCall.Listener<>() {
-                    };
+                    close(
+                            call,
+                            ErrorMapping.error(
+                                    Status.UNIMPLEMENTED,
+                                    "UNKNOWN_METHOD",
+                                    "This server has no method %s."
+                                            .formatted(io.amphi.platform.domain.Inputs.quote(methodName)),
+                                    false));
+                    return new ServerCall.Listener<>() {};
                 });
             }
         };
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> received, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> received, Metadata headers, ServerCallHandler<Q, R> next) {
         ServerCall<Q, R> call = withErrorInfo(received);
         int metadataBytes = metadataBytes(headers);
         if (metadataBytes > maxMetadataBytes) {
-            close(call, ErrorMapping.error(Status.INVALID_ARGUMENT, "METADATA_TOO_LARGE",
-                    "The call's metadata is %d bytes; at most %d are accepted.".formatted(metadataBytes, maxMetadataBytes),
-                    false));
-            return new ServerCall.Listener<>() {
-            };
+            close(
+                    call,
+                    ErrorMapping.error(
+                            Status.INVALID_ARGUMENT,
+                            "METADATA_TOO_LARGE",
+                            "The call's metadata is %d bytes; at most %d are accepted."
+                                    .formatted(metadataBytes, maxMetadataBytes),
+                            false));
+            return new ServerCall.Listener<>() {};
         }
         AtomicBoolean refused = new AtomicBoolean();
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
@@ -117,11 +127,16 @@ final class RequestBoundary implements ServerInterceptor {
                         // The transport's own limit on a decompressed message.
                         refuse(tooLarge(maxMessageBytes + 1));
                     } else if (parseFailure(e)) {
-                        malformed.warn("Refused a malformed {} request: {}", call.getMethodDescriptor().getFullMethodName(),
+                        malformed.warn(
+                                "Refused a malformed {} request: {}",
+                                call.getMethodDescriptor().getFullMethodName(),
                                 describe(e));
-                        refuse(ErrorMapping.error(Status.INVALID_ARGUMENT, "MALFORMED_REQUEST",
-                                "The request is not a valid %s message: %s.".formatted(
-                                        call.getMethodDescriptor().getFullMethodName(), describe(e)), false));
+                        refuse(ErrorMapping.error(
+                                Status.INVALID_ARGUMENT,
+                                "MALFORMED_REQUEST",
+                                "The request is not a valid %s message: %s."
+                                        .formatted(call.getMethodDescriptor().getFullMethodName(), describe(e)),
+                                false));
                     } else {
                         throw e;
                     }
@@ -143,9 +158,16 @@ final class RequestBoundary implements ServerInterceptor {
     }
 
     private ErrorMapping.MappedError tooLarge(long size) {
-        return ErrorMapping.error(Status.INVALID_ARGUMENT, "MESSAGE_TOO_LARGE",
-                "The request is %s bytes; at most %d are accepted.".formatted(size > maxMessageBytes && size == maxMessageBytes + 1
-                        ? "more than " + maxMessageBytes : Long.toString(size), maxMessageBytes), false);
+        return ErrorMapping.error(
+                Status.INVALID_ARGUMENT,
+                "MESSAGE_TOO_LARGE",
+                "The request is %s bytes; at most %d are accepted."
+                        .formatted(
+                                size > maxMessageBytes && size == maxMessageBytes + 1
+                                        ? "more than " + maxMessageBytes
+                                        : Long.toString(size),
+                                maxMessageBytes),
+                false);
     }
 
     @SuppressWarnings("unchecked")

@@ -36,8 +36,7 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(10);
 
-    private record Revoked(Instant revokedAt, Instant expiresAt) {
-    }
+    private record Revoked(Instant revokedAt, Instant expiresAt) {}
 
     /**
      * The list under one key: the withdrawn identities' published values, and each caller's value
@@ -45,7 +44,10 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
      */
     private record Held(byte[] key, String keyId, Map<String, Revoked> revoked, Cache<String, String> published) {
         static Held under(byte[] key) {
-            return new Held(key, RevocationKey.id(key), new ConcurrentHashMap<>(),
+            return new Held(
+                    key,
+                    RevocationKey.id(key),
+                    new ConcurrentHashMap<>(),
                     Caffeine.newBuilder().maximumSize(200_000).build());
         }
     }
@@ -74,7 +76,8 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
         if (list == null || list.revoked().isEmpty()) {
             return Optional.empty();
         }
-        String value = list.published().get(Identifiers.identity(subject, examId), id -> RevocationKey.mac(list.key(), id));
+        String value =
+                list.published().get(Identifiers.identity(subject, examId), id -> RevocationKey.mac(list.key(), id));
         Revoked entry = list.revoked().get(value);
         if (entry == null || !entry.expiresAt().isAfter(clock.instant())) {
             return Optional.empty();
@@ -100,7 +103,8 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
         }
         Held list = under(shared.get());
         WatchRevocationsRequest request = WatchRevocationsRequest.newBuilder()
-                .setProof(RevocationKey.proof(list.key(), clock.millis())).build();
+                .setProof(RevocationKey.proof(list.key(), clock.millis()))
+                .build();
         AuthServiceGrpc.newStub(auth.channel()).watchRevocations(request, new StreamObserver<>() {
             @Override
             public void onNext(RevocationUpdate update) {
@@ -114,7 +118,9 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
                     if (!current) {
                         current = true;
                         readiness.met(CONDITION);
-                        log.info("Holding the list of withdrawn identities ({} in force)", list.revoked().size());
+                        log.info(
+                                "Holding the list of withdrawn identities ({} in force)",
+                                list.revoked().size());
                     }
                 }
             }
@@ -122,7 +128,8 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
             @Override
             public void onError(Throwable failure) {
                 if (!stopped()) {
-                    broken.warn("The auth service's revocation stream broke ({}); opening it again", failure.toString());
+                    broken.warn(
+                            "The auth service's revocation stream broke ({}); opening it again", failure.toString());
                     again();
                 }
             }
@@ -150,10 +157,17 @@ public class RevocationFeed extends ReadinessTask implements RevocationList {
     }
 
     private static void hold(Held list, Revocation revocation) {
-        Instant revokedAt = Instant.ofEpochSecond(revocation.getRevokedAt().getSeconds(), revocation.getRevokedAt().getNanos());
-        Instant expiresAt = Instant.ofEpochSecond(revocation.getExpiresAt().getSeconds(), revocation.getExpiresAt().getNanos());
-        list.revoked().merge(revocation.getIdentityHash(), new Revoked(revokedAt, expiresAt),
-                (kept, sent) -> sent.revokedAt().isAfter(kept.revokedAt()) ? sent : kept);
+        Instant revokedAt = Instant.ofEpochSecond(
+                revocation.getRevokedAt().getSeconds(),
+                revocation.getRevokedAt().getNanos());
+        Instant expiresAt = Instant.ofEpochSecond(
+                revocation.getExpiresAt().getSeconds(),
+                revocation.getExpiresAt().getNanos());
+        list.revoked()
+                .merge(
+                        revocation.getIdentityHash(),
+                        new Revoked(revokedAt, expiresAt),
+                        (kept, sent) -> sent.revokedAt().isAfter(kept.revokedAt()) ? sent : kept);
     }
 
     private void again() {

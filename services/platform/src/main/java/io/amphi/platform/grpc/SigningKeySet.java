@@ -34,6 +34,7 @@ public class SigningKeySet extends ReadinessTask {
     private volatile JWKSet keys = new JWKSet();
     /** Whether the last fetch succeeded: if not, an unknown key may be one not fetched yet, not a forgery. */
     private volatile boolean lastFetchSucceeded;
+
     private volatile long lastFetchStartedNanos = System.nanoTime() - UNKNOWN_KEY_REFETCH.toNanos();
     private CompletableFuture<JWKSet> fetching;
 
@@ -66,7 +67,8 @@ public class SigningKeySet extends ReadinessTask {
     /** The auth service's keys cannot be had just now; a retry, later or on another replica, can succeed. */
     public static final class KeysUnavailable extends RuntimeException {
         KeysUnavailable() {
-            super("This replica cannot fetch the auth service's signing keys just now; send the call again in a moment.");
+            super(
+                    "This replica cannot fetch the auth service's signing keys just now; send the call again in a moment.");
         }
     }
 
@@ -134,7 +136,10 @@ public class SigningKeySet extends ReadinessTask {
         try {
             fetch().join();
         } catch (RuntimeException e) {
-            log.warn("Cannot refresh the signing keys ({}); keeping the {} held", e.getMessage(), keys.getKeys().size());
+            log.warn(
+                    "Cannot refresh the signing keys ({}); keeping the {} held",
+                    e.getMessage(),
+                    keys.getKeys().size());
         }
     }
 }

@@ -16,7 +16,8 @@ import io.grpc.Status;
  */
 public class TokenInterceptor implements ServerInterceptor {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "Bearer ";
     /** A replica that does not hold the keys or the revocations yet usually does a second later. */
     private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(1);
@@ -28,8 +29,8 @@ public class TokenInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String authorization = headers.get(AUTHORIZATION);
         if (authorization == null) {
             return next.startCall(call, headers);
@@ -37,25 +38,28 @@ public class TokenInterceptor implements ServerInterceptor {
         Caller caller;
         try {
             if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                throw new TokenVerifier.InvalidToken("INVALID_TOKEN",
-                        "Send the access token as 'authorization: Bearer <token>'.");
+                throw new TokenVerifier.InvalidToken(
+                        "INVALID_TOKEN", "Send the access token as 'authorization: Bearer <token>'.");
             }
             caller = verifier.verify(authorization.substring(BEARER.length()).strip());
         } catch (TokenVerifier.InvalidToken e) {
             return refuse(call, ErrorMapping.map(TokenVerifier.unauthenticated(e)));
         } catch (TokenVerifier.RevocationsNotLoaded e) {
-            return refuse(call, ErrorMapping.error(Status.UNAVAILABLE, "REVOCATIONS_NOT_LOADED", e.getMessage(), true,
-                    RETRY_AFTER));
+            return refuse(
+                    call,
+                    ErrorMapping.error(
+                            Status.UNAVAILABLE, "REVOCATIONS_NOT_LOADED", e.getMessage(), true, RETRY_AFTER));
         } catch (SigningKeySet.KeysUnavailable e) {
-            return refuse(call, ErrorMapping.error(Status.UNAVAILABLE, "SIGNING_KEYS_UNAVAILABLE", e.getMessage(), true,
-                    RETRY_AFTER));
+            return refuse(
+                    call,
+                    ErrorMapping.error(
+                            Status.UNAVAILABLE, "SIGNING_KEYS_UNAVAILABLE", e.getMessage(), true, RETRY_AFTER));
         }
         return Contexts.interceptCall(Context.current().withValue(Caller.CONTEXT_KEY, caller), call, headers, next);
     }
 
     private static <Q> ServerCall.Listener<Q> refuse(ServerCall<Q, ?> call, ErrorMapping.MappedError error) {
         call.close(error.status(), error.trailers());
-        return new ServerCall.Listener<>() {
-        };
+        return new ServerCall.Listener<>() {};
     }
 }

@@ -42,13 +42,16 @@ public class TokenVerifier {
     static final String ISSUER = "amphi";
     /** Far longer than any token Amphi issues (about 600 characters); longer ones are not read. */
     static final int MAX_TOKEN_CHARS = 4_096;
+
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final SigningKeySet keys;
     private final RevocationList revocations;
     private final Clock clock;
     private final Cache<String, Signed> verifiedSignatures = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(30)).build();
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofMinutes(30))
+            .build();
 
     /**
      * @param keys        the auth service's public keys
@@ -63,8 +66,9 @@ public class TokenVerifier {
     /** The caller a valid token names; {@link InvalidToken} otherwise. */
     public Caller verify(String token) {
         if (token.length() > MAX_TOKEN_CHARS) {
-            throw new InvalidToken("INVALID_TOKEN", "The access token is %d characters long; an Amphi token is far shorter."
-                    .formatted(token.length()));
+            throw new InvalidToken(
+                    "INVALID_TOKEN",
+                    "The access token is %d characters long; an Amphi token is far shorter.".formatted(token.length()));
         }
         Signed cached = verifiedSignatures.getIfPresent(token);
         Signed signed = cached != null ? cached : checkSignature(token);
@@ -81,10 +85,12 @@ public class TokenVerifier {
         if (!revocations.current()) {
             throw new RevocationsNotLoaded();
         }
-        revocations.revokedAt(signed.caller().id(), signed.caller().examId())
+        revocations
+                .revokedAt(signed.caller().id(), signed.caller().examId())
                 .filter(revokedAt -> !signed.issuedAt().isAfter(revokedAt))
                 .ifPresent(revokedAt -> {
-                    throw new InvalidToken("ACCESS_WITHDRAWN", "This identity's access was withdrawn at " + revokedAt + ".");
+                    throw new InvalidToken(
+                            "ACCESS_WITHDRAWN", "This identity's access was withdrawn at " + revokedAt + ".");
                 });
         return signed.caller();
     }
@@ -101,8 +107,7 @@ public class TokenVerifier {
      * step of a call (measured), and a client sends the same token for minutes, so each token's
      * signature is checked once; time and revocation are checked on every call.
      */
-    private record Signed(Caller caller, Instant expiresAt, Instant notBefore, Instant issuedAt) {
-    }
+    private record Signed(Caller caller, Instant expiresAt, Instant notBefore, Instant issuedAt) {}
 
     private Signed checkSignature(String token) {
         SignedJWT jwt;
@@ -129,14 +134,23 @@ public class TokenVerifier {
         }
         Caller caller;
         try {
-            caller = new Caller(role(claims), claims.getSubject(), claims.getStringClaim("exam"),
-                    words(claims.getStringClaim("scope")), words(claims.getStringClaim("exams")),
+            caller = new Caller(
+                    role(claims),
+                    claims.getSubject(),
+                    claims.getStringClaim("exam"),
+                    words(claims.getStringClaim("scope")),
+                    words(claims.getStringClaim("exams")),
                     words(claims.getStringClaim("sites")));
         } catch (ParseException e) {
             throw new InvalidToken("INVALID_TOKEN", "The access token's claims are not of the expected types.");
         }
-        return new Signed(caller, instant(claims.getExpirationTime()), instant(claims.getNotBeforeTime()),
-                claims.getIssueTime() == null ? Instant.MIN : claims.getIssueTime().toInstant());
+        return new Signed(
+                caller,
+                instant(claims.getExpirationTime()),
+                instant(claims.getNotBeforeTime()),
+                claims.getIssueTime() == null
+                        ? Instant.MIN
+                        : claims.getIssueTime().toInstant());
     }
 
     private static Instant instant(Date date) {
@@ -150,7 +164,8 @@ public class TokenVerifier {
     private static Caller.Role role(JWTClaimsSet claims) {
         Object role = claims.getClaim("role");
         try {
-            return Caller.Role.valueOf(String.valueOf(role).toUpperCase(Locale.ROOT).replace('-', '_'));
+            return Caller.Role.valueOf(
+                    String.valueOf(role).toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new InvalidToken("INVALID_TOKEN", "The access token names no known role.");
         }

@@ -15,11 +15,9 @@ import org.junit.jupiter.api.Test;
 class PublishedNameSerializerTest {
 
     /** Stands for an event whose class was renamed after events were stored under its first name. */
-    record ExamClosed(String examId) {
-    }
+    record ExamClosed(String examId) {}
 
-    record NotPublished(String value) {
-    }
+    record NotPublished(String value) {}
 
     private static final String FIRST_NAME = "io.amphi.delivery.api.Events$ExamSealed";
 
@@ -36,22 +34,27 @@ class PublishedNameSerializerTest {
     @Test
     void readsWhatWasStoredUnderThePublishedName() {
         byte[] payload = "{\"examId\":\"edn-2026\"}".getBytes();
-        Object read = serializer.deserialize(new SimpleSerializedObject<>(payload, byte[].class,
-                new SimpleSerializedType(FIRST_NAME, null)));
+        Object read = serializer.deserialize(
+                new SimpleSerializedObject<>(payload, byte[].class, new SimpleSerializedType(FIRST_NAME, null)));
         assertThat(read).isEqualTo(new ExamClosed("edn-2026"));
     }
 
     @Test
     void anythingElseKeepsItsClassName() {
-        assertThat(serializer.serialize(new NotPublished("x"), byte[].class).getType().getName())
+        assertThat(serializer
+                        .serialize(new NotPublished("x"), byte[].class)
+                        .getType()
+                        .getName())
                 .isEqualTo(NotPublished.class.getName());
     }
 
     @Test
     void twoEventsUnderOneNameAreRefused() {
-        assertThatThrownBy(() -> new PublishedNameSerializer(JacksonSerializer.builder(), List.of(
-                new PublishedEventNames(Map.of(ExamClosed.class, FIRST_NAME)),
-                new PublishedEventNames(Map.of(NotPublished.class, FIRST_NAME)))))
+        assertThatThrownBy(() -> new PublishedNameSerializer(
+                        JacksonSerializer.builder(),
+                        List.of(
+                                new PublishedEventNames(Map.of(ExamClosed.class, FIRST_NAME)),
+                                new PublishedEventNames(Map.of(NotPublished.class, FIRST_NAME)))))
                 .hasMessageContaining(FIRST_NAME);
     }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Three real members on loopback, configured as every Amphi service configures its own. */
 class ClusterIT {
 
-    private final ClusterProperties properties = new ClusterProperties("cluster-it-" + UUID.randomUUID(),
-            "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1);
+    private final ClusterProperties properties =
+            new ClusterProperties("cluster-it-" + UUID.randomUUID(), "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1);
     private final List<HazelcastInstance> members = new ArrayList<>();
 
     @AfterEach
@@ -26,7 +26,8 @@ class ClusterIT {
     }
 
     private HazelcastInstance startMember(int index) {
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "member-" + index));
+        HazelcastInstance member =
+                Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "member-" + index));
         members.add(member);
         return member;
     }
@@ -36,7 +37,8 @@ class ClusterIT {
         HazelcastInstance first = startMember(1);
         HazelcastInstance second = startMember(2);
         HazelcastInstance third = startMember(3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.getCluster().getMembers().size() == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> first.getCluster().getMembers().size() == 3);
 
         IMap<String, Integer> shared = second.getMap("shared-state");
         for (int i = 0; i < 1_000; i++) {
@@ -44,7 +46,8 @@ class ClusterIT {
         }
 
         second.getLifecycleService().terminate();
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.getCluster().getMembers().size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> first.getCluster().getMembers().size() == 2);
 
         for (HazelcastInstance survivor : List.of(first, third)) {
             IMap<String, Integer> map = survivor.getMap("shared-state");
@@ -57,8 +60,9 @@ class ClusterIT {
     void membersOfAnotherClusterStayApart() {
         HazelcastInstance ours = startMember(1);
         HazelcastInstance stranger = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(
-                new ClusterProperties("someone-else-" + UUID.randomUUID(), "127.0.0.1", 5701,
-                        List.of("127.0.0.1"), null, 1), "stranger"));
+                new ClusterProperties(
+                        "someone-else-" + UUID.randomUUID(), "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1),
+                "stranger"));
         members.add(stranger);
 
         assertThat(ours.getCluster().getMembers()).hasSize(1);
@@ -68,7 +72,8 @@ class ClusterIT {
     @Test
     void neverCallsHome() {
         HazelcastInstance member = startMember(1);
-        assertThat(member.getConfig().getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+        assertThat(member.getConfig().getProperty("hazelcast.phone.home.enabled"))
+                .isEqualTo("false");
         assertThat(member.getCluster().getLocalMember().getAddress().getHost()).isEqualTo("127.0.0.1");
     }
 }

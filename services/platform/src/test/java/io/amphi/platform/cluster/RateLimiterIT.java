@@ -20,11 +20,12 @@ class RateLimiterIT {
 
     @BeforeAll
     static void startMembers() {
-        ClusterProperties properties = new ClusterProperties("rate-limits-" + UUID.randomUUID(), "127.0.0.1", 5701,
-                List.of("127.0.0.1"), null, 1);
+        ClusterProperties properties = new ClusterProperties(
+                "rate-limits-" + UUID.randomUUID(), "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1);
         first = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "first"));
         second = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "second"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> first.getCluster().getMembers().size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> first.getCluster().getMembers().size() == 2);
     }
 
     @AfterAll
@@ -43,9 +44,12 @@ class RateLimiterIT {
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
 
-        assertThat(limiter.tryTake("client-b").allowed()).as("another key has its own bucket").isTrue();
+        assertThat(limiter.tryTake("client-b").allowed())
+                .as("another key has its own bucket")
+                .isTrue();
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> limiter.tryTake("client-a").allowed());
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> limiter.tryTake("client-a").allowed());
     }
 
     @Test

@@ -11,17 +11,21 @@ class DatabaseFailuresTest {
 
     @Test
     void aRollbackThatFailsBecauseTheConnectionIsGoneIsTheDatabaseOutOfReach() {
-        TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
-                new SQLException("Connection is closed"));
+        TransactionSystemException rollback =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
         assertThat(DatabaseFailures.unreachable(rollback)).isTrue();
     }
 
     @Test
     void connectionStatesAreOutOfReachAndRefusedStatementsAreNot() {
-        assertThat(DatabaseFailures.unreachable(new SQLException("I/O error", "08006"))).isTrue();
-        assertThat(DatabaseFailures.unreachable(new SQLException("shutting down", "57P01"))).isTrue();
-        assertThat(DatabaseFailures.unreachable(new DataIntegrityViolationException("duplicate key",
-                new SQLException("duplicate key", "23505")))).isFalse();
-        assertThat(DatabaseFailures.unreachable(new TransactionSystemException("no cause"))).isFalse();
+        assertThat(DatabaseFailures.unreachable(new SQLException("I/O error", "08006")))
+                .isTrue();
+        assertThat(DatabaseFailures.unreachable(new SQLException("shutting down", "57P01")))
+                .isTrue();
+        assertThat(DatabaseFailures.unreachable(new DataIntegrityViolationException(
+                        "duplicate key", new SQLException("duplicate key", "23505"))))
+                .isFalse();
+        assertThat(DatabaseFailures.unreachable(new TransactionSystemException("no cause")))
+                .isFalse();
     }
 }

@@ -48,18 +48,24 @@ class SigningKeySetTest {
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         pool.shutdown();
 
-        assertThat(fetches).as("one fetch for all of them, not one each behind a lock").hasValue(1);
-        assertThat(tookMillis).as("every caller had the key when the one fetch returned").isLessThan(callers * 300L / 2);
+        assertThat(fetches)
+                .as("one fetch for all of them, not one each behind a lock")
+                .hasValue(1);
+        assertThat(tookMillis)
+                .as("every caller had the key when the one fetch returned")
+                .isLessThan(callers * 300L / 2);
         assertThat(readiness.ready()).isTrue();
     }
 
     @Test
     void anUnknownKeyFetchesAtMostOnceASecond() {
         AtomicInteger fetches = new AtomicInteger();
-        SigningKeySet keys = new SigningKeySet(() -> {
-            fetches.incrementAndGet();
-            return new JWKSet().toString();
-        }, new Readiness());
+        SigningKeySet keys = new SigningKeySet(
+                () -> {
+                    fetches.incrementAndGet();
+                    return new JWKSet().toString();
+                },
+                new Readiness());
         for (int i = 0; i < 100; i++) {
             assertThat(keys.key("forged-" + i)).isNull();
         }

@@ -15,15 +15,15 @@ import java.util.TreeSet;
 public sealed interface QuestionKey {
 
     /** Single best answer (QRU): the one right option. */
-    record SingleBestAnswer(String correctOptionId) implements QuestionKey {
-    }
+    record SingleBestAnswer(String correctOptionId) implements QuestionKey {}
 
     /**
      * Multiple response (QRM): the right options; an indispensable option left out, or an
      * unacceptable option ticked, gives 0 whatever else is right.
      */
-    record MultipleResponse(Set<String> correctOptionIds, Set<String> indispensableOptionIds,
-                            Set<String> unacceptableOptionIds) implements QuestionKey {
+    record MultipleResponse(
+            Set<String> correctOptionIds, Set<String> indispensableOptionIds, Set<String> unacceptableOptionIds)
+            implements QuestionKey {
         public MultipleResponse {
             correctOptionIds = sorted(correctOptionIds);
             indispensableOptionIds = sorted(indispensableOptionIds);
@@ -50,8 +50,7 @@ public sealed interface QuestionKey {
         }
 
         /** One question of the case, answered under its own id (e.g. "case1.q2"). */
-        public record Part(String questionId, BigDecimal weight, QuestionKey key) {
-        }
+        public record Part(String questionId, BigDecimal weight, QuestionKey key) {}
     }
 
     /** Script concordance (TCS): how many panel members chose each point of the -2..+2 scale. */
@@ -62,6 +61,5 @@ public sealed interface QuestionKey {
     }
 
     /** A question withdrawn from scoring after the fact; the rule set says what it is worth. */
-    record Neutralised(QuestionKey original, String reason) implements QuestionKey {
-    }
+    record Neutralised(QuestionKey original, String reason) implements QuestionKey {}
 }

@@ -6,8 +6,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 /** What can be asked of an exam's scoring. */
 public final class ScoringCommands {
 
-    private ScoringCommands() {
-    }
+    private ScoringCommands() {}
 
     /** The aggregate that holds an exam's answer keys and publications: "examId/scoring". */
     public static String scoringId(String examId) {
@@ -20,10 +19,14 @@ public final class ScoringCommands {
      *
      * @param questions the key of every question of the content version, by question id, in exam order
      */
-    public record PublishAnswerKey(@TargetAggregateIdentifier String scoringId, String examId, int contentVersion,
-                                   Map<String, QuestionKey> questions, String ruleSet, String reason,
-                                   String publishedBy) {
-    }
+    public record PublishAnswerKey(
+            @TargetAggregateIdentifier String scoringId,
+            String examId,
+            int contentVersion,
+            Map<String, QuestionKey> questions,
+            String ruleSet,
+            String reason,
+            String publishedBy) {}
 
     /**
      * Make the results under the latest key version visible to candidates and universities, and
@@ -31,9 +34,8 @@ public final class ScoringCommands {
      *
      * @param results what the publication seals, read from the log and the results as they stand
      */
-    public record PublishResults(@TargetAggregateIdentifier String scoringId, String examId, String publishedBy,
-                                 ResultsToSeal results) {
-    }
+    public record PublishResults(
+            @TargetAggregateIdentifier String scoringId, String examId, String publishedBy, ResultsToSeal results) {}
 
     /**
      * The state a publication seals.
@@ -45,7 +47,11 @@ public final class ScoringCommands {
      * @param results             how many results there are
      * @param resultsRoot         the root of the results tree (hex)
      */
-    public record ResultsToSeal(int keyVersion, String examRoot, long scoringLastSequence, String scoringFinalHash,
-                                int results, String resultsRoot) {
-    }
+    public record ResultsToSeal(
+            int keyVersion,
+            String examRoot,
+            long scoringLastSequence,
+            String scoringFinalHash,
+            int results,
+            String resultsRoot) {}
 }

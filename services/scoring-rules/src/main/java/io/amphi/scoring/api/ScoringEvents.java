@@ -16,8 +16,7 @@ public final class ScoringEvents {
             AnswerKeyPublished.class, PREFIX + "AnswerKeyPublished",
             ResultsPublished.class, PREFIX + "ResultsPublished");
 
-    private ScoringEvents() {
-    }
+    private ScoringEvents() {}
 
     /** The published name of a scoring event. */
     public static String nameOf(Class<?> event) {
@@ -29,9 +28,15 @@ public final class ScoringEvents {
     }
 
     /** A key version was published; every submitted session of the exam is scored (again) under it. */
-    public record AnswerKeyPublished(String examId, int keyVersion, int contentVersion, Map<String, QuestionKey> questions,
-                                     String ruleSet, String reason, Instant publishedAt, String publishedBy) {
-    }
+    public record AnswerKeyPublished(
+            String examId,
+            int keyVersion,
+            int contentVersion,
+            Map<String, QuestionKey> questions,
+            String ruleSet,
+            String reason,
+            Instant publishedAt,
+            String publishedBy) {}
 
     /**
      * The results under a key version were made visible and sealed: {@code publicationRoot} (hex,
@@ -45,9 +50,18 @@ public final class ScoringEvents {
      * @param scoringFinalHash    that event's chain hash
      * @param results             how many result lines the results root covers
      */
-    public record ResultsPublished(String examId, int keyVersion, String ruleSet, Instant publishedAt,
-                                   String publishedBy, int publication, String previousRoot, String examRoot,
-                                   long scoringLastSequence, String scoringFinalHash, int results, String resultsRoot,
-                                   String publicationRoot) {
-    }
+    public record ResultsPublished(
+            String examId,
+            int keyVersion,
+            String ruleSet,
+            Instant publishedAt,
+            String publishedBy,
+            int publication,
+            String previousRoot,
+            String examRoot,
+            long scoringLastSequence,
+            String scoringFinalHash,
+            int results,
+            String resultsRoot,
+            String publicationRoot) {}
 }

@@ -68,7 +68,9 @@ public final class EdnRules implements ScoringRules {
                     points = points.add(part.weight().multiply(partScore.points()));
                     max = max.add(part.weight().multiply(partScore.maxPoints()));
                 }
-                yield new QuestionScore(questionId, points.setScale(3, RoundingMode.HALF_EVEN),
+                yield new QuestionScore(
+                        questionId,
+                        points.setScale(3, RoundingMode.HALF_EVEN),
                         max.setScale(3, RoundingMode.HALF_EVEN));
             }
             default -> new QuestionScore(questionId, points(key, answers.get(questionId)), ONE);
@@ -78,9 +80,11 @@ public final class EdnRules implements ScoringRules {
     /** The most a key's question can give, neutralised or not. */
     private static BigDecimal maxPoints(QuestionKey key) {
         return switch (key) {
-            case QuestionKey.KeyFeaturesCase kfc -> kfc.parts().stream()
-                    .map(part -> part.weight().multiply(maxPoints(part.key())))
-                    .reduce(ZERO, BigDecimal::add).setScale(3, RoundingMode.HALF_EVEN);
+            case QuestionKey.KeyFeaturesCase kfc ->
+                kfc.parts().stream()
+                        .map(part -> part.weight().multiply(maxPoints(part.key())))
+                        .reduce(ZERO, BigDecimal::add)
+                        .setScale(3, RoundingMode.HALF_EVEN);
             case QuestionKey.Neutralised neutralised -> maxPoints(neutralised.original());
             default -> ONE;
         };
@@ -92,15 +96,24 @@ public final class EdnRules implements ScoringRules {
             return ZERO;
         }
         return switch (key) {
-            case QuestionKey.SingleBestAnswer single -> answer instanceof Answer.Choices(List<String> chosen)
-                    && chosen.equals(List.of(single.correctOptionId())) ? ONE : ZERO;
-            case QuestionKey.MultipleResponse multiple -> answer instanceof Answer.Choices(List<String> chosen)
-                    ? multipleResponse(multiple, new HashSet<>(chosen)) : ZERO;
-            case QuestionKey.ShortText text -> answer instanceof Answer.Text(String given)
-                    && text.acceptedAnswers().stream().map(TextNormalisation::normalise)
-                    .anyMatch(TextNormalisation.normalise(given)::equals) ? ONE : ZERO;
-            case QuestionKey.ScriptConcordance tcs -> answer instanceof Answer.Likert(int value)
-                    ? scriptConcordance(tcs, value) : ZERO;
+            case QuestionKey.SingleBestAnswer single ->
+                answer instanceof Answer.Choices(List<String> chosen)
+                                && chosen.equals(List.of(single.correctOptionId()))
+                        ? ONE
+                        : ZERO;
+            case QuestionKey.MultipleResponse multiple ->
+                answer instanceof Answer.Choices(List<String> chosen)
+                        ? multipleResponse(multiple, new HashSet<>(chosen))
+                        : ZERO;
+            case QuestionKey.ShortText text ->
+                answer instanceof Answer.Text(String given)
+                                && text.acceptedAnswers().stream()
+                                        .map(TextNormalisation::normalise)
+                                        .anyMatch(TextNormalisation.normalise(given)::equals)
+                        ? ONE
+                        : ZERO;
+            case QuestionKey.ScriptConcordance tcs ->
+                answer instanceof Answer.Likert(int value) ? scriptConcordance(tcs, value) : ZERO;
             case QuestionKey.KeyFeaturesCase ignored -> throw new IllegalStateException("scored part by part");
             case QuestionKey.Neutralised ignored -> throw new IllegalStateException("scored by the rule set's policy");
         };
@@ -111,14 +124,21 @@ public final class EdnRules implements ScoringRules {
                 || key.unacceptableOptionIds().stream().anyMatch(chosen::contains)) {
             return ZERO;
         }
-        long wronglyTicked = chosen.stream().filter(option -> !key.correctOptionIds().contains(option)).count();
-        long wronglyLeftOut = key.correctOptionIds().stream().filter(option -> !chosen.contains(option)).count();
+        long wronglyTicked = chosen.stream()
+                .filter(option -> !key.correctOptionIds().contains(option))
+                .count();
+        long wronglyLeftOut = key.correctOptionIds().stream()
+                .filter(option -> !chosen.contains(option))
+                .count();
         int discordances = (int) Math.min(Integer.MAX_VALUE, wronglyTicked + wronglyLeftOut);
         return discordances < BY_DISCORDANCES.size() ? BY_DISCORDANCES.get(discordances) : ZERO;
     }
 
     private static BigDecimal scriptConcordance(QuestionKey.ScriptConcordance key, int value) {
-        int mostVotes = key.panelVotes().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        int mostVotes = key.panelVotes().values().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(0);
         int votes = key.panelVotes().getOrDefault(value, 0);
         if (mostVotes == 0) {
             return ZERO;

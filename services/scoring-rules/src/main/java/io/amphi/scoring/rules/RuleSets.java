@@ -9,8 +9,7 @@ public final class RuleSets {
     public static final ScoringRules DEFAULT = EdnRules.FULL_CREDIT;
     private static final List<ScoringRules> ALL = List.of(EdnRules.FULL_CREDIT, EdnRules.REMOVED);
 
-    private RuleSets() {
-    }
+    private RuleSets() {}
 
     public static Optional<ScoringRules> byVersion(String version) {
         return ALL.stream().filter(rules -> rules.version().equals(version)).findFirst();

@@ -11,11 +11,9 @@ import java.util.Map;
 public final class SessionScorer {
 
     /** Every keyed question's score, in key order, and the total out of the maximum. */
-    public record SessionScore(List<QuestionScore> questions, BigDecimal total, BigDecimal maxTotal) {
-    }
+    public record SessionScore(List<QuestionScore> questions, BigDecimal total, BigDecimal maxTotal) {}
 
-    private SessionScorer() {
-    }
+    private SessionScorer() {}
 
     /** @param answers the last answer to each question, by question id (key-features parts by their own ids) */
     public static SessionScore score(Map<String, QuestionKey> key, Map<String, Answer> answers, ScoringRules rules) {

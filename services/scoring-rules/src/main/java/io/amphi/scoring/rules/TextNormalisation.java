@@ -10,13 +10,17 @@ import java.util.Locale;
  */
 public final class TextNormalisation {
 
-    private TextNormalisation() {
-    }
+    private TextNormalisation() {}
 
     public static String normalise(String text) {
-        String spread = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-                .replace('’', '\'').replace('ʼ', '\'');
-        String withoutAccents = Normalizer.normalize(spread, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+        String spread = text.replace("œ", "oe")
+                .replace("Œ", "OE")
+                .replace("æ", "ae")
+                .replace("Æ", "AE")
+                .replace('’', '\'')
+                .replace('ʼ', '\'');
+        String withoutAccents =
+                Normalizer.normalize(spread, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
         return withoutAccents.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
     }
 }

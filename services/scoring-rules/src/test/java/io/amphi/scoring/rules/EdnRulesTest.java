@@ -1,13 +1,15 @@
 package io.amphi.scoring.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.amphi.delivery.api.Answer;
+import io.amphi.scoring.api.QuestionKey;
 import io.amphi.scoring.api.QuestionKey.KeyFeaturesCase;
 import io.amphi.scoring.api.QuestionKey.MultipleResponse;
 import io.amphi.scoring.api.QuestionKey.Neutralised;
 import io.amphi.scoring.api.QuestionKey.ScriptConcordance;
 import io.amphi.scoring.api.QuestionKey.ShortText;
 import io.amphi.scoring.api.QuestionKey.SingleBestAnswer;
-import io.amphi.scoring.api.QuestionKey;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +19,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The EDN rule table, kind by kind, with the edge cases. */
 class EdnRulesTest {
@@ -75,21 +76,24 @@ class EdnRulesTest {
 
         @ParameterizedTest(name = "ticked {0}: {1} discordance(s) -> {2}")
         @CsvSource({
-                "A B C,     0, 1",
-                "A B,       1, 0.5",
-                "A B C D,   1, 0.5",
-                "A,         2, 0.2",
-                "A D,       3, 0",
-                "A B D E,   3, 0",
-                "D E,       5, 0"
+            "A B C,     0, 1",
+            "A B,       1, 0.5",
+            "A B C D,   1, 0.5",
+            "A,         2, 0.2",
+            "A D,       3, 0",
+            "A B D E,   3, 0",
+            "D E,       5, 0"
         })
         void scoresByDiscordances(String ticked, int discordances, String expected) {
-            assertThat(points(key, new Answer.Choices(List.of(ticked.split(" "))))).isEqualTo(p(expected));
+            assertThat(points(key, new Answer.Choices(List.of(ticked.split(" ")))))
+                    .isEqualTo(p(expected));
         }
 
         @Test
         void allOptionsTicked() {
-            assertThat(points(key, choices("A", "B", "C", "D", "E"))).as("D and E wrongly ticked").isEqualTo(p("0.2"));
+            assertThat(points(key, choices("A", "B", "C", "D", "E")))
+                    .as("D and E wrongly ticked")
+                    .isEqualTo(p("0.2"));
         }
 
         @Test
@@ -101,7 +105,8 @@ class EdnRulesTest {
         @Test
         void anIndispensableOptionLeftOutGivesZero() {
             MultipleResponse withIndispensable = new MultipleResponse(Set.of("A", "B", "C"), Set.of("A"), Set.of());
-            assertThat(points(withIndispensable, choices("B", "C"))).as("one discordance, but A is indispensable")
+            assertThat(points(withIndispensable, choices("B", "C")))
+                    .as("one discordance, but A is indispensable")
                     .isEqualTo(p("0"));
             assertThat(points(withIndispensable, choices("A", "B"))).isEqualTo(p("0.5"));
         }
@@ -109,7 +114,8 @@ class EdnRulesTest {
         @Test
         void anUnacceptableOptionTickedGivesZero() {
             MultipleResponse withUnacceptable = new MultipleResponse(Set.of("A", "B", "C"), Set.of(), Set.of("E"));
-            assertThat(points(withUnacceptable, choices("A", "B", "C", "E"))).as("one discordance, but E is unacceptable")
+            assertThat(points(withUnacceptable, choices("A", "B", "C", "E")))
+                    .as("one discordance, but E is unacceptable")
                     .isEqualTo(p("0"));
             assertThat(points(withUnacceptable, choices("A", "B", "C", "D"))).isEqualTo(p("0.5"));
         }
@@ -122,7 +128,8 @@ class EdnRulesTest {
 
         @Test
         void caseAccentsAndSpacesDoNotMatter() {
-            assertThat(points(key, new Answer.Text("  heparine   NON fractionnee "))).isEqualTo(p("1"));
+            assertThat(points(key, new Answer.Text("  heparine   NON fractionnee ")))
+                    .isEqualTo(p("1"));
             assertThat(points(key, new Answer.Text("hnf"))).isEqualTo(p("1"));
         }
 
@@ -134,7 +141,8 @@ class EdnRulesTest {
 
         @Test
         void ligaturesAreSpread() {
-            assertThat(points(new ShortText(List.of("œdème")), new Answer.Text("OEDEME"))).isEqualTo(p("1"));
+            assertThat(points(new ShortText(List.of("œdème")), new Answer.Text("OEDEME")))
+                    .isEqualTo(p("1"));
         }
     }
 
@@ -143,14 +151,22 @@ class EdnRulesTest {
 
         private final KeyFeaturesCase key = new KeyFeaturesCase(List.of(
                 new KeyFeaturesCase.Part("case1.q1", new BigDecimal("2"), new SingleBestAnswer("A")),
-                new KeyFeaturesCase.Part("case1.q2", new BigDecimal("1"),
-                        new MultipleResponse(Set.of("A", "C"), Set.of(), Set.of())),
+                new KeyFeaturesCase.Part(
+                        "case1.q2", new BigDecimal("1"), new MultipleResponse(Set.of("A", "C"), Set.of(), Set.of())),
                 new KeyFeaturesCase.Part("case1.q3", new BigDecimal("1.5"), new ShortText(List.of("héparine")))));
 
         @Test
         void sumsItsQuestionsTimesTheirWeights() {
-            QuestionScore score = RULES.score("case1", key, Map.of(
-                    "case1.q1", choices("A"), "case1.q2", choices("A"), "case1.q3", new Answer.Text("Heparine")));
+            QuestionScore score = RULES.score(
+                    "case1",
+                    key,
+                    Map.of(
+                            "case1.q1",
+                            choices("A"),
+                            "case1.q2",
+                            choices("A"),
+                            "case1.q3",
+                            new Answer.Text("Heparine")));
             assertThat(score.points()).as("2 x 1 + 1 x 0.5 + 1.5 x 1").isEqualTo(p("4"));
             assertThat(score.maxPoints()).isEqualTo(p("4.5"));
         }
@@ -194,7 +210,8 @@ class EdnRulesTest {
         @Test
         void givesEveryoneFullCreditByDefault() {
             assertThat(RULES.score("q", neutralised, Map.of()).points()).isEqualTo(p("1"));
-            assertThat(RULES.score("q", neutralised, Map.of("q", choices("A"))).points()).isEqualTo(p("1"));
+            assertThat(RULES.score("q", neutralised, Map.of("q", choices("A"))).points())
+                    .isEqualTo(p("1"));
         }
 
         @Test
@@ -206,9 +223,11 @@ class EdnRulesTest {
 
         @Test
         void aNeutralisedCaseGivesItsWholeWeight() {
-            Neutralised wholeCase = new Neutralised(new KeyFeaturesCase(List.of(
-                    new KeyFeaturesCase.Part("c.q1", new BigDecimal("2"), new SingleBestAnswer("A")),
-                    new KeyFeaturesCase.Part("c.q2", new BigDecimal("1"), new SingleBestAnswer("B")))), "image missing");
+            Neutralised wholeCase = new Neutralised(
+                    new KeyFeaturesCase(List.of(
+                            new KeyFeaturesCase.Part("c.q1", new BigDecimal("2"), new SingleBestAnswer("A")),
+                            new KeyFeaturesCase.Part("c.q2", new BigDecimal("1"), new SingleBestAnswer("B")))),
+                    "image missing");
             assertThat(RULES.score("c", wholeCase, Map.of()).points()).isEqualTo(p("3"));
         }
     }

@@ -1,5 +1,7 @@
 package io.amphi.scoring.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.amphi.delivery.api.Answer;
 import io.amphi.scoring.api.QuestionKey;
 import java.math.BigDecimal;
@@ -12,7 +14,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A session's score is a pure function of its answers, the key and the rules. */
 class SessionScorerTest {
@@ -25,8 +26,10 @@ class SessionScorerTest {
         key.put("q1", new QuestionKey.SingleBestAnswer("B"));
         key.put("q2", new QuestionKey.MultipleResponse(Set.of("A", "B"), Set.of(), Set.of()));
         key.put("q3", new QuestionKey.ShortText(List.of("adrénaline")));
-        SessionScorer.SessionScore score = SessionScorer.score(key,
-                Map.of("q1", new Answer.Choices(List.of("B")), "q2", new Answer.Choices(List.of("A"))), EdnRules.FULL_CREDIT);
+        SessionScorer.SessionScore score = SessionScorer.score(
+                key,
+                Map.of("q1", new Answer.Choices(List.of("B")), "q2", new Answer.Choices(List.of("A"))),
+                EdnRules.FULL_CREDIT);
         assertThat(score.questions()).extracting(QuestionScore::questionId).containsExactly("q1", "q2", "q3");
         assertThat(score.total()).isEqualTo(new BigDecimal("1.500"));
         assertThat(score.maxTotal()).isEqualTo(new BigDecimal("3.000"));
@@ -64,16 +67,23 @@ class SessionScorerTest {
         for (int i = 0; i < questions; i++) {
             QuestionKey questionKey = switch (random.nextInt(5)) {
                 case 0 -> new QuestionKey.SingleBestAnswer(pick(random));
-                case 1 -> new QuestionKey.MultipleResponse(someOptions(random), random.nextBoolean() ? Set.of(pick(random))
-                        : Set.of(), random.nextBoolean() ? Set.of(pick(random)) : Set.of());
+                case 1 ->
+                    new QuestionKey.MultipleResponse(
+                            someOptions(random),
+                            random.nextBoolean() ? Set.of(pick(random)) : Set.of(),
+                            random.nextBoolean() ? Set.of(pick(random)) : Set.of());
                 case 2 -> new QuestionKey.ShortText(List.of("Adrénaline", "epinephrine"));
-                case 3 -> new QuestionKey.ScriptConcordance(Map.of(-1, random.nextInt(5), 0, random.nextInt(5),
-                        1, 1 + random.nextInt(9)));
-                default -> new QuestionKey.KeyFeaturesCase(List.of(
-                        new QuestionKey.KeyFeaturesCase.Part("q" + i + ".a", new BigDecimal("1.5"),
-                                new QuestionKey.SingleBestAnswer(pick(random))),
-                        new QuestionKey.KeyFeaturesCase.Part("q" + i + ".b", new BigDecimal("0.5"),
-                                new QuestionKey.ShortText(List.of("HNF")))));
+                case 3 ->
+                    new QuestionKey.ScriptConcordance(
+                            Map.of(-1, random.nextInt(5), 0, random.nextInt(5), 1, 1 + random.nextInt(9)));
+                default ->
+                    new QuestionKey.KeyFeaturesCase(List.of(
+                            new QuestionKey.KeyFeaturesCase.Part(
+                                    "q" + i + ".a",
+                                    new BigDecimal("1.5"),
+                                    new QuestionKey.SingleBestAnswer(pick(random))),
+                            new QuestionKey.KeyFeaturesCase.Part(
+                                    "q" + i + ".b", new BigDecimal("0.5"), new QuestionKey.ShortText(List.of("HNF")))));
             };
             key.put("q" + i, random.nextInt(10) == 0 ? new QuestionKey.Neutralised(questionKey, "error") : questionKey);
         }
@@ -83,13 +93,15 @@ class SessionScorerTest {
     private static Map<String, Answer> randomAnswers(Random random, Map<String, QuestionKey> key) {
         Map<String, Answer> answers = new LinkedHashMap<>();
         for (String questionId : key.keySet()) {
-            answers.put(questionId, switch (random.nextInt(5)) {
-                case 0 -> new Answer.Choices(List.of(pick(random)));
-                case 1 -> new Answer.Choices(new ArrayList<>(someOptions(random)));
-                case 2 -> new Answer.Text(random.nextBoolean() ? " ADRENALINE " : "hnf");
-                case 3 -> new Answer.Likert(random.nextInt(5) - 2);
-                default -> new Answer.Cleared();
-            });
+            answers.put(
+                    questionId,
+                    switch (random.nextInt(5)) {
+                        case 0 -> new Answer.Choices(List.of(pick(random)));
+                        case 1 -> new Answer.Choices(new ArrayList<>(someOptions(random)));
+                        case 2 -> new Answer.Text(random.nextBoolean() ? " ADRENALINE " : "hnf");
+                        case 3 -> new Answer.Likert(random.nextInt(5) - 2);
+                        default -> new Answer.Cleared();
+                    });
             answers.put(questionId + ".a", new Answer.Choices(List.of(pick(random))));
             answers.put(questionId + ".b", new Answer.Text("hnf"));
         }

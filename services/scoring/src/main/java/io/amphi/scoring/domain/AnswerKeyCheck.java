@@ -11,14 +11,14 @@ import java.util.stream.Collectors;
 /** Whether a key fits its content version: every question keyed, with its own kind and options. */
 final class AnswerKeyCheck {
 
-    private AnswerKeyCheck() {
-    }
+    private AnswerKeyCheck() {}
 
     /** Every problem found, each naming its question; empty when the key fits. */
     static List<String> problems(List<ExamQuestions.Shape> questions, Map<String, QuestionKey> key) {
         List<String> problems = new ArrayList<>();
         Set<String> ids = questions.stream().map(ExamQuestions.Shape::id).collect(Collectors.toSet());
-        key.keySet().stream().filter(id -> !ids.contains(id))
+        key.keySet().stream()
+                .filter(id -> !ids.contains(id))
                 .forEach(id -> problems.add("question " + id + " is not in this content version"));
         for (ExamQuestions.Shape question : questions) {
             QuestionKey questionKey = key.get(question.id());
@@ -58,7 +58,8 @@ final class AnswerKeyCheck {
             }
             case QuestionKey.ShortText text -> {
                 expectKind(question, "short-text", problems);
-                if (text.acceptedAnswers().isEmpty() || text.acceptedAnswers().stream().anyMatch(a -> a.isBlank())) {
+                if (text.acceptedAnswers().isEmpty()
+                        || text.acceptedAnswers().stream().anyMatch(a -> a.isBlank())) {
                     problems.add("question " + id + " needs at least one accepted answer, none blank");
                 }
             }
@@ -72,8 +73,11 @@ final class AnswerKeyCheck {
             }
             case QuestionKey.KeyFeaturesCase kfc -> {
                 expectKind(question, "key-features-case", problems);
-                List<String> partIds = kfc.parts().stream().map(QuestionKey.KeyFeaturesCase.Part::questionId).toList();
-                List<String> expected = question.parts().stream().map(ExamQuestions.Shape::id).toList();
+                List<String> partIds = kfc.parts().stream()
+                        .map(QuestionKey.KeyFeaturesCase.Part::questionId)
+                        .toList();
+                List<String> expected =
+                        question.parts().stream().map(ExamQuestions.Shape::id).toList();
                 if (!partIds.equals(expected)) {
                     problems.add("case " + id + " keys " + partIds + "; its questions are " + expected);
                     return;
@@ -96,7 +100,8 @@ final class AnswerKeyCheck {
     }
 
     private static void expectOptions(ExamQuestions.Shape question, Set<String> options, List<String> problems) {
-        options.stream().filter(option -> !question.optionIds().contains(option)).forEach(option ->
-                problems.add("question " + question.id() + " has no option " + option));
+        options.stream()
+                .filter(option -> !question.optionIds().contains(option))
+                .forEach(option -> problems.add("question " + question.id() + " has no option " + option));
     }
 }

@@ -11,8 +11,7 @@ public interface ExamQuestions {
      * One question: its id, its kind as the exam format names it, its option ids (choice kinds)
      * and its own questions (a key-features case).
      */
-    record Shape(String id, String kind, Set<String> optionIds, List<Shape> parts) {
-    }
+    record Shape(String id, String kind, Set<String> optionIds, List<Shape> parts) {}
 
     Optional<List<Shape>> of(String examId, int contentVersion);
 }

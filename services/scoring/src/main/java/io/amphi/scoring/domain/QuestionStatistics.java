@@ -17,11 +17,9 @@ public final class QuestionStatistics {
     static final int FEWEST_TO_JUDGE = 10;
 
     /** One question's figures and what stands out about it. */
-    public record Figures(String questionId, double successRate, double discriminationIndex, List<String> warnings) {
-    }
+    public record Figures(String questionId, double successRate, double discriminationIndex, List<String> warnings) {}
 
-    private QuestionStatistics() {
-    }
+    private QuestionStatistics() {}
 
     /** How many sessions each compared group holds: 27% of them, at least one. */
     public static int groupSize(int sessions) {
@@ -33,8 +31,8 @@ public final class QuestionStatistics {
      * @param successAmongBest  the same among the best-total group
      * @param successAmongLowest the same among the lowest-total group
      */
-    public static Figures of(String questionId, double successRate, double successAmongBest, double successAmongLowest,
-                             int sessions) {
+    public static Figures of(
+            String questionId, double successRate, double successAmongBest, double successAmongLowest, int sessions) {
         double discrimination = successAmongBest - successAmongLowest;
         List<String> warnings = new ArrayList<>();
         if (sessions >= FEWEST_TO_JUDGE && discrimination < 0) {

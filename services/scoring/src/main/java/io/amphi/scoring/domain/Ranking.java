@@ -10,8 +10,7 @@ import java.util.Map;
 /** Ranks by total, best first: equal totals share a rank and the next rank skips (1, 2, 2, 4). */
 public final class Ranking {
 
-    private Ranking() {
-    }
+    private Ranking() {}
 
     /** Each candidate's rank, from each candidate's total. */
     public static Map<String, Integer> of(Map<String, BigDecimal> totals) {

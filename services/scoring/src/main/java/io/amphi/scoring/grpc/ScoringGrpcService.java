@@ -1,5 +1,6 @@
 package io.amphi.scoring.grpc;
 
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.EventHashes;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Inputs;
@@ -26,17 +27,16 @@ import io.amphi.proto.scoring.v1.RescoreReport;
 import io.amphi.proto.scoring.v1.ResultsPublication;
 import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
 import io.amphi.proto.scoring.v1.SessionResult;
-import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringCommands;
+import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
 import io.amphi.scoring.api.ScoringResults.Publication;
-import io.amphi.scoring.rules.RuleSets;
-import io.amphi.delivery.api.SessionIds;
 import io.amphi.scoring.results.ResultsCatchUp;
 import io.amphi.scoring.results.ResultsSealing;
+import io.amphi.scoring.rules.RuleSets;
+import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import io.amphi.scoring.store.ResultStore.StoredResult;
-import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.TrackedExams;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
@@ -67,8 +67,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     private final TrackedExams exams;
     private final ResultsCatchUp catchUp;
 
-    public ScoringGrpcService(CommandGateway commands, ResultStore store, ResultsSealing sealing, TrackedExams exams,
-                              ResultsCatchUp catchUp) {
+    public ScoringGrpcService(
+            CommandGateway commands,
+            ResultStore store,
+            ResultsSealing sealing,
+            TrackedExams exams,
+            ResultsCatchUp catchUp) {
         this.commands = commands;
         this.store = store;
         this.sealing = sealing;
@@ -81,36 +85,62 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         Caller university = Caller.require(Caller.Role.UNIVERSITY, EXAMS_WRITE);
         String examId = requireExamId(request.getExamId());
         university.requireExam(examId);
-        String ruleSet = request.getRuleSet().isEmpty() ? RuleSets.DEFAULT.version() : Inputs.id(request.getRuleSet(), "rule_set");
+        String ruleSet = request.getRuleSet().isEmpty()
+                ? RuleSets.DEFAULT.version()
+                : Inputs.id(request.getRuleSet(), "rule_set");
         String reason = Inputs.boundedText(request.getReason(), "reason", Inputs.MAX_REASON);
         if (!exams.isSealed(examId)) {
             catchUp.awaitLogAsOfNow(SEAL_LAG);
         }
-        KeyVersion version = commands.sendAndWait(new PublishAnswerKey(ScoringCommands.scoringId(examId), examId,
-                request.getContentVersion(), ProtoKeys.fromProto(request.getQuestionsList()), ruleSet,
-                reason, university.id()));
-        Protos.reply(response, AnswerKeyVersion.newBuilder().setExamId(examId).setKeyVersion(version.keyVersion()).build());
+        KeyVersion version = commands.sendAndWait(new PublishAnswerKey(
+                ScoringCommands.scoringId(examId),
+                examId,
+                request.getContentVersion(),
+                ProtoKeys.fromProto(request.getQuestionsList()),
+                ruleSet,
+                reason,
+                university.id()));
+        Protos.reply(
+                response,
+                AnswerKeyVersion.newBuilder()
+                        .setExamId(examId)
+                        .setKeyVersion(version.keyVersion())
+                        .build());
     }
 
     @Override
     public void getRescoreReport(GetRescoreReportRequest request, StreamObserver<RescoreReport> response) {
         String examId = requireExamId(request.getExamId());
         Caller reader = requireReader(examId);
-        StoredKey key = store.key(examId, request.getKeyVersion()).orElseThrow(() -> DomainException.notFound(
-                "UNKNOWN_KEY_VERSION", "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
-        requirePublishedFor(reader, examId, store.publication(examId)
-                .map(publication -> publication.keyVersion() >= key.keyVersion()).orElse(false));
+        StoredKey key = store.key(examId, request.getKeyVersion())
+                .orElseThrow(() -> DomainException.notFound(
+                        "UNKNOWN_KEY_VERSION",
+                        "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
+        requirePublishedFor(
+                reader,
+                examId,
+                store.publication(examId)
+                        .map(publication -> publication.keyVersion() >= key.keyVersion())
+                        .orElse(false));
         boolean ready = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0) > key.keyVersion()
                 || store.countScored(examId, key.keyVersion()) == store.countSubmitted(examId);
-        RescoreReport.Builder report = RescoreReport.newBuilder().setReady(ready).setKeyVersion(key.keyVersion())
+        RescoreReport.Builder report = RescoreReport.newBuilder()
+                .setReady(ready)
+                .setKeyVersion(key.keyVersion())
                 .setReason(key.reason());
-        store.questionChanges(examId, key.keyVersion()).forEach(change -> report.addQuestionChanges(
-                QuestionChange.newBuilder().setCandidateId(change.candidateId()).setQuestionId(change.questionId())
-                        .setOldPoints(change.oldPoints().toPlainString()).setNewPoints(change.newPoints().toPlainString())));
-        store.rankChanges(examId, key.keyVersion()).forEach(change -> report.addRankChanges(
-                RankChange.newBuilder().setCandidateId(change.candidateId())
-                        .setOldTotal(change.oldTotal().toPlainString()).setNewTotal(change.newTotal().toPlainString())
-                        .setOldRank(change.oldRank()).setNewRank(change.newRank())));
+        store.questionChanges(examId, key.keyVersion())
+                .forEach(change -> report.addQuestionChanges(QuestionChange.newBuilder()
+                        .setCandidateId(change.candidateId())
+                        .setQuestionId(change.questionId())
+                        .setOldPoints(change.oldPoints().toPlainString())
+                        .setNewPoints(change.newPoints().toPlainString())));
+        store.rankChanges(examId, key.keyVersion())
+                .forEach(change -> report.addRankChanges(RankChange.newBuilder()
+                        .setCandidateId(change.candidateId())
+                        .setOldTotal(change.oldTotal().toPlainString())
+                        .setNewTotal(change.newTotal().toPlainString())
+                        .setOldRank(change.oldRank())
+                        .setNewRank(change.newRank())));
         Protos.reply(response, report.build());
     }
 
@@ -120,11 +150,16 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         requireReader(examId);
         StoredKey key = latestKey(examId);
         ResultStore.ExamFigures exam = store.statistics(examId, key.keyVersion());
-        ExamStatistics.Builder statistics = ExamStatistics.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
-                .setSessions(exam.sessions()).setMeanTotal(exam.meanTotal().toPlainString());
-        exam.questions().forEach(figures -> statistics.addQuestions(
-                QuestionStatistics.newBuilder().setQuestionId(figures.questionId())
-                        .setSuccessRate(figures.successRate()).setDiscriminationIndex(figures.discriminationIndex())
+        ExamStatistics.Builder statistics = ExamStatistics.newBuilder()
+                .setExamId(examId)
+                .setKeyVersion(key.keyVersion())
+                .setSessions(exam.sessions())
+                .setMeanTotal(exam.meanTotal().toPlainString());
+        exam.questions()
+                .forEach(figures -> statistics.addQuestions(QuestionStatistics.newBuilder()
+                        .setQuestionId(figures.questionId())
+                        .setSuccessRate(figures.successRate())
+                        .setDiscriminationIndex(figures.discriminationIndex())
                         .addAllWarnings(figures.warnings())));
         Protos.reply(response, statistics.build());
     }
@@ -135,11 +170,19 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         String examId = requireExamId(request.getExamId());
         university.requireExam(examId);
         Publication publication = sealing.publish(examId, university.id());
-        Protos.reply(response, ResultsPublication.newBuilder().setExamId(examId).setKeyVersion(publication.keyVersion())
-                .setRuleSet(publication.ruleSet()).setPublishedAt(Protos.timestamp(publication.publishedAt()))
-                .setAlreadyPublished(publication.alreadyPublished()).setPublication(publication.publication())
-                .setPublicationRoot(publication.publicationRoot()).setResultsRoot(publication.resultsRoot())
-                .setResults(publication.results()).build());
+        Protos.reply(
+                response,
+                ResultsPublication.newBuilder()
+                        .setExamId(examId)
+                        .setKeyVersion(publication.keyVersion())
+                        .setRuleSet(publication.ruleSet())
+                        .setPublishedAt(Protos.timestamp(publication.publishedAt()))
+                        .setAlreadyPublished(publication.alreadyPublished())
+                        .setPublication(publication.publication())
+                        .setPublicationRoot(publication.publicationRoot())
+                        .setResultsRoot(publication.resultsRoot())
+                        .setResults(publication.results())
+                        .build());
     }
 
     @Override
@@ -153,13 +196,25 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         int offset = Pages.offset(request.getPageToken());
         int candidates = store.countResults(examId);
         List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
-        requireSameResults(reader, examId, page.stream().map(ResultStore.Placed::keyVersion).toList(), key);
-        ExamResults.Builder results = ExamResults.newBuilder().setExamId(examId).setKeyVersion(key.keyVersion())
-                .setRuleSet(key.ruleSet()).setPublished(published).setTotalCandidates(candidates);
-        page.forEach(result -> results.addResults(CandidateResult.newBuilder().setCandidateId(result.candidateId())
-                .setTotal(result.total().toPlainString()).setMaxTotal(result.maxTotal().toPlainString())
+        requireSameResults(
+                reader,
+                examId,
+                page.stream().map(ResultStore.Placed::keyVersion).toList(),
+                key);
+        ExamResults.Builder results = ExamResults.newBuilder()
+                .setExamId(examId)
+                .setKeyVersion(key.keyVersion())
+                .setRuleSet(key.ruleSet())
+                .setPublished(published)
+                .setTotalCandidates(candidates);
+        page.forEach(result -> results.addResults(CandidateResult.newBuilder()
+                .setCandidateId(result.candidateId())
+                .setTotal(result.total().toPlainString())
+                .setMaxTotal(result.maxTotal().toPlainString())
                 .setRank(result.rank())
-                .setPercentile(new BigDecimal(result.percentile()).round(new MathContext(4)).doubleValue())));
+                .setPercentile(new BigDecimal(result.percentile())
+                        .round(new MathContext(4))
+                        .doubleValue())));
         results.setNextPageToken(Pages.next(offset, page.size(), candidates));
         Protos.reply(response, results.build());
     }
@@ -179,37 +234,50 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         Caller candidate = Caller.require(Caller.Role.CANDIDATE);
         String examId = requireExamId(request.getExamId());
         if (candidate.examId() != null && !candidate.examId().equals(examId)) {
-            throw DomainException.forbidden("OTHER_EXAM", "You signed in for exam %s, not %s."
-                    .formatted(candidate.examId(), Inputs.quote(examId)));
+            throw DomainException.forbidden(
+                    "OTHER_EXAM",
+                    "You signed in for exam %s, not %s.".formatted(candidate.examId(), Inputs.quote(examId)));
         }
         StoredKey key = latestKey(examId);
         if (!isPublished(examId, key)) {
-            throw DomainException.precondition("NOT_PUBLISHED", "The results of exam %s are not published yet."
-                    .formatted(examId));
+            throw DomainException.precondition(
+                    "NOT_PUBLISHED", "The results of exam %s are not published yet.".formatted(examId));
         }
         Protos.reply(response, sessionResult(SessionIds.of(examId, candidate.id()), candidate, key));
     }
 
     private SessionResult sessionResult(String sessionId, Caller reader, StoredKey publishedKey) {
-        StoredResult result = store.result(sessionId).orElseThrow(() -> DomainException.notFound("NO_RESULT",
-                "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
+        StoredResult result = store.result(sessionId)
+                .orElseThrow(() -> DomainException.notFound(
+                        "NO_RESULT",
+                        "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
         requireSameResults(reader, result.examId(), List.of(result.keyVersion()), publishedKey);
 
-        SessionResult.Builder builder = SessionResult.newBuilder().setSessionId(sessionId)
-                .setCandidateId(result.candidateId()).setTotal(result.total().toPlainString())
-                .setMaxTotal(result.maxTotal().toPlainString()).setRank(store.rank(result.examId(), result.total()))
-                .setProvenance(Provenance.newBuilder().setContentVersion(result.contentVersion())
-                        .setKeyVersion(result.keyVersion()).setRuleSet(result.ruleSet())
-                        .setLastSequence(result.lastSequence()).setLastEventHash(EventHashes.hex(result.lastEventHash())));
-        result.questions().forEach(q -> builder.addQuestions(QuestionResult.newBuilder().setQuestionId(q.questionId())
-                .setPoints(q.points().toPlainString()).setMaxPoints(q.maxPoints().toPlainString())));
+        SessionResult.Builder builder = SessionResult.newBuilder()
+                .setSessionId(sessionId)
+                .setCandidateId(result.candidateId())
+                .setTotal(result.total().toPlainString())
+                .setMaxTotal(result.maxTotal().toPlainString())
+                .setRank(store.rank(result.examId(), result.total()))
+                .setProvenance(Provenance.newBuilder()
+                        .setContentVersion(result.contentVersion())
+                        .setKeyVersion(result.keyVersion())
+                        .setRuleSet(result.ruleSet())
+                        .setLastSequence(result.lastSequence())
+                        .setLastEventHash(EventHashes.hex(result.lastEventHash())));
+        result.questions()
+                .forEach(q -> builder.addQuestions(QuestionResult.newBuilder()
+                        .setQuestionId(q.questionId())
+                        .setPoints(q.points().toPlainString())
+                        .setMaxPoints(q.maxPoints().toPlainString())));
         return builder.build();
     }
 
     /** An auditor, or a university allowed to read results, working on the exam. */
     private static Caller requireReader(String examId) {
         Caller caller = Caller.current();
-        Caller reader = caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
+        Caller reader =
+                caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
         reader.requireExam(examId);
         return reader;
     }
@@ -219,16 +287,22 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
      * commits between the publication check and the read must not leak its new figures.
      */
     private static void requireSameResults(Caller reader, String examId, List<Integer> keyVersions, StoredKey key) {
-        if (reader.role() != Caller.Role.AUDITOR && keyVersions.stream().anyMatch(version -> version != key.keyVersion())) {
-            throw DomainException.precondition("NOT_PUBLISHED", ("The results of exam %s are being scored under a new "
-                    + "answer key and are not published yet.").formatted(examId));
+        if (reader.role() != Caller.Role.AUDITOR
+                && keyVersions.stream().anyMatch(version -> version != key.keyVersion())) {
+            throw DomainException.precondition(
+                    "NOT_PUBLISHED",
+                    ("The results of exam %s are being scored under a new " + "answer key and are not published yet.")
+                            .formatted(examId));
         }
     }
 
     private static void requirePublishedFor(Caller reader, String examId, boolean published) {
         if (reader.role() != Caller.Role.AUDITOR && !published) {
-            throw DomainException.precondition("NOT_PUBLISHED", ("The results of exam %s are not published: until "
-                    + "then only auditors read them (statistics are open to universities).").formatted(examId));
+            throw DomainException.precondition(
+                    "NOT_PUBLISHED",
+                    ("The results of exam %s are not published: until "
+                                    + "then only auditors read them (statistics are open to universities).")
+                            .formatted(examId));
         }
     }
 
@@ -238,8 +312,9 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     }
 
     private StoredKey latestKey(String examId) {
-        return store.latestKey(examId).orElseThrow(() -> DomainException.notFound("NO_ANSWER_KEY",
-                "Exam %s has no answer key yet, so no results.".formatted(examId)));
+        return store.latestKey(examId)
+                .orElseThrow(() -> DomainException.notFound(
+                        "NO_ANSWER_KEY", "Exam %s has no answer key yet, so no results.".formatted(examId)));
     }
 
     private static String requireExamId(String examId) {

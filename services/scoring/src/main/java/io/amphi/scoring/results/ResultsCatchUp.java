@@ -31,8 +31,9 @@ public class ResultsCatchUp {
     public void awaitLogAsOfNow(Duration patience) {
         TrackingToken headToken = eventStore.createHeadToken();
         OptionalLong head = headToken == null ? OptionalLong.empty() : headToken.position();
-        StreamingEventProcessor processor = processing.eventProcessor(ResultsProjection.PROCESSOR,
-                StreamingEventProcessor.class).orElse(null);
+        StreamingEventProcessor processor = processing
+                .eventProcessor(ResultsProjection.PROCESSOR, StreamingEventProcessor.class)
+                .orElse(null);
         if (head.isEmpty() || processor == null) {
             return;
         }
@@ -48,6 +49,7 @@ public class ResultsCatchUp {
     }
 
     private static boolean behind(Map<Integer, EventTrackerStatus> segments, long head) {
-        return segments.values().stream().anyMatch(segment -> segment.getCurrentPosition().orElse(-1) < head);
+        return segments.values().stream()
+                .anyMatch(segment -> segment.getCurrentPosition().orElse(-1) < head);
     }
 }

@@ -9,13 +9,13 @@ import io.amphi.delivery.api.Events.OfflineAnswersRejected;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
+import io.amphi.delivery.api.SessionIds;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringEvents.ResultsPublished;
-import io.amphi.scoring.rules.QuestionScore;
 import io.amphi.scoring.domain.Ranking;
+import io.amphi.scoring.rules.QuestionScore;
 import io.amphi.scoring.rules.RuleSets;
 import io.amphi.scoring.rules.ScoringRules;
-import io.amphi.delivery.api.SessionIds;
 import io.amphi.scoring.rules.SessionScorer;
 import io.amphi.scoring.rules.SessionScorer.SessionScore;
 import io.amphi.scoring.store.ResultStore;
@@ -79,7 +79,8 @@ public class ResultsProjection {
     }
 
     private void answered(String sessionId, String questionId, Answer answer) {
-        pendingAnswers().put(sessionId + '\u0000' + questionId, new ResultStore.LastAnswer(sessionId, questionId, answer));
+        pendingAnswers()
+                .put(sessionId + '\u0000' + questionId, new ResultStore.LastAnswer(sessionId, questionId, answer));
     }
 
     @EventHandler
@@ -118,7 +119,9 @@ public class ResultsProjection {
         String examId = SessionIds.examOf(sessionId);
         Optional<StoredKey> key = store.latestKey(examId);
         Optional<SubmittedSession> session = store.submitted(sessionId);
-        if (key.isPresent() && session.isPresent() && session.get().contentVersion() == key.get().contentVersion()) {
+        if (key.isPresent()
+                && session.isPresent()
+                && session.get().contentVersion() == key.get().contentVersion()) {
             score(examId, List.of(session.get()), key.get());
         }
     }
@@ -126,8 +129,13 @@ public class ResultsProjection {
     @EventHandler
     void on(AnswerKeyPublished event) {
         flush(pendingAnswers());
-        StoredKey key = new StoredKey(event.examId(), event.keyVersion(), event.contentVersion(), event.ruleSet(),
-                event.questions(), event.reason());
+        StoredKey key = new StoredKey(
+                event.examId(),
+                event.keyVersion(),
+                event.contentVersion(),
+                event.ruleSet(),
+                event.questions(),
+                event.reason());
         store.keyPublished(key, event.publishedAt());
         boolean correction = event.keyVersion() > 1;
         Map<String, BigDecimal> totalsBefore = correction ? store.totals(event.examId()) : Map.of();
@@ -135,11 +143,16 @@ public class ResultsProjection {
         List<SubmittedSession> chunk;
         while (!(chunk = store.submittedSessions(event.examId(), event.contentVersion(), after, CHUNK)).isEmpty()) {
             Map<String, List<QuestionScore>> before = correction
-                    ? store.questionScores(chunk.stream().map(SubmittedSession::sessionId).toList()) : Map.of();
+                    ? store.questionScores(
+                            chunk.stream().map(SubmittedSession::sessionId).toList())
+                    : Map.of();
             Map<String, SessionScore> scores = score(event.examId(), chunk, key);
             if (correction) {
-                chunk.forEach(session -> recordQuestionChanges(event, session,
-                        before.getOrDefault(session.sessionId(), List.of()), scores.get(session.sessionId())));
+                chunk.forEach(session -> recordQuestionChanges(
+                        event,
+                        session,
+                        before.getOrDefault(session.sessionId(), List.of()),
+                        scores.get(session.sessionId())));
             }
             after = chunk.getLast().sessionId();
         }
@@ -176,10 +189,11 @@ public class ResultsProjection {
     }
 
     private Map<String, SessionScore> score(String examId, List<SubmittedSession> sessions, StoredKey key) {
-        ScoringRules rules = RuleSets.byVersion(key.ruleSet()).orElseThrow(() ->
-                new IllegalStateException("Key %d of %s names unknown rules %s".formatted(key.keyVersion(), examId,
-                        key.ruleSet())));
-        Map<String, Map<String, Answer>> answers = store.answers(sessions.stream().map(SubmittedSession::sessionId).toList());
+        ScoringRules rules = RuleSets.byVersion(key.ruleSet())
+                .orElseThrow(() -> new IllegalStateException(
+                        "Key %d of %s names unknown rules %s".formatted(key.keyVersion(), examId, key.ruleSet())));
+        Map<String, Map<String, Answer>> answers =
+                store.answers(sessions.stream().map(SubmittedSession::sessionId).toList());
         Map<String, SessionScore> scores = new HashMap<>();
         List<ResultStore.Scored> scored = new ArrayList<>(sessions.size());
         for (SubmittedSession session : sessions) {
@@ -191,29 +205,41 @@ public class ResultsProjection {
         return scores;
     }
 
-    private void recordQuestionChanges(AnswerKeyPublished event, SubmittedSession session, List<QuestionScore> before,
-                                       SessionScore after) {
+    private void recordQuestionChanges(
+            AnswerKeyPublished event, SubmittedSession session, List<QuestionScore> before, SessionScore after) {
         Map<String, BigDecimal> oldPoints = new HashMap<>();
         before.forEach(q -> oldPoints.put(q.questionId(), q.points()));
         for (QuestionScore now : after.questions()) {
             BigDecimal old = oldPoints.get(now.questionId());
             if (old == null || old.compareTo(now.points()) != 0) {
-                store.questionChanged(event.examId(), event.keyVersion(), session.candidateId(), now.questionId(),
-                        old == null ? BigDecimal.ZERO.setScale(3) : old, now.points());
+                store.questionChanged(
+                        event.examId(),
+                        event.keyVersion(),
+                        session.candidateId(),
+                        now.questionId(),
+                        old == null ? BigDecimal.ZERO.setScale(3) : old,
+                        now.points());
             }
         }
     }
 
-    private void recordRankChanges(AnswerKeyPublished event, Map<String, BigDecimal> totalsBefore,
-                                   Map<String, BigDecimal> totalsAfter) {
+    private void recordRankChanges(
+            AnswerKeyPublished event, Map<String, BigDecimal> totalsBefore, Map<String, BigDecimal> totalsAfter) {
         Map<String, Integer> ranksBefore = Ranking.of(totalsBefore);
         Map<String, Integer> ranksAfter = Ranking.of(totalsAfter);
         totalsAfter.forEach((candidate, total) -> {
             BigDecimal oldTotal = totalsBefore.get(candidate);
-            if (oldTotal != null && (oldTotal.compareTo(total) != 0
-                    || !ranksBefore.get(candidate).equals(ranksAfter.get(candidate)))) {
-                store.rankChanged(event.examId(), event.keyVersion(), candidate, oldTotal, total,
-                        ranksBefore.get(candidate), ranksAfter.get(candidate));
+            if (oldTotal != null
+                    && (oldTotal.compareTo(total) != 0
+                            || !ranksBefore.get(candidate).equals(ranksAfter.get(candidate)))) {
+                store.rankChanged(
+                        event.examId(),
+                        event.keyVersion(),
+                        candidate,
+                        oldTotal,
+                        total,
+                        ranksBefore.get(candidate),
+                        ranksAfter.get(candidate));
             }
         });
     }

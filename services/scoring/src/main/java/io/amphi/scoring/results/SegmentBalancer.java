@@ -25,29 +25,40 @@ public class SegmentBalancer {
     private final String serviceName;
     private final int segments;
 
-    public SegmentBalancer(EventProcessingConfiguration processing, HazelcastInstance hazelcast, String serviceName,
-                           int segments) {
+    public SegmentBalancer(
+            EventProcessingConfiguration processing, HazelcastInstance hazelcast, String serviceName, int segments) {
         this.processing = processing;
         this.hazelcast = hazelcast;
         this.serviceName = serviceName;
         this.segments = segments;
     }
 
-    @Scheduled(fixedDelayString = "${amphi.scoring.balance-interval:10s}", initialDelayString = "${amphi.scoring.balance-interval:10s}")
+    @Scheduled(
+            fixedDelayString = "${amphi.scoring.balance-interval:10s}",
+            initialDelayString = "${amphi.scoring.balance-interval:10s}")
     public void balance() {
-        StreamingEventProcessor processor = processing.eventProcessor(ResultsProjection.PROCESSOR,
-                StreamingEventProcessor.class).orElse(null);
+        StreamingEventProcessor processor = processing
+                .eventProcessor(ResultsProjection.PROCESSOR, StreamingEventProcessor.class)
+                .orElse(null);
         if (processor == null || !processor.isRunning()) {
             return;
         }
-        long replicas = Math.max(1, hazelcast.getCluster().getMembers().stream()
-                .filter(member -> serviceName.equals(member.getAttribute(ClusterConfigs.SERVICE_ATTRIBUTE)))
-                .count());
+        long replicas = Math.max(
+                1,
+                hazelcast.getCluster().getMembers().stream()
+                        .filter(member -> serviceName.equals(member.getAttribute(ClusterConfigs.SERVICE_ATTRIBUTE)))
+                        .count());
         int fairShare = (int) Math.ceil((double) segments / replicas);
-        List<Integer> held = processor.processingStatus().keySet().stream().sorted(Comparator.reverseOrder()).toList();
+        List<Integer> held = processor.processingStatus().keySet().stream()
+                .sorted(Comparator.reverseOrder())
+                .toList();
         for (int surplus = held.size() - fairShare, i = 0; i < surplus; i++) {
-            log.debug("Releasing segment {} of {}: {} replicas share {} segments", held.get(i),
-                    ResultsProjection.PROCESSOR, replicas, segments);
+            log.debug(
+                    "Releasing segment {} of {}: {} replicas share {} segments",
+                    held.get(i),
+                    ResultsProjection.PROCESSOR,
+                    replicas,
+                    segments);
             processor.releaseSegment(held.get(i));
         }
     }

@@ -20,8 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class TrackedExams implements ExamClosures, ExamQuestions {
 
-    private static final TypeReference<List<PublishedQuestion>> QUESTIONS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<PublishedQuestion>> QUESTIONS = new TypeReference<>() {};
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -32,12 +31,12 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
     }
 
     /** A content version was published; it never changes, so a replay writes the same row. */
-    public void contentPublished(String examId, int contentVersion, String contentSha256, List<PublishedQuestion> questions) {
+    public void contentPublished(
+            String examId, int contentVersion, String contentSha256, List<PublishedQuestion> questions) {
         try {
             jdbc.update("""
                     INSERT INTO scoring_exam_content (exam_id, content_version, content_sha256, questions_json)
-                    VALUES (?, ?, ?, ?) ON CONFLICT (exam_id, content_version) DO NOTHING""",
-                    examId, contentVersion, contentSha256, json.writeValueAsString(questions));
+                    VALUES (?, ?, ?, ?) ON CONFLICT (exam_id, content_version) DO NOTHING""", examId, contentVersion, contentSha256, json.writeValueAsString(questions));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Questions of exam " + examId + " cannot be written as JSON", e);
         }
@@ -57,8 +56,15 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
 
     @Override
     public Optional<List<Shape>> of(String examId, int contentVersion) {
-        return jdbc.query("SELECT questions_json FROM scoring_exam_content WHERE exam_id = ? AND content_version = ?",
-                (rs, row) -> rs.getString(1), examId, contentVersion).stream().findFirst().map(this::shapes);
+        return jdbc
+                .query(
+                        "SELECT questions_json FROM scoring_exam_content WHERE exam_id = ? AND content_version = ?",
+                        (rs, row) -> rs.getString(1),
+                        examId,
+                        contentVersion)
+                .stream()
+                .findFirst()
+                .map(this::shapes);
     }
 
     /** Empties what a replay fills again. */
@@ -76,7 +82,8 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
     }
 
     private static List<Shape> shapes(List<PublishedQuestion> questions) {
-        return questions.stream().map(q -> new Shape(q.id(), q.kind(), new LinkedHashSet<>(q.optionIds()),
-                shapes(q.parts()))).toList();
+        return questions.stream()
+                .map(q -> new Shape(q.id(), q.kind(), new LinkedHashSet<>(q.optionIds()), shapes(q.parts())))
+                .toList();
     }
 }

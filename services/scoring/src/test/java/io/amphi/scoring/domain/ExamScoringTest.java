@@ -39,9 +39,13 @@ class ExamScoringTest {
     private static final List<ExamQuestions.Shape> CONTENT = List.of(
             new ExamQuestions.Shape("q1", "single-best-answer", Set.of("A", "B", "C"), List.of()),
             new ExamQuestions.Shape("q2", "multiple-response", Set.of("A", "B", "C", "D"), List.of()),
-            new ExamQuestions.Shape("case1", "key-features-case", Set.of(), List.of(
-                    new ExamQuestions.Shape("case1.q1", "single-best-answer", Set.of("A", "B"), List.of()),
-                    new ExamQuestions.Shape("case1.q2", "short-text", Set.of(), List.of()))),
+            new ExamQuestions.Shape(
+                    "case1",
+                    "key-features-case",
+                    Set.of(),
+                    List.of(
+                            new ExamQuestions.Shape("case1.q1", "single-best-answer", Set.of("A", "B"), List.of()),
+                            new ExamQuestions.Shape("case1.q2", "short-text", Set.of(), List.of()))),
             new ExamQuestions.Shape("q5", "script-concordance", Set.of(), List.of()));
 
     private final Set<String> sealed = new HashSet<>(Set.of(EXAM));
@@ -51,8 +55,8 @@ class ExamScoringTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(ExamScoring.class);
         fixture.registerInjectableResource((ExamClosures) sealed::contains);
-        fixture.registerInjectableResource((ExamQuestions) (exam, version) ->
-                exam.equals(EXAM) && version == 1 ? Optional.of(CONTENT) : Optional.empty());
+        fixture.registerInjectableResource((ExamQuestions)
+                (exam, version) -> exam.equals(EXAM) && version == 1 ? Optional.of(CONTENT) : Optional.empty());
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -60,9 +64,13 @@ class ExamScoringTest {
         Map<String, QuestionKey> key = new LinkedHashMap<>();
         key.put("q1", new QuestionKey.SingleBestAnswer("B"));
         key.put("q2", new QuestionKey.MultipleResponse(Set.of("A", "C"), Set.of("A"), Set.of("D")));
-        key.put("case1", new QuestionKey.KeyFeaturesCase(List.of(
-                new QuestionKey.KeyFeaturesCase.Part("case1.q1", BigDecimal.ONE, new QuestionKey.SingleBestAnswer("A")),
-                new QuestionKey.KeyFeaturesCase.Part("case1.q2", new BigDecimal("2"), new QuestionKey.ShortText(List.of("HNF"))))));
+        key.put(
+                "case1",
+                new QuestionKey.KeyFeaturesCase(List.of(
+                        new QuestionKey.KeyFeaturesCase.Part(
+                                "case1.q1", BigDecimal.ONE, new QuestionKey.SingleBestAnswer("A")),
+                        new QuestionKey.KeyFeaturesCase.Part(
+                                "case1.q2", new BigDecimal("2"), new QuestionKey.ShortText(List.of("HNF"))))));
         key.put("q5", new QuestionKey.ScriptConcordance(Map.of(1, 8, 2, 3)));
         return key;
     }
@@ -72,7 +80,9 @@ class ExamScoringTest {
     }
 
     private static Matcher<?> refusal(Kind kind, String reason) {
-        return predicate((Object e) -> e instanceof DomainException de && de.kind() == kind && de.reason().equals(reason));
+        return predicate((Object e) -> e instanceof DomainException de
+                && de.kind() == kind
+                && de.reason().equals(reason));
     }
 
     @Test
@@ -103,7 +113,8 @@ class ExamScoringTest {
                 .expectNoEvents()
                 .expectException(refusal(Kind.INVALID_INPUT, "KEY_DOES_NOT_FIT"))
                 .expectExceptionMessage(predicate((String message) -> message.contains("q5 has no key")
-                        && message.contains("q1 has no option Z") && message.contains("q9 is not in this content version")));
+                        && message.contains("q1 has no option Z")
+                        && message.contains("q9 is not in this content version")));
     }
 
     @Test
@@ -132,7 +143,8 @@ class ExamScoringTest {
     @Test
     void aCorrectionIsTheNextVersionWithItsReason() {
         Map<String, QuestionKey> corrected = key();
-        corrected.put("q1", new QuestionKey.Neutralised(new QuestionKey.SingleBestAnswer("B"), "B and C are both right"));
+        corrected.put(
+                "q1", new QuestionKey.Neutralised(new QuestionKey.SingleBestAnswer("B"), "B and C are both right"));
         fixture.given(published(1, key(), "initial key"))
                 .when(new PublishAnswerKey(ID, EXAM, 1, corrected, "edn-v1", "q1 had two right answers", "univ-paris"))
                 .expectEvents(published(2, corrected, "q1 had two right answers"))
@@ -165,14 +177,34 @@ class ExamScoringTest {
     }
 
     private static String expectedRoot(int number, String previousRoot, int keyVersion, long lastSequence) {
-        return EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(EXAM, number,
-                EventHashes.fromHex(previousRoot), EventHashes.fromHex(EXAM_ROOT), lastSequence,
-                EventHashes.fromHex("5c".repeat(32)), keyVersion, "edn-v1", 3, EventHashes.fromHex(RESULTS_ROOT))));
+        return EventHashes.hex(PublicationSeal.root(new PublicationSeal.Publication(
+                EXAM,
+                number,
+                EventHashes.fromHex(previousRoot),
+                EventHashes.fromHex(EXAM_ROOT),
+                lastSequence,
+                EventHashes.fromHex("5c".repeat(32)),
+                keyVersion,
+                "edn-v1",
+                3,
+                EventHashes.fromHex(RESULTS_ROOT))));
     }
 
     private static ResultsPublished publication(int number, String previousRoot, int keyVersion, long lastSequence) {
-        return new ResultsPublished(EXAM, keyVersion, "edn-v1", NOW, "univ-paris", number, previousRoot, EXAM_ROOT,
-                lastSequence, "5c".repeat(32), 3, RESULTS_ROOT, expectedRoot(number, previousRoot, keyVersion, lastSequence));
+        return new ResultsPublished(
+                EXAM,
+                keyVersion,
+                "edn-v1",
+                NOW,
+                "univ-paris",
+                number,
+                previousRoot,
+                EXAM_ROOT,
+                lastSequence,
+                "5c".repeat(32),
+                3,
+                RESULTS_ROOT,
+                expectedRoot(number, previousRoot, keyVersion, lastSequence));
     }
 
     @Test
@@ -180,8 +212,20 @@ class ExamScoringTest {
         String root = expectedRoot(1, "0".repeat(64), 2, 1);
         fixture.given(published(1, key(), "initial key"), published(2, key(), "fix"))
                 .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(2, 1)))
-                .expectEvents(new ResultsPublished(EXAM, 2, "edn-v1", NOW, "univ-paris", 1, "0".repeat(64), EXAM_ROOT,
-                        1, "5c".repeat(32), 3, RESULTS_ROOT, root))
+                .expectEvents(new ResultsPublished(
+                        EXAM,
+                        2,
+                        "edn-v1",
+                        NOW,
+                        "univ-paris",
+                        1,
+                        "0".repeat(64),
+                        EXAM_ROOT,
+                        1,
+                        "5c".repeat(32),
+                        3,
+                        RESULTS_ROOT,
+                        root))
                 .expectResultMessagePayload(new Publication(EXAM, 2, "edn-v1", NOW, false, 1, root, RESULTS_ROOT, 3));
     }
 
@@ -217,7 +261,7 @@ class ExamScoringTest {
         fixture.given(published(1, key(), "initial key"), first)
                 .when(new PublishResults(ID, EXAM, "univ-paris", toSeal(1, 1)))
                 .expectNoEvents()
-                .expectResultMessagePayload(new Publication(EXAM, 1, "edn-v1", NOW, true, 1, first.publicationRoot(),
-                        RESULTS_ROOT, 3));
+                .expectResultMessagePayload(
+                        new Publication(EXAM, 1, "edn-v1", NOW, true, 1, first.publicationRoot(), RESULTS_ROOT, 3));
     }
 }
