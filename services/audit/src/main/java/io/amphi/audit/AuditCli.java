@@ -113,7 +113,7 @@ public final class AuditCli {
         ExamLog open() throws Exception {
             return database != null
                     ? new DatabaseLog(database.url, database.user, database.password, database.examId)
-                    : LogFile.open(file);
+                    : LogFileReader.open(file);
         }
     }
 
@@ -139,7 +139,7 @@ public final class AuditCli {
         public Integer call() throws Exception {
             try (ExamLog log = new DatabaseLog(database.url, database.user, database.password, database.examId)) {
                 Progress progress = new Progress(cli.err, "export", log.eventCount(), cli.terminal);
-                long events = LogFile.export(log, out, progress);
+                long events = LogFileWriter.export(log, out, progress);
                 progress.finish();
                 cli.out.printf("Exported %,d events of exam %s to %s%n", events, log.examId(), out);
             }

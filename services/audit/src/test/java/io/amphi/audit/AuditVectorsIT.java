@@ -578,7 +578,7 @@ class AuditVectorsIT {
     @Test
     void theTinyExamsExportAndHashesAreTheCommittedVectors() throws Exception {
         Path export = work.resolve("tiny-exam.ndjson");
-        LogFile.export(exam.log(), export, Progress.none(), TinyExam.EXPORTED_AT);
+        LogFileWriter.export(exam.log(), export, Progress.none(), TinyExam.EXPORTED_AT);
         matchCommitted(VECTORS.resolve("tiny-exam.ndjson"), Files.readString(export));
         matchCommitted(VECTORS.resolve("tiny-exam.hashes.json"), JSON.writeValueAsString(intermediateHashes()) + "\n");
     }
@@ -591,7 +591,7 @@ class AuditVectorsIT {
             Copy copy = new Copy(exam);
             tampered.tamper().accept(copy);
             Path file = work.resolve(tampered.name() + ".ndjson");
-            LogFile.export(TinyExam.log(copy.runs, copy.results), file, Progress.none(), TinyExam.EXPORTED_AT);
+            LogFileWriter.export(TinyExam.log(copy.runs, copy.results), file, Progress.none(), TinyExam.EXPORTED_AT);
             String text = tampered.text().apply(adjustHeader(Files.readString(file), copy));
             matchCommitted(VECTORS.resolve("tampered").resolve(tampered.name() + ".ndjson"), text);
             ObjectNode expectation = expectations.putObject(tampered.name());

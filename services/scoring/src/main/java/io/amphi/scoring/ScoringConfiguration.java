@@ -6,6 +6,7 @@ import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.json.DeliveryJson;
 import io.amphi.platform.axon.AxonJackson;
 import io.amphi.platform.axon.PublishedEventNames;
+import io.amphi.scoring.access.ResultReadingRights;
 import io.amphi.scoring.api.ScoringEvents;
 import io.amphi.scoring.grpc.ScoringGrpcService;
 import io.amphi.scoring.json.ScoringJson;
@@ -97,8 +98,14 @@ public class ScoringConfiguration {
             ResultStore store,
             ResultsSealing sealing,
             TrackedExams exams,
-            ResultsCatchUp catchUp) {
-        return new ScoringGrpcService(commands, store, sealing, exams, catchUp);
+            ResultsCatchUp catchUp,
+            ResultReadingRights rights) {
+        return new ScoringGrpcService(commands, store, sealing, exams, catchUp, rights);
+    }
+
+    @Bean
+    ResultReadingRights resultReadingRights(ResultStore store) {
+        return new ResultReadingRights(store);
     }
 
     @Bean

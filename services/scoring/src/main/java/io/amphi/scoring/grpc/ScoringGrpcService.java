@@ -27,6 +27,7 @@ import io.amphi.proto.scoring.v1.RescoreReport;
 import io.amphi.proto.scoring.v1.ResultsPublication;
 import io.amphi.proto.scoring.v1.ScoringServiceGrpc;
 import io.amphi.proto.scoring.v1.SessionResult;
+import io.amphi.scoring.access.ResultReadingRights;
 import io.amphi.scoring.api.ScoringCommands;
 import io.amphi.scoring.api.ScoringCommands.PublishAnswerKey;
 import io.amphi.scoring.api.ScoringResults.KeyVersion;
@@ -43,18 +44,16 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
  * The scoring service over gRPC. Writes go through the ExamScoring aggregate; reads come from the
- * results read model. Who may read what: auditors everything; universities with results:read,
- * once results are published; candidates their own published result.
+ * results read model. Who may read what is ResultReadingRights' to say; candidates read their own
+ * published result.
  */
 public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
 
     static final String EXAMS_WRITE = "exams:write";
-    static final String RESULTS_READ = "results:read";
     private static final int DEFAULT_PAGE = 100;
     private static final int LARGEST_PAGE = 1_000;
 
@@ -66,14 +65,17 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     private final ResultsSealing sealing;
     private final TrackedExams exams;
     private final ResultsCatchUp catchUp;
+    private final ResultReadingRights rights;
 
     public ScoringGrpcService(
             CommandGateway commands,
             ResultStore store,
             ResultsSealing sealing,
             TrackedExams exams,
-            ResultsCatchUp catchUp) {
+            ResultsCatchUp catchUp,
+            ResultReadingRights rights) {
         this.commands = commands;
+        this.rights = rights;
         this.store = store;
         this.sealing = sealing;
         this.exams = exams;
@@ -111,12 +113,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void getRescoreReport(GetRescoreReportRequest request, StreamObserver<RescoreReport> response) {
         String examId = requireExamId(request.getExamId());
-        Caller reader = requireReader(examId);
+        Caller reader = rights.requireReader(examId);
         StoredKey key = store.key(examId, request.getKeyVersion())
                 .orElseThrow(() -> DomainException.notFound(
                         "UNKNOWN_KEY_VERSION",
                         "Exam %s has no answer key version %d (yet).".formatted(examId, request.getKeyVersion())));
-        requirePublishedFor(
+        rights.requirePublishedFor(
                 reader,
                 examId,
                 store.publication(examId)
@@ -147,8 +149,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void getExamStatistics(GetExamStatisticsRequest request, StreamObserver<ExamStatistics> response) {
         String examId = requireExamId(request.getExamId());
-        requireReader(examId);
-        StoredKey key = latestKey(examId);
+        rights.requireReader(examId);
+        StoredKey key = rights.latestKey(examId);
         ResultStore.ExamFigures exam = store.statistics(examId, key.keyVersion());
         ExamStatistics.Builder statistics = ExamStatistics.newBuilder()
                 .setExamId(examId)
@@ -188,15 +190,15 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     @Override
     public void listResults(ListResultsRequest request, StreamObserver<ExamResults> response) {
         String examId = requireExamId(request.getExamId());
-        Caller reader = requireReader(examId);
-        StoredKey key = latestKey(examId);
-        boolean published = isPublished(examId, key);
-        requirePublishedFor(reader, examId, published);
+        Caller reader = rights.requireReader(examId);
+        StoredKey key = rights.latestKey(examId);
+        boolean published = rights.isPublished(examId, key);
+        rights.requirePublishedFor(reader, examId, published);
         int pageSize = Pages.size(request.getPageSize(), DEFAULT_PAGE, LARGEST_PAGE);
         int offset = Pages.offset(request.getPageToken());
         int candidates = store.countResults(examId);
         List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
-        requireSameResults(
+        rights.requireSameResults(
                 reader,
                 examId,
                 page.stream().map(ResultStore.Placed::keyVersion).toList(),
@@ -223,9 +225,9 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     public void getSessionResult(GetSessionResultRequest request, StreamObserver<SessionResult> response) {
         String sessionId = request.getSessionId();
         String examId = SessionIds.examOf(sessionId);
-        Caller reader = requireReader(examId);
-        StoredKey key = latestKey(examId);
-        requirePublishedFor(reader, examId, isPublished(examId, key));
+        Caller reader = rights.requireReader(examId);
+        StoredKey key = rights.latestKey(examId);
+        rights.requirePublishedFor(reader, examId, rights.isPublished(examId, key));
         Protos.reply(response, sessionResult(sessionId, reader, key));
     }
 
@@ -238,8 +240,8 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
                     "OTHER_EXAM",
                     "You signed in for exam %s, not %s.".formatted(candidate.examId(), Inputs.quote(examId)));
         }
-        StoredKey key = latestKey(examId);
-        if (!isPublished(examId, key)) {
+        StoredKey key = rights.latestKey(examId);
+        if (!rights.isPublished(examId, key)) {
             throw DomainException.precondition(
                     "NOT_PUBLISHED", "The results of exam %s are not published yet.".formatted(examId));
         }
@@ -251,7 +253,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
                 .orElseThrow(() -> DomainException.notFound(
                         "NO_RESULT",
                         "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
-        requireSameResults(reader, result.examId(), List.of(result.keyVersion()), publishedKey);
+        rights.requireSameResults(reader, result.examId(), List.of(result.keyVersion()), publishedKey);
 
         SessionResult.Builder builder = SessionResult.newBuilder()
                 .setSessionId(sessionId)
@@ -271,50 +273,6 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
                         .setPoints(q.points().toPlainString())
                         .setMaxPoints(q.maxPoints().toPlainString())));
         return builder.build();
-    }
-
-    /** An auditor, or a university allowed to read results, working on the exam. */
-    private static Caller requireReader(String examId) {
-        Caller caller = Caller.current();
-        Caller reader =
-                caller.role() == Caller.Role.AUDITOR ? caller : Caller.require(Caller.Role.UNIVERSITY, RESULTS_READ);
-        reader.requireExam(examId);
-        return reader;
-    }
-
-    /**
-     * What a non-auditor reads must be the published key version's results: a re-scoring that
-     * commits between the publication check and the read must not leak its new figures.
-     */
-    private static void requireSameResults(Caller reader, String examId, List<Integer> keyVersions, StoredKey key) {
-        if (reader.role() != Caller.Role.AUDITOR
-                && keyVersions.stream().anyMatch(version -> version != key.keyVersion())) {
-            throw DomainException.precondition(
-                    "NOT_PUBLISHED",
-                    ("The results of exam %s are being scored under a new " + "answer key and are not published yet.")
-                            .formatted(examId));
-        }
-    }
-
-    private static void requirePublishedFor(Caller reader, String examId, boolean published) {
-        if (reader.role() != Caller.Role.AUDITOR && !published) {
-            throw DomainException.precondition(
-                    "NOT_PUBLISHED",
-                    ("The results of exam %s are not published: until "
-                                    + "then only auditors read them (statistics are open to universities).")
-                            .formatted(examId));
-        }
-    }
-
-    private boolean isPublished(String examId, StoredKey key) {
-        Optional<ResultStore.Publication> publication = store.publication(examId);
-        return publication.isPresent() && publication.get().keyVersion() == key.keyVersion();
-    }
-
-    private StoredKey latestKey(String examId) {
-        return store.latestKey(examId)
-                .orElseThrow(() -> DomainException.notFound(
-                        "NO_ANSWER_KEY", "Exam %s has no answer key yet, so no results.".formatted(examId)));
     }
 
     private static String requireExamId(String examId) {

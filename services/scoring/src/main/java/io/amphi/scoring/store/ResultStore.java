@@ -11,6 +11,8 @@ import io.amphi.scoring.rules.QuestionScore;
 import io.amphi.scoring.rules.SessionScorer.SessionScore;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,28 +169,22 @@ public class ResultStore {
     }
 
     public Optional<StoredKey> latestKey(String examId) {
-        return key(examId, "ORDER BY key_version DESC LIMIT 1");
+        return jdbc.query("""
+                        SELECT key_version, content_version, rule_set, key_json, reason FROM scoring_key
+                        WHERE exam_id = ? ORDER BY key_version DESC LIMIT 1""", (rs, row) -> storedKey(examId, rs), examId).stream()
+                .findFirst();
     }
 
     public Optional<StoredKey> key(String examId, int keyVersion) {
-        return key(examId, "AND key_version = " + keyVersion);
+        return jdbc.query("""
+                        SELECT key_version, content_version, rule_set, key_json, reason FROM scoring_key
+                        WHERE exam_id = ? AND key_version = ?""", (rs, row) -> storedKey(examId, rs), examId, keyVersion).stream()
+                .findFirst();
     }
 
-    private Optional<StoredKey> key(String examId, String condition) {
-        return jdbc
-                .query(
-                        "SELECT key_version, content_version, rule_set, key_json, reason FROM scoring_key WHERE exam_id = ? "
-                                + condition,
-                        (rs, row) -> new StoredKey(
-                                examId,
-                                rs.getInt(1),
-                                rs.getInt(2),
-                                rs.getString(3),
-                                read(rs.getString(4), KEY_TYPE),
-                                rs.getString(5)),
-                        examId)
-                .stream()
-                .findFirst();
+    private StoredKey storedKey(String examId, ResultSet rs) throws SQLException {
+        return new StoredKey(
+                examId, rs.getInt(1), rs.getInt(2), rs.getString(3), read(rs.getString(4), KEY_TYPE), rs.getString(5));
     }
 
     /** A session scored under a key. */
@@ -494,17 +490,15 @@ public class ResultStore {
 
     /** Empties the read model before a replay. */
     public void clear() {
-        for (String table : List.of(
-                "scoring_question_change",
-                "scoring_rank_change",
-                "scoring_question_score",
-                "scoring_result",
-                "scoring_answer",
-                "scoring_session",
-                "scoring_key",
-                "scoring_publication")) {
-            jdbc.update("DELETE FROM " + table);
-        }
+        jdbc.batchUpdate(
+                "DELETE FROM scoring_question_change",
+                "DELETE FROM scoring_rank_change",
+                "DELETE FROM scoring_question_score",
+                "DELETE FROM scoring_result",
+                "DELETE FROM scoring_answer",
+                "DELETE FROM scoring_session",
+                "DELETE FROM scoring_key",
+                "DELETE FROM scoring_publication");
     }
 
     private String write(Object value) {

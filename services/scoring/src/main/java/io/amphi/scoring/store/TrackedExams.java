@@ -69,8 +69,7 @@ public class TrackedExams implements ExamClosures, ExamQuestions {
 
     /** Empties what a replay fills again. */
     public void clear() {
-        jdbc.update("DELETE FROM scoring_exam_content");
-        jdbc.update("DELETE FROM scoring_sealed_exam");
+        jdbc.batchUpdate("DELETE FROM scoring_exam_content", "DELETE FROM scoring_sealed_exam");
     }
 
     private List<Shape> shapes(String questionsJson) {
