@@ -8,6 +8,7 @@ import io.amphi.delivery.admission.AdmissionRelease;
 import io.amphi.delivery.admission.ExamDoor;
 import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.catalog.ContentAnnouncements;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.deadline.AutoSubmitter;
@@ -59,7 +60,7 @@ public class DeliveryConfiguration {
     @Bean
     DeliveryGrpcService deliveryGrpcService(
             CommandGateway commands,
-            JdbcExamCatalog catalog,
+            ExamCatalogStore catalog,
             ContentAnnouncements contentAnnouncements,
             Cache examSessionCache,
             RateLimiter saveRateLimiter,
@@ -88,7 +89,7 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    ContentAnnouncements contentAnnouncements(JdbcTemplate jdbc, JdbcExamCatalog catalog, CommandGateway commands) {
+    ContentAnnouncements contentAnnouncements(JdbcTemplate jdbc, ExamCatalogStore catalog, CommandGateway commands) {
         return new ContentAnnouncements(jdbc, catalog, commands);
     }
 
@@ -98,7 +99,7 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    SessionPauses sessionPauses(CommandGateway commands, JdbcExamCatalog catalog, Clock clock) {
+    SessionPauses sessionPauses(CommandGateway commands, ExamCatalogStore catalog, Clock clock) {
         return new SessionPauses(commands, catalog, clock);
     }
 
@@ -113,7 +114,7 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    ExamSealing examSealing(JdbcExamCatalog catalog, DataSource dataSource, CommandGateway commands, Clock clock) {
+    ExamSealing examSealing(ExamCatalogStore catalog, DataSource dataSource, CommandGateway commands, Clock clock) {
         return new ExamSealing(catalog, dataSource, commands, clock);
     }
 
@@ -124,7 +125,7 @@ public class DeliveryConfiguration {
     @Bean
     ExamDoor examDoor(
             HazelcastInstance hazelcast,
-            JdbcExamCatalog catalog,
+            ExamCatalogStore catalog,
             EventStore eventStore,
             Clock clock,
             @Value("${amphi.delivery.admission.rate:50}") double admissionsPerSecond,

@@ -2,7 +2,7 @@ package io.amphi.delivery.admission;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import io.amphi.platform.cluster.Admission;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,7 +20,7 @@ public class ExamDoor {
     private final LoadingCache<String, Admission.Policy> policies;
 
     /** @param defaults the policy of exams that have none of their own */
-    public ExamDoor(Admission admission, JdbcExamCatalog catalog, EventStore eventStore, Admission.Policy defaults) {
+    public ExamDoor(Admission admission, ExamCatalogStore catalog, EventStore eventStore, Admission.Policy defaults) {
         this.admission = admission;
         this.eventStore = eventStore;
         // Looked up at every arrival during a storm, changed rarely: a few seconds of staleness is fine.

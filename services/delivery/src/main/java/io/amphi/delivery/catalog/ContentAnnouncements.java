@@ -30,10 +30,10 @@ public class ContentAnnouncements {
     private static final Logger log = LoggerFactory.getLogger(ContentAnnouncements.class);
 
     private final JdbcTemplate jdbc;
-    private final JdbcExamCatalog catalog;
+    private final ExamCatalogStore catalog;
     private final CommandGateway commands;
 
-    public ContentAnnouncements(JdbcTemplate jdbc, JdbcExamCatalog catalog, CommandGateway commands) {
+    public ContentAnnouncements(JdbcTemplate jdbc, ExamCatalogStore catalog, CommandGateway commands) {
         this.jdbc = jdbc;
         this.catalog = catalog;
         this.commands = commands;

@@ -6,7 +6,6 @@ import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.PublishedEvents;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.domain.Enrolment;
-import io.amphi.delivery.domain.ExamCatalog;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.platform.cluster.Admission;
@@ -35,7 +34,7 @@ import org.springframework.transaction.annotation.Transactional;
  * platform, not once per replica: the replicas an operator adds at 09:00 take the exam from their
  * peers while the database serves the answers being saved.
  */
-public class JdbcExamCatalog implements ExamCatalog {
+public class JdbcExamCatalog implements ExamCatalogStore {
 
     /** The first key of the advisory lock an exam is sealed under (the second is the exam id's hash). */
     public static final int SEALING_LOCK = 7415;
@@ -62,6 +61,7 @@ public class JdbcExamCatalog implements ExamCatalog {
      * @return the published content
      */
     @Transactional
+    @Override
     public ExamContent publish(byte[] examFile, String source) {
         ExamContent content = reader.read(examFile, source);
         String sha256 = sha256(examFile);
@@ -92,11 +92,13 @@ public class JdbcExamCatalog implements ExamCatalog {
     }
 
     /** Reads and checks an exam file without storing anything: what publishing it would publish. */
+    @Override
     public ExamContent check(byte[] examFile, String source) {
         return reader.read(examFile, source);
     }
 
     /** The SHA-256 (hex) of a published version's file, as stored. */
+    @Override
     public Optional<String> contentSha256(String examId, int version) {
         return jdbc
                 .query(
@@ -109,6 +111,7 @@ public class JdbcExamCatalog implements ExamCatalog {
     }
 
     /** Sets (or moves) the window in which the exam may be started. */
+    @Override
     public void schedule(String examId, ExamSchedule schedule) {
         if (isSealed(examId)) {
             throw DomainException.precondition(
@@ -127,6 +130,7 @@ public class JdbcExamCatalog implements ExamCatalog {
 
     /** Enrols candidates, or updates their extra time and site: all of them or, on a failure, none. */
     @Transactional
+    @Override
     public void enrol(List<Enrolment> enrolments) {
         jdbc.batchUpdate("""
                 INSERT INTO exam_enrolment (exam_id, candidate_id, extra_time_seconds, site) VALUES (?, ?, ?, ?)
@@ -143,6 +147,7 @@ public class JdbcExamCatalog implements ExamCatalog {
      * The sessions of an exam that run now (started, not submitted), of every candidate or of those
      * enrolled at one site, as the session-deadline projection knows them.
      */
+    @Override
     public List<String> runningSessions(String examId, String site) {
         return jdbc.queryForList("""
                 SELECT d.session_id FROM exam_enrolment e
@@ -152,6 +157,7 @@ public class JdbcExamCatalog implements ExamCatalog {
     }
 
     /** Sets how fast the exam lets candidates in and how many sessions may be active at once. */
+    @Override
     public void admission(String examId, Admission.Policy policy) {
         jdbc.update("""
                 INSERT INTO exam_admission (exam_id, admissions_per_second, max_active_sessions) VALUES (?, ?, ?)
@@ -160,6 +166,7 @@ public class JdbcExamCatalog implements ExamCatalog {
     }
 
     /** The exam's admission policy, if one was set. */
+    @Override
     public Optional<Admission.Policy> admission(String examId) {
         return jdbc
                 .query(

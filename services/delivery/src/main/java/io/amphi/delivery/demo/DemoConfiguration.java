@@ -1,6 +1,6 @@
 package io.amphi.delivery.demo;
 
-import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 public class DemoConfiguration {
 
     @Bean
-    DemoExam demoExam(JdbcExamCatalog catalog, Clock clock, @Value("${amphi.demo.exam-file:#{null}}") Path examFile) {
+    DemoExam demoExam(ExamCatalogStore catalog, Clock clock, @Value("${amphi.demo.exam-file:#{null}}") Path examFile) {
         return new DemoExam(catalog, clock, examFile);
     }
 }

@@ -1,6 +1,6 @@
 package io.amphi.delivery.demo;
 
-import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.ExamSchedule;
@@ -25,13 +25,13 @@ public class DemoExam implements SmartInitializingSingleton {
     static final String FILE = "/exams/demo-cardiology.json";
     public static final List<String> CANDIDATES = List.of("cand-001", "cand-002", "cand-003", "cand-004", "cand-005");
 
-    private final JdbcExamCatalog catalog;
+    private final ExamCatalogStore catalog;
     private final Clock clock;
     private final Path examFile;
     private ExamContent content;
 
     /** @param examFile an exam file to open instead of the built-in demo, or {@code null} */
-    public DemoExam(JdbcExamCatalog catalog, Clock clock, Path examFile) {
+    public DemoExam(ExamCatalogStore catalog, Clock clock, Path examFile) {
         this.catalog = catalog;
         this.clock = clock;
         this.examFile = examFile;

@@ -13,7 +13,7 @@ import io.amphi.delivery.api.Results.StartResult;
 import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.catalog.ContentAnnouncements;
-import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
@@ -96,7 +96,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
     static final String EXAMS_WRITE = "exams:write";
 
     private final CommandGateway commands;
-    private final JdbcExamCatalog catalog;
+    private final ExamCatalogStore catalog;
     private final ContentAnnouncements announcements;
     private final Cache sessionCache;
     private final RateLimiter saveRateLimiter;
@@ -123,7 +123,7 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
      */
     public DeliveryGrpcService(
             CommandGateway commands,
-            JdbcExamCatalog catalog,
+            ExamCatalogStore catalog,
             ContentAnnouncements announcements,
             Cache sessionCache,
             RateLimiter saveRateLimiter,

@@ -3,7 +3,7 @@ package io.amphi.delivery.proctoring;
 import io.amphi.delivery.api.Commands.PauseSession;
 import io.amphi.delivery.api.Commands.UnpauseSession;
 import io.amphi.delivery.api.Results.PauseResult;
-import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.catalog.ExamCatalogStore;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.ErrorMapping;
 import java.time.Clock;
@@ -32,10 +32,10 @@ public class SessionPauses {
     private static final Logger log = LoggerFactory.getLogger(SessionPauses.class);
 
     private final CommandGateway commands;
-    private final JdbcExamCatalog catalog;
+    private final ExamCatalogStore catalog;
     private final Clock clock;
 
-    public SessionPauses(CommandGateway commands, JdbcExamCatalog catalog, Clock clock) {
+    public SessionPauses(CommandGateway commands, ExamCatalogStore catalog, Clock clock) {
         this.commands = commands;
         this.catalog = catalog;
         this.clock = clock;
