@@ -12,6 +12,7 @@ import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
 import io.amphi.delivery.api.SubmissionCause;
+import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.seal.ExamSealing;
@@ -83,10 +84,10 @@ public final class AuditBenchmark {
                                 "--amphi.auth.address=127.0.0.1:"
                                         + auth.getBean(GrpcServerLifecycle.class)
                                                 .port())) {
-            JdbcTemplate jdbc = delivery.getBean(JdbcTemplate.class);
             String url = delivery.getBean(HikariDataSource.class).getJdbcUrl();
             JdbcExamCatalog catalog = delivery.getBean(JdbcExamCatalog.class);
-            catalog.publish(examFile(), "generated benchmark exam");
+            delivery.getBean(ContentAnnouncements.class)
+                    .announce(catalog.publish(examFile(), "generated benchmark exam"));
             Instant now = Instant.now();
             catalog.schedule(EXAM, new ExamSchedule(now.minus(Duration.ofHours(5)), now.minus(Duration.ofHours(4))));
 
@@ -131,13 +132,13 @@ public final class AuditBenchmark {
                             "--amphi.grpc.port=0",
                             "--logging.level.root=warn",
                             "--spring.datasource.url=" + url,
-                            "--spring.datasource.username=postgres",
                             "--amphi.hazelcast.cluster-name=" + cluster,
                             "--amphi.auth.address=127.0.0.1:"
                                     + auth.getBean(GrpcServerLifecycle.class).port())) {
                 figures.put("scoring service start", "%.1f s".formatted((System.nanoTime() - scoringStart) / 1e9));
-                seconds = timed(() ->
-                        waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_session WHERE submitted_at IS NOT NULL")
+                JdbcTemplate results = scoring.getBean(JdbcTemplate.class);
+                seconds = timed(() -> waitFor(
+                        () -> count(results, "SELECT count(*) FROM scoring_session WHERE submitted_at IS NOT NULL")
                                 == sessions));
                 figures.put(
                         "scoring projection catches up", "%.1f s: %,.0f events/s".formatted(seconds, events / seconds));
@@ -146,7 +147,8 @@ public final class AuditBenchmark {
                 seconds = timed(() -> {
                     commands.sendAndWait(new PublishAnswerKey(
                             ScoringCommands.scoringId(EXAM), EXAM, 1, key(false), "edn-v1", "", "benchmark"));
-                    waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_result WHERE key_version = 1") == sessions);
+                    waitFor(() ->
+                            count(results, "SELECT count(*) FROM scoring_result WHERE key_version = 1") == sessions);
                 });
                 figures.put("scoring under key 1", "%.1f s: %,.0f sessions/s".formatted(seconds, sessions / seconds));
                 seconds = timed(() -> {
@@ -158,7 +160,8 @@ public final class AuditBenchmark {
                             "edn-v1",
                             "ten keys corrected",
                             "benchmark"));
-                    waitFor(() -> count(jdbc, "SELECT count(*) FROM scoring_result WHERE key_version = 2") == sessions);
+                    waitFor(() ->
+                            count(results, "SELECT count(*) FROM scoring_result WHERE key_version = 2") == sessions);
                 });
                 figures.put(
                         "re-scoring after a correction (with change report)",
@@ -166,7 +169,7 @@ public final class AuditBenchmark {
                                 .formatted(
                                         seconds,
                                         sessions / seconds,
-                                        count(jdbc, "SELECT count(*) FROM scoring_question_change")));
+                                        count(results, "SELECT count(*) FROM scoring_question_change")));
                 Capture rescore = audit("rescore", "--db", url, "--exam", EXAM, "--password", "");
                 figures.put(
                         "audit rescore --db",

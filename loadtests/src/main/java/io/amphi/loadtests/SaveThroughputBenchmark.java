@@ -161,7 +161,7 @@ public final class SaveThroughputBenchmark {
                 var result = connection
                         .createStatement()
                         .executeQuery(
-                                "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
+                                "SELECT count(*) FROM event_store.domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
             result.next();
             return result.getLong(1);
         }

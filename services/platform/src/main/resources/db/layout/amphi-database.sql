@@ -1,6 +1,7 @@
 -- Amphi's database layout (DATABASE.md): one schema per service and one for the event store they
--- share, each owned by its own role. Run once per database by its owner (or a role with
--- CREATEROLE), before any service migrates; running it again changes nothing. Passwords are
+-- share, each owned by its own role. Run once per database by a superuser (or a role that may
+-- create roles and is a member of each amphi_* role), before any service migrates; running it
+-- again changes nothing. Passwords are
 -- not set here: give each login role its own (ALTER ROLE ... PASSWORD) where the server needs
 -- them. The roles can neither create databases nor roles, and none is a superuser.
 DO $$

@@ -1,9 +1,7 @@
 -- This service's own Axon tables, beside its read models: the snapshots of its aggregates (a
 -- cache: an aggregate loads from its latest snapshot plus the events after it) and the tracking
--- tokens of its event processors. Column names match AxonPostgresAutoConfiguration. A database
--- upgraded from the layout before schemas has its token table already, with scoring's positions
--- (LegacyLayoutUpgrade), hence IF NOT EXISTS.
-CREATE TABLE IF NOT EXISTS snapshot_event_entry (
+-- tokens of its event processors. Column names match AxonPostgresAutoConfiguration.
+CREATE TABLE snapshot_event_entry (
     aggregate_identifier VARCHAR(255) NOT NULL,
     sequence_number      BIGINT       NOT NULL,
     type                 VARCHAR(255) NOT NULL,
@@ -16,7 +14,7 @@ CREATE TABLE IF NOT EXISTS snapshot_event_entry (
     PRIMARY KEY (aggregate_identifier, sequence_number)
 );
 
-CREATE TABLE IF NOT EXISTS token_entry (
+CREATE TABLE token_entry (
     processor_name VARCHAR(255) NOT NULL,
     segment        INTEGER      NOT NULL,
     token          BYTEA,

@@ -8,4 +8,7 @@ SELECT r.exam_id, r.session_id, r.key_version, r.rule_set, r.last_sequence, r.la
 FROM scoring_result r LEFT JOIN scoring_question_score q ON q.session_id = r.session_id;
 
 GRANT USAGE ON SCHEMA scoring TO amphi_auditor;
+-- USAGE would let the auditor run any function scoring makes here later, since everyone may run
+-- a new function by default: not scoring's.
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT SELECT ON audit_result_v1 TO amphi_auditor;

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.audit.AuditCli;
 import io.amphi.auth.store.CandidateCredentials;
+import io.amphi.delivery.DeliveryApplication;
 import io.amphi.platform.db.EmbeddedPostgresServer;
+import io.amphi.platform.db.MigrationCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -36,7 +38,8 @@ import org.postgresql.core.BaseConnection;
 
 /**
  * A database made by the last release before one schema per service ({@code 34cbb0f}), with an
- * exam in progress, upgraded by the new release as it starts (DATABASE.md): nothing is lost, the
+ * exam in progress, upgraded (DATABASE.md), delivery's database by {@code upgrade-layout} as a
+ * deployment runs it and auth's by the new release as it starts: nothing is lost, the
  * candidate halfway through carries on, and the log, its chain hashes and the exam's seal verify.
  * The fixture is that release's own migrations and every row its run left (made by
  * {@code upgrade/make-fixture.sh}).
@@ -59,6 +62,15 @@ class LayoutUpgradeIT {
     void anExamInProgressCarriesOnAfterTheUpgradeAndItsLogStillVerifies() throws Exception {
         String legacyEvents = restore("delivery");
         restore("auth");
+        try (EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.start(data.resolve("delivery/postgres"), List.of())) {
+            MigrationCommand.run(
+                    DeliveryApplication.class,
+                    "upgrade-layout",
+                    "--spring.datasource.url=" + server.jdbcUrl("postgres"),
+                    "--spring.datasource.username=postgres",
+                    "--spring.datasource.password=");
+        }
 
         try (LocalPlatform platform =
                 LocalPlatform.start(data, new LocalPlatform.Ports(0, 0, 0, 0, 0), "upgrade-it-" + UUID.randomUUID())) {
@@ -79,6 +91,10 @@ class LayoutUpgradeIT {
                                                 + "'"))
                                 .as("scoring learned of the content stored before announcements")
                                 .isEqualTo("1"));
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(query(owner, "SELECT count(*) FROM scoring.scoring_session"))
+                                .as("scoring replayed the log into its emptied read model")
+                                .isEqualTo("3"));
             }
 
             PlatformRest rest = new PlatformRest(platform);

@@ -12,6 +12,7 @@ import io.amphi.delivery.domain.Question;
 import io.amphi.delivery.domain.SingleBestAnswer;
 import java.util.List;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public class ContentAnnouncements {
                     content.version(),
                     sha256,
                     questions(content.questions())));
-        } catch (ConcurrencyException announcedMeanwhile) {
+        } catch (ConcurrencyException | AggregateStreamCreationException announcedMeanwhile) {
             log.debug(
                     "Exam {} version {} was announced by another replica meanwhile",
                     content.examId(),
@@ -68,7 +69,13 @@ public class ContentAnnouncements {
                                   WHERE e.aggregate_identifier = c.exam_id || '/content/' || c.version)
                 ORDER BY c.exam_id, c.version""", (rs, row) -> new String[] {rs.getString(1), rs.getString(2)});
         for (String[] version : unannounced) {
-            catalog.content(version[0], Integer.parseInt(version[1])).ifPresent(this::announce);
+            try {
+                catalog.content(version[0], Integer.parseInt(version[1])).ifPresent(this::announce);
+            } catch (RuntimeException e) {
+                // Sessions do not need the announcement; scoring does, before a key: the start goes on.
+                log.error(
+                        "Could not announce exam {} version {}; the next start tries again", version[0], version[1], e);
+            }
         }
         if (!unannounced.isEmpty()) {
             log.info("Announced {} content versions stored without their ExamContentPublished", unannounced.size());

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -38,6 +37,22 @@ public final class LegacyLayoutUpgrade {
     /** One service's part of the layout before: its tables, and the versions that made them. */
     record LegacyPart(String schema, String owner, List<String> versions, String baseline, List<String> tables) {}
 
+    /** Scoring's part: a read model, rebuilt from the log after the upgrade. */
+    private static final LegacyPart SCORING = new LegacyPart(
+            "scoring",
+            "amphi_scoring",
+            List.of("4.0"),
+            "4.0",
+            List.of(
+                    "scoring_session",
+                    "scoring_answer",
+                    "scoring_key",
+                    "scoring_result",
+                    "scoring_question_score",
+                    "scoring_question_change",
+                    "scoring_rank_change",
+                    "scoring_publication"));
+
     static final List<LegacyPart> PARTS = List.of(
             new LegacyPart(
                     DatabaseLayout.EVENT_STORE_SCHEMA,
@@ -62,20 +77,7 @@ public final class LegacyLayoutUpgrade {
                             "delivery_journal_secret",
                             "snapshot_event_entry",
                             "token_entry")),
-            new LegacyPart(
-                    "scoring",
-                    "amphi_scoring",
-                    List.of("4.0"),
-                    "4.0",
-                    List.of(
-                            "scoring_session",
-                            "scoring_answer",
-                            "scoring_key",
-                            "scoring_result",
-                            "scoring_question_score",
-                            "scoring_question_change",
-                            "scoring_rank_change",
-                            "scoring_publication")),
+            SCORING,
             new LegacyPart(
                     "auth",
                     "amphi_auth",
@@ -89,8 +91,8 @@ public final class LegacyLayoutUpgrade {
                             "auth_revocation",
                             "auth_secret")));
 
-    /** The processors whose positions the layout before kept beside delivery's, by the schema that now owns them. */
-    private static final Map<String, String> FOREIGN_TOKENS = Map.of("scoring-results", "scoring");
+    /** The processor whose position the layout before kept beside delivery's. */
+    private static final String SCORING_PROCESSOR = "scoring-results";
 
     private LegacyLayoutUpgrade() {}
 
@@ -107,9 +109,12 @@ public final class LegacyLayoutUpgrade {
     }
 
     /**
-     * Upgrades the database if it has the layout before; does nothing otherwise.
+     * Upgrades the database if it has the layout before; does nothing otherwise. Run again after
+     * a failure, it carries on where it stopped: the old history is renamed only once everything
+     * else is done.
      *
-     * @param owner connections as the database's owner (or a superuser)
+     * @param owner connections as a superuser (or a role that is a member of every amphi role),
+     *     each new ({@code SET ROLE} stays on a connection): not a pool
      * @return the schemas moved, empty when there was nothing to upgrade
      */
     public static List<String> upgradeIfLegacy(DataSource owner) {
@@ -121,62 +126,113 @@ public final class LegacyLayoutUpgrade {
         try (Connection connection = owner.getConnection()) {
             connection.setAutoCommit(false);
             Set<String> applied = appliedVersions(connection);
+            Set<String> unknown = new TreeSet<>(applied);
+            PARTS.forEach(part -> unknown.removeAll(part.versions()));
+            if (!unknown.isEmpty()) {
+                throw new IllegalStateException(("This database has migrations %s that no release before schemas made:"
+                                + " it is not a database this upgrade knows; nothing was changed.")
+                        .formatted(unknown));
+            }
             for (LegacyPart part : PARTS) {
-                if (!existsInPublic(connection, part.tables().getFirst())) {
+                String first = part.tables().getFirst();
+                if (!exists(connection, "public", first)
+                        && !(exists(connection, part.schema(), first)
+                                && !exists(connection, part.schema(), "flyway_schema_history"))) {
                     continue;
                 }
                 if (!applied.containsAll(part.versions())) {
-                    throw new IllegalStateException(
-                            ("This database's %s tables are at migrations %s, not %s as the last"
-                                            + " release before schemas left them: start that release on it once, then upgrade.")
-                                    .formatted(part.schema(), applied, part.versions()));
+                    throw new IllegalStateException(("This database's %s tables are at migrations %s, not %s as the"
+                                    + " last release before schemas left them: start that release on it once, then upgrade.")
+                            .formatted(part.schema(), applied, part.versions()));
                 }
                 present.add(part);
+            }
+            if (present.isEmpty()) {
+                throw new IllegalStateException(LEGACY_HISTORY + " names none of Amphi's tables: this is not a database"
+                        + " of the release before schemas; nothing was changed.");
             }
             try (Statement statement = connection.createStatement()) {
                 for (LegacyPart part : present) {
                     for (String table : part.tables()) {
-                        if (existsInPublic(connection, table)) {
+                        if (exists(connection, "public", table)) {
                             statement.execute("ALTER TABLE public.%s SET SCHEMA %s".formatted(table, part.schema()));
                             statement.execute(
                                     "ALTER TABLE %s.%s OWNER TO %s".formatted(part.schema(), table, part.owner()));
                         }
                     }
                 }
-                if (present.stream().anyMatch(p -> p.schema().equals("delivery"))) {
-                    for (Map.Entry<String, String> foreign : FOREIGN_TOKENS.entrySet()) {
-                        String schema = foreign.getValue();
-                        statement.execute("CREATE TABLE %s.token_entry (LIKE delivery.token_entry INCLUDING ALL)"
-                                .formatted(schema));
-                        statement.execute("ALTER TABLE %s.token_entry OWNER TO amphi_%s".formatted(schema, schema));
-                        statement.execute(("INSERT INTO %s.token_entry SELECT * FROM delivery.token_entry"
-                                        + " WHERE processor_name IN ('%s', '__config')")
-                                .formatted(schema, foreign.getKey()));
-                        statement.execute("DELETE FROM delivery.token_entry WHERE processor_name = '%s'"
-                                .formatted(foreign.getKey()));
-                    }
+                dropEmptyAxonTablesLeft(connection, statement);
+                if (present.stream().anyMatch(part -> part.schema().equals(SCORING.schema()))) {
+                    forgetScoringsReadModel(statement);
                 }
-                statement.execute("ALTER TABLE " + LEGACY_HISTORY + " RENAME TO " + KEPT_HISTORY);
             }
             connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "The upgrade to one schema per service failed and changed nothing: " + e.getMessage(), e);
+                    "The upgrade to one schema per service stopped before moving any table: " + e.getMessage()
+                            + ". Run it again once the cause is fixed.",
+                    e);
         }
         for (LegacyPart part : present) {
-            DatabaseLayout.strict(Flyway.configure().dataSource(owner).initSql("SET ROLE " + part.owner()))
+            Flyway flyway = DatabaseLayout.strict(
+                            Flyway.configure().dataSource(owner).initSql("SET ROLE " + part.owner()))
                     .schemas(part.schema())
                     .baselineVersion(part.baseline())
                     .baselineDescription("tables moved from public (layout before schemas)")
-                    .load()
-                    .baseline();
+                    .load();
+            if (flyway.info().current() == null) {
+                flyway.baseline();
+            }
             if (part.schema().equals(DatabaseLayout.EVENT_STORE_SCHEMA)) {
                 DatabaseLayout.migrateEventStore(owner, DatabaseLayout.EVENT_STORE_OWNER);
             }
         }
+        try (Connection connection = owner.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE " + LEGACY_HISTORY + " RENAME TO " + KEPT_HISTORY);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "The tables were moved, but the old history could not be put aside: " + e.getMessage()
+                            + ". Run the upgrade again.",
+                    e);
+        }
         List<String> schemas = present.stream().map(LegacyPart::schema).toList();
         log.warn("Upgraded this database to one schema per service: moved the tables of {} out of public", schemas);
         return schemas;
+    }
+
+    /**
+     * A service's database that never held delivery's part (auth's, in a deployment) still got
+     * Axon's snapshot and token tables from the platform's first migration; they were never used.
+     * Anything in them means this is not such a database.
+     */
+    private static void dropEmptyAxonTablesLeft(Connection connection, Statement statement) throws SQLException {
+        for (String table : List.of("snapshot_event_entry", "token_entry")) {
+            if (!exists(connection, "public", table)) {
+                continue;
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM public." + table)) {
+                rows.next();
+                if (rows.getLong(1) > 0) {
+                    throw new IllegalStateException("public." + table + " holds rows, yet this database has no"
+                            + " delivery tables to go with them: nothing was changed; look at it before upgrading.");
+                }
+            }
+            statement.execute("DROP TABLE public." + table);
+        }
+    }
+
+    /**
+     * Scoring now tracks events it did not before (seals, content versions): its read model is
+     * emptied and its position forgotten, so it replays the whole log on its next start and comes
+     * out identical (ScoringIT proves a rebuild gives the same results), knowing every exam sealed
+     * before the upgrade. Its position lived beside delivery's.
+     */
+    private static void forgetScoringsReadModel(Statement statement) throws SQLException {
+        for (String table : SCORING.tables()) {
+            statement.execute("DELETE FROM %s.%s".formatted(SCORING.schema(), table));
+        }
+        statement.execute("DELETE FROM delivery.token_entry WHERE processor_name = '" + SCORING_PROCESSOR + "'");
     }
 
     private static Set<String> appliedVersions(Connection connection) throws SQLException {
@@ -191,9 +247,10 @@ public final class LegacyLayoutUpgrade {
         return versions;
     }
 
-    private static boolean existsInPublic(Connection connection, String table) throws SQLException {
+    private static boolean exists(Connection connection, String schema, String table) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet found = statement.executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
+                ResultSet found =
+                        statement.executeQuery("SELECT to_regclass('%s.%s') IS NOT NULL".formatted(schema, table))) {
             found.next();
             return found.getBoolean(1);
         }

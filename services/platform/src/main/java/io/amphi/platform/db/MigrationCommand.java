@@ -1,5 +1,6 @@
 package io.amphi.platform.db;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.platform.AmphiService;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A service's migrations as a step of their own, e.g. a Kubernetes Job before an upgrade:
@@ -53,8 +55,9 @@ public final class MigrationCommand {
             if (MIGRATE_EVENT_STORE.equals(args[0])) {
                 DatabaseLayout.migrateEventStore(dataSource, null);
             } else if (UPGRADE_LAYOUT.equals(args[0])) {
-                List<String> moved = LegacyLayoutUpgrade.upgradeIfLegacy(dataSource);
-                DatabaseLayout.prepare(dataSource);
+                DataSource owner = unpooled(dataSource);
+                DatabaseLayout.prepare(owner);
+                List<String> moved = LegacyLayoutUpgrade.upgradeIfLegacy(owner);
                 System.out.println(
                         moved.isEmpty()
                                 ? "Nothing to upgrade: the roles and schemas are in place."
@@ -67,6 +70,17 @@ public final class MigrationCommand {
                             + String.join(",", flyway.getConfiguration().getSchemas()) + " migrated, "
                             + flyway.info().applied().length + " migrations applied in all"));
         }
+    }
+
+    /**
+     * A new connection each time: the upgrade acts as each schema's owner in turn ({@code SET ROLE}),
+     * which a pooled connection would keep for the next step.
+     */
+    private static DataSource unpooled(DataSource dataSource) {
+        if (dataSource instanceof HikariDataSource pool) {
+            return new DriverManagerDataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        }
+        return dataSource;
     }
 
     /** The database, its connections and the service's migrations, nothing else. */

@@ -66,7 +66,8 @@ public class ExamScoring {
             throw DomainException.precondition(
                     "EXAM_NOT_CLOSED",
                     "Exam %s is not closed: answer keys are published ".formatted(command.examId())
-                            + "only after it is closed and sealed.");
+                            + "only after it is closed and sealed (sealed seconds ago? scoring reads the seal from the "
+                            + "log a moment later: send the key again).");
         }
         List<ExamQuestions.Shape> shapes = questions
                 .of(command.examId(), command.contentVersion())

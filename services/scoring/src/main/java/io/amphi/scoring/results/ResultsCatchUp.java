@@ -2,7 +2,6 @@ package io.amphi.scoring.results;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -29,16 +28,15 @@ public class ResultsCatchUp {
 
     /** Waits, up to {@code patience}, until this node's projection has read the log as far as it reaches now. */
     public void awaitLogAsOfNow(Duration patience) {
-        TrackingToken headToken = eventStore.createHeadToken();
-        OptionalLong head = headToken == null ? OptionalLong.empty() : headToken.position();
+        TrackingToken head = eventStore.createHeadToken();
         StreamingEventProcessor processor = processing
                 .eventProcessor(ResultsProjection.PROCESSOR, StreamingEventProcessor.class)
                 .orElse(null);
-        if (head.isEmpty() || processor == null) {
+        if (head == null || processor == null) {
             return;
         }
         long deadline = System.nanoTime() + patience.toNanos();
-        while (behind(processor.processingStatus(), head.getAsLong()) && System.nanoTime() < deadline) {
+        while (behind(processor.processingStatus(), head) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
@@ -48,8 +46,14 @@ public class ResultsCatchUp {
         }
     }
 
-    private static boolean behind(Map<Integer, EventTrackerStatus> segments, long head) {
+    /**
+     * Whether a segment this node holds has not read every event up to {@code head}, gaps
+     * included. Segments other replicas hold are not seen here: a key sent to a replica without
+     * the exam's segment within a second of sealing may still be refused, and says to try again.
+     */
+    private static boolean behind(Map<Integer, EventTrackerStatus> segments, TrackingToken head) {
         return segments.values().stream()
-                .anyMatch(segment -> segment.getCurrentPosition().orElse(-1) < head);
+                .anyMatch(segment -> segment.getTrackingToken() == null
+                        || !segment.getTrackingToken().covers(head));
     }
 }
