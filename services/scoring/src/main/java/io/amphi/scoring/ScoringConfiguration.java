@@ -15,6 +15,7 @@ import io.amphi.scoring.results.ResultsCatchUp;
 import io.amphi.scoring.results.ResultsProjection;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.results.SegmentBalancer;
+import io.amphi.scoring.store.ResultQueries;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.TrackedExams;
 import java.util.List;
@@ -88,24 +89,31 @@ public class ScoringConfiguration {
     }
 
     @Bean
-    ResultsSealing resultsSealing(ResultStore store, DataSource dataSource, CommandGateway commands) {
-        return new ResultsSealing(store, dataSource, commands);
+    ResultsSealing resultsSealing(
+            ResultStore store, ResultQueries queries, DataSource dataSource, CommandGateway commands) {
+        return new ResultsSealing(store, queries, dataSource, commands);
     }
 
     @Bean
     ScoringGrpcService scoringGrpcService(
             CommandGateway commands,
             ResultStore store,
+            ResultQueries queries,
             ResultsSealing sealing,
             TrackedExams exams,
             ResultsCatchUp catchUp,
             ResultReadingRights rights) {
-        return new ScoringGrpcService(commands, store, sealing, exams, catchUp, rights);
+        return new ScoringGrpcService(commands, store, queries, sealing, exams, catchUp, rights);
     }
 
     @Bean
-    ResultReadingRights resultReadingRights(ResultStore store) {
-        return new ResultReadingRights(store);
+    ResultReadingRights resultReadingRights(ResultStore store, ResultQueries queries) {
+        return new ResultReadingRights(store, queries);
+    }
+
+    @Bean
+    ResultQueries resultQueries(JdbcTemplate jdbc) {
+        return new ResultQueries(jdbc);
     }
 
     @Bean

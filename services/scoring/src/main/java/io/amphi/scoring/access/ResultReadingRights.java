@@ -2,6 +2,7 @@ package io.amphi.scoring.access;
 
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.grpc.Caller;
+import io.amphi.scoring.store.ResultQueries;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import java.util.List;
@@ -18,9 +19,11 @@ public class ResultReadingRights {
     public static final String RESULTS_READ = "results:read";
 
     private final ResultStore store;
+    private final ResultQueries queries;
 
-    public ResultReadingRights(ResultStore store) {
+    public ResultReadingRights(ResultStore store, ResultQueries queries) {
         this.store = store;
+        this.queries = queries;
     }
 
     /** An auditor, or a university allowed to read results, working on the exam. */
@@ -59,7 +62,7 @@ public class ResultReadingRights {
 
     /** Whether the key's results are the published ones. */
     public boolean isPublished(String examId, StoredKey key) {
-        Optional<ResultStore.Publication> publication = store.publication(examId);
+        Optional<ResultQueries.Publication> publication = queries.publication(examId);
         return publication.isPresent() && publication.get().keyVersion() == key.keyVersion();
     }
 

@@ -35,9 +35,10 @@ import io.amphi.scoring.api.ScoringResults.Publication;
 import io.amphi.scoring.results.ResultsCatchUp;
 import io.amphi.scoring.results.ResultsSealing;
 import io.amphi.scoring.rules.RuleSets;
+import io.amphi.scoring.store.ResultQueries;
+import io.amphi.scoring.store.ResultQueries.StoredResult;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
-import io.amphi.scoring.store.ResultStore.StoredResult;
 import io.amphi.scoring.store.TrackedExams;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
@@ -62,6 +63,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
 
     private final CommandGateway commands;
     private final ResultStore store;
+    private final ResultQueries queries;
     private final ResultsSealing sealing;
     private final TrackedExams exams;
     private final ResultsCatchUp catchUp;
@@ -70,6 +72,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     public ScoringGrpcService(
             CommandGateway commands,
             ResultStore store,
+            ResultQueries queries,
             ResultsSealing sealing,
             TrackedExams exams,
             ResultsCatchUp catchUp,
@@ -77,6 +80,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         this.commands = commands;
         this.rights = rights;
         this.store = store;
+        this.queries = queries;
         this.sealing = sealing;
         this.exams = exams;
         this.catchUp = catchUp;
@@ -121,22 +125,22 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         rights.requirePublishedFor(
                 reader,
                 examId,
-                store.publication(examId)
+                queries.publication(examId)
                         .map(publication -> publication.keyVersion() >= key.keyVersion())
                         .orElse(false));
         boolean ready = store.latestKey(examId).map(StoredKey::keyVersion).orElse(0) > key.keyVersion()
-                || store.countScored(examId, key.keyVersion()) == store.countSubmitted(examId);
+                || queries.countScored(examId, key.keyVersion()) == queries.countSubmitted(examId);
         RescoreReport.Builder report = RescoreReport.newBuilder()
                 .setReady(ready)
                 .setKeyVersion(key.keyVersion())
                 .setReason(key.reason());
-        store.questionChanges(examId, key.keyVersion())
+        queries.questionChanges(examId, key.keyVersion())
                 .forEach(change -> report.addQuestionChanges(QuestionChange.newBuilder()
                         .setCandidateId(change.candidateId())
                         .setQuestionId(change.questionId())
                         .setOldPoints(change.oldPoints().toPlainString())
                         .setNewPoints(change.newPoints().toPlainString())));
-        store.rankChanges(examId, key.keyVersion())
+        queries.rankChanges(examId, key.keyVersion())
                 .forEach(change -> report.addRankChanges(RankChange.newBuilder()
                         .setCandidateId(change.candidateId())
                         .setOldTotal(change.oldTotal().toPlainString())
@@ -151,7 +155,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         String examId = requireExamId(request.getExamId());
         rights.requireReader(examId);
         StoredKey key = rights.latestKey(examId);
-        ResultStore.ExamFigures exam = store.statistics(examId, key.keyVersion());
+        ResultQueries.ExamFigures exam = queries.statistics(examId, key.keyVersion());
         ExamStatistics.Builder statistics = ExamStatistics.newBuilder()
                 .setExamId(examId)
                 .setKeyVersion(key.keyVersion())
@@ -196,12 +200,12 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
         rights.requirePublishedFor(reader, examId, published);
         int pageSize = Pages.size(request.getPageSize(), DEFAULT_PAGE, LARGEST_PAGE);
         int offset = Pages.offset(request.getPageToken());
-        int candidates = store.countResults(examId);
-        List<ResultStore.Placed> page = store.results(examId, offset, pageSize);
+        int candidates = queries.countResults(examId);
+        List<ResultQueries.Placed> page = queries.results(examId, offset, pageSize);
         rights.requireSameResults(
                 reader,
                 examId,
-                page.stream().map(ResultStore.Placed::keyVersion).toList(),
+                page.stream().map(ResultQueries.Placed::keyVersion).toList(),
                 key);
         ExamResults.Builder results = ExamResults.newBuilder()
                 .setExamId(examId)
@@ -249,7 +253,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
     }
 
     private SessionResult sessionResult(String sessionId, Caller reader, StoredKey publishedKey) {
-        StoredResult result = store.result(sessionId)
+        StoredResult result = queries.result(sessionId)
                 .orElseThrow(() -> DomainException.notFound(
                         "NO_RESULT",
                         "Session %s has no result: it was not submitted, or not scored yet.".formatted(sessionId)));
@@ -260,7 +264,7 @@ public class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBas
                 .setCandidateId(result.candidateId())
                 .setTotal(result.total().toPlainString())
                 .setMaxTotal(result.maxTotal().toPlainString())
-                .setRank(store.rank(result.examId(), result.total()))
+                .setRank(queries.rank(result.examId(), result.total()))
                 .setProvenance(Provenance.newBuilder()
                         .setContentVersion(result.contentVersion())
                         .setKeyVersion(result.keyVersion())

@@ -12,6 +12,7 @@ import io.amphi.scoring.api.ScoringCommands.PublishResults;
 import io.amphi.scoring.api.ScoringCommands.ResultsToSeal;
 import io.amphi.scoring.api.ScoringEvents.AnswerKeyPublished;
 import io.amphi.scoring.api.ScoringResults.Publication;
+import io.amphi.scoring.store.ResultQueries;
 import io.amphi.scoring.store.ResultStore;
 import io.amphi.scoring.store.ResultStore.StoredKey;
 import java.sql.Connection;
@@ -32,11 +33,13 @@ public class ResultsSealing {
     private static final String KEY_PUBLISHED = AnswerKeyPublished.class.getName();
 
     private final ResultStore store;
+    private final ResultQueries queries;
     private final DataSource dataSource;
     private final CommandGateway commands;
 
-    public ResultsSealing(ResultStore store, DataSource dataSource, CommandGateway commands) {
+    public ResultsSealing(ResultStore store, ResultQueries queries, DataSource dataSource, CommandGateway commands) {
         this.store = store;
+        this.queries = queries;
         this.dataSource = dataSource;
         this.commands = commands;
     }
@@ -62,7 +65,7 @@ public class ResultsSealing {
         });
         StoredKey computedKey = store.latestKey(examId).orElse(null);
         int computed = computedKey == null ? 0 : computedKey.keyVersion();
-        List<PublicationSeal.ResultLine> results = store.resultLines(examId);
+        List<PublicationSeal.ResultLine> results = queries.resultLines(examId);
         long behind = results.stream()
                 .filter(result -> result.keyVersion() != keyVersion)
                 .count();
@@ -77,7 +80,7 @@ public class ResultsSealing {
                                     computed != keyVersion ? 0 : results.size() - behind,
                                     results.size()));
         }
-        int scorable = store.countSubmitted(examId, computedKey.contentVersion());
+        int scorable = queries.countSubmitted(examId, computedKey.contentVersion());
         if (results.size() != scorable) {
             throw DomainException.precondition(
                     "RESULTS_INCOMPLETE",
