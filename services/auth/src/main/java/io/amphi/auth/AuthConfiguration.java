@@ -8,6 +8,7 @@ import io.amphi.auth.http.JwksHttpEndpoint;
 import io.amphi.auth.keys.SigningKeys;
 import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.revocation.DurableRevocations;
+import io.amphi.auth.signin.SignIns;
 import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.auth.store.RefreshTokens;
 import io.amphi.auth.store.ServiceAccounts;
@@ -97,17 +98,25 @@ public class AuthConfiguration {
     }
 
     @Bean
-    AuthGrpcService authGrpcService(
+    SignIns signIns(
             CandidateCredentials candidates,
+            ServiceAccounts accounts,
             TokenIssuer issuer,
             RefreshTokens refreshTokens,
+            LoginThrottle throttle,
+            DurableRevocations revocations) {
+        return new SignIns(candidates, accounts, issuer, refreshTokens, throttle, revocations);
+    }
+
+    @Bean
+    AuthGrpcService authGrpcService(
+            SignIns signIns,
+            CandidateCredentials candidates,
             SigningKeys keys,
             LoginThrottle throttle,
-            ServiceAccounts accounts,
             DurableRevocations revocations,
             RevocationStreams revocationStreams) {
-        return new AuthGrpcService(
-                candidates, issuer, refreshTokens, keys, throttle, accounts, revocations, revocationStreams);
+        return new AuthGrpcService(signIns, candidates, keys, throttle, revocations, revocationStreams);
     }
 
     @Bean

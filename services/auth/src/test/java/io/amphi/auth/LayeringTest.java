@@ -38,4 +38,17 @@ class LayeringTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.grpc..", "io.amphi.proto..", "io.amphi.auth.grpc..", "io.amphi.auth.http..");
+
+    @ArchTest
+    static final ArchRule signInRulesKnowNoTransport = noClasses()
+            .that()
+            .resideInAPackage("io.amphi.auth.signin..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.grpc..",
+                    "io.amphi.proto..",
+                    "io.amphi.platform.grpc..",
+                    "io.amphi.auth.grpc..",
+                    "io.amphi.auth.http..");
 }

@@ -3,11 +3,9 @@ package io.amphi.auth.grpc;
 import com.google.protobuf.Empty;
 import io.amphi.auth.domain.AccessCodes;
 import io.amphi.auth.keys.SigningKeys;
-import io.amphi.auth.keys.TokenIssuer;
 import io.amphi.auth.revocation.DurableRevocations;
+import io.amphi.auth.signin.SignIns;
 import io.amphi.auth.store.CandidateCredentials;
-import io.amphi.auth.store.RefreshTokens;
-import io.amphi.auth.store.ServiceAccounts;
 import io.amphi.platform.cluster.LoginThrottle;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Identifiers;
@@ -36,11 +34,9 @@ import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +52,6 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
 
     private static final Logger log = LoggerFactory.getLogger(AuthGrpcService.class);
 
-    static final String CANDIDATE = "candidate";
     /** The scope a university's account needs to issue candidates' credentials. */
     static final String EXAMS_WRITE = "exams:write";
 
@@ -66,32 +61,26 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
     /** A refresh token is 43 characters of URL-safe base64. */
     private static final Pattern REFRESH_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
+    private final SignIns signIns;
     private final CandidateCredentials candidates;
-    private final TokenIssuer issuer;
-    private final RefreshTokens refreshTokens;
     private final SigningKeys keys;
     private final LoginThrottle throttle;
-    private final ServiceAccounts accounts;
     private final DurableRevocations revocations;
     private final RevocationStreams revocationStreams;
     /** Where a paced sign-in waits for its turn, without holding a gRPC thread. */
     private final ExecutorService pacedSignIns = Executors.newVirtualThreadPerTaskExecutor();
 
     public AuthGrpcService(
+            SignIns signIns,
             CandidateCredentials candidates,
-            TokenIssuer issuer,
-            RefreshTokens refreshTokens,
             SigningKeys keys,
             LoginThrottle throttle,
-            ServiceAccounts accounts,
             DurableRevocations revocations,
             RevocationStreams revocationStreams) {
+        this.signIns = signIns;
         this.candidates = candidates;
-        this.issuer = issuer;
-        this.refreshTokens = refreshTokens;
         this.keys = keys;
         this.throttle = throttle;
-        this.accounts = accounts;
         this.revocations = revocations;
         this.revocationStreams = revocationStreams;
     }
@@ -102,19 +91,11 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String number = Inputs.id(request.getCandidateNumber(), "candidate_number");
         String accessCode = AccessCodes.normalised(secret(request.getAccessCode(), "access_code"));
         String source = PeerAddress.current();
-        String account = Identifiers.identity(number, examId);
-        whenAdmitted(account, source, response, () -> {
-            if (!candidates.verify(examId, number, accessCode)) {
-                throttle.failed(account, source);
-                throw DomainException.unauthenticated(
-                        "BAD_CREDENTIALS",
-                        "This candidate number and access code do not " + "open exam " + examId
-                                + ". Check both as your university issued them.");
-            }
-            requireNotRevoked(number, examId);
-            throttle.succeeded(account, source);
-            return tokensFor(new RefreshTokens.Holder(number, CANDIDATE, examId));
-        });
+        whenAdmitted(
+                SignIns.candidateAccount(examId, number),
+                source,
+                response,
+                () -> tokens(signIns.candidate(examId, number, accessCode, source)));
     }
 
     @Override
@@ -122,24 +103,11 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
         String clientId = Inputs.id(request.getClientId(), "client_id");
         String secret = secret(request.getClientSecret(), "client_secret");
         String source = PeerAddress.current();
-        String account = Identifiers.identity(clientId, null);
-        whenAdmitted(account, source, response, () -> {
-            ServiceAccounts.Account known = accounts.authenticate(clientId, secret)
-                    .orElseThrow(() -> {
-                        throttle.failed(account, source);
-                        return DomainException.unauthenticated(
-                                "BAD_CREDENTIALS", "This client id and secret do not match a service account.");
-                    });
-            requireNotRevoked(known.clientId(), null);
-            throttle.succeeded(account, source);
-            TokenIssuer.AccessToken access =
-                    issuer.issue(known.clientId(), known.role(), null, known.scopes(), known.exams(), known.sites());
-            requireNotRevoked(known.clientId(), null);
-            return Tokens.newBuilder()
-                    .setAccessToken(access.token())
-                    .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
-                    .build();
-        });
+        whenAdmitted(
+                SignIns.clientAccount(clientId),
+                source,
+                response,
+                () -> tokens(signIns.client(clientId, secret, source)));
     }
 
     /**
@@ -147,7 +115,7 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
      * spaced out, without holding a gRPC thread while it waits.
      */
     private <T> void whenAdmitted(String account, String source, StreamObserver<T> response, Supplier<T> signIn) {
-        Duration wait = throttle.admit(account, source);
+        Duration wait = signIns.admit(account, source);
         if (!wait.isPositive()) {
             Protos.reply(response, signIn.get());
             return;
@@ -171,17 +139,12 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
 
     @Override
     public void refresh(RefreshRequest request, StreamObserver<Tokens> response) {
-        RefreshTokens.Holder holder = refreshTokens
-                .spend(refreshToken(request))
-                .orElseThrow(() -> DomainException.unauthenticated(
-                        "REFRESH_TOKEN_SPENT",
-                        "This refresh token is unknown, expired or already used: sign in again."));
-        Protos.reply(response, tokensFor(holder));
+        Protos.reply(response, tokens(signIns.refresh(refreshToken(request))));
     }
 
     @Override
     public void signOut(RefreshRequest request, StreamObserver<Empty> response) {
-        refreshTokens.end(refreshToken(request));
+        signIns.signOut(refreshToken(request));
         Protos.reply(response, Empty.getDefaultInstance());
     }
 
@@ -228,17 +191,6 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
                 RevokeResponse.newBuilder()
                         .setRevokedAt(Protos.timestamp(revoked.revokedAt()))
                         .build());
-    }
-
-    private void requireNotRevoked(String subject, String examId) {
-        revocations.withdrawnAt(subject, examId).ifPresent(at -> {
-            throw accessWithdrawn(at);
-        });
-    }
-
-    private static DomainException accessWithdrawn(Instant at) {
-        return DomainException.forbidden(
-                "ACCESS_WITHDRAWN", "Access was withdrawn at " + at + ": contact the exam's proctors.");
     }
 
     @Override
@@ -332,26 +284,15 @@ public class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase impleme
                 ClearSignInFailuresResponse.newBuilder().setCleared(cleared).build());
     }
 
-    /**
-     * New tokens for a candidate. A withdrawal committed while they were made is caught by the
-     * check after the refresh token is stored: its end of refresh tokens then covers this one too,
-     * or this check sees it.
-     */
-    private Tokens tokensFor(RefreshTokens.Holder holder) {
-        TokenIssuer.AccessToken access =
-                issuer.issue(holder.subject(), holder.role(), holder.examId(), Set.of(), Set.of(), Set.of());
-        RefreshTokens.Issued refresh = refreshTokens.issue(holder);
-        Optional<Instant> withdrawn = revocations.withdrawnAt(holder.subject(), holder.examId());
-        if (withdrawn.isPresent()) {
-            refreshTokens.endAll(holder.subject(), holder.examId());
-            throw accessWithdrawn(withdrawn.get());
+    private static Tokens tokens(SignIns.Issued issued) {
+        Tokens.Builder tokens = Tokens.newBuilder()
+                .setAccessToken(issued.access().token())
+                .setAccessExpiresAt(Protos.timestamp(issued.access().expiresAt()));
+        if (issued.refresh() != null) {
+            tokens.setRefreshToken(issued.refresh().token())
+                    .setRefreshExpiresAt(Protos.timestamp(issued.refresh().expiresAt()));
         }
-        return Tokens.newBuilder()
-                .setAccessToken(access.token())
-                .setAccessExpiresAt(Protos.timestamp(access.expiresAt()))
-                .setRefreshToken(refresh.token())
-                .setRefreshExpiresAt(Protos.timestamp(refresh.expiresAt()))
-                .build();
+        return tokens.build();
     }
 
     /** Sign-ins still waiting for their turn are dropped: their callers get UNAVAILABLE as the server stops. */
