@@ -2,13 +2,12 @@ package io.amphi.audit;
 
 import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.ChainConsumer;
+import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.platform.audit.PublicationSeal.QuestionPoints;
 import io.amphi.platform.audit.PublicationSeal.ResultLine;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.db.EventStoreReader;
 import io.amphi.scoring.api.ScoringCommands;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -109,23 +108,19 @@ final class DatabaseLog implements ExamLog {
                                 rows.getString(3),
                                 rows.getLong(4),
                                 rows.getBytes(5),
-                                points(rows.getBigDecimal(6)),
+                                PublicationSeal.points(rows.getBigDecimal(6)),
                                 new ArrayList<>()));
                     }
                     if (rows.getString(7) != null) {
                         lines.getLast()
                                 .questions()
-                                .add(new QuestionPoints(rows.getString(7), points(rows.getBigDecimal(8))));
+                                .add(new QuestionPoints(
+                                        rows.getString(7), PublicationSeal.points(rows.getBigDecimal(8))));
                     }
                 }
             }
         }
         return lines;
-    }
-
-    /** Points as a result line writes them: three digits after the point. */
-    private static String points(BigDecimal value) {
-        return value.setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 
     @Override

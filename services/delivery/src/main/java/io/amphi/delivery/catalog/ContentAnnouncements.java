@@ -10,7 +10,10 @@ import io.amphi.delivery.domain.KeyFeaturesCase;
 import io.amphi.delivery.domain.MultipleResponse;
 import io.amphi.delivery.domain.Question;
 import io.amphi.delivery.domain.SingleBestAnswer;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * Tells the other services what each published content version holds
@@ -63,24 +67,35 @@ public class ContentAnnouncements {
     /** Announces every stored version that has no announcement yet. */
     @EventListener(ApplicationReadyEvent.class)
     public void announceUnannounced() {
-        List<String[]> unannounced = jdbc.query("""
-                SELECT c.exam_id, c.version FROM exam_content c
-                WHERE NOT EXISTS (SELECT 1 FROM event_store.domain_event_entry e
-                                  WHERE e.aggregate_identifier = c.exam_id || '/content/' || c.version)
-                ORDER BY c.exam_id, c.version""", (rs, row) -> new String[] {rs.getString(1), rs.getString(2)});
-        for (String[] version : unannounced) {
+        Map<String, StoredVersion> stored = new LinkedHashMap<>();
+        jdbc.query("SELECT exam_id, version FROM exam_content ORDER BY exam_id, version", (RowCallbackHandler) rs -> {
+            StoredVersion version = new StoredVersion(rs.getString(1), rs.getInt(2));
+            stored.put(ExamContentPublished.releaseId(version.examId(), version.version()), version);
+        });
+        List<String> announced = jdbc.queryForList(
+                "SELECT DISTINCT aggregate_identifier FROM event_store.domain_event_entry WHERE aggregate_identifier = ANY (?)",
+                String.class,
+                (Object) stored.keySet().toArray(String[]::new));
+        stored.keySet().removeAll(announced);
+        Collection<StoredVersion> unannounced = stored.values();
+        for (StoredVersion version : unannounced) {
             try {
-                catalog.content(version[0], Integer.parseInt(version[1])).ifPresent(this::announce);
+                catalog.content(version.examId(), version.version()).ifPresent(this::announce);
             } catch (RuntimeException e) {
                 // Sessions do not need the announcement; scoring does, before a key: the start goes on.
                 log.error(
-                        "Could not announce exam {} version {}; the next start tries again", version[0], version[1], e);
+                        "Could not announce exam {} version {}; the next start tries again",
+                        version.examId(),
+                        version.version(),
+                        e);
             }
         }
         if (!unannounced.isEmpty()) {
             log.info("Announced {} content versions stored without their ExamContentPublished", unannounced.size());
         }
     }
+
+    private record StoredVersion(String examId, int version) {}
 
     static List<PublishedQuestion> questions(List<? extends Question> questions) {
         return questions.stream()

@@ -1,5 +1,7 @@
 package io.amphi.platform.audit;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -59,6 +61,11 @@ public final class PublicationSeal {
             byte[] resultsRoot) {}
 
     private PublicationSeal() {}
+
+    /** Points as a result line holds them: three digits after the point, never rounded here. */
+    public static String points(BigDecimal value) {
+        return value.setScale(3, RoundingMode.UNNECESSARY).toPlainString();
+    }
 
     /** The root of the results tree: one leaf per result, sorted by session id. */
     public static byte[] resultsRoot(List<ResultLine> results) {

@@ -98,11 +98,8 @@ public final class LegacyLayoutUpgrade {
 
     /** Whether this database still has the layout before schemas. */
     public static boolean isLegacy(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet found = statement.executeQuery("SELECT to_regclass('" + LEGACY_HISTORY + "') IS NOT NULL")) {
-            found.next();
-            return found.getBoolean(1);
+        try (Connection connection = dataSource.getConnection()) {
+            return exists(connection, "public", "flyway_schema_history");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the database's layout: " + e.getMessage(), e);
         }

@@ -4,7 +4,6 @@ import io.amphi.platform.audit.PublicationSeal;
 import io.amphi.scoring.domain.QuestionStatistics;
 import io.amphi.scoring.rules.QuestionScore;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,22 +108,18 @@ public class ResultQueries {
                                 rs.getString(3),
                                 rs.getLong(4),
                                 rs.getBytes(5),
-                                decimal(rs.getBigDecimal(6)),
+                                PublicationSeal.points(rs.getBigDecimal(6)),
                                 new ArrayList<>()));
                     }
                     if (rs.getString(7) != null) {
                         lines.getLast()
                                 .questions()
-                                .add(new PublicationSeal.QuestionPoints(rs.getString(7), decimal(rs.getBigDecimal(8))));
+                                .add(new PublicationSeal.QuestionPoints(
+                                        rs.getString(7), PublicationSeal.points(rs.getBigDecimal(8))));
                     }
                 },
                 examId);
         return lines;
-    }
-
-    /** Points as a result line writes them: three digits after the point. */
-    private static String decimal(BigDecimal value) {
-        return value.setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 
     /** A candidate's total and place: rank (ties share it: 1, 2, 2, 4), percentile (share with this total or less). */
