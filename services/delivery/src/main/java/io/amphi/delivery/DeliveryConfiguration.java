@@ -13,6 +13,7 @@ import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.deadline.AutoSubmitter;
 import io.amphi.delivery.deadline.SessionDeadlineProjection;
+import io.amphi.delivery.domain.AnswerSheet;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.delivery.grpc.DeliveryGrpcService;
 import io.amphi.delivery.json.DeliveryJson;
@@ -207,10 +208,12 @@ public class DeliveryConfiguration {
     /** How delivery's snapshots are written as JSON. */
     @Bean
     Module deliverySnapshotJsonModule() {
-        return new SimpleModule("amphi-delivery-snapshots").setMixInAnnotation(ExamSession.class, SnapshotJson.class);
+        return new SimpleModule("amphi-delivery-snapshots")
+                .setMixInAnnotation(ExamSession.class, SnapshotJson.class)
+                .setMixInAnnotation(AnswerSheet.class, SnapshotJson.class);
     }
 
-    /** A snapshot is the aggregate's fields, nothing else. */
+    /** A snapshot is the aggregate's fields (and its values' fields), nothing else. */
     @JsonAutoDetect(
             fieldVisibility = JsonAutoDetect.Visibility.ANY,
             getterVisibility = JsonAutoDetect.Visibility.NONE,

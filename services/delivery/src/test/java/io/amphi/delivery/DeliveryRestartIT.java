@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stops the service and starts it again on the same database: every acknowledged answer is still
  * there, the remaining time is right, and a deadline that passed while it was down has submitted
- * its session, recorded as handed in at that deadline.
+ * its session, recorded as handed in at that deadline. A snapshot of another shape than the
+ * session's (one the release before wrote) is passed over.
  */
 class DeliveryRestartIT {
 
@@ -155,6 +156,41 @@ class DeliveryRestartIT {
             assertThat(fromSnapshot.answers())
                     .isNotEmpty()
                     .allSatisfy(a -> assertThat(acknowledged).containsKey(a.questionId()));
+
+            // The release before wrote snapshots of another shape: make the stored ones look like
+            // that, with a deadline the events never gave, and they must be passed over.
+            assertThat(second.jdbc()
+                            .queryForList(
+                                    "SELECT DISTINCT type || ' ' || payload_revision FROM snapshot_event_entry "
+                                            + "WHERE aggregate_identifier = ?",
+                                    String.class,
+                                    patient))
+                    .containsExactly("ExamSession " + ExamSession.SNAPSHOT_REVISION);
+            String storedDeadline = "\"deadline\":\"" + patientDeadline + "\"";
+            String wrongDeadline = "\"deadline\":\"" + patientDeadline.minus(Duration.ofHours(5)) + "\"";
+            int reshaped = second.jdbc()
+                    .update(
+                            "UPDATE snapshot_event_entry SET payload_revision = '1', "
+                                    + "payload = convert_to(replace(convert_from(payload, 'UTF8'), ?, ?), 'UTF8') "
+                                    + "WHERE aggregate_identifier = ? AND position(? in convert_from(payload, 'UTF8')) > 0",
+                            storedDeadline,
+                            wrongDeadline,
+                            patient,
+                            storedDeadline);
+            assertThat(reshaped).isPositive();
+        }
+
+        try (RunningDelivery third = RunningDelivery.start(data, clock)) {
+            SessionState resumed = third.asCandidate("cand-001")
+                    .resumeSession(ResumeSessionRequest.newBuilder()
+                            .setSessionId(patient)
+                            .build());
+            assertThat(Instant.ofEpochSecond(
+                            resumed.getDeadline().getSeconds(),
+                            resumed.getDeadline().getNanos()))
+                    .as("replayed from its events, not read from a snapshot of another shape")
+                    .isEqualTo(patientDeadline);
+            assertThat(resumed.getHighestSaveNumber()).isEqualTo(10);
         }
     }
 

@@ -2,7 +2,6 @@ package io.amphi.delivery.domain;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Commands.DecideOfflineAnswers;
 import io.amphi.delivery.api.Commands.DescribeOfflineJournals;
 import io.amphi.delivery.api.Commands.DescribeSession;
@@ -44,19 +43,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
@@ -68,7 +68,15 @@ import org.axonframework.spring.stereotype.Aggregate;
  * answers count only after a proctor accepts the upload, and are recorded apart from on-time saves.
  */
 @Aggregate(snapshotTriggerDefinition = "examSessionSnapshotTrigger", cache = "examSessionCache")
+@Revision(ExamSession.SNAPSHOT_REVISION)
 public class ExamSession {
+
+    /**
+     * The shape of this class's fields (and its answer sheet's) in stored snapshots. Changing a
+     * field changes the shape: raise it. Axon passes over a snapshot of another revision (one the
+     * release before wrote during a rolling upgrade), and the session replays its events instead.
+     */
+    public static final String SNAPSHOT_REVISION = "2";
 
     /**
      * Saves arriving up to this long after the deadline are still stored: they were in flight when
@@ -78,19 +86,6 @@ public class ExamSession {
 
     /** The largest extension one grant may give. */
     public static final Duration LONGEST_EXTENSION = Duration.ofHours(24);
-
-    /**
-     * The highest save number a client may use: 2^53 - 1, the largest integer a browser counts
-     * exactly. With {@link #LONGEST_SAVE_NUMBER_JUMP}, no session can get near it.
-     */
-    public static final long MAX_SAVE_NUMBER = (1L << 53) - 1;
-
-    /**
-     * How far above the session's highest save number a save may be numbered. Clients number
-     * saves one after another; a number far ahead is a bug that would make every later save of
-     * its question an older one (acknowledged, never applied), so it is refused.
-     */
-    public static final long LONGEST_SAVE_NUMBER_JUMP = 1_000_000;
 
     /** The most entries one offline journal may hold: far more saves than a candidate makes in a day. */
     public static final int MAX_JOURNAL_ENTRIES = 10_000;
@@ -117,9 +112,7 @@ public class ExamSession {
     private String candidateId;
     private Instant startedAt;
     private Instant deadline;
-    private final Map<String, SessionView.SavedAnswer> answers = new LinkedHashMap<>();
-    private final Map<Long, String> questionBySaveNumber = new HashMap<>();
-    private long highestSaveNumber;
+    private final AnswerSheet answerSheet = new AnswerSheet();
     private final Set<String> flagged = new LinkedHashSet<>();
     private Instant submittedAt;
     private SubmissionCause submissionCause;
@@ -182,17 +175,7 @@ public class ExamSession {
     public SaveResult handle(SaveAnswer command, ExamCatalog catalog, Clock clock) {
         Instant now = clock.instant();
         requireOpenForAnswers(now, "save an answer");
-        if (command.saveNumber() < 1 || command.saveNumber() > MAX_SAVE_NUMBER) {
-            throw DomainException.invalidAnswer(
-                    command.questionId(),
-                    "Save numbers run from 1 to %d; got %d.".formatted(MAX_SAVE_NUMBER, command.saveNumber()));
-        }
-        if (command.saveNumber() - highestSaveNumber > LONGEST_SAVE_NUMBER_JUMP) {
-            throw DomainException.invalidAnswer(
-                    command.questionId(),
-                    ("Save %d is more than %d above the highest save " + "so far (%d): number saves one after another.")
-                            .formatted(command.saveNumber(), LONGEST_SAVE_NUMBER_JUMP, highestSaveNumber));
-        }
+        answerSheet.requireUsableNumber(command.questionId(), command.saveNumber());
         if (command.answer() == null) {
             throw DomainException.invalidAnswer(
                     command.questionId(),
@@ -200,23 +183,12 @@ public class ExamSession {
         }
         content(catalog).requireAnswerable(command.questionId()).check(command.answer());
 
-        String earlierQuestion = questionBySaveNumber.get(command.saveNumber());
-        if (earlierQuestion != null && !earlierQuestion.equals(command.questionId())) {
-            throw DomainException.invalidAnswer(
-                    command.questionId(),
-                    "Save number %d was already used for question %s; number each save anew."
-                            .formatted(command.saveNumber(), earlierQuestion));
-        }
-        Duration remaining = remainingAt(now);
-        if (earlierQuestion != null) {
-            return new SaveResult(command.saveNumber(), SaveOutcome.DUPLICATE, remaining);
-        }
-        SessionView.SavedAnswer current = answers.get(command.questionId());
-        if (current != null && current.saveNumber() > command.saveNumber()) {
-            return new SaveResult(command.saveNumber(), SaveOutcome.SUPERSEDED, remaining);
+        Optional<SaveOutcome> settled = answerSheet.settledOutcome(command.questionId(), command.saveNumber());
+        if (settled.isPresent()) {
+            return new SaveResult(command.saveNumber(), settled.get(), remainingAt(now));
         }
         apply(new AnswerSaved(sessionId, command.questionId(), command.saveNumber(), command.answer(), now));
-        return new SaveResult(command.saveNumber(), SaveOutcome.APPLIED, remaining);
+        return new SaveResult(command.saveNumber(), SaveOutcome.APPLIED, remainingAt(now));
     }
 
     @CommandHandler
@@ -339,12 +311,7 @@ public class ExamSession {
         ExamContent content = content(catalog);
         Set<Long> numbers = new HashSet<>();
         for (OfflineAnswer entry : command.entries()) {
-            if (entry.saveNumber() < 1 || entry.saveNumber() > MAX_SAVE_NUMBER) {
-                throw DomainException.invalidAnswer(
-                        entry.questionId(),
-                        "Journal entries are numbered from 1 to %d; got %d."
-                                .formatted(MAX_SAVE_NUMBER, entry.saveNumber()));
-            }
+            AnswerSheet.requireJournalNumber(entry);
             if (!numbers.add(entry.saveNumber())) {
                 throw DomainException.invalidAnswer(
                         entry.questionId(),
@@ -390,7 +357,12 @@ public class ExamSession {
         requireNotSealed(catalog, "decide about an offline journal");
         if (command.accept()) {
             apply(new OfflineAnswersAccepted(
-                    sessionId, upload.uploadId(), applicable(upload.entries()), reason, command.proctorId(), now));
+                    sessionId,
+                    upload.uploadId(),
+                    answerSheet.applicable(upload.entries()),
+                    reason,
+                    command.proctorId(),
+                    now));
         } else {
             apply(new OfflineAnswersRejected(sessionId, upload.uploadId(), reason, command.proctorId(), now));
         }
@@ -402,28 +374,9 @@ public class ExamSession {
         return uploads.values().stream().map(upload -> journal(upload, false)).toList();
     }
 
-    /**
-     * The entries that would count if accepted now: each as if it were saved in number order,
-     * so one already stored, or numbered below its question's stored answer, does not.
-     */
-    private List<OfflineAnswer> applicable(List<OfflineAnswer> entries) {
-        Map<String, Long> latestNumber = new HashMap<>();
-        answers.values().forEach(saved -> latestNumber.put(saved.questionId(), saved.saveNumber()));
-        List<OfflineAnswer> applicable = new ArrayList<>();
-        for (OfflineAnswer entry : entries) {
-            if (questionBySaveNumber.containsKey(entry.saveNumber())
-                    || latestNumber.getOrDefault(entry.questionId(), 0L) > entry.saveNumber()) {
-                continue;
-            }
-            latestNumber.put(entry.questionId(), entry.saveNumber());
-            applicable.add(entry);
-        }
-        return applicable;
-    }
-
     private OfflineJournal journal(Upload upload, boolean changed) {
         List<OfflineAnswer> counting = switch (upload.decision()) {
-            case UNDECIDED -> applicable(upload.entries());
+            case UNDECIDED -> answerSheet.applicable(upload.entries());
             case ACCEPTED -> upload.applied();
             case REJECTED -> List.of();
         };
@@ -533,9 +486,9 @@ public class ExamSession {
                 deadline,
                 remainingAt(now),
                 now,
-                new ArrayList<>(answers.values()),
+                answerSheet.answers(),
                 new ArrayList<>(flagged),
-                highestSaveNumber,
+                answerSheet.highestSaveNumber(),
                 submittedAt,
                 submissionCause,
                 pausedAt);
@@ -553,13 +506,7 @@ public class ExamSession {
 
     @EventSourcingHandler
     void on(AnswerSaved event) {
-        stored(event.questionId(), event.saveNumber(), event.answer(), event.savedAt());
-    }
-
-    private void stored(String questionId, long saveNumber, Answer answer, Instant at) {
-        answers.put(questionId, new SessionView.SavedAnswer(questionId, saveNumber, answer, at));
-        questionBySaveNumber.put(saveNumber, questionId);
-        highestSaveNumber = Math.max(highestSaveNumber, saveNumber);
+        answerSheet.store(event.questionId(), event.saveNumber(), event.answer(), event.savedAt());
     }
 
     @EventSourcingHandler
@@ -618,8 +565,8 @@ public class ExamSession {
                         event.proctorId(),
                         event.acceptedAt()));
         event.applied()
-                .forEach(answer ->
-                        stored(answer.questionId(), answer.saveNumber(), answer.answer(), event.acceptedAt()));
+                .forEach(answer -> answerSheet.store(
+                        answer.questionId(), answer.saveNumber(), answer.answer(), event.acceptedAt()));
     }
 
     @EventSourcingHandler

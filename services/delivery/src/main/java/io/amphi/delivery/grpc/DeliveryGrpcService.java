@@ -14,6 +14,7 @@ import io.amphi.delivery.api.SessionIds;
 import io.amphi.delivery.api.SessionView;
 import io.amphi.delivery.catalog.ContentAnnouncements;
 import io.amphi.delivery.catalog.ExamCatalogStore;
+import io.amphi.delivery.domain.AnswerSheet;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.delivery.domain.ExamSession;
@@ -646,14 +647,14 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
 
     /**
      * A client's save number, read as the unsigned number it is on the wire and refused above
-     * {@link ExamSession#MAX_SAVE_NUMBER}, so 2^64 - 1 is never taken for -1.
+     * {@link AnswerSheet#MAX_SAVE_NUMBER}, so 2^64 - 1 is never taken for -1.
      */
     private static long saveNumber(long wire, String questionId) {
-        if (wire < 1 || wire > ExamSession.MAX_SAVE_NUMBER) {
+        if (wire < 1 || wire > AnswerSheet.MAX_SAVE_NUMBER) {
             throw DomainException.invalidAnswer(
                     questionId,
                     "Save numbers run from 1 to %d; got %s."
-                            .formatted(ExamSession.MAX_SAVE_NUMBER, Long.toUnsignedString(wire)));
+                            .formatted(AnswerSheet.MAX_SAVE_NUMBER, Long.toUnsignedString(wire)));
         }
         return wire;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.OfflineAnswer;
+import io.amphi.delivery.domain.AnswerSheet;
 import io.amphi.delivery.domain.ExamSession;
 import io.amphi.platform.domain.DomainException;
 import io.amphi.platform.domain.Inputs;
@@ -132,9 +133,9 @@ public final class OfflineJournalFile {
         if (!number.canConvertToExactIntegral()
                 || !number.canConvertToLong()
                 || number.asLong() < 1
-                || number.asLong() > ExamSession.MAX_SAVE_NUMBER) {
+                || number.asLong() > AnswerSheet.MAX_SAVE_NUMBER) {
             throw unreadable(
-                    "%s.saveNumber must be a whole number from 1 to %d.".formatted(where, ExamSession.MAX_SAVE_NUMBER));
+                    "%s.saveNumber must be a whole number from 1 to %d.".formatted(where, AnswerSheet.MAX_SAVE_NUMBER));
         }
         String questionId = Inputs.id(text(entry, "questionId", where), where + ".questionId");
         String recordedAt = text(entry, "recordedAt", where);

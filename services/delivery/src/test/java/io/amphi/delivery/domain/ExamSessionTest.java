@@ -347,12 +347,12 @@ class ExamSessionTest {
 
         @Test
         void acceptsTheHighestSaveNumberAndNothingAbove() {
-            long almost = ExamSession.MAX_SAVE_NUMBER - 10;
+            long almost = AnswerSheet.MAX_SAVE_NUMBER - 10;
             fixture.given(started(), saved("q2", almost, choose("A")))
-                    .when(new SaveAnswer(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER, choose("A")))
-                    .expectEvents(new AnswerSaved(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER, choose("A"), START));
+                    .when(new SaveAnswer(SESSION, "q1", AnswerSheet.MAX_SAVE_NUMBER, choose("A")))
+                    .expectEvents(new AnswerSaved(SESSION, "q1", AnswerSheet.MAX_SAVE_NUMBER, choose("A"), START));
             fixture.given(started(), saved("q2", almost, choose("A")))
-                    .when(new SaveAnswer(SESSION, "q1", ExamSession.MAX_SAVE_NUMBER + 1, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", AnswerSheet.MAX_SAVE_NUMBER + 1, choose("A")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
                     .expectExceptionMessage("Save numbers run from 1 to 9007199254740991; got 9007199254740992.");
@@ -361,20 +361,20 @@ class ExamSessionTest {
         @Test
         void refusesASaveNumberedFarAheadOfTheSession() {
             fixture.given(started(), saved("q2", 7, choose("A")))
-                    .when(new SaveAnswer(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP + 1, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", 7 + AnswerSheet.LONGEST_SAVE_NUMBER_JUMP + 1, choose("A")))
                     .expectNoEvents()
                     .expectException(refusal(Kind.INVALID_INPUT, "INVALID_ANSWER"))
                     .expectExceptionMessage("Save 1000008 is more than 1000000 above the highest save so far (7): "
                             + "number saves one after another.");
             fixture.given(started(), saved("q2", 7, choose("A")))
-                    .when(new SaveAnswer(SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A")))
+                    .when(new SaveAnswer(SESSION, "q1", 7 + AnswerSheet.LONGEST_SAVE_NUMBER_JUMP, choose("A")))
                     .expectEvents(new AnswerSaved(
-                            SESSION, "q1", 7 + ExamSession.LONGEST_SAVE_NUMBER_JUMP, choose("A"), START));
+                            SESSION, "q1", 7 + AnswerSheet.LONGEST_SAVE_NUMBER_JUMP, choose("A"), START));
         }
 
         @Test
         void aSessionAtTheHighestSaveNumberStillSavesOtherQuestions() {
-            fixture.given(started(), saved("q1", ExamSession.MAX_SAVE_NUMBER, choose("A")))
+            fixture.given(started(), saved("q1", AnswerSheet.MAX_SAVE_NUMBER, choose("A")))
                     .when(new SaveAnswer(SESSION, "q2", 7, choose("B")))
                     .expectEvents(new AnswerSaved(SESSION, "q2", 7, choose("B"), START));
         }
