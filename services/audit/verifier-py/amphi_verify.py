@@ -29,6 +29,7 @@ SUBMITTED = "io.amphi.delivery.api.Events$SessionSubmitted"
 JOURNAL_UPLOADED = "io.amphi.delivery.api.Events$OfflineAnswersUploaded"
 JOURNAL_ACCEPTED = "io.amphi.delivery.api.Events$OfflineAnswersAccepted"
 JOURNAL_REJECTED = "io.amphi.delivery.api.Events$OfflineAnswersRejected"
+CONTENT_PUBLISHED = "io.amphi.delivery.api.Events$ExamContentPublished"
 HASH = re.compile(r"[0-9a-f]{64}\Z")
 BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
 DECIMAL = re.compile(r"-?[0-9]+\.[0-9]{3}\Z")
@@ -472,6 +473,26 @@ def same_json(a, b):
     return a == b
 
 
+def content_problem(exam, release, run):
+    """Why a content release is not as section 8 step 1.5 requires, or None."""
+    event = run[0]
+    payload = payload_json(event)
+    if not isinstance(payload, dict):
+        payload = {}
+    version = payload.get("contentVersion")
+    if len(run) != 1:
+        return "a content release holds one event; this one holds %d" % len(run)
+    if event.payload_type != CONTENT_PUBLISHED:
+        return "a content release's event is " + CONTENT_PUBLISHED
+    if payload.get("examId") != exam:
+        return "the content published is not of exam " + exam
+    if not is_whole(version, 2**63 - 1) or release != exam + "/content/" + str(version):
+        return "the content version is not the one the release's id names"
+    if not is_hash(payload.get("contentSha256")):
+        return "contentSha256 is not 64 lowercase hex digits"
+    return None
+
+
 def journal_problem(run):
     """The first offline journal event that section 8 step 1.4 does not allow: (sequence, why), or None."""
     submitted, at_deadline, uploads, decided = False, False, {}, set()
@@ -606,6 +627,11 @@ def verify(header, items, expected_root=None, expected_publication_root=None):
                 journal = journal_problem(run) if finding is None else None
                 if journal:
                     find("JOURNAL_INCONSISTENT", aggregate, journal[0], journal[1])
+        elif aggregate.startswith(exam + "/content/"):
+            if first and finding is None:
+                problem = content_problem(exam, aggregate, run)
+                if problem:
+                    find("CONTENT_INCONSISTENT", aggregate, run[0].sequence, problem)
         else:
             find("FOREIGN", aggregate, "-", "not an aggregate of exam " + exam)
 

@@ -1,5 +1,6 @@
 package io.amphi.audit;
 
+import io.amphi.delivery.api.Events.ExamContentPublished;
 import io.amphi.delivery.api.SessionIds;
 import io.amphi.platform.audit.ChainConsumer;
 import io.amphi.platform.audit.PublicationSeal;
@@ -57,6 +58,7 @@ final class DatabaseLog implements ExamLog {
     @Override
     public long eventCount() throws SQLException {
         return reader.countEventsStartingWith(SessionIds.prefixOf(examId))
+                + reader.countEventsStartingWith(ExamContentPublished.releasePrefixOf(examId))
                 + reader.aggregate(examId).size()
                 + reader.aggregate(ScoringCommands.scoringId(examId)).size();
     }
@@ -69,6 +71,7 @@ final class DatabaseLog implements ExamLog {
                 consumer.accept(events);
             }
         }
+        reader.chainsStartingWith(ExamContentPublished.releasePrefixOf(examId), consumer);
         reader.chainsStartingWith(SessionIds.prefixOf(examId), consumer);
     }
 

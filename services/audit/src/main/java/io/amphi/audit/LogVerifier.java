@@ -2,6 +2,7 @@ package io.amphi.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.amphi.delivery.api.Events.ExamContentPublished;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.OfflineAnswersRejected;
@@ -75,6 +76,7 @@ final class LogVerifier {
     private record SessionState(long lastSequence, byte[] finalHash, boolean intact) {}
 
     private static final String SEALED = PublishedEvents.nameOf(ExamSealed.class);
+    private static final String CONTENT_PUBLISHED = PublishedEvents.nameOf(ExamContentPublished.class);
     private static final String SUBMITTED = PublishedEvents.nameOf(SessionSubmitted.class);
     private static final String JOURNAL_UPLOADED = PublishedEvents.nameOf(OfflineAnswersUploaded.class);
     private static final String JOURNAL_ACCEPTED = PublishedEvents.nameOf(OfflineAnswersAccepted.class);
@@ -136,6 +138,10 @@ final class LogVerifier {
                     if (result.intact()) {
                         journalProblem(aggregate, chain).ifPresent(found::add);
                     }
+                }
+            } else if (aggregate.startsWith(ExamContentPublished.releasePrefixOf(examId))) {
+                if (first && result.intact()) {
+                    contentProblem(examId, aggregate, chain).ifPresent(found::add);
                 }
             } else {
                 found.add(new Discrepancy(aggregate, "-", "FOREIGN", "not an aggregate of exam " + examId));
@@ -510,6 +516,32 @@ final class LogVerifier {
 
     private static byte[] hashOrZero(String hex) {
         return EventHashes.isHash(hex) ? EventHashes.fromHex(hex) : new byte[32];
+    }
+
+    /**
+     * A content release as AUDIT-FORMAT.md section 8 step 1.5 requires it: one event, the exam's
+     * content published under the version its aggregate names, with the SHA-256 of the exam file.
+     */
+    private static Optional<Discrepancy> contentProblem(String examId, String release, List<StoredEvent> chain) {
+        StoredEvent event = chain.getFirst();
+        JsonNode payload = json(event.payload());
+        String problem = null;
+        if (chain.size() != 1) {
+            problem = "a content release holds one event; this one holds " + chain.size();
+        } else if (!CONTENT_PUBLISHED.equals(event.payloadType())) {
+            problem = "a content release's event is " + CONTENT_PUBLISHED;
+        } else if (!examId.equals(payload.path("examId").textValue())) {
+            problem = "the content published is not of exam " + examId;
+        } else if (!AuditJson.isWhole(payload.get("contentVersion"))
+                || !release.equals(ExamContentPublished.releasePrefixOf(examId)
+                        + payload.get("contentVersion").asText())) {
+            problem = "the content version is not the one the release's id names";
+        } else if (!isHash(payload.get("contentSha256"))) {
+            problem = "contentSha256 is not 64 lowercase hex digits";
+        }
+        return Optional.ofNullable(problem)
+                .map(why ->
+                        new Discrepancy(release, Long.toString(event.sequenceNumber()), "CONTENT_INCONSISTENT", why));
     }
 
     /**

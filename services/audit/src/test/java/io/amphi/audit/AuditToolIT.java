@@ -131,7 +131,9 @@ class AuditToolIT {
         assertThat(lines.getFirst())
                 .contains("\"format\":\"amphi-audit-log/v2\"")
                 .contains("\"exam\":\"" + EXAM + "\"");
-        assertThat(lines).as("header, seal, three sessions of six events").hasSize(1 + 1 + 3 * 6);
+        assertThat(lines)
+                .as("header, seal, content release, three sessions of six events")
+                .hasSize(1 + 1 + 1 + 3 * 6);
         assertThat(audit("verify", "--file", file.toString(), "--expected-root", root)
                         .exitCode())
                 .isZero();
@@ -218,7 +220,7 @@ class AuditToolIT {
         Path file = files.resolve("tampered.ndjson");
         audit("export", "--db", url, "--exam", EXAM, "--password", "", "--out", file.toString());
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        int line = 1 + 1 + 6 + 2;
+        int line = 1 + 1 + 1 + 6 + 2;
         lines.set(line, lines.get(line).replace("\"timestamp\":\"20", "\"timestamp\":\"19"));
         Files.write(file, lines);
         Outcome outcome = audit("verify", "--file", file.toString());

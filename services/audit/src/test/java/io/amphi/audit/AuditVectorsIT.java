@@ -338,6 +338,30 @@ class AuditVectorsIT {
                             rehashInPlace(run);
                         }),
                 new Case(
+                        "content-other-version",
+                        "the content release's version rewritten to 2, re-hashed",
+                        List.of(),
+                        List.of("CONTENT_INCONSISTENT " + TinyExam.CONTENT_RELEASE + " 0"),
+                        copy -> {
+                            List<StoredEvent> run = copy.run(TinyExam.CONTENT_RELEASE);
+                            run.set(
+                                    0,
+                                    TinyExam.withPayload(
+                                            run.getFirst(),
+                                            p -> p.replace("\"contentVersion\":1", "\"contentVersion\":2")));
+                            rehashInPlace(run);
+                        }),
+                new Case(
+                        "content-two-events",
+                        "a second event appended to the content release, re-hashed",
+                        List.of(),
+                        List.of("CONTENT_INCONSISTENT " + TinyExam.CONTENT_RELEASE + " 0"),
+                        copy -> {
+                            List<StoredEvent> run = copy.run(TinyExam.CONTENT_RELEASE);
+                            run.add(TinyExam.atSequence(run.getFirst(), 1));
+                            rehashInPlace(run);
+                        }),
+                new Case(
                         "missing-session",
                         "cand-c's events deleted",
                         List.of(),

@@ -3,10 +3,12 @@ package io.amphi.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
+import io.amphi.delivery.api.Events.ExamContentPublished;
 import io.amphi.delivery.api.Events.ExamSealed;
 import io.amphi.delivery.api.Events.OfflineAnswer;
 import io.amphi.delivery.api.Events.OfflineAnswersAccepted;
 import io.amphi.delivery.api.Events.OfflineAnswersUploaded;
+import io.amphi.delivery.api.Events.PublishedQuestion;
 import io.amphi.delivery.api.Events.SealedSession;
 import io.amphi.delivery.api.Events.SessionStarted;
 import io.amphi.delivery.api.Events.SessionSubmitted;
@@ -52,6 +54,7 @@ final class TinyExam {
 
     static final String EXAM = "tiny-2026";
     static final String SCORING = ScoringCommands.scoringId(EXAM);
+    static final String CONTENT_RELEASE = ExamContentPublished.releaseId(EXAM, 1);
     /** The candidate whose page was offline when the time ran out, and the answer its journal kept. */
     static final String OFFLINE_CANDIDATE = "cand-c";
 
@@ -236,8 +239,28 @@ final class TinyExam {
                                 "univ-paris")));
         scoring = exam.publish(scoring, sessions, scored, secondKey, 2, correctedAt.plus(Duration.ofDays(1)));
         exam.chains.put(SCORING, scoring);
+        exam.chains.put(CONTENT_RELEASE, contentRelease());
         exam.chains.putAll(sessions);
         return exam;
+    }
+
+    /** The one content version every session sat, published the day before. */
+    private static List<StoredEvent> contentRelease() {
+        Instant publishedAt = START.minus(Duration.ofDays(1));
+        return chain(List.of(new Draft(
+                CONTENT_RELEASE,
+                "ExamContentRelease",
+                publishedAt,
+                new ExamContentPublished(
+                        EXAM,
+                        1,
+                        "3d".repeat(32),
+                        List.of(
+                                new PublishedQuestion("q1", "single-best-answer", List.of("A", "B", "C"), List.of()),
+                                new PublishedQuestion(
+                                        "q2", "multiple-response", List.of("A", "B", "C", "D"), List.of()),
+                                new PublishedQuestion("q3", "short-text", List.of(), List.of())),
+                        publishedAt))));
     }
 
     private static Map<String, Answer> withOffline(Map<String, Answer> saved) {

@@ -135,7 +135,12 @@ public final class Events {
 
         /** The aggregate of a content version: no exam id holds a '/', so it meets no other aggregate. */
         public static String releaseId(String examId, int contentVersion) {
-            return examId + "/content/" + contentVersion;
+            return releasePrefixOf(examId) + contentVersion;
+        }
+
+        /** What the aggregate id of every content version of {@code examId} starts with. */
+        public static String releasePrefixOf(String examId) {
+            return examId + "/content/";
         }
     }
 }
