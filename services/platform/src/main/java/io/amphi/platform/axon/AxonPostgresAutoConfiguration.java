@@ -1,6 +1,8 @@
 package io.amphi.platform.axon;
 
 import com.fasterxml.jackson.databind.Module;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.platform.db.DatabaseLayout;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -29,6 +31,7 @@ import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -115,6 +118,42 @@ public class AxonPostgresAutoConfiguration {
                 publishedNames.orderedStream().toList());
     }
 
+    /**
+     * Group commit of appended events. The writers' connections are a pool of their own (one per
+     * writer, counted in the database's connection budget beside the service's pool).
+     */
+    @Bean(destroyMethod = "close")
+    GroupCommit groupCommit(
+            DataSource dataSource,
+            @Value("${amphi.event-store.append-writers:1}") int writers,
+            @Value("${amphi.event-store.append-batch-max-events:1000}") int maxEventsPerBatch) {
+        return new GroupCommit(
+                () -> writersPool(dataSource, writers),
+                dataSource instanceof HikariDataSource,
+                EVENT_SCHEMA,
+                new HashChain(),
+                writers,
+                maxEventsPerBatch);
+    }
+
+    /** A pool like the service's, sized to the writers; the service's own where it is not Hikari. */
+    private static DataSource writersPool(DataSource dataSource, int writers) {
+        if (!(dataSource instanceof HikariDataSource service)) {
+            return dataSource;
+        }
+        HikariConfig config = new HikariConfig();
+        service.copyStateTo(config);
+        config.setPoolName(service.getPoolName() + "-event-writers");
+        config.setMaximumPoolSize(writers);
+        config.setMinimumIdle(writers);
+        // A command has waited for the service's pool already; while the database is out of reach,
+        // the writers' own wait adds to it, so it is kept short (Hikari's floor is 250 ms).
+        config.setConnectionTimeout(Math.max(250, service.getConnectionTimeout() / 2));
+        config.setMetricRegistry(null);
+        config.setHealthCheckRegistry(null);
+        return new HikariDataSource(config);
+    }
+
     @Bean
     EventStorageEngine eventStorageEngine(
             Serializer serializer,
@@ -122,7 +161,8 @@ public class AxonPostgresAutoConfiguration {
             PersistenceExceptionResolver persistenceExceptionResolver,
             ConnectionProvider connectionProvider,
             TransactionManager transactionManager,
-            Configuration configuration) {
+            Configuration configuration,
+            GroupCommit groupCommit) {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .schema(EVENT_SCHEMA)
                 .dataType(byte[].class)
@@ -131,10 +171,9 @@ public class AxonPostgresAutoConfiguration {
                 .upcasterChain(configuration.upcasterChain())
                 .snapshotFilter(configuration.snapshotFilter())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
-                .appendEvents(new HashChainedAppend())
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager);
-        return new DescriptiveJdbcEventStorageEngine(builder, persistenceExceptionResolver);
+        return new DescriptiveJdbcEventStorageEngine(builder, persistenceExceptionResolver, groupCommit);
     }
 
     /**

@@ -1,13 +1,16 @@
 package io.amphi.platform.axon;
 
+import java.util.List;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.Serializer;
 
 /**
- * Axon's JDBC storage engine, saying what really happened when an append fails. Axon describes
+ * Axon's JDBC storage engine, appending by group commit ({@link GroupCommit}) and saying what
+ * really happened when an append fails. Axon describes
  * every failed append of an aggregate's event as "was already inserted", even when the database
  * went away mid-append and nothing was inserted at all; and it repeats the whole INSERT, answers
  * included, in the message. Here only a duplicate (aggregate, sequence) says so; any other
@@ -18,10 +21,29 @@ final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
     private static final int MAX_REASON = 200;
 
     private final PersistenceExceptionResolver duplicates;
+    private final GroupCommit groupCommit;
 
-    DescriptiveJdbcEventStorageEngine(Builder builder, PersistenceExceptionResolver duplicates) {
+    DescriptiveJdbcEventStorageEngine(
+            Builder builder, PersistenceExceptionResolver duplicates, GroupCommit groupCommit) {
         super(builder);
         this.duplicates = duplicates;
+        this.groupCommit = groupCommit;
+    }
+
+    /**
+     * Not in the command's own transaction: the events are committed with those of other
+     * commands before this returns (the command's transaction then holds no event).
+     */
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            groupCommit.append(events, serializer);
+        } catch (GroupCommit.AppendFailed failed) {
+            handlePersistenceException(failed.reason(), failed.firstEvent());
+        }
     }
 
     @Override

@@ -12,6 +12,8 @@ import org.springframework.transaction.TransactionSystemException;
 /** Tells a database that cannot be reached from a statement the database refused. */
 public final class DatabaseFailures {
 
+    private static final String CLOSED_BY_POOL = "Connection is closed";
+
     private DatabaseFailures() {}
 
     /**
@@ -30,6 +32,11 @@ public final class DatabaseFailures {
             // A rollback only fails on a connection that is gone: when the database dies during a commit,
             // Spring reports the failed rollback ("Connection is closed", no SQL state), not the commit.
             if (t instanceof TransactionSystemException && t.getCause() instanceof SQLException) {
+                return true;
+            }
+            // Hikari closes a connection the database broke (its state said so once); a transaction
+            // still holding it then gets this, with no state of its own.
+            if (t instanceof SQLException sql && sql.getSQLState() == null && CLOSED_BY_POOL.equals(sql.getMessage())) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -17,6 +17,15 @@ class DatabaseFailuresTest {
     }
 
     @Test
+    void aQueryOnAConnectionThePoolClosedAfterTheDatabaseBrokeItIsTheDatabaseOutOfReach() {
+        RuntimeException axon =
+                new RuntimeException("Failed to create a SQL statement", new SQLException("Connection is closed"));
+        assertThat(DatabaseFailures.unreachable(axon)).isTrue();
+        assertThat(DatabaseFailures.unreachable(new SQLException("Connection is closed", "42000")))
+                .isFalse();
+    }
+
+    @Test
     void connectionStatesAreOutOfReachAndRefusedStatementsAreNot() {
         assertThat(DatabaseFailures.unreachable(new SQLException("I/O error", "08006")))
                 .isTrue();
