@@ -8,6 +8,7 @@ import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
 import io.amphi.gateway.GatewayApplication;
+import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
@@ -139,7 +140,10 @@ public final class SaveThroughputBenchmark {
                                         "--amphi.gateway.scoring-address=127.0.0.1:" + port)) {
                     run("warm-up", clients, warmup, grpc::save);
                     grpc.resetNumbers();
+                    GroupCommit groupCommit = app.getBean(GroupCommit.class);
+                    GroupCommit.Figures writtenBefore = groupCommit.figures();
                     Phase saves = run("gRPC SaveAnswer", clients, seconds, grpc::save);
+                    GroupCommit.Figures writtenAfter = groupCommit.figures();
                     int gatewayPort = ((WebServerApplicationContext) gateway)
                             .getWebServer()
                             .getPort();
@@ -148,6 +152,11 @@ public final class SaveThroughputBenchmark {
                     Phase rest = run("REST via gateway", clients, seconds, grpc::saveOverRest);
                     Phase after = run("raw INSERT (after)", clients, seconds, raw::insert);
                     report(clients, seconds, before, saves, rest, after);
+                    long batches = writtenAfter.batches() - writtenBefore.batches();
+                    System.out.printf(
+                            "event store during the gRPC phase: %d transactions, %.1f commands each on average%n",
+                            batches,
+                            batches == 0 ? 0.0 : (writtenAfter.appends() - writtenBefore.appends()) / (double) batches);
                     System.out.printf(
                             "acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
                             grpc.acknowledged(), storedAnswers(jdbcUrl));

@@ -26,7 +26,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * An exam as a whole, identified by its exam id (which never holds a ':', so it never collides
  * with a session). Today it records the seal; a sealed exam's log can no longer change unnoticed.
  */
-@Aggregate
+@Aggregate(commandTargetResolver = "commandTargetResolver")
 public class Exam {
 
     @AggregateIdentifier

@@ -18,7 +18,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * never changed (the catalog already refuses other content under a published version; this is
  * the log's own guard).
  */
-@Aggregate
+@Aggregate(commandTargetResolver = "commandTargetResolver")
 public class ExamContentRelease {
 
     @AggregateIdentifier

@@ -67,7 +67,10 @@ import org.axonframework.spring.stereotype.Aggregate;
  * Once it has ended, a proctor may upload the journal the candidate's page kept offline; those
  * answers count only after a proctor accepts the upload, and are recorded apart from on-time saves.
  */
-@Aggregate(snapshotTriggerDefinition = "examSessionSnapshotTrigger", cache = "examSessionCache")
+@Aggregate(
+        snapshotTriggerDefinition = "examSessionSnapshotTrigger",
+        cache = "examSessionCache",
+        commandTargetResolver = "commandTargetResolver")
 @Revision(ExamSession.SNAPSHOT_REVISION)
 public class ExamSession {
 

@@ -29,7 +29,7 @@ import org.axonframework.spring.stereotype.Aggregate;
  * never an edit) and the publications of its results, each sealed by a root chained to the
  * previous one's. Keys come only once the exam is sealed.
  */
-@Aggregate
+@Aggregate(commandTargetResolver = "commandTargetResolver")
 public class ExamScoring {
 
     @AggregateIdentifier
