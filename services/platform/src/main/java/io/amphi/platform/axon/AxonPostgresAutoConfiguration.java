@@ -136,7 +136,7 @@ public class AxonPostgresAutoConfiguration {
             @Value("${amphi.event-store.append-batch-max-events:1000}") int maxEventsPerBatch) {
         return new GroupCommit(
                 () -> writersPool(dataSource, writers),
-                dataSource instanceof HikariDataSource,
+                hikari(dataSource) != null,
                 EVENT_SCHEMA,
                 new HashChain(),
                 writers,
@@ -145,7 +145,8 @@ public class AxonPostgresAutoConfiguration {
 
     /** A pool like the service's, sized to the writers; the service's own where it is not Hikari. */
     private static DataSource writersPool(DataSource dataSource, int writers) {
-        if (!(dataSource instanceof HikariDataSource service)) {
+        HikariDataSource service = hikari(dataSource);
+        if (service == null) {
             return dataSource;
         }
         HikariConfig config = new HikariConfig();
@@ -156,9 +157,24 @@ public class AxonPostgresAutoConfiguration {
         // A command has waited for the service's pool already; while the database is out of reach,
         // the writers' own wait adds to it, so it is kept short (Hikari's floor is 250 ms).
         config.setConnectionTimeout(Math.max(250, service.getConnectionTimeout() / 2));
-        config.setMetricRegistry(null);
+        // Hikari takes a metrics registry or a tracker factory, never both, and refuses to clear
+        // the one while the other is set.
+        if (config.getMetricsTrackerFactory() != null) {
+            config.setMetricsTrackerFactory(null);
+        } else {
+            config.setMetricRegistry(null);
+        }
         config.setHealthCheckRegistry(null);
         return new HikariDataSource(config);
+    }
+
+    /** The Hikari pool behind the service's data source, through any wrapper; null if there is none. */
+    private static HikariDataSource hikari(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
     }
 
     @Bean

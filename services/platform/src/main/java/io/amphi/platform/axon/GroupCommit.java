@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -84,6 +86,9 @@ public final class GroupCommit implements AutoCloseable {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
+    /** The longest a command waits for its batch; beyond it, the database is taken as out of reach. */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
+
     private final Supplier<DataSource> connections;
     private final boolean ownsConnections;
     private final EventSchema schema;
@@ -131,19 +136,42 @@ public final class GroupCommit implements AutoCloseable {
         }
         Pending pending = new Pending(prepared, serializer, new CompletableFuture<>());
         enqueue(pending);
+        awaitOutcome(pending);
+    }
+
+    /**
+     * Waits for the batch's outcome, even when interrupted: giving up while the batch may still
+     * commit would report a command as failed whose events are stored. Only a writer silent for
+     * longer than {@link #LONGEST_WAIT} (the database hanging mid-commit) leaves it unknown.
+     */
+    private static void awaitOutcome(Pending pending) throws AppendFailed {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
         try {
-            pending.stored().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AppendFailed failed) {
-                throw failed;
+            while (true) {
+                try {
+                    pending.stored().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AppendFailed failed) {
+                        throw failed;
+                    }
+                    throw new IllegalStateException("The event writer failed", e.getCause());
+                } catch (TimeoutException e) {
+                    throw new AppendFailed(
+                            new SQLException(
+                                    "No answer from the database within %d s: these events may or may not be stored"
+                                            .formatted(LONGEST_WAIT.toSeconds()),
+                                    "08006"),
+                            pending.events().getFirst().event());
+                }
             }
-            throw new IllegalStateException("The event writer failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            // The batch may still commit: the command is not acknowledged, and a resend is safe.
-            throw new AppendFailed(
-                    new SQLException("Interrupted while its events were being stored", "57014"),
-                    prepared.getFirst().event());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -184,8 +212,8 @@ public final class GroupCommit implements AutoCloseable {
             try {
                 first = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // Only closing stops a writer: a command waits for it.
+                continue;
             }
             if (first == null) {
                 continue;
@@ -198,7 +226,13 @@ public final class GroupCommit implements AutoCloseable {
                 batch.add(next);
                 size += next.events().size();
             }
-            write(batch);
+            try {
+                write(batch);
+            } catch (Throwable e) {
+                log.error(
+                        "Writing a batch of {} commands failed; they are refused, the writer goes on", batch.size(), e);
+                batch.forEach(pending -> pending.fail(new SQLException("The event writer failed: " + e, e)));
+            }
         }
     }
 
@@ -333,12 +367,13 @@ public final class GroupCommit implements AutoCloseable {
                         "bytea", all.stream().map(StoredEvent::metaData).toArray(byte[][]::new)),
                 connection.createArrayOf(
                         "bytea", all.stream().map(StoredEvent::chainHash).toArray(byte[][]::new)));
-        // WITH ORDINALITY ... ORDER BY: global indexes follow the batch's order, so an aggregate's
-        // events reach tracking processors in sequence.
+        // Ordered by aggregate and sequence: an aggregate's events get increasing global indexes, so
+        // tracking processors see them in sequence, and every node takes the unique keys' locks in
+        // the same order, so two nodes' batches never deadlock on each other.
         String sql = "INSERT INTO " + schema.domainEventTable() + " (" + schema.domainEventFields() + ", chain_hash)"
                 + " SELECT e, a, s, t, ts, pt, pr, p, m, h FROM unnest(?::varchar[], ?::varchar[], ?::bigint[],"
                 + " ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bytea[], ?::bytea[])"
-                + " WITH ORDINALITY AS batch(e, a, s, t, ts, pt, pr, p, m, h, n) ORDER BY n"
+                + " AS batch(e, a, s, t, ts, pt, pr, p, m, h) ORDER BY a, s"
                 + " ON CONFLICT DO NOTHING RETURNING " + schema.eventIdentifierColumn();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < arrays.size(); i++) {

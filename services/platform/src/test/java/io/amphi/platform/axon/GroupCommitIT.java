@@ -146,7 +146,13 @@ class GroupCommitIT {
     @Test
     void aDatabaseErrorFailsItsWholeBatchAndStoresNoneOfIt() throws Exception {
         CountDownLatch firstBatchHeld = new CountDownLatch(1);
-        HeldDataSource held = new HeldDataSource(service, firstBatchHeld);
+        FirstCallDataSource held = new FirstCallDataSource(service, () -> {
+            try {
+                firstBatchHeld.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try (GroupCommit groupCommit = groupCommit(held)) {
             ExecutorService commands = Executors.newFixedThreadPool(6);
             Future<?> first = commands.submit(() -> {
@@ -188,6 +194,21 @@ class GroupCommitIT {
         }
     }
 
+    @Test
+    void aWriterThatFailsUnexpectedlyRefusesItsBatchAndGoesOn() throws Exception {
+        FirstCallDataSource failing = new FirstCallDataSource(service, () -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        try (GroupCommit groupCommit = groupCommit(failing)) {
+            assertThatThrownBy(() -> groupCommit.append(List.of(event("writer:refused", 0)), SERIALIZER))
+                    .isInstanceOf(GroupCommit.AppendFailed.class)
+                    .hasMessageContaining("The event writer failed");
+            groupCommit.append(List.of(event("writer:stored", 0)), SERIALIZER);
+        }
+        assertThat(stored("writer:refused")).isEmpty();
+        assertThat(stored("writer:stored")).hasSize(1);
+    }
+
     private static GroupCommit groupCommit(DataSource connections) {
         return new GroupCommit(
                 () -> connections, false, AxonPostgresAutoConfiguration.EVENT_SCHEMA, new HashChain(), 1, 1000);
@@ -219,25 +240,21 @@ class GroupCommitIT {
         return new HikariDataSource(config);
     }
 
-    /** Hands out its first connection only once released, so appends queue up behind it. */
-    private static final class HeldDataSource implements DataSource {
+    /** Runs something (waits, fails) before handing out its first connection: the writers' only caller. */
+    private static final class FirstCallDataSource implements DataSource {
         private final DataSource delegate;
-        private final CountDownLatch release;
+        private final Runnable firstCall;
         private volatile int asked;
 
-        HeldDataSource(DataSource delegate, CountDownLatch release) {
+        FirstCallDataSource(DataSource delegate, Runnable firstCall) {
             this.delegate = delegate;
-            this.release = release;
+            this.firstCall = firstCall;
         }
 
         @Override
         public Connection getConnection() throws SQLException {
             if (asked++ == 0) {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                firstCall.run();
             }
             return delegate.getConnection();
         }
