@@ -49,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -177,7 +178,7 @@ public final class SaveThroughputBenchmark {
     }
 
     /** Issues each client's candidate an access code and signs them in: their access tokens. */
-    private static List<String> signIn(ConfigurableApplicationContext auth, int clients) {
+    static List<String> signIn(ConfigurableApplicationContext auth, int clients) {
         List<CandidateCredentials.Issued> credentials = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             credentials.add(new CandidateCredentials.Issued(EXAM, candidate(i), "BENCH-" + UUID.randomUUID()));
@@ -188,7 +189,8 @@ public final class SaveThroughputBenchmark {
                 .usePlaintext()
                 .build();
         try {
-            return credentials.stream()
+            // In parallel: each sign-in hashes its code, so thousands of them take a while on one thread.
+            return credentials.parallelStream()
                     .map(issued -> AuthServiceGrpc.newBlockingStub(channel)
                             .loginCandidate(LoginCandidateRequest.newBuilder()
                                     .setExamId(EXAM)
@@ -202,7 +204,7 @@ public final class SaveThroughputBenchmark {
         }
     }
 
-    private static List<String> openExam(JdbcExamCatalog catalog, List<String> tokens, int port) throws IOException {
+    static List<String> openExam(JdbcExamCatalog catalog, List<String> tokens, int port) throws IOException {
         int clients = tokens.size();
         try (InputStream in = SaveThroughputBenchmark.class.getResourceAsStream("/exams/demo-cardiology.json")) {
             catalog.publish(in.readAllBytes(), "demo");
@@ -214,28 +216,28 @@ public final class SaveThroughputBenchmark {
             enrolments.add(new Enrolment(EXAM, candidate(i), Duration.ZERO));
         }
         catalog.enrol(enrolments);
-        List<String> sessions = new ArrayList<>();
         ManagedChannel channel =
                 NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            for (int i = 0; i < clients; i++) {
-                sessions.add(stub(channel, tokens.get(i))
-                        .startSession(
-                                StartSessionRequest.newBuilder().setExamId(EXAM).build())
-                        .getSession()
-                        .getSessionId());
-            }
+            return IntStream.range(0, clients)
+                    .parallel()
+                    .mapToObj(i -> stub(channel, tokens.get(i))
+                            .startSession(StartSessionRequest.newBuilder()
+                                    .setExamId(EXAM)
+                                    .build())
+                            .getSession()
+                            .getSessionId())
+                    .toList();
         } finally {
             channel.shutdownNow();
         }
-        return sessions;
     }
 
-    private static String candidate(int i) {
+    static String candidate(int i) {
         return "bench-%04d".formatted(i);
     }
 
-    private static DeliveryServiceBlockingStub stub(ManagedChannel channel, String accessToken) {
+    static DeliveryServiceBlockingStub stub(ManagedChannel channel, String accessToken) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
         return DeliveryServiceGrpc.newBlockingStub(channel)
@@ -360,9 +362,8 @@ public final class SaveThroughputBenchmark {
     }
 
     /** One candidate session per client, saving answers with increasing save numbers. */
-    private static final class GrpcClients implements AutoCloseable {
-        private static final List<String> QUESTIONS =
-                List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
+    static final class GrpcClients implements AutoCloseable {
+        static final List<String> QUESTIONS = List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
 
         private final List<ManagedChannel> channels = new ArrayList<>();
         private final List<DeliveryServiceBlockingStub> stubs = new ArrayList<>();
@@ -457,7 +458,7 @@ public final class SaveThroughputBenchmark {
             return acknowledged.get();
         }
 
-        private static Answer answerFor(String question, long number) {
+        static Answer answerFor(String question, long number) {
             return switch (question) {
                 case "q3", "case1.q3" ->
                     Answer.newBuilder()

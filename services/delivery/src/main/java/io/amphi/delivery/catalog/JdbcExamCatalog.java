@@ -13,6 +13,10 @@ import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.domain.DomainException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -219,14 +226,34 @@ public class JdbcExamCatalog implements ExamCatalogStore {
 
     /**
      * Sealing an exam holds its lock exclusively from reading the sessions until the seal is stored;
-     * this takes it shared until the caller's transaction (the command's) ends. While a seal is
-     * being taken it refuses at once rather than wait: a waiting command would hold a pooled
-     * connection the seal itself may need.
+     * this takes it shared, on a connection of its own, until the calling command's unit of work is
+     * cleaned up, after its events are committed (commands have no transaction to tie it to). While
+     * a seal is being taken it refuses at once rather than wait: a waiting command would hold a
+     * pooled connection the seal itself may need.
      */
     @Override
     public boolean isSealedHoldingSealingBack(String examId) {
-        if (!Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT pg_try_advisory_xact_lock_shared(?, hashtext(?))", Boolean.class, SEALING_LOCK, examId))) {
+        DataSource dataSource = jdbc.getDataSource();
+        Connection connection;
+        boolean taken;
+        try {
+            connection = dataSource.getConnection();
+            try (PreparedStatement lock =
+                    connection.prepareStatement("SELECT pg_try_advisory_lock_shared(?, hashtext(?))")) {
+                lock.setInt(1, SEALING_LOCK);
+                lock.setString(2, examId);
+                try (ResultSet row = lock.executeQuery()) {
+                    taken = row.next() && row.getBoolean(1);
+                }
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CannotGetJdbcConnectionException("Cannot hold back the sealing of exam " + examId, e);
+        }
+        if (!taken) {
+            closeQuietly(connection);
             throw DomainException.preconditionForNow(
                     "SEALING_IN_PROGRESS",
                     ("Exam %s is being closed and sealed right now; "
@@ -234,7 +261,39 @@ public class JdbcExamCatalog implements ExamCatalogStore {
                             .formatted(examId),
                     Duration.ofSeconds(5));
         }
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().onCleanup(unitOfWork -> releaseSealingLock(connection, examId));
+        } else {
+            releaseSealingLock(connection, examId);
+        }
         return isSealed(examId);
+    }
+
+    /** A session lock outlives its holder's use: a connection that cannot unlock is closed for good. */
+    private static void releaseSealingLock(Connection connection, String examId) {
+        try {
+            try (PreparedStatement unlock =
+                    connection.prepareStatement("SELECT pg_advisory_unlock_shared(?, hashtext(?))")) {
+                unlock.setInt(1, SEALING_LOCK);
+                unlock.setString(2, examId);
+                unlock.execute();
+            }
+            connection.close();
+        } catch (SQLException e) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException ignored) {
+                // Aborting only fails on a connection already gone, which holds no lock.
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing a connection that holds no lock: nothing is left behind either way.
+        }
     }
 
     @Override

@@ -9,21 +9,29 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandBusSpanFactory;
+import org.axonframework.commandhandling.DuplicateCommandHandlerResolver;
+import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
+import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -87,6 +95,38 @@ public class AxonPostgresAutoConfiguration {
     @Bean
     ConnectionProvider axonConnectionProvider(DataSource dataSource) {
         return new UnitOfWorkAwareConnectionProviderWrapper(new SpringDataSourceConnectionProvider(dataSource));
+    }
+
+    /**
+     * Axon's command bus, as its auto-configuration builds it, but running commands without a
+     * database transaction of their own: their events are committed by group commit, so a command
+     * holding a pooled connection would only hold it while waiting for its batch, and under load
+     * such commands took every connection of the pool (measured: tracking processors and new
+     * commands starved, saves refused UNAVAILABLE). A command that must hold something in the
+     * database until its events are stored does so itself, until its unit of work is cleaned up.
+     */
+    @Bean(destroyMethod = "")
+    @Qualifier("localSegment")
+    SimpleCommandBus commandBus(
+            Configuration axonConfiguration, DuplicateCommandHandlerResolver duplicateCommandHandlerResolver) {
+        SimpleCommandBus commandBus = SimpleCommandBus.builder()
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .duplicateCommandHandlerResolver(duplicateCommandHandlerResolver)
+                .spanFactory(axonConfiguration.getComponent(CommandBusSpanFactory.class))
+                .messageMonitor(axonConfiguration.messageMonitor(CommandBus.class, "commandBus"))
+                .build();
+        commandBus.registerHandlerInterceptor(
+                new CorrelationDataInterceptor<>(axonConfiguration.correlationDataProviders()));
+        return commandBus;
+    }
+
+    /** Axon's event store as its auto-configuration builds it, failing fast while the database is out of reach. */
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration axonConfiguration) {
+        return new OutageAwareEventStore(EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(axonConfiguration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(axonConfiguration.getComponent(EventBusSpanFactory.class)));
     }
 
     /** Named by each aggregate's {@code @Aggregate(commandTargetResolver = ...)}. */
@@ -154,9 +194,10 @@ public class AxonPostgresAutoConfiguration {
         config.setPoolName(service.getPoolName() + "-event-writers");
         config.setMaximumPoolSize(writers);
         config.setMinimumIdle(writers);
-        // A command has waited for the service's pool already; while the database is out of reach,
-        // the writers' own wait adds to it, so it is kept short (Hikari's floor is 250 ms).
-        config.setConnectionTimeout(Math.max(250, service.getConnectionTimeout() / 2));
+        // While the database is out of reach, a command may have waited for the service's pool
+        // already (to load its aggregate); the writers' own wait adds to it, so it is kept to a
+        // quarter (Hikari's floor is 250 ms): a batch that cannot be written is answered fast.
+        config.setConnectionTimeout(Math.max(250, service.getConnectionTimeout() / 4));
         // Hikari takes a metrics registry or a tracker factory, never both, and refuses to clear
         // the one while the other is set.
         if (config.getMetricsTrackerFactory() != null) {

@@ -3,6 +3,7 @@ package io.amphi.platform.axon;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.axon.HashChain.Link;
 import io.amphi.platform.axon.HashChain.Position;
+import io.amphi.platform.db.DatabaseFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -270,6 +271,12 @@ public final class GroupCommit implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 remaining.forEach(pending -> pending.fail(e));
+                if (DatabaseFailures.unreachable(e)) {
+                    // What waits behind this batch would wait as long to fail the same way: answer it now.
+                    for (Pending waiting; (waiting = queue.poll()) != null; ) {
+                        waiting.fail(e);
+                    }
+                }
                 return;
             } catch (RuntimeException e) {
                 log.error("Appending a batch of {} commands failed", remaining.size(), e);

@@ -1,0 +1,321 @@
+package io.amphi.loadtests;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.amphi.auth.AuthApplication;
+import io.amphi.delivery.DeliveryApplication;
+import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.platform.axon.GroupCommit;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
+import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceFutureStub;
+import io.amphi.proto.delivery.v1.SaveAnswerRequest;
+import io.amphi.proto.delivery.v1.SaveAnswerResponse;
+import io.amphi.proto.delivery.v1.SaveOutcome;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Saves as candidates make them: thousands of signed-in sessions, each saving on its own timer
+ * (one save every sessions / rate seconds, ±20 % jitter, a random first moment), whatever the
+ * server's answers do. Latency runs from the moment a save was due, not from when it could be
+ * sent, so a stalled server shows as such (no coordinated omission). Over real gRPC on loopback,
+ * with the shipped defaults (real tokens, the per-session rate limit, the hash chain, durable
+ * commits); the load generator shares the machine. Stops by itself; a figure, not a test.
+ *
+ * <p>Arguments: [sessions=6000] [saves per second=2000] [seconds=60] [warm-up seconds=30]
+ */
+public final class OpenLoopSaveBenchmark {
+
+    private static final int CHANNELS = 8;
+    private static final double JITTER = 0.2;
+    /** Saves not answered yet beyond which the generator stops sending (and counts them unsent). */
+    private static final int MAX_IN_FLIGHT = 50_000;
+
+    private OpenLoopSaveBenchmark() {}
+
+    /** What one run at the offered rate did. */
+    private static final class Run {
+        final long startNanos = System.nanoTime();
+        final AtomicInteger recorded = new AtomicInteger();
+        final long[] latenciesMicros;
+        final AtomicLongArray okPerSecond;
+        final Map<Status.Code, AtomicLong> errors = new ConcurrentHashMap<>();
+        final AtomicLong unsent = new AtomicLong();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong lastCompletionNanos = new AtomicLong(System.nanoTime());
+        final AtomicLong longestSilenceNanos = new AtomicLong();
+
+        Run(int seconds, int expected) {
+            latenciesMicros = new long[expected];
+            okPerSecond = new AtomicLongArray(seconds + 60);
+        }
+
+        void completed(long dueNanos, boolean ok, Status.Code code) {
+            long now = System.nanoTime();
+            long previous = lastCompletionNanos.getAndSet(now);
+            longestSilenceNanos.accumulateAndGet(now - previous, Math::max);
+            if (ok) {
+                int slot = recorded.getAndIncrement();
+                if (slot < latenciesMicros.length) {
+                    latenciesMicros[slot] = (now - dueNanos) / 1_000;
+                }
+                int second = (int) TimeUnit.NANOSECONDS.toSeconds(now - startNanos);
+                if (second < okPerSecond.length()) {
+                    okPerSecond.incrementAndGet(second);
+                }
+            } else {
+                errors.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        Path data = Files.createTempDirectory("amphi-open-loop");
+        String cluster = "open-loop-" + data.getFileName();
+        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--amphi.auth.http.port=0",
+                                "--logging.level.root=warn",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
+                                "--amphi.hazelcast.cluster-name=" + cluster,
+                                // Longer than the run: token refreshes are measured apart, not mixed in here.
+                                "--amphi.auth.access-token-lifetime=1h");
+                ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
+                        .run(
+                                "--amphi.grpc.port=0",
+                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
+                                "--amphi.hazelcast.cluster-name=" + cluster,
+                                "--amphi.auth.address=127.0.0.1:"
+                                        + auth.getBean(GrpcServerLifecycle.class)
+                                                .port(),
+                                // The door's pace is not what is measured: every session starts before the run.
+                                "--amphi.delivery.admission.rate=100000",
+                                "--logging.level.root=warn")) {
+            int port = delivery.getBean(GrpcServerLifecycle.class).port();
+            long setup = System.nanoTime();
+            List<String> tokens = SaveThroughputBenchmark.signIn(auth, sessions);
+            List<String> sessionIds =
+                    SaveThroughputBenchmark.openExam(delivery.getBean(JdbcExamCatalog.class), tokens, port);
+            System.out.printf(
+                    "%d sessions signed in and started in %.0f s%n", sessions, (System.nanoTime() - setup) / 1e9);
+
+            List<ManagedChannel> channels = new ArrayList<>();
+            for (int i = 0; i < CHANNELS; i++) {
+                channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                        .usePlaintext()
+                        .build());
+            }
+            List<DeliveryServiceFutureStub> stubs = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                Metadata headers = new Metadata();
+                headers.put(
+                        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + tokens.get(i));
+                stubs.add(DeliveryServiceGrpc.newFutureStub(channels.get(i % CHANNELS))
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+            }
+            long[] nextSaveNumber = new long[sessions];
+            AtomicLong acknowledged = new AtomicLong();
+            GroupCommit groupCommit = delivery.getBean(GroupCommit.class);
+
+            drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, warmup);
+            GroupCommit.Figures before = groupCommit.figures();
+            Run run = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
+            GroupCommit.Figures after = groupCommit.figures();
+            channels.forEach(ManagedChannel::shutdown);
+            for (ManagedChannel channel : channels) {
+                channel.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            report(
+                    sessions,
+                    rate,
+                    seconds,
+                    run,
+                    after.batches() - before.batches(),
+                    after.appends() - before.appends());
+            System.out.printf(
+                    "acknowledged saves (warm-up and run): %d, AnswerSaved events in the store: %d%n%n",
+                    acknowledged.get(),
+                    storedAnswers(delivery.getBean(HikariDataSource.class).getJdbcUrl()));
+        }
+    }
+
+    /**
+     * Sends every session's saves when they are due for {@code seconds}, then waits for the last
+     * answers. The timers live in one queue read by one thread; calls are asynchronous.
+     */
+    private static Run drive(
+            List<DeliveryServiceFutureStub> stubs,
+            List<String> sessionIds,
+            long[] nextSaveNumber,
+            AtomicLong acknowledged,
+            int rate,
+            int seconds)
+            throws InterruptedException {
+        int sessions = stubs.size();
+        long periodNanos = (long) (1e9 * sessions / rate);
+        Run run = new Run(seconds, (int) Math.min(Integer.MAX_VALUE - 8, (long) rate * seconds * 2));
+        long end = run.startNanos + TimeUnit.SECONDS.toNanos(seconds);
+        Random random = new Random(42);
+        PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 0; i < sessions; i++) {
+            due.add(new long[] {run.startNanos + (long) (random.nextDouble() * periodNanos), i});
+        }
+        AtomicInteger inFlight = new AtomicInteger();
+        while (true) {
+            long[] next = due.poll();
+            if (next[0] >= end) {
+                break;
+            }
+            long wait = next[0] - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int session = (int) next[1];
+            if (inFlight.get() >= MAX_IN_FLIGHT) {
+                run.unsent.incrementAndGet();
+            } else {
+                inFlight.incrementAndGet();
+                send(stubs.get(session), sessionIds.get(session), ++nextSaveNumber[session], next[0], run, () -> {
+                    inFlight.decrementAndGet();
+                    acknowledged.incrementAndGet();
+                });
+            }
+            double jitter = 1 + JITTER * (2 * random.nextDouble() - 1);
+            due.add(new long[] {next[0] + (long) (periodNanos * jitter), session});
+        }
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (run.recorded.get() + errorCount(run) < run.sent.get() && System.nanoTime() < waitUntil) {
+            Thread.sleep(50);
+        }
+        return run;
+    }
+
+    private static void send(
+            DeliveryServiceFutureStub stub, String sessionId, long number, long dueNanos, Run run, Runnable onOk) {
+        String question = SaveThroughputBenchmark.GrpcClients.QUESTIONS.get(
+                (int) (number % SaveThroughputBenchmark.GrpcClients.QUESTIONS.size()));
+        run.sent.incrementAndGet();
+        var call = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .saveAnswer(SaveAnswerRequest.newBuilder()
+                        .setSessionId(sessionId)
+                        .setQuestionId(question)
+                        .setSaveNumber(number)
+                        .setAnswer(SaveThroughputBenchmark.GrpcClients.answerFor(question, number))
+                        .build());
+        call.addListener(
+                () -> {
+                    try {
+                        SaveAnswerResponse response = call.get();
+                        boolean applied = response.getOutcome() == SaveOutcome.SAVE_OUTCOME_APPLIED;
+                        run.completed(dueNanos, applied, applied ? Status.Code.OK : Status.Code.UNKNOWN);
+                        if (applied) {
+                            onOk.run();
+                        }
+                    } catch (Exception e) {
+                        run.completed(dueNanos, false, Status.fromThrowable(e).getCode());
+                    }
+                },
+                Runnable::run);
+    }
+
+    private static long errorCount(Run run) {
+        return run.errors.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    private static void report(int sessions, int rate, int seconds, Run run, long batches, long appends) {
+        int count = Math.min(run.recorded.get(), run.latenciesMicros.length);
+        long[] latencies = Arrays.copyOf(run.latenciesMicros, count);
+        Arrays.sort(latencies);
+        long[] perSecond = new long[seconds];
+        for (int i = 0; i < seconds; i++) {
+            perSecond[i] = run.okPerSecond.get(i);
+        }
+        long[] steady = Arrays.copyOfRange(perSecond, Math.min(2, seconds), seconds);
+        System.out.printf(
+                """
+
+                Amphi open-loop saves (%d sessions, %d saves/s offered, %d s, %d cores, %s)
+                sent %d, acknowledged %d (%.0f per second), unsent (over %d in flight) %d, errors %s
+                latency from when each save was due: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms
+                acknowledged per second (from the 3rd second): min %d, median %d, max %d
+                longest time without any answer: %.0f ms
+                event store: %d transactions, %.1f commands each on average
+                """,
+                sessions,
+                rate,
+                seconds,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                run.sent.get(),
+                count,
+                count / (double) seconds,
+                MAX_IN_FLIGHT,
+                run.unsent.get(),
+                run.errors.isEmpty() ? "none" : run.errors.toString(),
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.90),
+                percentile(latencies, 0.99),
+                percentile(latencies, 0.999),
+                percentile(latencies, 1.0),
+                Arrays.stream(steady).min().orElse(0),
+                median(steady),
+                Arrays.stream(steady).max().orElse(0),
+                run.longestSilenceNanos.get() / 1e6,
+                batches,
+                batches == 0 ? 0.0 : appends / (double) batches);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1000.0;
+    }
+
+    private static long median(long[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static long storedAnswers(String jdbcUrl) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                ResultSet result = connection
+                        .createStatement()
+                        .executeQuery(
+                                "SELECT count(*) FROM event_store.domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+}
