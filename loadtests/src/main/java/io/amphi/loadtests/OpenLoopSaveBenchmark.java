@@ -23,11 +23,16 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +146,10 @@ public final class OpenLoopSaveBenchmark {
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
             }
             long[] nextSaveNumber = new long[sessions];
-            AtomicLong acknowledged = new AtomicLong();
+            List<Queue<Long>> acknowledged = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                acknowledged.add(new ConcurrentLinkedQueue<>());
+            }
             GroupCommit groupCommit = delivery.getBean(GroupCommit.class);
 
             drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, warmup);
@@ -159,10 +167,7 @@ public final class OpenLoopSaveBenchmark {
                     run,
                     after.batches() - before.batches(),
                     after.appends() - before.appends());
-            System.out.printf(
-                    "acknowledged saves (warm-up and run): %d, AnswerSaved events in the store: %d%n%n",
-                    acknowledged.get(),
-                    storedAnswers(delivery.getBean(HikariDataSource.class).getJdbcUrl()));
+            checkStored(delivery.getBean(HikariDataSource.class).getJdbcUrl(), sessionIds, acknowledged);
         }
     }
 
@@ -174,7 +179,7 @@ public final class OpenLoopSaveBenchmark {
             List<DeliveryServiceFutureStub> stubs,
             List<String> sessionIds,
             long[] nextSaveNumber,
-            AtomicLong acknowledged,
+            List<Queue<Long>> acknowledged,
             int rate,
             int seconds)
             throws InterruptedException {
@@ -202,10 +207,16 @@ public final class OpenLoopSaveBenchmark {
                 run.unsent.incrementAndGet();
             } else {
                 inFlight.incrementAndGet();
-                send(stubs.get(session), sessionIds.get(session), ++nextSaveNumber[session], next[0], run, () -> {
-                    inFlight.decrementAndGet();
-                    acknowledged.incrementAndGet();
-                });
+                long number = ++nextSaveNumber[session];
+                Queue<Long> acknowledgedNumbers = acknowledged.get(session);
+                send(
+                        stubs.get(session),
+                        sessionIds.get(session),
+                        number,
+                        next[0],
+                        run,
+                        inFlight::decrementAndGet,
+                        () -> acknowledgedNumbers.add(number));
             }
             double jitter = 1 + JITTER * (2 * random.nextDouble() - 1);
             due.add(new long[] {next[0] + (long) (periodNanos * jitter), session});
@@ -218,7 +229,13 @@ public final class OpenLoopSaveBenchmark {
     }
 
     private static void send(
-            DeliveryServiceFutureStub stub, String sessionId, long number, long dueNanos, Run run, Runnable onOk) {
+            DeliveryServiceFutureStub stub,
+            String sessionId,
+            long number,
+            long dueNanos,
+            Run run,
+            Runnable onAnswer,
+            Runnable onAcknowledged) {
         String question = SaveThroughputBenchmark.GrpcClients.QUESTIONS.get(
                 (int) (number % SaveThroughputBenchmark.GrpcClients.QUESTIONS.size()));
         run.sent.incrementAndGet();
@@ -231,12 +248,13 @@ public final class OpenLoopSaveBenchmark {
                         .build());
         call.addListener(
                 () -> {
+                    onAnswer.run();
                     try {
                         SaveAnswerResponse response = call.get();
                         boolean applied = response.getOutcome() == SaveOutcome.SAVE_OUTCOME_APPLIED;
                         run.completed(dueNanos, applied, applied ? Status.Code.OK : Status.Code.UNKNOWN);
                         if (applied) {
-                            onOk.run();
+                            onAcknowledged.run();
                         }
                     } catch (Exception e) {
                         run.completed(dueNanos, false, Status.fromThrowable(e).getCode());
@@ -308,14 +326,40 @@ public final class OpenLoopSaveBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static long storedAnswers(String jdbcUrl) throws Exception {
+    /** Every acknowledged save must be in the store, once; a save refused may or may not be. */
+    private static void checkStored(String jdbcUrl, List<String> sessionIds, List<Queue<Long>> acknowledged)
+            throws Exception {
+        Map<String, Set<Long>> stored = new HashMap<>();
+        long storedCount = 0;
+        long twice = 0;
         try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-                ResultSet result = connection
+                ResultSet rows = connection
                         .createStatement()
-                        .executeQuery(
-                                "SELECT count(*) FROM event_store.domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
-            result.next();
-            return result.getLong(1);
+                        .executeQuery("SELECT aggregate_identifier,"
+                                + " (convert_from(payload, 'UTF8')::jsonb ->> 'saveNumber')::bigint"
+                                + " FROM event_store.domain_event_entry WHERE payload_type LIKE '%AnswerSaved'")) {
+            while (rows.next()) {
+                storedCount++;
+                if (!stored.computeIfAbsent(rows.getString(1), session -> new HashSet<>())
+                        .add(rows.getLong(2))) {
+                    twice++;
+                }
+            }
         }
+        long acked = 0;
+        long lost = 0;
+        for (int i = 0; i < sessionIds.size(); i++) {
+            Set<Long> numbers = stored.getOrDefault(sessionIds.get(i), Set.of());
+            for (long number : acknowledged.get(i)) {
+                acked++;
+                if (!numbers.contains(number)) {
+                    lost++;
+                }
+            }
+        }
+        System.out.printf(
+                "acknowledged saves (warm-up and run): %d; AnswerSaved events stored: %d;"
+                        + " acknowledged but not stored: %d; stored twice: %d%n%n",
+                acked, storedCount, lost, twice);
     }
 }

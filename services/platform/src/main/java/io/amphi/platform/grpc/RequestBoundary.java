@@ -2,6 +2,7 @@ package io.amphi.platform.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.amphi.platform.RateLimitedLog;
+import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.HandlerRegistry;
@@ -145,7 +146,10 @@ final class RequestBoundary implements ServerInterceptor {
 
             @Override
             public void onHalfClose() {
-                if (!refused.get()) {
+                // A call whose caller gave up (its deadline passed while it waited for a thread) is
+                // not run: nobody would get its answer, and under overload that work would only
+                // delay the calls still waited for. A save it held was not acknowledged: the page resends it.
+                if (!refused.get() && !Context.current().isCancelled()) {
                     super.onHalfClose();
                 }
             }
