@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -45,6 +45,10 @@ public class JdbcExamCatalog implements ExamCatalogStore {
 
     /** The first key of the advisory lock an exam is sealed under (the second is the exam id's hash). */
     public static final int SEALING_LOCK = 7415;
+
+    /** Whether the exam's seal is stored: its aggregate holds an ExamSealed. */
+    private static final String SEALED = "SELECT EXISTS (SELECT 1 FROM event_store.domain_event_entry"
+            + " WHERE aggregate_identifier = ? AND payload_type = ?)";
 
     private record ContentKey(String examId, int version) {}
 
@@ -220,8 +224,7 @@ public class JdbcExamCatalog implements ExamCatalogStore {
     @Override
     public boolean isSealed(String examId) {
         return Boolean.TRUE.equals(
-                jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM event_store.domain_event_entry WHERE aggregate_identifier = ? AND payload_type = ?)""", Boolean.class, examId, PublishedEvents.nameOf(ExamSealed.class)));
+                jdbc.queryForObject(SEALED, Boolean.class, examId, PublishedEvents.nameOf(ExamSealed.class)));
     }
 
     /**
@@ -233,24 +236,25 @@ public class JdbcExamCatalog implements ExamCatalogStore {
      */
     @Override
     public boolean isSealedHoldingSealingBack(String examId) {
-        DataSource dataSource = jdbc.getDataSource();
+        if (!CurrentUnitOfWork.isStarted()) {
+            throw new IllegalStateException("The sealing is held back for a command: call this while handling one");
+        }
         Connection connection;
-        boolean taken;
         try {
-            connection = dataSource.getConnection();
-            try (PreparedStatement lock =
-                    connection.prepareStatement("SELECT pg_try_advisory_lock_shared(?, hashtext(?))")) {
-                lock.setInt(1, SEALING_LOCK);
-                lock.setString(2, examId);
-                try (ResultSet row = lock.executeQuery()) {
-                    taken = row.next() && row.getBoolean(1);
-                }
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
+            connection = jdbc.getDataSource().getConnection();
         } catch (SQLException e) {
             throw new CannotGetJdbcConnectionException("Cannot hold back the sealing of exam " + examId, e);
+        }
+        boolean taken;
+        boolean sealed;
+        try {
+            taken = queryBoolean(
+                    connection, "SELECT pg_try_advisory_lock_shared(?, hashtext(?))", SEALING_LOCK, examId);
+            // On the lock's connection: the command holds one connection, not two.
+            sealed = taken && queryBoolean(connection, SEALED, examId, PublishedEvents.nameOf(ExamSealed.class));
+        } catch (SQLException e) {
+            releaseSealingLock(connection, examId);
+            throw new UncategorizedSQLException("Holding back the sealing of exam " + examId, null, e);
         }
         if (!taken) {
             closeQuietly(connection);
@@ -261,15 +265,25 @@ public class JdbcExamCatalog implements ExamCatalogStore {
                             .formatted(examId),
                     Duration.ofSeconds(5));
         }
-        if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().onCleanup(unitOfWork -> releaseSealingLock(connection, examId));
-        } else {
-            releaseSealingLock(connection, examId);
-        }
-        return isSealed(examId);
+        CurrentUnitOfWork.get().onCleanup(unitOfWork -> releaseSealingLock(connection, examId));
+        return sealed;
     }
 
-    /** A session lock outlives its holder's use: a connection that cannot unlock is closed for good. */
+    private static boolean queryBoolean(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * A session lock outlives its holder's use: a connection that cannot unlock is aborted, then
+     * closed, so the pool forgets it instead of lending it out still holding the exam.
+     */
     private static void releaseSealingLock(Connection connection, String examId) {
         try {
             try (PreparedStatement unlock =
@@ -278,7 +292,6 @@ public class JdbcExamCatalog implements ExamCatalogStore {
                 unlock.setString(2, examId);
                 unlock.execute();
             }
-            connection.close();
         } catch (SQLException e) {
             try {
                 connection.abort(Runnable::run);
@@ -286,6 +299,7 @@ public class JdbcExamCatalog implements ExamCatalogStore {
                 // Aborting only fails on a connection already gone, which holds no lock.
             }
         }
+        closeQuietly(connection);
     }
 
     private static void closeQuietly(Connection connection) {

@@ -121,7 +121,8 @@ public class AxonPostgresAutoConfiguration {
     }
 
     /** Axon's event store as its auto-configuration builds it, failing fast while the database is out of reach. */
-    @Bean
+    @Bean(name = "eventBus")
+    @Qualifier("eventStore")
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, Configuration axonConfiguration) {
         return new OutageAwareEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)

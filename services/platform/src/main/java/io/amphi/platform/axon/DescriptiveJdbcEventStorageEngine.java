@@ -31,8 +31,8 @@ final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
     }
 
     /**
-     * Not in the command's own transaction: the events are committed with those of other
-     * commands before this returns (the command's transaction then holds no event).
+     * By group commit: the events are committed, with those of other commands, before this
+     * returns (commands have no transaction of their own).
      */
     @Override
     protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {

@@ -3,7 +3,6 @@ package io.amphi.platform.axon;
 import io.amphi.platform.audit.StoredEvent;
 import io.amphi.platform.axon.HashChain.Link;
 import io.amphi.platform.axon.HashChain.Position;
-import io.amphi.platform.db.DatabaseFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * batch-mates are written without it; a database failure fails every command of the batch, none
  * of whose events is stored.
  *
- * <p>Writers use connections of their own, never the pool the commands draw from: a command holds
- * its pooled connection while it waits for its batch, so a writer sharing that pool could wait for
- * itself.
+ * <p>Writers use connections of their own, never the pool the service draws from: a busy pool would
+ * make every waiting command wait longer still, and whatever holds a pooled connection while its
+ * command waits (the sealing hold-back lock) could make a writer wait for itself.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -241,7 +240,19 @@ public final class GroupCommit implements AutoCloseable {
     private void write(List<Pending> batch) {
         List<Pending> remaining = new ArrayList<>(batch);
         while (!remaining.isEmpty()) {
-            try (Connection connection = dataSource.getConnection()) {
+            Connection connection;
+            try {
+                connection = dataSource.getConnection();
+            } catch (SQLException e) {
+                remaining.forEach(pending -> pending.fail(e));
+                // No connection to be had: what waits behind this batch would wait as long to fail the
+                // same way, so it is answered now.
+                for (Pending waiting; (waiting = queue.poll()) != null; ) {
+                    waiting.fail(e);
+                }
+                return;
+            }
+            try (connection) {
                 connection.setAutoCommit(false);
                 try {
                     Map<Pending, List<StoredEvent>> rows = chain(connection, remaining);
@@ -271,12 +282,6 @@ public final class GroupCommit implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 remaining.forEach(pending -> pending.fail(e));
-                if (DatabaseFailures.unreachable(e)) {
-                    // What waits behind this batch would wait as long to fail the same way: answer it now.
-                    for (Pending waiting; (waiting = queue.poll()) != null; ) {
-                        waiting.fail(e);
-                    }
-                }
                 return;
             } catch (RuntimeException e) {
                 log.error("Appending a batch of {} commands failed", remaining.size(), e);
