@@ -265,8 +265,8 @@ public final class GroupCommit implements AutoCloseable {
                     if (refused.isEmpty()) {
                         connection.commit();
                         chain.remember(lastOfEachAggregate(rows.values()));
-                        rows.keySet().forEach(pending -> pending.stored().complete(null));
                         count(rows);
+                        rows.keySet().forEach(pending -> pending.stored().complete(null));
                         return;
                     }
                     connection.rollback();
