@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.audit.AuditCli;
-import io.amphi.auth.AuthApplication;
-import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.api.Answer;
 import io.amphi.delivery.api.Events.AnswerSaved;
 import io.amphi.delivery.api.Events.SessionStarted;
@@ -67,23 +65,9 @@ public final class AuditBenchmark {
         Path data = Files.createTempDirectory("amphi-audit-bench");
         String cluster = "audit-bench-" + data.getFileName();
         Map<String, String> figures = new LinkedHashMap<>();
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--amphi.auth.http.port=0",
-                                "--logging.level.root=warn",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
-                                "--amphi.hazelcast.cluster-name=" + cluster);
-                ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--logging.level.root=warn",
-                                "--amphi.delivery.auto-submit-interval=1h",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
-                                "--amphi.hazelcast.cluster-name=" + cluster,
-                                "--amphi.auth.address=127.0.0.1:"
-                                        + auth.getBean(GrpcServerLifecycle.class)
-                                                .port())) {
+        try (ConfigurableApplicationContext auth = BenchmarkServices.auth(data, cluster);
+                ConfigurableApplicationContext delivery =
+                        BenchmarkServices.delivery(data, cluster, auth, "--amphi.delivery.auto-submit-interval=1h")) {
             String url = delivery.getBean(HikariDataSource.class).getJdbcUrl();
             JdbcExamCatalog catalog = delivery.getBean(JdbcExamCatalog.class);
             delivery.getBean(ContentAnnouncements.class)

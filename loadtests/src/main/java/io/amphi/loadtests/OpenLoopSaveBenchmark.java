@@ -1,8 +1,6 @@
 package io.amphi.loadtests;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.amphi.auth.AuthApplication;
-import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
@@ -38,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -103,26 +100,17 @@ public final class OpenLoopSaveBenchmark {
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         Path data = Files.createTempDirectory("amphi-open-loop");
         String cluster = "open-loop-" + data.getFileName();
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--amphi.auth.http.port=0",
-                                "--logging.level.root=warn",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
-                                "--amphi.hazelcast.cluster-name=" + cluster,
-                                // Longer than the run: token refreshes are measured apart, not mixed in here.
-                                "--amphi.auth.access-token-lifetime=1h");
-                ConfigurableApplicationContext delivery = new SpringApplicationBuilder(DeliveryApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
-                                "--amphi.hazelcast.cluster-name=" + cluster,
-                                "--amphi.auth.address=127.0.0.1:"
-                                        + auth.getBean(GrpcServerLifecycle.class)
-                                                .port(),
-                                // The door's pace is not what is measured: every session starts before the run.
-                                "--amphi.delivery.admission.rate=100000",
-                                "--logging.level.root=warn")) {
+        try (ConfigurableApplicationContext auth = BenchmarkServices.auth(
+                        data,
+                        cluster,
+                        // Longer than the run: token refreshes are measured apart, not mixed in here.
+                        "--amphi.auth.access-token-lifetime=1h");
+                ConfigurableApplicationContext delivery = BenchmarkServices.delivery(
+                        data,
+                        cluster,
+                        auth,
+                        // The door's pace is not what is measured: every session starts before the run.
+                        "--amphi.delivery.admission.rate=100000")) {
             int port = delivery.getBean(GrpcServerLifecycle.class).port();
             long setup = System.nanoTime();
             List<String> tokens = SaveThroughputBenchmark.signIn(auth, sessions);

@@ -1,9 +1,7 @@
 package io.amphi.loadtests;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.amphi.auth.AuthApplication;
 import io.amphi.auth.store.CandidateCredentials;
-import io.amphi.delivery.DeliveryApplication;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
@@ -50,7 +48,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -98,28 +95,19 @@ public final class SaveThroughputBenchmark {
         Path data = Files.createTempDirectory("amphi-bench");
 
         String cluster = "bench-" + data.getFileName();
-        try (ConfigurableApplicationContext auth = new SpringApplicationBuilder(AuthApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--amphi.auth.http.port=0",
-                                "--logging.level.root=warn",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("auth"),
-                                "--amphi.hazelcast.cluster-name=" + cluster,
-                                // Longer than the whole run, so no client has to refresh in the middle of a phase.
-                                "--amphi.auth.access-token-lifetime=1h");
-                ConfigurableApplicationContext app = new SpringApplicationBuilder(DeliveryApplication.class)
-                        .run(
-                                "--amphi.grpc.port=0",
-                                "--amphi.embedded-postgres.data-directory=" + data.resolve("delivery"),
-                                "--amphi.hazelcast.cluster-name=" + cluster,
-                                "--amphi.auth.address=127.0.0.1:"
-                                        + auth.getBean(GrpcServerLifecycle.class)
-                                                .port(),
-                                // Clients here save far faster than people; the limit is checked on every
-                                // save (its cost is measured) but set so high it never refuses one.
-                                "--amphi.delivery.save-rate.burst=1000000000",
-                                "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8),
-                                "--logging.level.root=warn")) {
+        try (ConfigurableApplicationContext auth = BenchmarkServices.auth(
+                        data,
+                        cluster,
+                        // Longer than the whole run, so no client has to refresh in the middle of a phase.
+                        "--amphi.auth.access-token-lifetime=1h");
+                ConfigurableApplicationContext app = BenchmarkServices.delivery(
+                        data,
+                        cluster,
+                        auth,
+                        // Clients here save far faster than people; the limit is checked on every
+                        // save (its cost is measured) but set so high it never refuses one.
+                        "--amphi.delivery.save-rate.burst=1000000000",
+                        "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8))) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
             int port = app.getBean(GrpcServerLifecycle.class).port();
             List<String> tokens = signIn(auth, clients);

@@ -1,0 +1,48 @@
+package io.amphi.loadtests;
+
+import io.amphi.auth.AuthApplication;
+import io.amphi.delivery.DeliveryApplication;
+import io.amphi.platform.grpc.GrpcServerLifecycle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The services a benchmark runs in its own JVM: each on an embedded PostgreSQL in its own folder
+ * under the benchmark's, all in one Hazelcast cluster, on ephemeral ports, logging warnings only.
+ */
+final class BenchmarkServices {
+
+    private BenchmarkServices() {}
+
+    /** The auth service; {@code settings} are further {@code --name=value} arguments. */
+    static ConfigurableApplicationContext auth(Path data, String cluster, String... settings) {
+        return new SpringApplicationBuilder(AuthApplication.class)
+                .run(arguments(data.resolve("auth"), cluster, List.of("--amphi.auth.http.port=0"), settings));
+    }
+
+    /** The delivery service, verifying tokens with {@code auth}'s keys. */
+    static ConfigurableApplicationContext delivery(
+            Path data, String cluster, ConfigurableApplicationContext auth, String... settings) {
+        return new SpringApplicationBuilder(DeliveryApplication.class)
+                .run(arguments(
+                        data.resolve("delivery"),
+                        cluster,
+                        List.of("--amphi.auth.address=127.0.0.1:"
+                                + auth.getBean(GrpcServerLifecycle.class).port()),
+                        settings));
+    }
+
+    private static String[] arguments(Path folder, String cluster, List<String> service, String... settings) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--amphi.grpc.port=0",
+                "--logging.level.root=warn",
+                "--amphi.embedded-postgres.data-directory=" + folder,
+                "--amphi.hazelcast.cluster-name=" + cluster));
+        arguments.addAll(service);
+        arguments.addAll(List.of(settings));
+        return arguments.toArray(String[]::new);
+    }
+}
