@@ -50,6 +50,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -131,8 +132,39 @@ class AuthGrpcIT {
         assertThat(jwt.getJWTClaimsSet().getStringClaim("exam")).isEqualTo(EXAM);
         assertThat(Duration.between(
                         Instant.now(), jwt.getJWTClaimsSet().getExpirationTime().toInstant()))
-                .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
+                .isBetween(Duration.ofMinutes(8).minusSeconds(2), Duration.ofMinutes(10));
         assertThat(tokens.getRefreshToken()).hasSizeGreaterThanOrEqualTo(43);
+    }
+
+    @Test
+    void tokensIssuedTogetherExpireSpreadOverTheLastFifthOfTheirLifetime() throws Exception {
+        Instant issuedFrom = Instant.now();
+        Tokens tokens = auth.loginCandidate(login("C00011", "CODE-00011-XQ7M"));
+        List<Instant> expiries = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            tokens = auth.refresh(RefreshRequest.newBuilder()
+                    .setRefreshToken(tokens.getRefreshToken())
+                    .build());
+            Instant expiresAt =
+                    Instant.ofEpochSecond(tokens.getAccessExpiresAt().getSeconds());
+            assertThat(verified(tokens.getAccessToken())
+                            .getJWTClaimsSet()
+                            .getExpirationTime()
+                            .toInstant())
+                    .as("the token expires when the answer says")
+                    .isEqualTo(expiresAt);
+            expiries.add(expiresAt);
+        }
+        Instant issuedUntil = Instant.now();
+        assertThat(expiries)
+                .as("never longer than the configured ten minutes, never shorter than eight")
+                .allSatisfy(expiresAt -> assertThat(expiresAt)
+                        .isBetween(
+                                issuedFrom.plus(Duration.ofMinutes(8)).minusSeconds(1),
+                                issuedUntil.plus(Duration.ofMinutes(10))));
+        assertThat(Duration.between(Collections.min(expiries), Collections.max(expiries)))
+                .as("30 tokens issued within a second expire over most of two minutes, not in the same second")
+                .isGreaterThan(Duration.ofSeconds(45));
     }
 
     @Test

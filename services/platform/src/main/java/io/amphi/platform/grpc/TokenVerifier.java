@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * Verifies access tokens locally, with the auth service's public keys ({@link SigningKeySet}): the
@@ -52,15 +53,27 @@ public class TokenVerifier {
             .maximumSize(200_000)
             .expireAfterWrite(Duration.ofMinutes(30))
             .build();
+    /**
+     * Signature checks of tokens not seen before wait their turn here: when a whole hall refreshes
+     * at once, thousands of checks (about 0.4 ms of a core each) would otherwise take every core
+     * from the calls whose token is already known, saves among them. A quarter of the cores (at
+     * least one) checks new tokens; the others keep serving.
+     */
+    private final Semaphore signatureChecks;
 
     /**
      * @param keys        the auth service's public keys
      * @param revocations identities whose earlier tokens are refused
      */
     public TokenVerifier(SigningKeySet keys, RevocationList revocations, Clock clock) {
+        this(keys, revocations, clock, Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
+    }
+
+    TokenVerifier(SigningKeySet keys, RevocationList revocations, Clock clock, int concurrentSignatureChecks) {
         this.keys = keys;
         this.revocations = revocations;
         this.clock = clock;
+        this.signatureChecks = new Semaphore(concurrentSignatureChecks, true);
     }
 
     /** The caller a valid token names; {@link InvalidToken} otherwise. */
@@ -71,10 +84,7 @@ public class TokenVerifier {
                     "The access token is %d characters long; an Amphi token is far shorter.".formatted(token.length()));
         }
         Signed cached = verifiedSignatures.getIfPresent(token);
-        Signed signed = cached != null ? cached : checkSignature(token);
-        if (cached == null) {
-            verifiedSignatures.put(token, signed);
-        }
+        Signed signed = cached != null ? cached : checkSignatureInTurn(token);
         Instant now = clock.instant();
         if (signed.expiresAt() == null || !signed.expiresAt().plus(CLOCK_SKEW).isAfter(now)) {
             throw new InvalidToken("TOKEN_EXPIRED", "The access token has expired: refresh it or sign in again.");
@@ -108,6 +118,22 @@ public class TokenVerifier {
      * signature is checked once; time and revocation are checked on every call.
      */
     private record Signed(Caller caller, Instant expiresAt, Instant notBefore, Instant issuedAt) {}
+
+    /** A token first used by several calls at once is checked by the first of them only. */
+    private Signed checkSignatureInTurn(String token) {
+        signatureChecks.acquireUninterruptibly();
+        try {
+            Signed checkedMeanwhile = verifiedSignatures.getIfPresent(token);
+            if (checkedMeanwhile != null) {
+                return checkedMeanwhile;
+            }
+            Signed signed = checkSignature(token);
+            verifiedSignatures.put(token, signed);
+            return signed;
+        } finally {
+            signatureChecks.release();
+        }
+    }
 
     private Signed checkSignature(String token) {
         SignedJWT jwt;
