@@ -1,11 +1,16 @@
 package io.amphi.loadtests;
 
+import io.amphi.audit.AuditCli;
 import io.amphi.auth.AuthApplication;
 import io.amphi.delivery.DeliveryApplication;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -33,6 +38,28 @@ final class BenchmarkServices {
                         List.of("--amphi.auth.address=127.0.0.1:"
                                 + auth.getBean(GrpcServerLifecycle.class).port()),
                         settings));
+    }
+
+    /**
+     * {@code ./audit verify} on the exam's log as the benchmark left it, with the auditor's own
+     * code; prints its report and exit status (0 when every chain is intact).
+     */
+    static int auditVerify(String jdbcUrl, String examId) {
+        System.out.println("./audit verify --db " + jdbcUrl + " --exam " + examId);
+        int exit = AuditCli.run(
+                System.out, System.err, false, "verify", "--db", jdbcUrl, "--exam", examId, "--password", "");
+        System.out.println("./audit verify exit status: " + exit);
+        return exit;
+    }
+
+    /** Removes a benchmark's folder (its databases' files) once its services have stopped. */
+    static void deleteFolder(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("Could not remove " + folder + ": " + e.getMessage());
+        }
     }
 
     private static String[] arguments(Path folder, String cluster, List<String> service, String... settings) {

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.amphi.proto.auth.v1.AuthServiceGrpc;
+import io.amphi.proto.auth.v1.RefreshRequest;
+import io.amphi.proto.auth.v1.Tokens;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceFutureStub;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
@@ -31,10 +34,14 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -46,7 +53,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with the shipped defaults (real tokens, the per-session rate limit, the hash chain, durable
  * commits); the load generator shares the machine. Stops by itself; a figure, not a test.
  *
+ * <p>A third phase, as long as the run, refreshes every session's tokens through the auth
+ * service from its fifth second, all at once (as when a whole hall signed in the same minute with
+ * tokens of one lifetime) or spread over the given seconds, and measures the saves around it: a
+ * session's saves carry its new access token as soon as its refresh returns.
+ *
  * <p>Arguments: [sessions=6000] [saves per second=2000] [seconds=60] [warm-up seconds=30]
+ * [refresh wave spread in seconds=0, or "none"]
  */
 public final class OpenLoopSaveBenchmark {
 
@@ -54,6 +67,10 @@ public final class OpenLoopSaveBenchmark {
     private static final double JITTER = 0.2;
     /** Saves not answered yet beyond which the generator stops sending (and counts them unsent). */
     private static final int MAX_IN_FLIGHT = 50_000;
+    /** Browsers refreshing at the same moment: each of these calls auth as fast as it answers. */
+    private static final int REFRESHERS = 64;
+
+    private static final long WAVE_DELAY_SECONDS = 5;
 
     private OpenLoopSaveBenchmark() {}
 
@@ -98,6 +115,9 @@ public final class OpenLoopSaveBenchmark {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        Integer waveSpread = args.length > 4 && args[4].equals("none")
+                ? null
+                : Integer.valueOf(args.length > 4 ? Integer.parseInt(args[4]) : 0);
         Path data = Files.createTempDirectory("amphi-open-loop");
         String cluster = "open-loop-" + data.getFileName();
         try (ConfigurableApplicationContext auth = BenchmarkServices.auth(
@@ -113,7 +133,8 @@ public final class OpenLoopSaveBenchmark {
                         "--amphi.delivery.admission.rate=100000")) {
             int port = delivery.getBean(GrpcServerLifecycle.class).port();
             long setup = System.nanoTime();
-            List<String> tokens = SaveThroughputBenchmark.signIn(auth, sessions);
+            List<Tokens> signedIn = SaveThroughputBenchmark.signInForTokens(auth, sessions);
+            List<String> tokens = signedIn.stream().map(Tokens::getAccessToken).toList();
             List<String> sessionIds =
                     SaveThroughputBenchmark.openExam(delivery.getBean(JdbcExamCatalog.class), tokens, port);
             System.out.printf(
@@ -125,13 +146,9 @@ public final class OpenLoopSaveBenchmark {
                         .usePlaintext()
                         .build());
             }
-            List<DeliveryServiceFutureStub> stubs = new ArrayList<>();
+            AtomicReferenceArray<DeliveryServiceFutureStub> stubs = new AtomicReferenceArray<>(sessions);
             for (int i = 0; i < sessions; i++) {
-                Metadata headers = new Metadata();
-                headers.put(
-                        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + tokens.get(i));
-                stubs.add(DeliveryServiceGrpc.newFutureStub(channels.get(i % CHANNELS))
-                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+                stubs.set(i, stub(channels.get(i % CHANNELS), tokens.get(i)));
             }
             long[] nextSaveNumber = new long[sessions];
             List<Queue<Long>> acknowledged = new ArrayList<>();
@@ -144,18 +161,41 @@ public final class OpenLoopSaveBenchmark {
             GroupCommit.Figures before = groupCommit.figures();
             Run run = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
             GroupCommit.Figures after = groupCommit.figures();
-            channels.forEach(ManagedChannel::shutdown);
-            for (ManagedChannel channel : channels) {
-                channel.awaitTermination(30, TimeUnit.SECONDS);
-            }
             report(
+                    "Amphi open-loop saves",
                     sessions,
                     rate,
                     seconds,
                     run,
                     after.batches() - before.batches(),
                     after.appends() - before.appends());
-            checkStored(delivery.getBean(HikariDataSource.class).getJdbcUrl(), sessionIds, acknowledged);
+            if (waveSpread != null) {
+                RefreshWave wave = new RefreshWave(
+                        auth.getBean(GrpcServerLifecycle.class).port(), signedIn, stubs, channels, waveSpread);
+                GroupCommit.Figures beforeWave = groupCommit.figures();
+                wave.start();
+                Run during = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
+                GroupCommit.Figures afterWave = groupCommit.figures();
+                wave.finish();
+                report(
+                        "Saves around a refresh wave",
+                        sessions,
+                        rate,
+                        seconds,
+                        during,
+                        afterWave.batches() - beforeWave.batches(),
+                        afterWave.appends() - beforeWave.appends());
+                wave.report();
+            }
+            channels.forEach(ManagedChannel::shutdown);
+            for (ManagedChannel channel : channels) {
+                channel.awaitTermination(30, TimeUnit.SECONDS);
+            }
+            String jdbcUrl = delivery.getBean(HikariDataSource.class).getJdbcUrl();
+            checkStored(jdbcUrl, sessionIds, acknowledged);
+            BenchmarkServices.auditVerify(jdbcUrl, SaveThroughputBenchmark.EXAM);
+        } finally {
+            BenchmarkServices.deleteFolder(data);
         }
     }
 
@@ -164,14 +204,14 @@ public final class OpenLoopSaveBenchmark {
      * answers. The timers live in one queue read by one thread; calls are asynchronous.
      */
     private static Run drive(
-            List<DeliveryServiceFutureStub> stubs,
+            AtomicReferenceArray<DeliveryServiceFutureStub> stubs,
             List<String> sessionIds,
             long[] nextSaveNumber,
             List<Queue<Long>> acknowledged,
             int rate,
             int seconds)
             throws InterruptedException {
-        int sessions = stubs.size();
+        int sessions = stubs.length();
         long periodNanos = (long) (1e9 * sessions / rate);
         Run run = new Run(seconds, (int) Math.min(Integer.MAX_VALUE - 8, (long) rate * seconds * 2));
         long end = run.startNanos + TimeUnit.SECONDS.toNanos(seconds);
@@ -251,11 +291,111 @@ public final class OpenLoopSaveBenchmark {
                 Runnable::run);
     }
 
+    private static DeliveryServiceFutureStub stub(ManagedChannel channel, String accessToken) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
+        return DeliveryServiceGrpc.newFutureStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /**
+     * Every session refreshes its tokens through auth, from {@link #WAVE_DELAY_SECONDS} into the
+     * phase: all at once, or the i-th session at i / sessions of the spread; its next saves carry
+     * the new access token.
+     */
+    private static final class RefreshWave {
+        private final List<Tokens> signedIn;
+        private final AtomicReferenceArray<DeliveryServiceFutureStub> stubs;
+        private final List<ManagedChannel> deliveryChannels;
+        private final int spreadSeconds;
+        private final ManagedChannel authChannel;
+        private final ExecutorService refreshers = Executors.newFixedThreadPool(REFRESHERS);
+        private final long[] latenciesMicros;
+        private final AtomicInteger refreshed = new AtomicInteger();
+        private final Map<Status.Code, AtomicLong> failures = new ConcurrentHashMap<>();
+        private final List<Future<?>> refreshes = new ArrayList<>();
+        private long startNanos;
+        private volatile long lastNanos;
+
+        RefreshWave(
+                int authPort,
+                List<Tokens> signedIn,
+                AtomicReferenceArray<DeliveryServiceFutureStub> stubs,
+                List<ManagedChannel> deliveryChannels,
+                int spreadSeconds) {
+            this.signedIn = signedIn;
+            this.stubs = stubs;
+            this.deliveryChannels = deliveryChannels;
+            this.spreadSeconds = spreadSeconds;
+            this.authChannel = NettyChannelBuilder.forAddress("127.0.0.1", authPort)
+                    .usePlaintext()
+                    .build();
+            this.latenciesMicros = new long[signedIn.size()];
+        }
+
+        void start() {
+            int sessions = signedIn.size();
+            startNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAVE_DELAY_SECONDS);
+            AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(authChannel);
+            for (int i = 0; i < sessions; i++) {
+                int session = i;
+                long dueNanos = startNanos + TimeUnit.SECONDS.toNanos(spreadSeconds) * i / sessions;
+                refreshes.add(refreshers.submit(() -> {
+                    long wait = dueNanos - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        Tokens tokens = auth.withDeadlineAfter(30, TimeUnit.SECONDS)
+                                .refresh(RefreshRequest.newBuilder()
+                                        .setRefreshToken(signedIn.get(session).getRefreshToken())
+                                        .build());
+                        stubs.set(session, stub(deliveryChannels.get(session % CHANNELS), tokens.getAccessToken()));
+                        long now = System.nanoTime();
+                        latenciesMicros[refreshed.getAndIncrement()] = (now - dueNanos) / 1_000;
+                        lastNanos = now;
+                    } catch (RuntimeException e) {
+                        failures.computeIfAbsent(Status.fromThrowable(e).getCode(), c -> new AtomicLong())
+                                .incrementAndGet();
+                    }
+                }));
+            }
+        }
+
+        void finish() throws Exception {
+            for (Future<?> refresh : refreshes) {
+                refresh.get(2, TimeUnit.MINUTES);
+            }
+            refreshers.shutdown();
+            authChannel.shutdown();
+            authChannel.awaitTermination(30, TimeUnit.SECONDS);
+        }
+
+        void report() {
+            long[] latencies = Arrays.copyOf(latenciesMicros, refreshed.get());
+            Arrays.sort(latencies);
+            System.out.printf(
+                    """
+                    refresh wave from the %dth second, spread over %d s, %d at a time: %d tokens refreshed in %.1f s,\
+                     refresh latency from when it was due p50 %.1f ms, p99 %.1f ms, max %.1f ms; failures %s
+                    """,
+                    WAVE_DELAY_SECONDS,
+                    spreadSeconds,
+                    REFRESHERS,
+                    latencies.length,
+                    (lastNanos - startNanos) / 1e9,
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99),
+                    percentile(latencies, 1.0),
+                    failures.isEmpty() ? "none" : failures.toString());
+        }
+    }
+
     private static long errorCount(Run run) {
         return run.errors.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    private static void report(int sessions, int rate, int seconds, Run run, long batches, long appends) {
+    private static void report(String title, int sessions, int rate, int seconds, Run run, long batches, long appends) {
         int count = Math.min(run.recorded.get(), run.latenciesMicros.length);
         long[] latencies = Arrays.copyOf(run.latenciesMicros, count);
         Arrays.sort(latencies);
@@ -267,13 +407,14 @@ public final class OpenLoopSaveBenchmark {
         System.out.printf(
                 """
 
-                Amphi open-loop saves (%d sessions, %d saves/s offered, %d s, %d cores, %s)
+                %s (%d sessions, %d saves/s offered, %d s, %d cores, %s)
                 sent %d, acknowledged %d (%.0f per second), unsent (over %d in flight) %d, errors %s
                 latency from when each save was due: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms
                 acknowledged per second (from the 3rd second): min %d, median %d, max %d
                 longest time without any answer: %.0f ms
                 event store: %d transactions, %.1f commands each on average
                 """,
+                title,
                 sessions,
                 rate,
                 seconds,

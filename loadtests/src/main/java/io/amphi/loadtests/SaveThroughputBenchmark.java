@@ -10,6 +10,7 @@ import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
+import io.amphi.proto.auth.v1.Tokens;
 import io.amphi.proto.delivery.v1.Answer;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
@@ -63,7 +64,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class SaveThroughputBenchmark {
 
-    private static final String EXAM = "demo-cardiology";
+    static final String EXAM = "demo-cardiology";
     private static final byte[] EVENT_SIZED_PAYLOAD = new byte[320];
 
     private SaveThroughputBenchmark() {}
@@ -149,8 +150,11 @@ public final class SaveThroughputBenchmark {
                     System.out.printf(
                             "acknowledged saves: %d, AnswerSaved events in the store: %d%n%n",
                             grpc.acknowledged(), storedAnswers(jdbcUrl));
+                    BenchmarkServices.auditVerify(jdbcUrl, EXAM);
                 }
             }
+        } finally {
+            BenchmarkServices.deleteFolder(data);
         }
     }
 
@@ -167,6 +171,13 @@ public final class SaveThroughputBenchmark {
 
     /** Issues each client's candidate an access code and signs them in: their access tokens. */
     static List<String> signIn(ConfigurableApplicationContext auth, int clients) {
+        return signInForTokens(auth, clients).stream()
+                .map(Tokens::getAccessToken)
+                .toList();
+    }
+
+    /** Signs {@code clients} candidates in; each one's access and refresh tokens. */
+    static List<Tokens> signInForTokens(ConfigurableApplicationContext auth, int clients) {
         List<CandidateCredentials.Issued> credentials = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             credentials.add(new CandidateCredentials.Issued(EXAM, candidate(i), "BENCH-" + UUID.randomUUID()));
@@ -184,8 +195,7 @@ public final class SaveThroughputBenchmark {
                                     .setExamId(EXAM)
                                     .setCandidateNumber(issued.candidateNumber())
                                     .setAccessCode(issued.accessCode())
-                                    .build())
-                            .getAccessToken())
+                                    .build()))
                     .toList();
         } finally {
             channel.shutdownNow();

@@ -9,7 +9,6 @@ import io.amphi.proto.auth.v1.AuthServiceGrpc;
 import io.amphi.proto.auth.v1.LoginCandidateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,12 +96,7 @@ public final class SignInBenchmark {
         } finally {
             channel.shutdownNow();
             auth.close();
-            try (var files = Files.walk(data)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("Could not remove " + data + ": " + e.getMessage());
-            }
+            BenchmarkServices.deleteFolder(data);
         }
     }
 
