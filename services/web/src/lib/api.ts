@@ -224,8 +224,12 @@ export class Api {
     return this.send('POST', `/exams/${encodeURIComponent(examId)}/${goOn ? 'unpause' : 'pause'}`, { ...scope, reason });
   }
 
-  extend(sessionId: string, seconds: number, reason: string): Promise<SessionView> {
-    return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/extensions`, { seconds, reason });
+  /**
+   * Adds time while the deadline is still the one the proctor saw, so a click that is sent again
+   * (or a second proctor's click for the same incident) does not add it twice.
+   */
+  extend(sessionId: string, seconds: number, reason: string, expectedDeadline?: string): Promise<SessionView> {
+    return this.send('POST', `/sessions/${encodeURIComponent(sessionId)}/extensions`, { seconds, reason, expectedDeadline });
   }
 
   /**

@@ -320,16 +320,26 @@ class GatewayIT {
         assertProblem(call("GET", "/api/v1/sessions/" + session + "/proof", token, null), 409, "NOT_SEALED");
 
         String proctor = staffToken("proctor");
-        Reply extended = call(
-                "POST",
-                "/api/v1/sessions/" + session + "/extensions",
-                proctor,
-                Map.of("seconds", 600, "reason", "fire alarm at 09:05"));
+        String deadlineSeen = call("GET", "/api/v1/sessions/" + session, token, null)
+                .body()
+                .path("deadline")
+                .asText();
+        Map<String, Object> grant =
+                Map.of("seconds", 600, "reason", "fire alarm at 09:05", "expectedDeadline", deadlineSeen);
+        Reply extended = call("POST", "/api/v1/sessions/" + session + "/extensions", proctor, grant);
         assertThat(extended.status()).isEqualTo(200);
         assertThat(call("GET", "/api/v1/sessions/" + session, token, null)
                         .body()
                         .path("deadline")
                         .asText())
+                .isEqualTo(extended.body().path("deadline").asText());
+        assertProblem(
+                call("POST", "/api/v1/sessions/" + session + "/extensions", proctor, grant), 409, "DEADLINE_CHANGED");
+        assertThat(call("GET", "/api/v1/sessions/" + session, token, null)
+                        .body()
+                        .path("deadline")
+                        .asText())
+                .as("the grant sent again was not added")
                 .isEqualTo(extended.body().path("deadline").asText());
 
         String university = staffToken("university");

@@ -2,6 +2,7 @@ package io.amphi.delivery.api;
 
 import io.amphi.delivery.api.Events.SealedSession;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
@@ -20,9 +21,22 @@ public final class Commands {
     /** Flag a question for review ({@code flagged} true) or remove the flag. */
     public record FlagQuestion(@TargetAggregateIdentifier String sessionId, String questionId, boolean flagged) {}
 
-    /** Grant extra time, by a proctor, with a reason. */
+    /**
+     * Grant extra time, by a proctor, with a reason; only while the deadline is still
+     * {@code expectedDeadline} when one is given, so a grant made twice is added once.
+     */
     public record ExtendTime(
-            @TargetAggregateIdentifier String sessionId, Duration extension, String reason, String proctorId) {}
+            @TargetAggregateIdentifier String sessionId,
+            Duration extension,
+            String reason,
+            String proctorId,
+            Instant expectedDeadline) {
+
+        /** A grant added whatever the deadline. */
+        public ExtendTime(String sessionId, Duration extension, String reason, String proctorId) {
+            this(sessionId, extension, reason, proctorId, null);
+        }
+    }
 
     /** Stop the session's clock, by a proctor, with a reason; a no-op while it is paused already. */
     public record PauseSession(@TargetAggregateIdentifier String sessionId, String reason, String proctorId) {}

@@ -41,6 +41,7 @@ import io.amphi.platform.domain.Inputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -220,6 +221,15 @@ public class ExamSession {
                 || extension.compareTo(LONGEST_EXTENSION) > 0) {
             throw DomainException.invalid(
                     "INVALID_EXTENSION", "An extension must be positive and at most 24 hours; got " + extension + ".");
+        }
+        if (command.expectedDeadline() != null
+                && !command.expectedDeadline()
+                        .truncatedTo(ChronoUnit.MILLIS)
+                        .equals(deadline.truncatedTo(ChronoUnit.MILLIS))) {
+            throw DomainException.precondition(
+                    "DEADLINE_CHANGED",
+                    "The deadline is now %s, not %s as you saw it: time was granted meanwhile (perhaps this very grant). Look at the session again before granting more."
+                            .formatted(deadline, command.expectedDeadline()));
         }
         apply(new TimeExtended(
                 sessionId,

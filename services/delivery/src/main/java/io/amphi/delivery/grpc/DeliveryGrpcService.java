@@ -356,9 +356,13 @@ public class DeliveryGrpcService extends DeliveryServiceGrpc.DeliveryServiceImpl
             throw DomainException.invalid("INVALID_EXTENSION", "Say how much time to add: extension is missing.");
         }
         String reason = Inputs.text(request.getReason(), "reason", Inputs.MAX_REASON);
+        Instant expectedDeadline = request.hasExpectedDeadline()
+                ? Protos.instant(request.getExpectedDeadline(), "expected_deadline")
+                : null;
         SessionView view = send(
                 sessionId,
-                new Commands.ExtendTime(sessionId, Protos.duration(request.getExtension()), reason, proctor.id()));
+                new Commands.ExtendTime(
+                        sessionId, Protos.duration(request.getExtension()), reason, proctor.id(), expectedDeadline));
         Protos.reply(response, ProtoMapping.session(view));
     }
 

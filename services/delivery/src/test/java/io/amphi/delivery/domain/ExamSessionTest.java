@@ -468,6 +468,33 @@ class ExamSessionTest {
         }
 
         @Test
+        void grantsOnlyWhileTheDeadlineIsTheOneTheProctorSaw() {
+            Instant seenToTheMicrosecond = DEADLINE.plusNanos(123_456);
+            fixture.given(started())
+                    .when(new ExtendTime(
+                            SESSION, Duration.ofMinutes(15), "power cut", "proctor-7", seenToTheMicrosecond))
+                    .expectEvents(new TimeExtended(
+                            SESSION,
+                            Duration.ofMinutes(15),
+                            "power cut",
+                            "proctor-7",
+                            START,
+                            DEADLINE.plus(Duration.ofMinutes(15))));
+            fixture.given(
+                            started(),
+                            new TimeExtended(
+                                    SESSION,
+                                    Duration.ofMinutes(15),
+                                    "power cut",
+                                    "proctor-7",
+                                    START,
+                                    DEADLINE.plus(Duration.ofMinutes(15))))
+                    .when(new ExtendTime(SESSION, Duration.ofMinutes(15), "power cut", "proctor-7", DEADLINE))
+                    .expectNoEvents()
+                    .expectException(refusal(Kind.PRECONDITION_FAILED, "DEADLINE_CHANGED"));
+        }
+
+        @Test
         void refusesANonPositiveOrHugeExtension() {
             fixture.given(started())
                     .when(new ExtendTime(SESSION, Duration.ZERO, "r", "p"))

@@ -286,8 +286,8 @@ public class ExamAdminController {
                 callers.signedIn(request),
                 delivery -> delivery.scheduleExam(ScheduleExamRequest.newBuilder()
                         .setExamId(examId)
-                        .setOpensAt(timestamp(body.opensAt()))
-                        .setClosesAt(timestamp(body.closesAt()))
+                        .setOpensAt(Views.timestamp(body.opensAt()))
+                        .setClosesAt(Views.timestamp(body.closesAt()))
                         .build()));
         return new ScheduleBody(Views.instant(scheduled.getOpensAt()), Views.instant(scheduled.getClosesAt()));
     }
@@ -358,13 +358,6 @@ public class ExamAdminController {
                 issued.getCredentialsList().stream()
                         .map(c -> new CredentialView(c.getCandidateNumber(), c.getAccessCode()))
                         .toList());
-    }
-
-    private static com.google.protobuf.Timestamp timestamp(Instant instant) {
-        return com.google.protobuf.Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond())
-                .setNanos(instant.getNano())
-                .build();
     }
 
     @Operation(

@@ -65,7 +65,14 @@ public class ProctorController {
             @Schema(description = "Why (an incident, an accommodation); kept in the event log.")
             @NotBlank
             @Size(max = 500)
-            String reason) {}
+            String reason,
+
+            @Schema(
+                    description = "The candidate's deadline as the proctor saw it (the live view's deadline). When "
+                            + "given, the time is added only if the deadline is still that one, else 409 DEADLINE_CHANGED: a "
+                            + "grant sent again after a lost answer, or a second proctor's grant for the same incident, is "
+                            + "not added twice.")
+            Instant expectedDeadline) {}
 
     @Schema(
             description =
@@ -251,22 +258,24 @@ public class ProctorController {
 
     @Operation(
             summary = "Grants a candidate extra time",
-            description = "Proctors only. Not idempotent: each call adds "
-                    + "its time, so it is never retried by the gateway; read the session to see whether a call whose answer was "
-                    + "lost took effect.")
+            description = "Proctors only. Each call adds its time, so it is never retried by the gateway; send "
+                    + "expectedDeadline so that a call made again after a lost answer cannot add the time twice (409 "
+                    + "DEADLINE_CHANGED if it was added).")
     @PostMapping("/sessions/{sessionId}/extensions")
     public Views.SessionView extend(
             @PathVariable @Pattern(regexp = Ids.SESSION) String sessionId,
             @Valid @RequestBody ExtensionBody body,
             HttpServletRequest request) {
-        return Views.session(calls.once(
-                services.delivery(),
-                callers.signedIn(request),
-                delivery -> delivery.extendTime(ExtendTimeRequest.newBuilder()
-                        .setSessionId(sessionId)
-                        .setReason(body.reason())
-                        .setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(body.seconds()))
-                        .build())));
+        return Views.session(calls.once(services.delivery(), callers.signedIn(request), delivery -> {
+            ExtendTimeRequest.Builder extension = ExtendTimeRequest.newBuilder()
+                    .setSessionId(sessionId)
+                    .setReason(body.reason())
+                    .setExtension(com.google.protobuf.Duration.newBuilder().setSeconds(body.seconds()));
+            if (body.expectedDeadline() != null) {
+                extension.setExpectedDeadline(Views.timestamp(body.expectedDeadline()));
+            }
+            return delivery.extendTime(extension.build());
+        }));
     }
 
     @Operation(
