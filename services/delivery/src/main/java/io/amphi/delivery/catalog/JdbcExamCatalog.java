@@ -8,6 +8,7 @@ import io.amphi.delivery.content.ExamFileReader;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamContent;
 import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.ClusterConfigs;
 import io.amphi.platform.domain.DomainException;
@@ -230,7 +231,9 @@ public class JdbcExamCatalog implements ExamCatalogStore {
     /**
      * Sealing an exam holds its lock exclusively from reading the sessions until the seal is stored;
      * this takes it shared, on a connection of its own, until the calling command's unit of work is
-     * cleaned up, after its events are committed (commands have no transaction to tie it to). While
+     * cleaned up, after its events are committed (commands have no transaction to tie it to), or,
+     * when the command stopped waiting for a database that did not answer, until its events' batch
+     * ends: a seal never reads the log while they may still arrive. While
      * a seal is being taken it refuses at once rather than wait: a waiting command would hold a
      * pooled connection the seal itself may need.
      */
@@ -265,7 +268,9 @@ public class JdbcExamCatalog implements ExamCatalogStore {
                             .formatted(examId),
                     Duration.ofSeconds(5));
         }
-        CurrentUnitOfWork.get().onCleanup(unitOfWork -> releaseSealingLock(connection, examId));
+        CurrentUnitOfWork.get()
+                .onCleanup(unitOfWork ->
+                        GroupCommit.whenAppendSettled(unitOfWork, () -> releaseSealingLock(connection, examId)));
         return sealed;
     }
 

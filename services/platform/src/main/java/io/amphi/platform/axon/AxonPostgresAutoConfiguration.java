@@ -181,7 +181,8 @@ public class AxonPostgresAutoConfiguration {
                 EVENT_SCHEMA,
                 new HashChain(),
                 writers,
-                maxEventsPerBatch);
+                maxEventsPerBatch,
+                GroupCommit.LONGEST_WAIT);
     }
 
     /** A pool like the service's, sized to the writers; the service's own where it is not Hikari. */

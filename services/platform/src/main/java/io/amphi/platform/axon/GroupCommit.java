@@ -29,6 +29,8 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
@@ -89,12 +91,16 @@ public final class GroupCommit implements AutoCloseable {
     /** The longest a command waits for its batch; beyond it, the database is taken as out of reach. */
     static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
 
+    /** The unit of work's resource naming its append's outcome. */
+    private static final String APPEND_OUTCOME = GroupCommit.class.getName() + ".outcome";
+
     private final Supplier<DataSource> connections;
     private final boolean ownsConnections;
     private final EventSchema schema;
     private final HashChain chain;
     private final int writers;
     private final int maxEventsPerBatch;
+    private final Duration longestWait;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> running = new ArrayList<>();
     private final AtomicLong batches = new AtomicLong();
@@ -108,6 +114,8 @@ public final class GroupCommit implements AutoCloseable {
      * @param ownsConnections   whether that data source is the writers' own, closed with them
      * @param writers           threads writing batches; each holds one connection
      * @param maxEventsPerBatch the most events one transaction takes
+     * @param longestWait       how long a command waits for its batch before it is told the
+     *                          outcome is unknown
      */
     GroupCommit(
             Supplier<DataSource> connections,
@@ -115,7 +123,8 @@ public final class GroupCommit implements AutoCloseable {
             EventSchema schema,
             HashChain chain,
             int writers,
-            int maxEventsPerBatch) {
+            int maxEventsPerBatch,
+            Duration longestWait) {
         if (writers < 1 || maxEventsPerBatch < 1) {
             throw new IllegalArgumentException("At least one writer and one event per batch");
         }
@@ -125,6 +134,7 @@ public final class GroupCommit implements AutoCloseable {
         this.chain = chain;
         this.writers = writers;
         this.maxEventsPerBatch = maxEventsPerBatch;
+        this.longestWait = longestWait;
     }
 
     /** Stores the events, in one transaction with those of other commands, and returns once committed. */
@@ -135,18 +145,34 @@ public final class GroupCommit implements AutoCloseable {
             prepared.add(new Prepared(event, event.serializePayload(serializer, byte[].class)));
         }
         Pending pending = new Pending(prepared, serializer, new CompletableFuture<>());
+        CurrentUnitOfWork.ifStarted(unitOfWork -> unitOfWork.root().resources().put(APPEND_OUTCOME, pending.stored()));
         enqueue(pending);
-        awaitOutcome(pending);
+        awaitOutcome(pending, longestWait);
+    }
+
+    /**
+     * Runs {@code action} once the unit of work's events are stored or known not to be: at once,
+     * unless its command stopped waiting while its batch may still commit; then when the batch
+     * ends. What a command holds until its events are in (the sealing's hold-back) is let go this
+     * way, never while they might still arrive.
+     */
+    public static void whenAppendSettled(UnitOfWork<?> unitOfWork, Runnable action) {
+        CompletableFuture<Void> outcome = unitOfWork.root().getResource(APPEND_OUTCOME);
+        if (outcome == null || outcome.isDone()) {
+            action.run();
+        } else {
+            outcome.whenCompleteAsync((stored, failure) -> action.run());
+        }
     }
 
     /**
      * Waits for the batch's outcome, even when interrupted: giving up while the batch may still
      * commit would report a command as failed whose events are stored. Only a writer silent for
-     * longer than {@link #LONGEST_WAIT} (the database hanging mid-commit) leaves it unknown.
+     * longer than {@code longestWait} (the database hanging mid-commit) leaves it unknown.
      */
-    private static void awaitOutcome(Pending pending) throws AppendFailed {
+    private static void awaitOutcome(Pending pending, Duration longestWait) throws AppendFailed {
         boolean interrupted = false;
-        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        long deadline = System.nanoTime() + longestWait.toNanos();
         try {
             while (true) {
                 try {
@@ -162,8 +188,8 @@ public final class GroupCommit implements AutoCloseable {
                 } catch (TimeoutException e) {
                     throw new AppendFailed(
                             new SQLException(
-                                    "No answer from the database within %d s: these events may or may not be stored"
-                                            .formatted(LONGEST_WAIT.toSeconds()),
+                                    "No answer from the database within %d ms: these events may or may not be stored"
+                                            .formatted(longestWait.toMillis()),
                                     "08006"),
                             pending.events().getFirst().event());
                 }

@@ -23,9 +23,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -210,8 +212,61 @@ class GroupCommitIT {
     }
 
     private static GroupCommit groupCommit(DataSource connections) {
+        return groupCommit(connections, GroupCommit.LONGEST_WAIT);
+    }
+
+    private static GroupCommit groupCommit(DataSource connections, Duration longestWait) {
         return new GroupCommit(
-                () -> connections, false, AxonPostgresAutoConfiguration.EVENT_SCHEMA, new HashChain(), 1, 1000);
+                () -> connections,
+                false,
+                AxonPostgresAutoConfiguration.EVENT_SCHEMA,
+                new HashChain(),
+                1,
+                1000,
+                longestWait);
+    }
+
+    @Test
+    void whatACommandHeldIsLetGoWhenItsBatchEndsNotWhenTheCommandStopsWaiting() throws Exception {
+        CountDownLatch databaseAnswers = new CountDownLatch(1);
+        FirstCallDataSource hanging = new FirstCallDataSource(service, () -> {
+            try {
+                databaseAnswers.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AtomicBoolean letGo = new AtomicBoolean();
+        try (GroupCommit groupCommit = groupCommit(hanging, Duration.ofMillis(300))) {
+            DefaultUnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+            try {
+                assertThatThrownBy(() -> groupCommit.append(List.of(event("unknown:outcome", 0)), SERIALIZER))
+                        .isInstanceOf(GroupCommit.AppendFailed.class)
+                        .hasMessageContaining("may or may not be stored");
+                GroupCommit.whenAppendSettled(command, () -> letGo.set(true));
+                Thread.sleep(300);
+                assertThat(letGo).as("held while the batch may still commit").isFalse();
+
+                databaseAnswers.countDown();
+                await().atMost(Duration.ofSeconds(10)).untilTrue(letGo);
+            } finally {
+                command.rollback();
+            }
+            AtomicBoolean settledAtOnce = new AtomicBoolean();
+            DefaultUnitOfWork<?> next = DefaultUnitOfWork.startAndGet(null);
+            try {
+                groupCommit.append(List.of(event("unknown:next", 0)), SERIALIZER);
+                GroupCommit.whenAppendSettled(next, () -> settledAtOnce.set(true));
+                assertThat(settledAtOnce)
+                        .as("an answered append settles at once")
+                        .isTrue();
+            } finally {
+                next.rollback();
+            }
+        }
+        assertThat(stored("unknown:outcome"))
+                .as("stored after all: the command was told it may have been")
+                .hasSize(1);
     }
 
     private static GenericDomainEventMessage<Noted> event(String aggregate, long sequence) {
