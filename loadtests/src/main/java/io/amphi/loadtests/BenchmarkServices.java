@@ -42,14 +42,16 @@ final class BenchmarkServices {
 
     /**
      * {@code ./audit verify} on the exam's log as the benchmark left it, with the auditor's own
-     * code; prints its report and exit status (0 when every chain is intact).
+     * code; prints its report, and fails the benchmark unless every chain is intact.
      */
-    static int auditVerify(String jdbcUrl, String examId) {
+    static void auditVerify(String jdbcUrl, String examId) {
         System.out.println("./audit verify --db " + jdbcUrl + " --exam " + examId);
         int exit = AuditCli.run(
                 System.out, System.err, false, "verify", "--db", jdbcUrl, "--exam", examId, "--password", "");
         System.out.println("./audit verify exit status: " + exit);
-        return exit;
+        if (exit != 0) {
+            throw new IllegalStateException("./audit verify found the benchmark's log damaged (exit " + exit + ")");
+        }
     }
 
     /** Removes a benchmark's folder (its databases' files) once its services have stopped. */

@@ -383,7 +383,7 @@ public final class OpenLoopSaveBenchmark {
                     spreadSeconds,
                     REFRESHERS,
                     latencies.length,
-                    (lastNanos - startNanos) / 1e9,
+                    latencies.length == 0 ? 0.0 : (lastNanos - startNanos) / 1e9,
                     percentile(latencies, 0.50),
                     percentile(latencies, 0.99),
                     percentile(latencies, 1.0),

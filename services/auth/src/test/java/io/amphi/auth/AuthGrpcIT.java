@@ -163,7 +163,7 @@ class AuthGrpcIT {
                                 issuedFrom.plus(Duration.ofMinutes(8)).minusSeconds(1),
                                 issuedUntil.plus(Duration.ofMinutes(10))));
         assertThat(Duration.between(Collections.min(expiries), Collections.max(expiries)))
-                .as("30 tokens issued within a second expire over most of two minutes, not in the same second")
+                .as("30 tokens issued one after the other expire spread over up to two minutes, not in the same second")
                 .isGreaterThan(Duration.ofSeconds(45));
     }
 

@@ -92,7 +92,7 @@ class LocalPlatformCrashIT {
         Map<String, String> acknowledged = new HashMap<>();
         String session;
         try (Calls calls = new Calls(first, candidate)) {
-            session = calls.delivery
+            session = calls.delivery()
                     .startSession(StartSessionRequest.newBuilder()
                             .setExamId("demo-cardiology")
                             .build())
@@ -101,13 +101,14 @@ class LocalPlatformCrashIT {
             List<String> options = List.of("A", "B", "C", "D", "E");
             for (int i = 1; i <= 10; i++) {
                 String option = options.get(i % options.size());
-                calls.delivery.saveAnswer(SaveAnswerRequest.newBuilder()
-                        .setSessionId(session)
-                        .setQuestionId("q1")
-                        .setSaveNumber(i)
-                        .setAnswer(Answer.newBuilder()
-                                .setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)))
-                        .build());
+                calls.delivery()
+                        .saveAnswer(SaveAnswerRequest.newBuilder()
+                                .setSessionId(session)
+                                .setQuestionId("q1")
+                                .setSaveNumber(i)
+                                .setAnswer(Answer.newBuilder()
+                                        .setChoices(ChoiceAnswer.newBuilder().addOptionIds(option)))
+                                .build());
                 acknowledged.put("q1", option);
             }
         }
@@ -127,7 +128,7 @@ class LocalPlatformCrashIT {
                 .allMatch(pid ->
                         !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         try (Calls calls = new Calls(second, candidate)) {
-            List<SavedAnswer> stored = calls.delivery
+            List<SavedAnswer> stored = calls.delivery()
                     .resumeSession(ResumeSessionRequest.newBuilder()
                             .setSessionId(session)
                             .build())
@@ -220,17 +221,21 @@ class LocalPlatformCrashIT {
                 .isZero();
         Saver after = savers.getFirst();
         try (Calls calls = new Calls(second, after.candidate, after.code)) {
-            long next = stored.get(after.session).stream()
+            long next = stored.getOrDefault(after.session, List.of()).stream()
                             .mapToLong(Long::longValue)
                             .max()
                             .orElse(0)
                     + 1;
-            assertThat(calls.delivery
+            assertThat(calls.delivery()
                             .saveAnswer(Saver.save(after.session, next))
                             .getOutcome())
                     .as("the session saves on after the restart")
                     .isEqualTo(SaveOutcome.SAVE_OUTCOME_APPLIED);
         }
+        second.process().destroy();
+        assertThat(second.process().waitFor(60, TimeUnit.SECONDS))
+                .as("stops on SIGTERM")
+                .isTrue();
     }
 
     /** Enrols candidates in the demo exam and has codes issued, as the university would: their codes. */
@@ -313,14 +318,16 @@ class LocalPlatformCrashIT {
             this.candidate = candidate;
             this.code = code;
             this.calls = new Calls(child, candidate, code);
-            StartSessionResponse started = calls.delivery.startSession(StartSessionRequest.newBuilder()
-                    .setExamId("demo-cardiology")
-                    .build());
+            StartSessionResponse started = calls.delivery()
+                    .startSession(StartSessionRequest.newBuilder()
+                            .setExamId("demo-cardiology")
+                            .build());
             while (!started.hasSession()) {
                 Thread.sleep(Math.clamp(started.getQueue().getEstimatedWait().getSeconds() * 500, 50, 1_000));
-                started = calls.delivery.startSession(StartSessionRequest.newBuilder()
-                        .setExamId("demo-cardiology")
-                        .build());
+                started = calls.delivery()
+                        .startSession(StartSessionRequest.newBuilder()
+                                .setExamId("demo-cardiology")
+                                .build());
             }
             this.session = started.getSession().getSessionId();
         }
@@ -343,7 +350,7 @@ class LocalPlatformCrashIT {
         void saveUntil(CountDownLatch killed) {
             for (long number = 1; number <= 60; number++) {
                 try {
-                    SaveAnswerResponse answer = calls.delivery.saveAnswer(save(session, number));
+                    SaveAnswerResponse answer = calls.delivery().saveAnswer(save(session, number));
                     if (answer.getOutcome() == SaveOutcome.SAVE_OUTCOME_APPLIED) {
                         acknowledged.add(number);
                     }
@@ -367,7 +374,7 @@ class LocalPlatformCrashIT {
     private static final class Calls implements AutoCloseable {
         final ManagedChannel authChannel;
         final ManagedChannel deliveryChannel;
-        final DeliveryServiceBlockingStub delivery;
+        private final DeliveryServiceBlockingStub delivery;
 
         Calls(Child child, String candidate) {
             this(child, candidate, child.codes().get(candidate));
@@ -391,8 +398,12 @@ class LocalPlatformCrashIT {
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
             delivery = DeliveryServiceGrpc.newBlockingStub(deliveryChannel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                    .withDeadlineAfter(30, TimeUnit.SECONDS);
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+
+        /** Delivery, under a deadline counted from this call. */
+        DeliveryServiceBlockingStub delivery() {
+            return delivery.withDeadlineAfter(30, TimeUnit.SECONDS);
         }
 
         @Override

@@ -33,7 +33,7 @@ public class TokenIssuer {
     public static final String ISSUER = "amphi";
 
     /** The part of the lifetime over which expiries are spread. */
-    static final double EXPIRY_SPREAD = 0.2;
+    private static final double EXPIRY_SPREAD = 0.2;
 
     /** A signed token and when it stops being accepted. */
     public record AccessToken(String token, Instant expiresAt) {}

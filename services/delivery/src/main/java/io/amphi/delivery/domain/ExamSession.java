@@ -41,7 +41,6 @@ import io.amphi.platform.domain.Inputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -90,6 +89,8 @@ public class ExamSession {
 
     /** The largest extension one grant may give. */
     public static final Duration LONGEST_EXTENSION = Duration.ofHours(24);
+    /** How far from the deadline a deadline a client shows may be: views round it. */
+    private static final Duration DEADLINE_AS_SHOWN = Duration.ofMillis(1);
 
     /** The most entries one offline journal may hold: far more saves than a candidate makes in a day. */
     public static final int MAX_JOURNAL_ENTRIES = 10_000;
@@ -222,13 +223,11 @@ public class ExamSession {
             throw DomainException.invalid(
                     "INVALID_EXTENSION", "An extension must be positive and at most 24 hours; got " + extension + ".");
         }
-        if (command.expectedDeadline() != null
-                && !command.expectedDeadline()
-                        .truncatedTo(ChronoUnit.MILLIS)
-                        .equals(deadline.truncatedTo(ChronoUnit.MILLIS))) {
+        if (command.expectedDeadline() != null && !isDeadlineSeenAs(command.expectedDeadline())) {
             throw DomainException.precondition(
                     "DEADLINE_CHANGED",
-                    "The deadline is now %s, not %s as you saw it: time was granted meanwhile (perhaps this very grant). Look at the session again before granting more."
+                    ("The deadline is now %s, not %s as you saw it: it moved meanwhile (time was granted, perhaps by "
+                                    + "this very request, or a pause ended). Look at the session again before granting more.")
                             .formatted(deadline, command.expectedDeadline()));
         }
         apply(new TimeExtended(
@@ -239,6 +238,14 @@ public class ExamSession {
                 now,
                 deadline.plus(extension)));
         return describe(now);
+    }
+
+    /**
+     * Within a millisecond: views show the deadline rounded (the live view's database keeps
+     * microseconds, browsers milliseconds), and a deadline only moves by grants and pauses.
+     */
+    private boolean isDeadlineSeenAs(Instant seen) {
+        return Duration.between(seen, deadline).abs().compareTo(DEADLINE_AS_SHOWN) < 0;
     }
 
     @CommandHandler

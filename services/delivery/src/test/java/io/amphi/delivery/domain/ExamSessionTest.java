@@ -469,17 +469,17 @@ class ExamSessionTest {
 
         @Test
         void grantsOnlyWhileTheDeadlineIsTheOneTheProctorSaw() {
-            Instant seenToTheMicrosecond = DEADLINE.plusNanos(123_456);
-            fixture.given(started())
-                    .when(new ExtendTime(
-                            SESSION, Duration.ofMinutes(15), "power cut", "proctor-7", seenToTheMicrosecond))
+            Instant heldToTheNanosecond = DEADLINE.plusNanos(999_999_700);
+            Instant shownRoundedUp = DEADLINE.plusSeconds(1);
+            fixture.given(new SessionStarted(SESSION, EXAM, 1, CANDIDATE, START, Duration.ZERO, heldToTheNanosecond))
+                    .when(new ExtendTime(SESSION, Duration.ofMinutes(15), "power cut", "proctor-7", shownRoundedUp))
                     .expectEvents(new TimeExtended(
                             SESSION,
                             Duration.ofMinutes(15),
                             "power cut",
                             "proctor-7",
                             START,
-                            DEADLINE.plus(Duration.ofMinutes(15))));
+                            heldToTheNanosecond.plus(Duration.ofMinutes(15))));
             fixture.given(
                             started(),
                             new TimeExtended(

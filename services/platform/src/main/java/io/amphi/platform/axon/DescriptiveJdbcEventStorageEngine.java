@@ -55,9 +55,22 @@ final class DescriptiveJdbcEventStorageEngine extends JdbcEventStorageEngine {
         String event = failedEvent instanceof DomainEventMessage<?> domainEvent
                 ? "Event %d of %s".formatted(domainEvent.getSequenceNumber(), domainEvent.getAggregateIdentifier())
                 : "Event " + failedEvent.getIdentifier();
-        throw new EventStoreException(
-                "%s was not stored (nothing of its transaction was): %s".formatted(event, reason(exception)),
-                exception);
+        String outcome = connectionLost(exception)
+                ? "may not have been stored (the database did not confirm its transaction)"
+                : "was not stored (nothing of its transaction was)";
+        throw new EventStoreException("%s %s: %s".formatted(event, outcome, reason(exception)), exception);
+    }
+
+    /** A connection lost or silent mid-transaction (SQL state class 08) leaves the commit unknown. */
+    private static boolean connectionLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The database's own reason (its SQL state and message), never the statement it was about. */

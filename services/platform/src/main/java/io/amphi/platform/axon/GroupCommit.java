@@ -145,8 +145,8 @@ public final class GroupCommit implements AutoCloseable {
             prepared.add(new Prepared(event, event.serializePayload(serializer, byte[].class)));
         }
         Pending pending = new Pending(prepared, serializer, new CompletableFuture<>());
-        CurrentUnitOfWork.ifStarted(unitOfWork -> unitOfWork.root().resources().put(APPEND_OUTCOME, pending.stored()));
         enqueue(pending);
+        CurrentUnitOfWork.ifStarted(unitOfWork -> unitOfWork.root().resources().put(APPEND_OUTCOME, pending.stored()));
         awaitOutcome(pending, longestWait);
     }
 
@@ -161,7 +161,15 @@ public final class GroupCommit implements AutoCloseable {
         if (outcome == null || outcome.isDone()) {
             action.run();
         } else {
-            outcome.whenCompleteAsync((stored, failure) -> action.run());
+            outcome.whenCompleteAsync(
+                    (stored, failure) -> {
+                        try {
+                            action.run();
+                        } catch (RuntimeException e) {
+                            log.warn("What a command held until its events were stored could not be let go", e);
+                        }
+                    },
+                    Thread::startVirtualThread);
         }
     }
 
@@ -188,8 +196,8 @@ public final class GroupCommit implements AutoCloseable {
                 } catch (TimeoutException e) {
                     throw new AppendFailed(
                             new SQLException(
-                                    "No answer from the database within %d ms: these events may or may not be stored"
-                                            .formatted(longestWait.toMillis()),
+                                    "No answer from the database within %.1f s: these events may or may not be stored"
+                                            .formatted(longestWait.toMillis() / 1000.0),
                                     "08006"),
                             pending.events().getFirst().event());
                 }

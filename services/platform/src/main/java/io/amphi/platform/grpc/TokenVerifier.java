@@ -59,7 +59,7 @@ public class TokenVerifier {
      * from the calls whose token is already known, saves among them. A quarter of the cores (at
      * least one) checks new tokens; the others keep serving.
      */
-    private final Semaphore signatureChecks;
+    final Semaphore signatureChecks;
 
     /**
      * @param keys        the auth service's public keys
@@ -119,23 +119,12 @@ public class TokenVerifier {
      */
     private record Signed(Caller caller, Instant expiresAt, Instant notBefore, Instant issuedAt) {}
 
-    /** A token first used by several calls at once is checked by the first of them only. */
+    /**
+     * Only the signature check itself waits its turn: a key fetch (a token naming a key not seen
+     * yet) waits on its own, so a made-up key id never holds up the checks of real tokens. A token
+     * first used by several calls at once is checked by the first of them only.
+     */
     private Signed checkSignatureInTurn(String token) {
-        signatureChecks.acquireUninterruptibly();
-        try {
-            Signed checkedMeanwhile = verifiedSignatures.getIfPresent(token);
-            if (checkedMeanwhile != null) {
-                return checkedMeanwhile;
-            }
-            Signed signed = checkSignature(token);
-            verifiedSignatures.put(token, signed);
-            return signed;
-        } finally {
-            signatureChecks.release();
-        }
-    }
-
-    private Signed checkSignature(String token) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -148,13 +137,27 @@ public class TokenVerifier {
             throw new InvalidToken("INVALID_TOKEN", "The access token is not signed with ES256.");
         }
         ECKey key = key(jwt.getHeader().getKeyID());
+        signatureChecks.acquireUninterruptibly();
         try {
+            Signed checkedMeanwhile = verifiedSignatures.getIfPresent(token);
+            if (checkedMeanwhile != null) {
+                return checkedMeanwhile;
+            }
             if (!jwt.verify(new ECDSAVerifier(key))) {
                 throw new InvalidToken("INVALID_TOKEN", "The access token's signature does not verify.");
             }
         } catch (JOSEException e) {
             throw new InvalidToken("INVALID_TOKEN", "The access token's signature cannot be checked.");
+        } finally {
+            signatureChecks.release();
         }
+        Signed signed = vouchedFor(claims);
+        verifiedSignatures.put(token, signed);
+        return signed;
+    }
+
+    /** What the claims of a token whose signature verified say. */
+    private static Signed vouchedFor(JWTClaimsSet claims) {
         if (!ISSUER.equals(claims.getIssuer())) {
             throw new InvalidToken("INVALID_TOKEN", "The access token was not issued by Amphi.");
         }
