@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxMetadataSize the largest header list (metadata) accepted; larger ones are refused alone, with INVALID_ARGUMENT
  * @param trustedProxies addresses of proxies (the gateway) whose {@code x-forwarded-for} names the
  *                       real client; from any other peer the header is ignored
+ * @param callThreads    threads running calls, 0 for 32 per core; calls beyond them wait in line
  */
 @ConfigurationProperties("amphi.grpc")
 public record GrpcServerProperties(
@@ -25,4 +26,11 @@ public record GrpcServerProperties(
         @DefaultValue("10s") Duration shutdownGrace,
         @DefaultValue("4MB") DataSize maxMessageSize,
         @DefaultValue("16KB") DataSize maxMetadataSize,
-        @DefaultValue("") List<String> trustedProxies) {}
+        @DefaultValue("") List<String> trustedProxies,
+        @DefaultValue("0") int callThreads) {
+
+    /** The threads running calls: those set, or 32 per core (a command mostly waits for its commit). */
+    public int callThreadsOrDefault() {
+        return callThreads > 0 ? callThreads : 32 * Runtime.getRuntime().availableProcessors();
+    }
+}
