@@ -26,6 +26,12 @@ public final class CallArrival extends ServerStreamTracer.Factory {
         return arrived == null ? clock.millis() : arrived;
     }
 
+    /** How long the current call has been on this replica, most of it waiting for a thread. */
+    long waitedMillis() {
+        Long arrived = ARRIVED_AT.get();
+        return arrived == null ? 0 : clock.millis() - arrived;
+    }
+
     @Override
     public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
         long arrived = clock.millis();

@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param trustedProxies addresses of proxies (the gateway) whose {@code x-forwarded-for} names the
  *                       real client; from any other peer the header is ignored
  * @param callThreads    threads running calls, 0 for 32 per core; calls beyond them wait in line
+ * @param maxQueueWait   the longest a call waits in that line: one that waited longer is answered
+ *                       UNAVAILABLE (retry in a second) instead of being run
  */
 @ConfigurationProperties("amphi.grpc")
 public record GrpcServerProperties(
@@ -27,7 +29,8 @@ public record GrpcServerProperties(
         @DefaultValue("4MB") DataSize maxMessageSize,
         @DefaultValue("16KB") DataSize maxMetadataSize,
         @DefaultValue("") List<String> trustedProxies,
-        @DefaultValue("0") int callThreads) {
+        @DefaultValue("0") int callThreads,
+        @DefaultValue("2s") Duration maxQueueWait) {
 
     /** The threads running calls: those set, or 32 per core (a command mostly waits for its commit). */
     public int callThreadsOrDefault() {

@@ -50,13 +50,40 @@ final class RequestBoundary implements ServerInterceptor {
         }
     };
 
+    /** When a busy replica's caller may try again (or another replica take the call at once). */
+    private static final Duration RETRY_WHEN_BUSY = Duration.ofSeconds(1);
+
     private final int maxMessageBytes;
     private final int maxMetadataBytes;
+    private final CallArrival arrival;
+    private final long maxQueueWaitMillis;
     private final RateLimitedLog malformed = new RateLimitedLog(log, Duration.ofSeconds(10));
 
-    RequestBoundary(int maxMessageBytes, int maxMetadataBytes) {
+    RequestBoundary(int maxMessageBytes, int maxMetadataBytes, CallArrival arrival, Duration maxQueueWait) {
         this.maxMessageBytes = maxMessageBytes;
         this.maxMetadataBytes = maxMetadataBytes;
+        this.arrival = arrival;
+        this.maxQueueWaitMillis = maxQueueWait.toMillis();
+    }
+
+    /**
+     * Refuses a call that waited in line too long: under a backlog, running the oldest calls first
+     * answers each just before its caller gives up and the replica never catches up; refused at
+     * once, the line empties and the calls run are fresh. A refused save was not acknowledged:
+     * the page (or the gateway) sends it again.
+     */
+    private ErrorMapping.MappedError waitedTooLong() {
+        long waited = arrival.waitedMillis();
+        if (waited <= maxQueueWaitMillis) {
+            return null;
+        }
+        return ErrorMapping.error(
+                Status.UNAVAILABLE,
+                "REPLICA_BUSY",
+                "This replica is busy: the call waited %d ms for its turn (at most %d ms). Send it again in a second."
+                        .formatted(waited, maxQueueWaitMillis),
+                true,
+                RETRY_WHEN_BUSY);
     }
 
     /** The service behind the boundary. */
@@ -106,6 +133,11 @@ final class RequestBoundary implements ServerInterceptor {
                             false));
             return new ServerCall.Listener<>() {};
         }
+        ErrorMapping.MappedError busy = waitedTooLong();
+        if (busy != null) {
+            close(call, busy);
+            return new ServerCall.Listener<>() {};
+        }
         AtomicBoolean refused = new AtomicBoolean();
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
             @Override
@@ -149,9 +181,15 @@ final class RequestBoundary implements ServerInterceptor {
                 // A call whose caller gave up (its deadline passed while it waited for a thread) is
                 // not run: nobody would get its answer, and under overload that work would only
                 // delay the calls still waited for. A save it held was not acknowledged: the page resends it.
-                if (!refused.get() && !Context.current().isCancelled()) {
-                    super.onHalfClose();
+                if (refused.get() || Context.current().isCancelled()) {
+                    return;
                 }
+                ErrorMapping.MappedError busy = waitedTooLong();
+                if (busy != null) {
+                    refuse(busy);
+                    return;
+                }
+                super.onHalfClose();
             }
 
             private void refuse(ErrorMapping.MappedError error) {
