@@ -70,7 +70,9 @@ final class RequestBoundary implements ServerInterceptor {
      * Refuses a call that waited in line too long: under a backlog, running the oldest calls first
      * answers each just before its caller gives up and the replica never catches up; refused at
      * once, the line empties and the calls run are fresh. A refused save was not acknowledged:
-     * the page (or the gateway) sends it again.
+     * the page (or the gateway) sends it again. Checked as the call starts, when the time since its
+     * headers arrived is time spent in line (a unary call's message is handled in the same turn);
+     * later, it would also count the time a large message took to upload.
      */
     private ErrorMapping.MappedError waitedTooLong() {
         long waited = arrival.waitedMillis();
@@ -181,15 +183,9 @@ final class RequestBoundary implements ServerInterceptor {
                 // A call whose caller gave up (its deadline passed while it waited for a thread) is
                 // not run: nobody would get its answer, and under overload that work would only
                 // delay the calls still waited for. A save it held was not acknowledged: the page resends it.
-                if (refused.get() || Context.current().isCancelled()) {
-                    return;
+                if (!refused.get() && !Context.current().isCancelled()) {
+                    super.onHalfClose();
                 }
-                ErrorMapping.MappedError busy = waitedTooLong();
-                if (busy != null) {
-                    refuse(busy);
-                    return;
-                }
-                super.onHalfClose();
             }
 
             private void refuse(ErrorMapping.MappedError error) {
