@@ -4,6 +4,9 @@ import io.amphi.audit.AuditCli;
 import io.amphi.auth.AuthApplication;
 import io.amphi.delivery.DeliveryApplication;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +55,13 @@ final class BenchmarkServices {
         if (exit != 0) {
             throw new IllegalStateException("./audit verify found the benchmark's log damaged (exit " + exit + ")");
         }
+    }
+
+    /** Sends {@code accessToken} with every call, as a signed-in client does. */
+    static ClientInterceptor bearer(String accessToken) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     /** Removes a benchmark's folder (its databases' files) once its services have stopped. */

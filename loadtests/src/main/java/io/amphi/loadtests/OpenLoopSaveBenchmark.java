@@ -13,10 +13,8 @@ import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
 import io.amphi.proto.delivery.v1.SaveOutcome;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -161,14 +159,7 @@ public final class OpenLoopSaveBenchmark {
             GroupCommit.Figures before = groupCommit.figures();
             Run run = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
             GroupCommit.Figures after = groupCommit.figures();
-            report(
-                    "Amphi open-loop saves",
-                    sessions,
-                    rate,
-                    seconds,
-                    run,
-                    after.batches() - before.batches(),
-                    after.appends() - before.appends());
+            report("Amphi open-loop saves", sessions, rate, seconds, run, before, after);
             if (waveSpread != null) {
                 RefreshWave wave = new RefreshWave(
                         auth.getBean(GrpcServerLifecycle.class).port(), signedIn, stubs, channels, waveSpread);
@@ -177,14 +168,7 @@ public final class OpenLoopSaveBenchmark {
                 Run during = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
                 GroupCommit.Figures afterWave = groupCommit.figures();
                 wave.finish();
-                report(
-                        "Saves around a refresh wave",
-                        sessions,
-                        rate,
-                        seconds,
-                        during,
-                        afterWave.batches() - beforeWave.batches(),
-                        afterWave.appends() - beforeWave.appends());
+                report("Saves around a refresh wave", sessions, rate, seconds, during, beforeWave, afterWave);
                 wave.report();
             }
             channels.forEach(ManagedChannel::shutdown);
@@ -292,10 +276,7 @@ public final class OpenLoopSaveBenchmark {
     }
 
     private static DeliveryServiceFutureStub stub(ManagedChannel channel, String accessToken) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-        return DeliveryServiceGrpc.newFutureStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return DeliveryServiceGrpc.newFutureStub(channel).withInterceptors(BenchmarkServices.bearer(accessToken));
     }
 
     /**
@@ -395,7 +376,17 @@ public final class OpenLoopSaveBenchmark {
         return run.errors.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    private static void report(String title, int sessions, int rate, int seconds, Run run, long batches, long appends) {
+    /** The run's figures, with what the event store's writers did between {@code before} and {@code after}. */
+    private static void report(
+            String title,
+            int sessions,
+            int rate,
+            int seconds,
+            Run run,
+            GroupCommit.Figures before,
+            GroupCommit.Figures after) {
+        long batches = after.batches() - before.batches();
+        long appends = after.appends() - before.appends();
         int count = Math.min(run.recorded.get(), run.latenciesMicros.length);
         long[] latencies = Arrays.copyOf(run.latenciesMicros, count);
         Arrays.sort(latencies);

@@ -21,9 +21,7 @@ import io.amphi.proto.delivery.v1.SaveOutcome;
 import io.amphi.proto.delivery.v1.StartSessionRequest;
 import io.amphi.proto.delivery.v1.TextAnswer;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -236,10 +234,7 @@ public final class SaveThroughputBenchmark {
     }
 
     static DeliveryServiceBlockingStub stub(ManagedChannel channel, String accessToken) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-        return DeliveryServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return DeliveryServiceGrpc.newBlockingStub(channel).withInterceptors(BenchmarkServices.bearer(accessToken));
     }
 
     /** Runs {@code clients} loops for {@code seconds}, each op timed. */

@@ -395,10 +395,7 @@ class LocalPlatformCrashIT {
                             .setAccessCode(code)
                             .build())
                     .getAccessToken();
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-            delivery = DeliveryServiceGrpc.newBlockingStub(deliveryChannel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            delivery = DeliveryServiceGrpc.newBlockingStub(deliveryChannel).withInterceptors(bearer(token));
         }
 
         /** Delivery, under a deadline counted from this call. */

@@ -148,13 +148,7 @@ class GroupCommitIT {
     @Test
     void aDatabaseErrorFailsItsWholeBatchAndStoresNoneOfIt() throws Exception {
         CountDownLatch firstBatchHeld = new CountDownLatch(1);
-        FirstCallDataSource held = new FirstCallDataSource(service, () -> {
-            try {
-                firstBatchHeld.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        FirstCallDataSource held = firstConnectionHeldUntil(firstBatchHeld);
         try (GroupCommit groupCommit = groupCommit(held)) {
             ExecutorService commands = Executors.newFixedThreadPool(6);
             Future<?> first = commands.submit(() -> {
@@ -211,6 +205,17 @@ class GroupCommitIT {
         assertThat(stored("writer:stored")).hasSize(1);
     }
 
+    /** The service's connections, the first handed out only once {@code released} (at most 30 s). */
+    private static FirstCallDataSource firstConnectionHeldUntil(CountDownLatch released) {
+        return new FirstCallDataSource(service, () -> {
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     private static GroupCommit groupCommit(DataSource connections) {
         return groupCommit(connections, GroupCommit.LONGEST_WAIT);
     }
@@ -229,13 +234,7 @@ class GroupCommitIT {
     @Test
     void whatACommandHeldIsLetGoWhenItsBatchEndsNotWhenTheCommandStopsWaiting() throws Exception {
         CountDownLatch databaseAnswers = new CountDownLatch(1);
-        FirstCallDataSource hanging = new FirstCallDataSource(service, () -> {
-            try {
-                databaseAnswers.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        FirstCallDataSource hanging = firstConnectionHeldUntil(databaseAnswers);
         AtomicBoolean letGo = new AtomicBoolean();
         try (GroupCommit groupCommit = groupCommit(hanging, Duration.ofMillis(300))) {
             DefaultUnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
