@@ -145,14 +145,16 @@ public class DeliveryConfiguration {
 
     /**
      * Generous for a person (a burst of 60 saves, then 2 a second), it stops a runaway client
-     * before it floods the event log.
+     * before it floods the event log. A replica draws a session's tokens 10 at a time, so most saves
+     * make no call to the cluster for it.
      */
     @Bean
     RateLimiter saveRateLimiter(
             HazelcastInstance hazelcast,
             @Value("${amphi.delivery.save-rate.burst:60}") long burst,
-            @Value("${amphi.delivery.save-rate.refill-period:30s}") Duration refillPeriod) {
-        return new RateLimiter(hazelcast, "saves", burst, refillPeriod);
+            @Value("${amphi.delivery.save-rate.refill-period:30s}") Duration refillPeriod,
+            @Value("${amphi.delivery.save-rate.tokens-per-draw:10}") long tokensPerDraw) {
+        return new RateLimiter(hazelcast, "saves", burst, refillPeriod, tokensPerDraw);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package io.amphi.delivery.lease;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.amphi.platform.domain.DomainException;
@@ -15,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * log: they say who is connected now, nothing a restart must keep. Values are plain strings
  * ("<client id>@<expiry in epoch millis>") updated by compare-and-set, so every member of the
  * cluster can hold them, whatever classes it has.
+ *
+ * <p>A replica remembers the leases it granted itself. Until one runs out, no other client can
+ * take it over anywhere (a take-over waits for expiry, judged with a margin for clocks that
+ * differ), so the holder's saves on this replica are let through without asking the cluster: a
+ * remote read per save cost about a quarter of a save's CPU (measured). Only the holder's own
+ * release, made on another replica, goes unseen here, and then only its own late saves are taken
+ * until the lease would have run out.
  */
 public class SessionLeases {
 
@@ -24,13 +33,22 @@ public class SessionLeases {
     public static final Duration RENEW_EVERY = Duration.ofSeconds(10);
 
     private static final String MAP = "amphi-session-leases";
+    /** How much sooner than its expiry a lease granted here stops being trusted without asking the cluster. */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
+    private static final long MOST_LEASES_REMEMBERED = 200_000;
 
     private final IMap<String, String> leases;
     private final Clock clock;
+    private final Cache<String, Lease> grantedHere;
 
     public SessionLeases(HazelcastInstance hazelcast, Clock clock) {
         this.leases = hazelcast.getMap(MAP);
         this.clock = clock;
+        this.grantedHere = Caffeine.newBuilder()
+                .expireAfterWrite(LEASE)
+                .maximumSize(MOST_LEASES_REMEMBERED)
+                .build();
     }
 
     /** A lease held until {@code expiresAt}. */
@@ -54,6 +72,7 @@ public class SessionLeases {
             String current = leases.get(sessionId);
             if (current == null) {
                 if (leases.putIfAbsent(sessionId, mine.value(), ttlSeconds(), TimeUnit.SECONDS) == null) {
+                    grantedHere.put(sessionId, mine);
                     return mine;
                 }
                 continue;
@@ -61,6 +80,7 @@ public class SessionLeases {
             refuseIfHeldByAnother(Lease.parse(current), clientId, now);
             if (leases.replace(sessionId, current, mine.value())) {
                 leases.setTtl(sessionId, ttlSeconds(), TimeUnit.SECONDS);
+                grantedHere.put(sessionId, mine);
                 return mine;
             }
         }
@@ -80,6 +100,10 @@ public class SessionLeases {
 
     /** Lets go of the session, if this client holds it; a no-op otherwise. */
     public void release(String sessionId, String clientId) {
+        grantedHere
+                .asMap()
+                .computeIfPresent(
+                        sessionId, (session, lease) -> lease.clientId().equals(clientId) ? null : lease);
         String current = leases.get(sessionId);
         if (current != null && Lease.parse(current).clientId().equals(clientId)) {
             leases.remove(sessionId, current);
@@ -91,6 +115,12 @@ public class SessionLeases {
      * no client (a program over gRPC that takes no lease) is refused too while a page holds one.
      */
     public void requireHolder(String sessionId, String clientId) {
+        Lease granted = clientId == null ? null : grantedHere.getIfPresent(sessionId);
+        if (granted != null
+                && granted.clientId().equals(clientId)
+                && granted.expiresAt().minus(CLOCK_MARGIN).isAfter(clock.instant())) {
+            return;
+        }
         String current = leases.get(sessionId);
         if (current != null) {
             refuseIfHeldByAnother(Lease.parse(current), clientId, clock.instant());

@@ -1,16 +1,27 @@
 package io.amphi.platform.cluster;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A token bucket per key, shared by every replica through the Hazelcast cluster (Bucket4j), so a
  * client gets the same allowance whichever replica it reaches. Idle buckets expire once full again.
+ *
+ * <p>A replica may draw several tokens from a shared bucket at once and spend them itself: the
+ * cluster then sees one call per draw instead of one per request (a call to another member costs
+ * more CPU than the rest of a small request's checks together). A client still never gets more than its
+ * shared bucket allows. Tokens drawn but not spent are lost to the client when it moves to another
+ * replica (at most one draw less one per replica) or when they lie unused for a refill period; it is
+ * then refused a little sooner, never later.
  */
 public final class RateLimiter {
 
@@ -38,17 +49,41 @@ public final class RateLimiter {
     }
 
     static final String MAP = "amphi-rate-limits";
+    private static final Decision ALLOWED = new Decision(true, Duration.ZERO);
+
+    private static final long MOST_KEYS_WITH_SPARE_TOKENS = 100_000;
 
     private final String name;
     private final ProxyManager<String> buckets;
     private final BucketConfiguration configuration;
+    private final long tokensPerDraw;
+    private final Cache<String, AtomicLong> spareTokens;
 
     /**
+     * Draws one token per request: every request is counted by the cluster when it is made.
+     *
      * @param name     keeps this limiter's buckets apart from other limiters'
      * @param capacity the burst allowed, refilled evenly over {@code period}
      */
     public RateLimiter(HazelcastInstance hazelcast, String name, long capacity, Duration period) {
+        this(hazelcast, name, capacity, period, 1);
+    }
+
+    /**
+     * @param tokensPerDraw how many tokens this replica takes from a shared bucket at once, at most
+     *     (and at most the capacity)
+     */
+    public RateLimiter(HazelcastInstance hazelcast, String name, long capacity, Duration period, long tokensPerDraw) {
+        if (tokensPerDraw < 1) {
+            throw new IllegalArgumentException(
+                    "A rate limiter draws at least one token at a time, not " + tokensPerDraw);
+        }
         this.name = name;
+        this.tokensPerDraw = Math.min(tokensPerDraw, capacity);
+        this.spareTokens = Caffeine.newBuilder()
+                .expireAfterAccess(period)
+                .maximumSize(MOST_KEYS_WITH_SPARE_TOKENS)
+                .build();
         this.configuration = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, period))
                 .build();
@@ -60,8 +95,22 @@ public final class RateLimiter {
 
     /** Takes one token from {@code key}'s bucket if there is one. */
     public Decision tryTake(String key) {
-        ConsumptionProbe probe =
-                buckets.builder().build(name + "/" + key, () -> configuration).tryConsumeAndReturnRemaining(1);
+        if (tokensPerDraw > 1) {
+            AtomicLong spare = spareTokens.get(key, k -> new AtomicLong());
+            if (spare.getAndUpdate(tokens -> tokens > 0 ? tokens - 1 : 0) > 0) {
+                return ALLOWED;
+            }
+            long drawn = bucket(key).tryConsumeAsMuchAsPossible(tokensPerDraw);
+            if (drawn > 0) {
+                spare.addAndGet(drawn - 1);
+                return ALLOWED;
+            }
+        }
+        ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
         return new Decision(probe.isConsumed(), Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    private BucketProxy bucket(String key) {
+        return buckets.builder().build(name + "/" + key, () -> configuration);
     }
 }

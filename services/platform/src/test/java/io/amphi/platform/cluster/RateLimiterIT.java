@@ -63,4 +63,39 @@ class RateLimiterIT {
         assertThat(onFirst.tryTake("client").allowed()).isFalse();
         assertThat(onSecond.tryTake("client").allowed()).isFalse();
     }
+
+    @Test
+    void aReplicaSpendsTheTokensItDrewWithoutGoingOverTheSharedBucket() {
+        String name = "drawn-" + UUID.randomUUID();
+        RateLimiter drawingFive = new RateLimiter(first, name, 12, Duration.ofHours(1), 5);
+        RateLimiter oneByOne = new RateLimiter(second, name, 12, Duration.ofHours(1));
+
+        assertThat(drawingFive.tryTake("client").allowed()).isTrue();
+        int takenOneByOne = 0;
+        while (oneByOne.tryTake("client").allowed()) {
+            takenOneByOne++;
+        }
+        assertThat(takenOneByOne)
+                .as("the first replica drew five tokens at once")
+                .isEqualTo(7);
+        for (int i = 0; i < 4; i++) {
+            assertThat(drawingFive.tryTake("client").allowed())
+                    .as("the first replica still has the four it drew and did not spend")
+                    .isTrue();
+        }
+        RateLimiter.Decision refused = drawingFive.tryTake("client");
+        assertThat(refused.allowed())
+                .as("twelve taken in all, the shared bucket's capacity")
+                .isFalse();
+        assertThat(refused.retryAfter()).isPositive();
+    }
+
+    @Test
+    void drawsNoMoreThanTheCapacity() {
+        RateLimiter limiter = new RateLimiter(first, "small-" + UUID.randomUUID(), 3, Duration.ofHours(1), 10);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.tryTake("client").allowed()).isTrue();
+        }
+        assertThat(limiter.tryTake("client").allowed()).isFalse();
+    }
 }

@@ -1,0 +1,122 @@
+package io.amphi.delivery.lease;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.amphi.delivery.domain.MutableClock;
+import io.amphi.platform.cluster.ClusterConfigs;
+import io.amphi.platform.cluster.ClusterProperties;
+import io.amphi.platform.domain.DomainException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leases over two real members, each replica with the leases it granted itself: the holder's saves
+ * pass on the replica that granted the lease without a cluster read, and nothing a replica
+ * remembers outlives what the cluster would allow.
+ */
+class SessionLeasesIT {
+
+    private static HazelcastInstance first;
+    private static HazelcastInstance second;
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    private SessionLeases onFirst;
+    private SessionLeases onSecond;
+    private String session;
+
+    @BeforeAll
+    static void startMembers() {
+        ClusterProperties properties =
+                new ClusterProperties("leases-" + UUID.randomUUID(), "127.0.0.1", 5701, List.of("127.0.0.1"), null, 1);
+        first = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "first"));
+        second = Hazelcast.newHazelcastInstance(ClusterConfigs.memberConfig(properties, "second"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> first.getCluster().getMembers().size() == 2);
+    }
+
+    @AfterAll
+    static void stopMembers() {
+        second.shutdown();
+        first.shutdown();
+    }
+
+    @BeforeEach
+    void replicas() {
+        onFirst = new SessionLeases(first, clock);
+        onSecond = new SessionLeases(second, clock);
+        session = "exam-" + UUID.randomUUID() + ":cand-001";
+    }
+
+    @Test
+    void onlyTheHolderMaySaveOnEitherReplica() {
+        onFirst.hold(session, "laptop");
+
+        assertThatCode(() -> onFirst.requireHolder(session, "laptop")).doesNotThrowAnyException();
+        assertThatCode(() -> onSecond.requireHolder(session, "laptop")).doesNotThrowAnyException();
+        assertRefused(() -> onFirst.requireHolder(session, "phone"));
+        assertRefused(() -> onSecond.requireHolder(session, "phone"));
+        assertRefused(() -> onFirst.requireHolder(session, null));
+    }
+
+    @Test
+    void theReplicaThatGrantedALeaseLetsItsHolderSaveWithoutReadingTheCluster() {
+        onFirst.hold(session, "laptop");
+        first.<String, String>getMap("amphi-session-leases")
+                .put(session, "phone@" + clock.instant().plusSeconds(30).toEpochMilli());
+
+        assertThatCode(() -> onFirst.requireHolder(session, "laptop"))
+                .as("granted here a moment ago: trusted without a read")
+                .doesNotThrowAnyException();
+        assertRefused(() -> onSecond.requireHolder(session, "laptop"));
+    }
+
+    @Test
+    void aLeaseGrantedHereIsNotTrustedCloseToItsExpiryWhenAnotherReplicaMayHandItOver() {
+        onFirst.hold(session, "laptop");
+        clock.advance(SessionLeases.LEASE.minus(SessionLeases.CLOCK_MARGIN).plusMillis(1));
+        assertThatCode(() -> onFirst.requireHolder(session, "laptop"))
+                .as("still the holder in the cluster")
+                .doesNotThrowAnyException();
+
+        clock.advance(SessionLeases.CLOCK_MARGIN);
+        onSecond.hold(session, "phone");
+
+        assertRefused(() -> onFirst.requireHolder(session, "laptop"));
+        assertThatCode(() -> onFirst.requireHolder(session, "phone")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aReleaseForgetsTheLeaseGrantedHere() {
+        onFirst.hold(session, "laptop");
+        onFirst.release(session, "laptop");
+        onSecond.hold(session, "phone");
+
+        assertRefused(() -> onFirst.requireHolder(session, "laptop"));
+    }
+
+    @Test
+    void aTakeOverOnTheSameReplicaReplacesWhatItRemembers() {
+        onFirst.hold(session, "laptop");
+        clock.advance(SessionLeases.LEASE.plusSeconds(1));
+        onFirst.hold(session, "phone");
+
+        assertRefused(() -> onFirst.requireHolder(session, "laptop"));
+        assertThatCode(() -> onFirst.requireHolder(session, "phone")).doesNotThrowAnyException();
+    }
+
+    private static void assertRefused(ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(DomainException.class).hasMessageContaining("open in another tab");
+    }
+}
