@@ -5,6 +5,7 @@ import io.amphi.auth.store.CandidateCredentials;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
 import io.amphi.delivery.domain.Enrolment;
 import io.amphi.delivery.domain.ExamSchedule;
+import io.amphi.delivery.lease.SessionLeases;
 import io.amphi.gateway.GatewayApplication;
 import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
@@ -15,6 +16,7 @@ import io.amphi.proto.delivery.v1.Answer;
 import io.amphi.proto.delivery.v1.ChoiceAnswer;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceBlockingStub;
+import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.LikertAnswer;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveOutcome;
@@ -24,6 +26,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +61,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the same run. Everything runs on loopback; every loop stops after a fixed time. A figure, not a
  * pass/fail test.
  *
- * <p>Arguments: [clients=32] [seconds per phase=20] [warm-up seconds=5]
+ * <p>Arguments: [clients=32] [seconds per phase=20] [warm-up seconds=5] [--setting=value ...]; the
+ * settings go to the delivery service, to measure what one changes.
  */
 public final class SaveThroughputBenchmark {
 
@@ -68,9 +72,19 @@ public final class SaveThroughputBenchmark {
     private SaveThroughputBenchmark() {}
 
     /** What one timed phase did. */
-    record Phase(String name, long operations, long errors, double seconds, long[] latenciesMicros) {
+    record Phase(String name, long operations, long errors, double seconds, long[] latenciesMicros, CpuUse cpu) {
         double perSecond() {
             return operations / seconds;
+        }
+
+        /** Milliseconds of this JVM's CPU per operation: clients and services together. */
+        double jvmCpuMillisPerOperation() {
+            return operations == 0 ? 0 : cpu.jvmNanos() / 1e6 / operations;
+        }
+
+        /** Milliseconds of the whole machine's CPU per operation: this JVM and PostgreSQL's processes. */
+        double machineCpuMillisPerOperation() {
+            return operations == 0 ? 0 : cpu.machineNanos() / 1e6 / operations;
         }
 
         long percentile(double p) {
@@ -91,6 +105,12 @@ public final class SaveThroughputBenchmark {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        List<String> deliverySettings = new ArrayList<>(List.of(
+                // Clients here save far faster than people; the limit is checked on every
+                // save (its cost is measured) but set so high it never refuses one.
+                "--amphi.delivery.save-rate.burst=1000000000",
+                "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8)));
+        Arrays.stream(args).skip(3).forEach(deliverySettings::add);
         Path data = Files.createTempDirectory("amphi-bench");
 
         String cluster = "bench-" + data.getFileName();
@@ -99,14 +119,8 @@ public final class SaveThroughputBenchmark {
                         cluster,
                         // Longer than the whole run, so no client has to refresh in the middle of a phase.
                         "--amphi.auth.access-token-lifetime=1h");
-                ConfigurableApplicationContext app = BenchmarkServices.delivery(
-                        data,
-                        cluster,
-                        auth,
-                        // Clients here save far faster than people; the limit is checked on every
-                        // save (its cost is measured) but set so high it never refuses one.
-                        "--amphi.delivery.save-rate.burst=1000000000",
-                        "--spring.datasource.hikari.maximum-pool-size=" + (clients + 8))) {
+                ConfigurableApplicationContext app =
+                        BenchmarkServices.delivery(data, cluster, auth, deliverySettings.toArray(String[]::new))) {
             String jdbcUrl = app.getBean(HikariDataSource.class).getJdbcUrl();
             int port = app.getBean(GrpcServerLifecycle.class).port();
             List<String> tokens = signIn(auth, clients);
@@ -240,6 +254,7 @@ public final class SaveThroughputBenchmark {
     /** Runs {@code clients} loops for {@code seconds}, each op timed. */
     private static Phase run(String name, int clients, int seconds, Operation operation) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        CpuUse cpuBefore = CpuUse.now();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[]>> results = new ArrayList<>();
         long start = System.nanoTime();
@@ -269,9 +284,10 @@ public final class SaveThroughputBenchmark {
             all.add(result.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        CpuUse cpu = CpuUse.now().since(cpuBefore);
         pool.shutdown();
         long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Phase(name, latencies.length, Arrays.stream(errors).sum(), elapsed, latencies);
+        return new Phase(name, latencies.length, Arrays.stream(errors).sum(), elapsed, latencies, cpu);
     }
 
     private static void report(int clients, int seconds, Phase before, Phase saves, Phase rest, Phase after) {
@@ -280,7 +296,7 @@ public final class SaveThroughputBenchmark {
                 """
 
                 Amphi save throughput (%d concurrent clients, %d s per phase, %d cores, %s)
-                %-22s %12s %10s %10s %10s %8s
+                %-22s %12s %10s %10s %10s %8s %11s %13s
                 """,
                 clients,
                 seconds,
@@ -291,17 +307,22 @@ public final class SaveThroughputBenchmark {
                 "p50 ms",
                 "p99 ms",
                 "max ms",
-                "errors");
+                "errors",
+                "JVM CPU ms",
+                "total CPU ms");
         for (Phase phase : List.of(before, saves, rest, after)) {
             System.out.printf(
-                    "%-22s %12.0f %10.2f %10.2f %10.2f %8d%n",
+                    "%-22s %12.0f %10.2f %10.2f %10.2f %8d %11.3f %13.3f%n",
                     phase.name(),
                     phase.perSecond(),
                     phase.percentile(0.50) / 1000.0,
                     phase.percentile(0.99) / 1000.0,
                     phase.percentile(1.0) / 1000.0,
-                    phase.errors());
+                    phase.errors(),
+                    phase.jvmCpuMillisPerOperation(),
+                    phase.machineCpuMillisPerOperation());
         }
+        System.out.println("(CPU ms: per operation, of this JVM and of the whole machine, clients included)");
         System.out.printf(
                 """
                 raw INSERT baseline (mean of before/after): %.0f per second
@@ -315,6 +336,41 @@ public final class SaveThroughputBenchmark {
                 saves.perSecond() / baseline,
                 rest.perSecond(),
                 rest.perSecond() / saves.perSecond());
+    }
+
+    /**
+     * CPU time used so far: by this JVM, and by the whole machine (from {@code /proc/stat}; zero
+     * where there is none), so a phase's cost per operation shows where the time goes.
+     */
+    record CpuUse(long jvmNanos, long machineNanos) {
+        private static final long NANOS_PER_TICK = 10_000_000L;
+
+        static CpuUse now() {
+            long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            return new CpuUse(jvm, machineBusyTicks() * NANOS_PER_TICK);
+        }
+
+        CpuUse since(CpuUse earlier) {
+            return new CpuUse(jvmNanos - earlier.jvmNanos, machineNanos - earlier.machineNanos);
+        }
+
+        /** user, nice, system, irq, softirq and steal ticks of all cores: everything but idle and iowait. */
+        private static long machineBusyTicks() {
+            try {
+                String[] fields = Files.readAllLines(Path.of("/proc/stat"))
+                        .getFirst()
+                        .trim()
+                        .split("\\s+");
+                long busy = 0;
+                for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                    busy += Long.parseLong(fields[i]);
+                }
+                return busy;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
     }
 
     /** One autocommit connection per client, one durable single-row INSERT per operation. */
@@ -354,7 +410,11 @@ public final class SaveThroughputBenchmark {
         }
     }
 
-    /** One candidate session per client, saving answers with increasing save numbers. */
+    /**
+     * One candidate session per client, saving answers with increasing save numbers. Each behaves
+     * like the web page: it holds its session's lease, names itself in every save and renews the
+     * lease as often as the page does.
+     */
     static final class GrpcClients implements AutoCloseable {
         static final List<String> QUESTIONS = List.of("q1", "q2", "q3", "case1.q1", "case1.q2", "case1.q3", "q5", "q6");
 
@@ -362,6 +422,7 @@ public final class SaveThroughputBenchmark {
         private final List<DeliveryServiceBlockingStub> stubs = new ArrayList<>();
         private final List<String> sessions;
         private final long[] nextSaveNumber;
+        private final long[] renewLeaseAt;
         private final AtomicLong acknowledged = new AtomicLong();
         private final List<HttpClient> httpClients = new ArrayList<>();
         private List<String> tokens = List.of();
@@ -372,6 +433,7 @@ public final class SaveThroughputBenchmark {
             int clients = tokens.size();
             this.sessions = sessions;
             this.nextSaveNumber = new long[clients];
+            this.renewLeaseAt = new long[clients];
             for (int i = 0; i < Math.max(1, clients / 8); i++) {
                 channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port)
                         .usePlaintext()
@@ -387,6 +449,7 @@ public final class SaveThroughputBenchmark {
         }
 
         void save(int client, long iteration) {
+            holdLeaseWhenDue(client);
             long number = Math.max(base, nextSaveNumber[client]) + 1;
             nextSaveNumber[client] = number;
             String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
@@ -394,6 +457,7 @@ public final class SaveThroughputBenchmark {
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .saveAnswer(SaveAnswerRequest.newBuilder()
                             .setSessionId(sessions.get(client))
+                            .setClientId(clientId(client))
                             .setQuestionId(question)
                             .setSaveNumber(number)
                             .setAnswer(answerFor(question, number))
@@ -402,6 +466,22 @@ public final class SaveThroughputBenchmark {
                 throw new IllegalStateException("save " + number + " was " + response.getOutcome());
             }
             acknowledged.incrementAndGet();
+        }
+
+        private void holdLeaseWhenDue(int client) {
+            if (System.nanoTime() - renewLeaseAt[client] >= 0) {
+                stubs.get(client)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .holdSession(HoldSessionRequest.newBuilder()
+                                .setSessionId(sessions.get(client))
+                                .setClientId(clientId(client))
+                                .build());
+                renewLeaseAt[client] = System.nanoTime() + SessionLeases.RENEW_EVERY.toNanos();
+            }
+        }
+
+        private static String clientId(int client) {
+            return "bench-page-" + client;
         }
 
         /** From now on, saves also go over REST through the gateway on this port, one HTTP/1.1 connection per client. */
@@ -416,6 +496,7 @@ public final class SaveThroughputBenchmark {
         }
 
         void saveOverRest(int client, long iteration) throws IOException, InterruptedException {
+            holdLeaseWhenDue(client);
             long number = Math.max(base, nextSaveNumber[client]) + 1;
             nextSaveNumber[client] = number;
             String question = QUESTIONS.get((int) (number % QUESTIONS.size()));
@@ -428,6 +509,7 @@ public final class SaveThroughputBenchmark {
                                     .timeout(Duration.ofSeconds(30))
                                     .header("Authorization", "Bearer " + tokens.get(client))
                                     .header("Content-Type", "application/json")
+                                    .header("Amphi-Client", clientId(client))
                                     .PUT(HttpRequest.BodyPublishers.ofString(body))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
