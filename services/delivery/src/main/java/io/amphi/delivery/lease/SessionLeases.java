@@ -64,12 +64,19 @@ public class SessionLeases {
         }
     }
 
-    /** Takes or renews the session's lease for this client; refused while another client holds it. */
+    /**
+     * Takes or renews the session's lease for this client; refused while another client holds it. A
+     * renewal on the replica that granted the lease skips the read: the lease it granted is the
+     * expected value of the compare-and-set, which reads the cluster only if that guess is wrong.
+     */
     public Lease hold(String sessionId, String clientId) {
+        Lease granted = grantedHere.getIfPresent(sessionId);
+        String guess = granted != null && granted.clientId().equals(clientId) ? granted.value() : null;
         while (true) {
             Instant now = clock.instant();
             Lease mine = new Lease(clientId, now.plus(LEASE));
-            String current = leases.get(sessionId);
+            String current = guess != null ? guess : leases.get(sessionId);
+            guess = null;
             if (current == null) {
                 if (leases.putIfAbsent(sessionId, mine.value(), ttlSeconds(), TimeUnit.SECONDS) == null) {
                     grantedHere.put(sessionId, mine);

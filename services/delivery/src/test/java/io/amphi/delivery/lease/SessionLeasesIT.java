@@ -1,5 +1,6 @@
 package io.amphi.delivery.lease;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -118,5 +119,27 @@ class SessionLeasesIT {
 
     private static void assertRefused(ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(DomainException.class).hasMessageContaining("open in another tab");
+    }
+
+    @Test
+    void aRenewalWhereTheLeaseWasGrantedStillSeesAChangeMadeElsewhere() {
+        onFirst.hold(session, "laptop");
+        onSecond.release(session, "laptop");
+        onSecond.hold(session, "phone");
+
+        assertRefused(() -> onFirst.hold(session, "laptop"));
+        assertThatCode(() -> onSecond.requireHolder(session, "phone")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aRenewalWhereTheLeaseWasGrantedExtendsIt() {
+        onFirst.hold(session, "laptop");
+        clock.advance(SessionLeases.RENEW_EVERY);
+        SessionLeases.Lease renewed = onFirst.hold(session, "laptop");
+        clock.advance(SessionLeases.LEASE.minus(SessionLeases.RENEW_EVERY).plusSeconds(1));
+
+        assertThat(renewed.expiresAt())
+                .isEqualTo(clock.instant().plus(SessionLeases.RENEW_EVERY).minusSeconds(1));
+        assertRefused(() -> onSecond.hold(session, "phone"));
     }
 }
