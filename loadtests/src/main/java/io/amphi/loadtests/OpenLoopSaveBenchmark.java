@@ -2,6 +2,7 @@ package io.amphi.loadtests;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.amphi.delivery.catalog.JdbcExamCatalog;
+import io.amphi.delivery.lease.SessionLeases;
 import io.amphi.platform.axon.GroupCommit;
 import io.amphi.platform.grpc.GrpcServerLifecycle;
 import io.amphi.proto.auth.v1.AuthServiceGrpc;
@@ -9,6 +10,7 @@ import io.amphi.proto.auth.v1.RefreshRequest;
 import io.amphi.proto.auth.v1.Tokens;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc;
 import io.amphi.proto.delivery.v1.DeliveryServiceGrpc.DeliveryServiceFutureStub;
+import io.amphi.proto.delivery.v1.HoldSessionRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerRequest;
 import io.amphi.proto.delivery.v1.SaveAnswerResponse;
 import io.amphi.proto.delivery.v1.SaveOutcome;
@@ -51,6 +53,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with the shipped defaults (real tokens, the per-session rate limit, the hash chain, durable
  * commits); the load generator shares the machine. Stops by itself; a figure, not a test.
  *
+ * <p>Each session behaves like the web page: it holds its session's lease, renewing it as often
+ * as the page does (every {@link SessionLeases#RENEW_EVERY}, on its own timer too), and names
+ * itself in every save. Renewals are counted apart from saves.
+ *
  * <p>A third phase, as long as the run, refreshes every session's tokens through the auth
  * service from its fifth second, all at once (as when a whole hall signed in the same minute with
  * tokens of one lifetime) or spread over the given seconds, and measures the saves around it: a
@@ -70,6 +76,9 @@ public final class OpenLoopSaveBenchmark {
 
     private static final long WAVE_DELAY_SECONDS = 5;
 
+    private static final long SAVE = 0;
+    private static final long RENEWAL = 1;
+
     private OpenLoopSaveBenchmark() {}
 
     /** What one run at the offered rate did. */
@@ -83,6 +92,8 @@ public final class OpenLoopSaveBenchmark {
         final AtomicLong sent = new AtomicLong();
         final AtomicLong lastCompletionNanos = new AtomicLong(System.nanoTime());
         final AtomicLong longestSilenceNanos = new AtomicLong();
+        final AtomicLong renewals = new AtomicLong();
+        final Map<Status.Code, AtomicLong> renewalErrors = new ConcurrentHashMap<>();
 
         Run(int seconds, int expected) {
             latenciesMicros = new long[expected];
@@ -200,9 +211,11 @@ public final class OpenLoopSaveBenchmark {
         Run run = new Run(seconds, (int) Math.min(Integer.MAX_VALUE - 8, (long) rate * seconds * 2));
         long end = run.startNanos + TimeUnit.SECONDS.toNanos(seconds);
         Random random = new Random(42);
+        long renewNanos = SessionLeases.RENEW_EVERY.toNanos();
         PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
         for (int i = 0; i < sessions; i++) {
-            due.add(new long[] {run.startNanos + (long) (random.nextDouble() * periodNanos), i});
+            due.add(new long[] {run.startNanos + (long) (random.nextDouble() * periodNanos), i, SAVE});
+            due.add(new long[] {run.startNanos + (long) (random.nextDouble() * renewNanos), i, RENEWAL});
         }
         AtomicInteger inFlight = new AtomicInteger();
         while (true) {
@@ -215,6 +228,12 @@ public final class OpenLoopSaveBenchmark {
                 LockSupport.parkNanos(wait);
             }
             int session = (int) next[1];
+            if (next[2] == RENEWAL) {
+                inFlight.incrementAndGet();
+                renew(stubs.get(session), sessionIds.get(session), clientId(session), run, inFlight::decrementAndGet);
+                due.add(new long[] {next[0] + renewNanos, session, RENEWAL});
+                continue;
+            }
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 run.unsent.incrementAndGet();
             } else {
@@ -224,6 +243,7 @@ public final class OpenLoopSaveBenchmark {
                 send(
                         stubs.get(session),
                         sessionIds.get(session),
+                        clientId(session),
                         number,
                         next[0],
                         run,
@@ -231,7 +251,7 @@ public final class OpenLoopSaveBenchmark {
                         () -> acknowledgedNumbers.add(number));
             }
             double jitter = 1 + JITTER * (2 * random.nextDouble() - 1);
-            due.add(new long[] {next[0] + (long) (periodNanos * jitter), session});
+            due.add(new long[] {next[0] + (long) (periodNanos * jitter), session, SAVE});
         }
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (run.recorded.get() + errorCount(run) < run.sent.get() && System.nanoTime() < waitUntil) {
@@ -243,6 +263,7 @@ public final class OpenLoopSaveBenchmark {
     private static void send(
             DeliveryServiceFutureStub stub,
             String sessionId,
+            String clientId,
             long number,
             long dueNanos,
             Run run,
@@ -254,6 +275,7 @@ public final class OpenLoopSaveBenchmark {
         var call = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
                 .saveAnswer(SaveAnswerRequest.newBuilder()
                         .setSessionId(sessionId)
+                        .setClientId(clientId)
                         .setQuestionId(question)
                         .setSaveNumber(number)
                         .setAnswer(SaveThroughputBenchmark.GrpcClients.answerFor(question, number))
@@ -273,6 +295,33 @@ public final class OpenLoopSaveBenchmark {
                     }
                 },
                 Runnable::run);
+    }
+
+    /** The page's lease renewal; its answer is only counted. */
+    private static void renew(
+            DeliveryServiceFutureStub stub, String sessionId, String clientId, Run run, Runnable onAnswer) {
+        var call = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .holdSession(HoldSessionRequest.newBuilder()
+                        .setSessionId(sessionId)
+                        .setClientId(clientId)
+                        .build());
+        call.addListener(
+                () -> {
+                    onAnswer.run();
+                    try {
+                        call.get();
+                        run.renewals.incrementAndGet();
+                    } catch (Exception e) {
+                        run.renewalErrors
+                                .computeIfAbsent(Status.fromThrowable(e).getCode(), c -> new AtomicLong())
+                                .incrementAndGet();
+                    }
+                },
+                Runnable::run);
+    }
+
+    private static String clientId(int session) {
+        return "page-" + session;
     }
 
     private static DeliveryServiceFutureStub stub(ManagedChannel channel, String accessToken) {
@@ -404,6 +453,7 @@ public final class OpenLoopSaveBenchmark {
                 acknowledged per second (from the 3rd second): min %d, median %d, max %d
                 longest time without any answer: %.0f ms
                 event store: %d transactions, %.1f commands each on average
+                lease renewals beside the saves: %d, errors %s
                 """,
                 title,
                 sessions,
@@ -427,7 +477,9 @@ public final class OpenLoopSaveBenchmark {
                 Arrays.stream(steady).max().orElse(0),
                 run.longestSilenceNanos.get() / 1e6,
                 batches,
-                batches == 0 ? 0.0 : appends / (double) batches);
+                batches == 0 ? 0.0 : appends / (double) batches,
+                run.renewals.get(),
+                run.renewalErrors.isEmpty() ? "none" : run.renewalErrors.toString());
     }
 
     private static double percentile(long[] sorted, double p) {
