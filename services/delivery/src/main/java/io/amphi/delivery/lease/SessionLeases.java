@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import io.amphi.platform.domain.DomainException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,12 +19,13 @@ import java.util.concurrent.TimeUnit;
  * ("<client id>@<expiry in epoch millis>") updated by compare-and-set, so every member of the
  * cluster can hold them, whatever classes it has.
  *
- * <p>A replica remembers the leases it granted itself. Until one runs out, no other client can
- * take it over anywhere (a take-over waits for expiry, judged with a margin for clocks that
- * differ), so the holder's saves on this replica are let through without asking the cluster: a
- * remote read per save cost about a quarter of a save's CPU (measured). Only the holder's own
- * release, made on another replica, goes unseen here, and then only its own late saves are taken
- * until the lease would have run out.
+ * <p>A replica remembers the leases it granted itself and lets their holders' saves through
+ * without asking the cluster (a remote read per save cost about a quarter of a save's CPU,
+ * measured). Another client can take a lease over only once it expired or was released. Expiry is
+ * judged here with a margin for clocks that differ; a release, wherever it was made, removes the
+ * lease from the cluster, and every replica hears of that removal and forgets the lease. Between
+ * the removal and the moment a replica hears of it (the cluster's event delivery, normally
+ * milliseconds), the released page's own late saves may still pass there.
  */
 public class SessionLeases {
 
@@ -49,6 +51,8 @@ public class SessionLeases {
                 .expireAfterWrite(LEASE)
                 .maximumSize(MOST_LEASES_REMEMBERED)
                 .build();
+        leases.addEntryListener(
+                (EntryRemovedListener<String, String>) removed -> grantedHere.invalidate(removed.getKey()), false);
     }
 
     /** A lease held until {@code expiresAt}. */

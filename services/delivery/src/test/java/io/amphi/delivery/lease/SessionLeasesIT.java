@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Leases over two real members, each replica with the leases it granted itself: the holder's saves
- * pass on the replica that granted the lease without a cluster read, and nothing a replica
- * remembers outlives what the cluster would allow.
+ * pass on the replica that granted the lease without a cluster read, until the clock margin before
+ * its expiry or until it is released, wherever the release is made.
  */
 class SessionLeasesIT {
 
@@ -84,18 +84,38 @@ class SessionLeasesIT {
     }
 
     @Test
-    void aLeaseGrantedHereIsNotTrustedCloseToItsExpiryWhenAnotherReplicaMayHandItOver() {
-        onFirst.hold(session, "laptop");
-        clock.advance(SessionLeases.LEASE.minus(SessionLeases.CLOCK_MARGIN).plusMillis(1));
+    void aLeaseGrantedHereIsTrustedUntilTheClockMarginBeforeItsExpiry() {
+        SessionLeases.Lease granted = onFirst.hold(session, "laptop");
+        first.<String, String>getMap("amphi-session-leases")
+                .put(session, "phone@" + granted.expiresAt().plusSeconds(30).toEpochMilli());
+
+        clock.set(granted.expiresAt().minus(SessionLeases.CLOCK_MARGIN).minusMillis(1));
         assertThatCode(() -> onFirst.requireHolder(session, "laptop"))
-                .as("still the holder in the cluster")
+                .as("just before the margin: trusted without a read")
                 .doesNotThrowAnyException();
 
-        clock.advance(SessionLeases.CLOCK_MARGIN);
+        clock.set(granted.expiresAt().minus(SessionLeases.CLOCK_MARGIN).plusMillis(1));
+        assertRefused(() -> onFirst.requireHolder(session, "laptop"));
+    }
+
+    @Test
+    void aTakeOverAfterExpiryOnAnotherReplicaIsSeen() {
+        onFirst.hold(session, "laptop");
+        clock.advance(SessionLeases.LEASE.plusMillis(1));
         onSecond.hold(session, "phone");
 
         assertRefused(() -> onFirst.requireHolder(session, "laptop"));
         assertThatCode(() -> onFirst.requireHolder(session, "phone")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aReleaseOnAnotherReplicaIsHeardOfWhereTheLeaseWasGranted() {
+        onFirst.hold(session, "laptop");
+        onSecond.release(session, "laptop");
+        onSecond.hold(session, "phone");
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertRefused(() -> onFirst.requireHolder(session, "laptop")));
     }
 
     @Test
