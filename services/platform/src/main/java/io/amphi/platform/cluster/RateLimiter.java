@@ -18,10 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A replica may draw several tokens from a shared bucket at once and spend them itself: the
  * cluster then sees one call per draw instead of one per request (a call to another member costs
- * more CPU than the rest of a small request's checks together). A client still never gets more than its
- * shared bucket allows. Tokens drawn but not spent are lost to the client when it moves to another
- * replica (at most one draw less one per replica) or when they lie unused for a refill period; it is
- * then refused a little sooner, never later.
+ * more CPU than the rest of a small request's checks together). Every request let through spent a
+ * token taken from the shared bucket, so over time a client gets no more than the bucket's rate;
+ * but tokens drawn earlier may be spent after the bucket has refilled, so a burst may pass the
+ * capacity by up to one draw less one per replica. Tokens drawn but not spent are lost to the client
+ * when it moves to another replica or leaves them unused for a refill period. Once the bucket
+ * refuses a client, the replica refuses it too, without asking the cluster, until the bucket's
+ * next token is due: a runaway client costs no cluster call per request.
  */
 public final class RateLimiter {
 
@@ -57,7 +60,7 @@ public final class RateLimiter {
     private final ProxyManager<String> buckets;
     private final BucketConfiguration configuration;
     private final long tokensPerDraw;
-    private final Cache<String, AtomicLong> spareTokens;
+    private final Cache<String, Share> shares;
 
     /**
      * Draws one token per request: every request is counted by the cluster when it is made.
@@ -71,7 +74,6 @@ public final class RateLimiter {
 
     /**
      * @param tokensPerDraw how many tokens this replica takes from a shared bucket at once, at most
-     *     (and at most the capacity)
      */
     public RateLimiter(HazelcastInstance hazelcast, String name, long capacity, Duration period, long tokensPerDraw) {
         if (tokensPerDraw < 1) {
@@ -79,8 +81,8 @@ public final class RateLimiter {
                     "A rate limiter draws at least one token at a time, not " + tokensPerDraw);
         }
         this.name = name;
-        this.tokensPerDraw = Math.min(tokensPerDraw, capacity);
-        this.spareTokens = Caffeine.newBuilder()
+        this.tokensPerDraw = tokensPerDraw;
+        this.shares = Caffeine.newBuilder()
                 .expireAfterAccess(period)
                 .maximumSize(MOST_KEYS_WITH_SPARE_TOKENS)
                 .build();
@@ -95,19 +97,38 @@ public final class RateLimiter {
 
     /** Takes one token from {@code key}'s bucket if there is one. */
     public Decision tryTake(String key) {
-        if (tokensPerDraw > 1) {
-            AtomicLong spare = spareTokens.get(key, k -> new AtomicLong());
-            if (spare.getAndUpdate(tokens -> tokens > 0 ? tokens - 1 : 0) > 0) {
-                return ALLOWED;
-            }
-            long drawn = bucket(key).tryConsumeAsMuchAsPossible(tokensPerDraw);
-            if (drawn > 0) {
-                spare.addAndGet(drawn - 1);
-                return ALLOWED;
-            }
+        if (tokensPerDraw == 1) {
+            return decision(bucket(key).tryConsumeAndReturnRemaining(1));
+        }
+        Share share = shares.get(key, k -> new Share());
+        if (share.spareTokens.getAndUpdate(tokens -> tokens > 0 ? tokens - 1 : 0) > 0) {
+            return ALLOWED;
+        }
+        long now = System.nanoTime();
+        long refusedFor = share.refusedUntilNanos - now;
+        if (refusedFor > 0) {
+            return new Decision(false, Duration.ofNanos(refusedFor));
+        }
+        long drawn = bucket(key).tryConsumeAsMuchAsPossible(tokensPerDraw);
+        if (drawn > 0) {
+            share.spareTokens.addAndGet(drawn - 1);
+            return ALLOWED;
         }
         ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            share.refusedUntilNanos = now + probe.getNanosToWaitForRefill();
+        }
+        return decision(probe);
+    }
+
+    private static Decision decision(ConsumptionProbe probe) {
         return new Decision(probe.isConsumed(), Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    /** What this replica holds of one key's bucket: tokens it drew and has not spent, and a refusal's end. */
+    private static final class Share {
+        final AtomicLong spareTokens = new AtomicLong();
+        volatile long refusedUntilNanos = System.nanoTime();
     }
 
     private BucketProxy bucket(String key) {

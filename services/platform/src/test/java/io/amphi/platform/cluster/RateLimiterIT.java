@@ -91,11 +91,19 @@ class RateLimiterIT {
     }
 
     @Test
-    void drawsNoMoreThanTheCapacity() {
-        RateLimiter limiter = new RateLimiter(first, "small-" + UUID.randomUUID(), 3, Duration.ofHours(1), 10);
-        for (int i = 0; i < 3; i++) {
+    void aReplicaThatDrawsRefusesWhileTheBucketIsEmptyAndLetsThroughOnceItRefills() {
+        RateLimiter limiter = new RateLimiter(first, "refill-" + UUID.randomUUID(), 4, Duration.ofSeconds(2), 3);
+        for (int i = 0; i < 4; i++) {
             assertThat(limiter.tryTake("client").allowed()).isTrue();
         }
-        assertThat(limiter.tryTake("client").allowed()).isFalse();
+        RateLimiter.Decision refused = limiter.tryTake("client");
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(limiter.tryTake("client").allowed())
+                .as("refused again until the next token is due")
+                .isFalse();
+
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> limiter.tryTake("client").allowed());
     }
 }
