@@ -3,6 +3,6 @@
 # single-row INSERTs into the same embedded PostgreSQL at the same concurrency, and their ratio.
 # Loopback only; every phase stops after a fixed time.
 #   loadtests/save-throughput.sh [clients=32] [seconds per phase=20] [warm-up seconds=5] [--setting=value ...]
-# Settings after the numbers go to the delivery service (e.g. --amphi.delivery.snapshot-every=1000).
+# Settings go to the delivery service, after all three numbers (e.g. 32 20 20 --amphi.delivery.snapshot-every=1000).
 set -euo pipefail
 exec "$(dirname "$0")/run-benchmark.sh" SaveThroughputBenchmark -- "$@"

@@ -62,7 +62,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * pass/fail test.
  *
  * <p>Arguments: [clients=32] [seconds per phase=20] [warm-up seconds=5] [--setting=value ...]; the
- * settings go to the delivery service, to measure what one changes.
+ * settings, after all three numbers, go to the delivery service, to measure what one changes.
  */
 public final class SaveThroughputBenchmark {
 
@@ -434,6 +434,7 @@ public final class SaveThroughputBenchmark {
             this.sessions = sessions;
             this.nextSaveNumber = new long[clients];
             this.renewLeaseAt = new long[clients];
+            Arrays.fill(renewLeaseAt, System.nanoTime());
             for (int i = 0; i < Math.max(1, clients / 8); i++) {
                 channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port)
                         .usePlaintext()
