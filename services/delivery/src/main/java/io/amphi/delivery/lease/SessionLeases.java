@@ -34,7 +34,7 @@ public class SessionLeases {
     /** How often a holder renews. */
     public static final Duration RENEW_EVERY = Duration.ofSeconds(10);
 
-    private static final String MAP = "amphi-session-leases";
+    static final String MAP = "amphi-session-leases";
     /** How much sooner than its expiry a lease granted here stops being trusted without asking the cluster. */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
 
