@@ -230,7 +230,12 @@ public final class OpenLoopSaveBenchmark {
             int session = (int) next[1];
             if (next[2] == RENEWAL) {
                 inFlight.incrementAndGet();
-                renew(stubs.get(session), sessionIds.get(session), clientId(session), run, inFlight::decrementAndGet);
+                renew(
+                        stubs.get(session),
+                        sessionIds.get(session),
+                        SaveThroughputBenchmark.GrpcClients.clientId(session),
+                        run,
+                        inFlight::decrementAndGet);
                 due.add(new long[] {next[0] + renewNanos, session, RENEWAL});
                 continue;
             }
@@ -243,7 +248,7 @@ public final class OpenLoopSaveBenchmark {
                 send(
                         stubs.get(session),
                         sessionIds.get(session),
-                        clientId(session),
+                        SaveThroughputBenchmark.GrpcClients.clientId(session),
                         number,
                         next[0],
                         run,
@@ -318,10 +323,6 @@ public final class OpenLoopSaveBenchmark {
                     }
                 },
                 Runnable::run);
-    }
-
-    private static String clientId(int session) {
-        return "page-" + session;
     }
 
     private static DeliveryServiceFutureStub stub(ManagedChannel channel, String accessToken) {

@@ -343,6 +343,7 @@ public final class SaveThroughputBenchmark {
      * where there is none), so a phase's cost per operation shows where the time goes.
      */
     record CpuUse(long jvmNanos, long machineNanos) {
+        /** One tick of {@code /proc/stat}: USER_HZ is 100 on Linux. */
         private static final long NANOS_PER_TICK = 10_000_000L;
 
         static CpuUse now() {
@@ -481,7 +482,8 @@ public final class SaveThroughputBenchmark {
             }
         }
 
-        private static String clientId(int client) {
+        /** The id the page of {@code client}'s session names itself with. */
+        static String clientId(int client) {
             return "bench-page-" + client;
         }
 
