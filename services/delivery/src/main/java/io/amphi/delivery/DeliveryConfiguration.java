@@ -25,18 +25,21 @@ import io.amphi.delivery.proctoring.SessionPauses;
 import io.amphi.delivery.seal.ExamSealing;
 import io.amphi.delivery.seal.SubmissionReceipts;
 import io.amphi.platform.axon.BoundedCache;
+import io.amphi.platform.axon.LiveSnapshots;
 import io.amphi.platform.axon.PublishedEventNames;
 import io.amphi.platform.cluster.Admission;
 import io.amphi.platform.cluster.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadPoolExecutor;
 import javax.sql.DataSource;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -191,8 +194,13 @@ public class DeliveryConfiguration {
     /** A long session loads from its latest snapshot plus the events after it. */
     @Bean
     SnapshotTriggerDefinition examSessionSnapshotTrigger(
-            Snapshotter snapshotter, @Value("${amphi.delivery.snapshot-every:250}") int events) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, events);
+            Snapshotter snapshotter,
+            EventStore eventStore,
+            Serializer serializer,
+            TransactionManager transactionManager,
+            ThreadPoolExecutor snapshotExecutor,
+            @Value("${amphi.delivery.snapshot-every:250}") int events) {
+        return new LiveSnapshots(snapshotter, events, eventStore, serializer, transactionManager, snapshotExecutor);
     }
 
     /** How delivery's events are written as JSON. */
