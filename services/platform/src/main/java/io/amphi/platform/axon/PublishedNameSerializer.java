@@ -10,7 +10,8 @@ import org.axonframework.serialization.json.JacksonSerializer;
 /**
  * Jackson, with published events stored under their published names rather than their class
  * names, and read back by them: renaming or moving an event class changes nothing stored.
- * Everything else (snapshots, tokens, commands) keeps its class name.
+ * Everything else (snapshots, tokens, commands) keeps its class name. Metadata is read with
+ * {@link MetaDataJson}.
  */
 final class PublishedNameSerializer extends JacksonSerializer {
 
@@ -19,6 +20,7 @@ final class PublishedNameSerializer extends JacksonSerializer {
 
     PublishedNameSerializer(Builder builder, List<PublishedEventNames> published) {
         super(builder);
+        getObjectMapper().registerModule(MetaDataJson.module());
         for (PublishedEventNames set : published) {
             set.names().forEach((type, name) -> {
                 String other = classNames.putIfAbsent(name, type.getName());
