@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Group commit on a real PostgreSQL, connected as a service's role (INSERT and SELECT on the event
  * store, nothing more): concurrent commands share transactions and each gets its own chain; a
  * command another node beat to a position fails alone; a database error fails its whole batch and
- * stores none of it.
+ * stores none of it. Readers of the log's head, woken by every batch, are paced; readers catching
+ * up are not.
  */
 class GroupCommitIT {
 
@@ -214,6 +218,53 @@ class GroupCommitIT {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    @Test
+    void aReaderAtTheHeadReadsAgainNoSoonerThanThePace() throws Exception {
+        try (GroupCommit groupCommit = groupCommit(service)) {
+            groupCommit.append(List.of(event("pace:head", 0)), SERIALIZER);
+        }
+        DescriptiveJdbcEventStorageEngine engine = engine(1000);
+        List<? extends TrackedEventMessage<?>> log =
+                engine.readEvents(null, false).toList();
+        long headReached = System.nanoTime();
+        assertThat(engine.readEvents(log.getLast().trackingToken(), false).toList())
+                .isEmpty();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - headReached))
+                .isGreaterThanOrEqualTo(DescriptiveJdbcEventStorageEngine.HEAD_READ_PACE.minusMillis(1));
+    }
+
+    @Test
+    void aReaderCatchingUpIsNotHeldBack() throws Exception {
+        int events = 200;
+        try (GroupCommit groupCommit = groupCommit(service)) {
+            for (int i = 0; i < events; i++) {
+                groupCommit.append(List.of(event("pace:behind", i)), SERIALIZER);
+            }
+        }
+        DescriptiveJdbcEventStorageEngine engine = engine(2);
+        long start = System.nanoTime();
+        assertThat(engine.readEvents(null, false).count()).isGreaterThanOrEqualTo(events);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("a hundred reads of whole batches, none waiting the pace out")
+                .isLessThan(DescriptiveJdbcEventStorageEngine.HEAD_READ_PACE.multipliedBy(events / 2 - 1));
+    }
+
+    private static DescriptiveJdbcEventStorageEngine engine(int batchSize) {
+        return new DescriptiveJdbcEventStorageEngine(
+                JdbcEventStorageEngine.builder()
+                        .schema(AxonPostgresAutoConfiguration.EVENT_SCHEMA)
+                        .dataType(byte[].class)
+                        .eventSerializer(SERIALIZER)
+                        .snapshotSerializer(SERIALIZER)
+                        .connectionProvider(service::getConnection)
+                        .transactionManager(NoTransactionManager.INSTANCE)
+                        .batchSize(batchSize),
+                new PostgresDuplicateKeyResolver(),
+                groupCommit(service));
     }
 
     private static GroupCommit groupCommit(DataSource connections) {
