@@ -166,8 +166,12 @@ public final class OpenLoopSaveBenchmark {
             }
             GroupCommit groupCommit = delivery.getBean(GroupCommit.class);
 
-            drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, warmup);
+            GroupCommit.Figures cold = groupCommit.figures();
+            Run warmingUp = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, warmup);
             GroupCommit.Figures before = groupCommit.figures();
+            if (warmup > 0) {
+                report("Warm-up, the JVM cold", sessions, rate, warmup, warmingUp, cold, before);
+            }
             Run run = drive(stubs, sessionIds, nextSaveNumber, acknowledged, rate, seconds);
             GroupCommit.Figures after = groupCommit.figures();
             report("Amphi open-loop saves", sessions, rate, seconds, run, before, after);

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Snapshots of sessions on a real store: taken from the session as the command reaching the count
- * left it, or replayed from the store when the count is reached while a session loads; either way
- * a session read back from its snapshot is the session.
+ * Snapshots of sessions on a real store, taken from the session as the command reaching the count
+ * left it (also when the count is reached while a restarted service loads the session), not as the
+ * store holds it by the time the snapshot is stored; read back, a snapshot is the session.
  */
 class LiveSnapshotsIT {
 
@@ -65,7 +65,7 @@ class LiveSnapshotsIT {
     }
 
     @Test
-    void aCountReachedWhileLoadingTakesOneSnapshotOnceTheLoadingCommandIsStored() {
+    void aCountReachedWhileLoadingTakesTheSnapshotFromTheSessionOnceTheLoadingCommandIsStored() {
         try (RunningDelivery first = RunningDelivery.start(data, clock, "amphi.delivery.snapshot-every=1000")) {
             save(startedSession(first), 1, 9);
             assertThat(snapshotSequence(first)).as("no snapshot yet").isNull();

@@ -2,7 +2,7 @@ package io.amphi.platform.axon;
 
 import io.amphi.platform.RateLimitedLog;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.axonframework.common.IdentifierFactory;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -43,6 +43,9 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
     private static final RateLimitedLog failures =
             new RateLimitedLog(LoggerFactory.getLogger(LiveSnapshots.class), Duration.ofMinutes(1));
 
+    /** The most snapshots taken from memory waiting to be stored; beyond, one is skipped. */
+    private static final int MAX_QUEUED = 256;
+
     /** The unit of work's resource, per aggregate, saying a snapshot is taken when it commits. */
     private static final String TAKEN = LiveSnapshots.class.getName() + ".taken.";
 
@@ -51,12 +54,13 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
     private final EventStore eventStore;
     private final Serializer serializer;
     private final TransactionManager transactionManager;
-    private final Executor storing;
+    private final ThreadPoolExecutor storing;
 
     /**
      * @param serializer the event store's snapshot serializer: the store writes the bytes made
      *                   with it as they are
-     * @param storing    where snapshots are stored; it may drop one when busy
+     * @param storing    where snapshots are stored; it may drop one when busy, and one taken from
+     *                   memory is skipped while it has {@value #MAX_QUEUED} waiting
      */
     public LiveSnapshots(
             Snapshotter replaying,
@@ -64,7 +68,7 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
             EventStore eventStore,
             Serializer serializer,
             TransactionManager transactionManager,
-            Executor storing) {
+            ThreadPoolExecutor storing) {
         if (every < 1) {
             throw new IllegalArgumentException("A snapshot is taken every 1 or more events, not " + every);
         }
@@ -106,7 +110,9 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
     }
 
     private void snapshotAfter(Class<?> aggregateType, String identifier) {
-        EventSourcedAggregate<?> aggregate = aggregateInScope(identifier);
+        EventSourcedAggregate<?> aggregate = aggregateInScope(aggregateType, identifier);
+        // Axon applies and replays an aggregate's events in its scope and in a unit of work; were
+        // either ever missing, the replaying snapshotter would still take the snapshot.
         if (!CurrentUnitOfWork.isStarted()) {
             replaying.scheduleSnapshot(aggregateType, identifier);
         } else if (aggregate == null) {
@@ -123,19 +129,26 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
      * The aggregate that applied the event (in a command handler) or replayed it (while loading):
      * both run in the aggregate's scope.
      */
-    private static EventSourcedAggregate<?> aggregateInScope(String identifier) {
+    private static EventSourcedAggregate<?> aggregateInScope(Class<?> aggregateType, String identifier) {
         Scope scope;
         try {
             scope = Scope.getCurrentScope();
         } catch (IllegalStateException outsideAnyScope) {
             return null;
         }
-        return scope instanceof EventSourcedAggregate<?> aggregate && identifier.equals(aggregate.identifierAsString())
+        return scope instanceof EventSourcedAggregate<?> aggregate
+                        && aggregateType.isAssignableFrom(aggregate.rootType())
+                        && identifier.equals(aggregate.identifierAsString())
                 ? aggregate
                 : null;
     }
 
     private void takeFrom(EventSourcedAggregate<?> aggregate) {
+        // A snapshot does not say an aggregate was deleted: one taken now would bring it back. And a
+        // snapshot holds a whole aggregate: a stalled snapshot thread must not gather thousands.
+        if (aggregate.isDeleted() || storing.getQueue().size() >= MAX_QUEUED) {
+            return;
+        }
         DomainEventMessage<?> snapshot;
         try {
             SerializedObject<byte[]> state = serializer.serialize(aggregate.getAggregateRoot(), byte[].class);

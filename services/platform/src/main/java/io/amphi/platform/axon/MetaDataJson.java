@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.ResolvableDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.axonframework.messaging.MetaData;
  */
 final class MetaDataJson extends StdDeserializer<MetaData> implements ResolvableDeserializer {
 
-    private JsonDeserializer<Object> map;
+    private volatile JsonDeserializer<Object> map;
 
     private MetaDataJson() {
         super(MetaData.class);
@@ -41,12 +40,6 @@ final class MetaDataJson extends StdDeserializer<MetaData> implements Resolvable
     @SuppressWarnings("unchecked")
     public MetaData deserialize(JsonParser parser, DeserializationContext context) throws IOException {
         return MetaData.from((Map<String, ?>) map.deserialize(parser, context));
-    }
-
-    @Override
-    public Object deserializeWithType(
-            JsonParser parser, DeserializationContext context, TypeDeserializer typeDeserializer) throws IOException {
-        return typeDeserializer.deserializeTypedFromObject(parser, context);
     }
 
     /** Resolved once, so found once: Jackson keeps it. */

@@ -11,7 +11,7 @@ import org.axonframework.serialization.json.JacksonSerializer;
  * Jackson, with published events stored under their published names rather than their class
  * names, and read back by them: renaming or moving an event class changes nothing stored.
  * Everything else (snapshots, tokens, commands) keeps its class name. Metadata is read with
- * {@link MetaDataJson}.
+ * {@link MetaDataJson}, cheaper than Axon's own per event.
  */
 final class PublishedNameSerializer extends JacksonSerializer {
 

@@ -29,6 +29,7 @@ import javax.sql.DataSource;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
@@ -239,14 +240,15 @@ class GroupCommitIT {
     @Test
     void aReaderCatchingUpIsNotHeldBack() throws Exception {
         int events = 200;
+        DescriptiveJdbcEventStorageEngine engine = engine(2);
+        TrackingToken before = engine.createHeadToken();
         try (GroupCommit groupCommit = groupCommit(service)) {
             for (int i = 0; i < events; i++) {
                 groupCommit.append(List.of(event("pace:behind", i)), SERIALIZER);
             }
         }
-        DescriptiveJdbcEventStorageEngine engine = engine(2);
         long start = System.nanoTime();
-        assertThat(engine.readEvents(null, false).count()).isGreaterThanOrEqualTo(events);
+        assertThat(engine.readEvents(before, false).count()).isEqualTo(events);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start))
                 .as("a hundred reads of whole batches, none waiting the pace out")

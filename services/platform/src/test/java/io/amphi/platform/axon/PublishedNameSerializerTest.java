@@ -53,7 +53,7 @@ class PublishedNameSerializerTest {
     }
 
     @Test
-    void metadataReadsBackAsWrittenWithTheDeserializerResolvedOnce() throws Exception {
+    void metadataReadsBackAsWrittenThroughItsOwnDeserializer() throws Exception {
         MetaData written = MetaData.from(Map.of(
                 "traceId", "7f0c", "attempt", 3, "flags", List.of(true, "late"), "origin", Map.of("replica", "a")));
         SerializedObject<byte[]> stored = serializer.serialize(written, byte[].class);
