@@ -87,6 +87,16 @@ public final class SaveThroughputBenchmark {
             return operations == 0 ? 0 : cpu.machineNanos() / 1e6 / operations;
         }
 
+        /** Of that, the kernel's (system, interrupts): thread hand-offs and socket writes show here. */
+        double kernelCpuMillisPerOperation() {
+            return operations == 0 ? 0 : cpu.kernelNanos() / 1e6 / operations;
+        }
+
+        /** The machine's context switches per operation: each thread hand-off costs two. */
+        double contextSwitchesPerOperation() {
+            return operations == 0 ? 0 : cpu.contextSwitches() / (double) operations;
+        }
+
         long percentile(double p) {
             if (latenciesMicros.length == 0) {
                 return 0;
@@ -296,7 +306,7 @@ public final class SaveThroughputBenchmark {
                 """
 
                 Amphi save throughput (%d concurrent clients, %d s per phase, %d cores, %s)
-                %-22s %12s %10s %10s %10s %8s %11s %13s
+                %-22s %12s %10s %10s %10s %8s %11s %13s %14s %13s
                 """,
                 clients,
                 seconds,
@@ -309,10 +319,12 @@ public final class SaveThroughputBenchmark {
                 "max ms",
                 "errors",
                 "JVM CPU ms",
-                "total CPU ms");
+                "total CPU ms",
+                "kernel CPU ms",
+                "ctx switches");
         for (Phase phase : List.of(before, saves, rest, after)) {
             System.out.printf(
-                    "%-22s %12.0f %10.2f %10.2f %10.2f %8d %11.3f %13.3f%n",
+                    "%-22s %12.0f %10.2f %10.2f %10.2f %8d %11.3f %13.3f %14.3f %13.1f%n",
                     phase.name(),
                     phase.perSecond(),
                     phase.percentile(0.50) / 1000.0,
@@ -320,9 +332,12 @@ public final class SaveThroughputBenchmark {
                     phase.percentile(1.0) / 1000.0,
                     phase.errors(),
                     phase.jvmCpuMillisPerOperation(),
-                    phase.machineCpuMillisPerOperation());
+                    phase.machineCpuMillisPerOperation(),
+                    phase.kernelCpuMillisPerOperation(),
+                    phase.contextSwitchesPerOperation());
         }
-        System.out.println("(CPU ms: per operation, of this JVM and of the whole machine, clients included)");
+        System.out.println("(per operation: CPU ms of this JVM, of the whole machine and of its kernel, clients"
+                + " included; the machine's context switches)");
         System.out.printf(
                 """
                 raw INSERT baseline (mean of before/after): %.0f per second
@@ -339,38 +354,52 @@ public final class SaveThroughputBenchmark {
     }
 
     /**
-     * CPU time used so far: by this JVM, and by the whole machine (from {@code /proc/stat}; zero
-     * where there is none), so a phase's cost per operation shows where the time goes.
+     * CPU time used so far: by this JVM, by the whole machine and by its kernel, and the machine's
+     * context switches (from {@code /proc/stat}; zero where there is none), so a phase's cost per
+     * operation shows where the time goes.
      */
-    record CpuUse(long jvmNanos, long machineNanos) {
+    record CpuUse(long jvmNanos, long machineNanos, long kernelNanos, long contextSwitches) {
         /** One tick of {@code /proc/stat}: USER_HZ is 100 on Linux. */
         private static final long NANOS_PER_TICK = 10_000_000L;
+
+        /** user, nice, system, irq, softirq and steal: everything but idle and iowait. */
+        private static final int[] BUSY = {1, 2, 3, 6, 7, 8};
+
+        /** system, irq and softirq. */
+        private static final int[] KERNEL = {3, 6, 7};
 
         static CpuUse now() {
             long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
-            return new CpuUse(jvm, machineBusyTicks() * NANOS_PER_TICK);
+            try {
+                List<String> stat = Files.readAllLines(Path.of("/proc/stat"));
+                String[] cores = stat.getFirst().trim().split("\\s+");
+                long switches = stat.stream()
+                        .filter(line -> line.startsWith("ctxt "))
+                        .mapToLong(line -> Long.parseLong(line.substring(5).trim()))
+                        .findFirst()
+                        .orElse(0);
+                return new CpuUse(
+                        jvm, ticks(cores, BUSY) * NANOS_PER_TICK, ticks(cores, KERNEL) * NANOS_PER_TICK, switches);
+            } catch (IOException | RuntimeException e) {
+                return new CpuUse(jvm, 0, 0, 0);
+            }
         }
 
         CpuUse since(CpuUse earlier) {
-            return new CpuUse(jvmNanos - earlier.jvmNanos, machineNanos - earlier.machineNanos);
+            return new CpuUse(
+                    jvmNanos - earlier.jvmNanos,
+                    machineNanos - earlier.machineNanos,
+                    kernelNanos - earlier.kernelNanos,
+                    contextSwitches - earlier.contextSwitches);
         }
 
-        /** user, nice, system, irq, softirq and steal ticks of all cores: everything but idle and iowait. */
-        private static long machineBusyTicks() {
-            try {
-                String[] fields = Files.readAllLines(Path.of("/proc/stat"))
-                        .getFirst()
-                        .trim()
-                        .split("\\s+");
-                long busy = 0;
-                for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                    busy += Long.parseLong(fields[i]);
-                }
-                return busy;
-            } catch (IOException | RuntimeException e) {
-                return 0;
+        private static long ticks(String[] cores, int[] fields) {
+            long sum = 0;
+            for (int field : fields) {
+                sum += Long.parseLong(cores[field]);
             }
+            return sum;
         }
     }
 
