@@ -55,6 +55,7 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
     private final Serializer serializer;
     private final TransactionManager transactionManager;
     private final ThreadPoolExecutor storing;
+    private final SerializedObject<byte[]> noMetaData;
 
     /**
      * @param serializer the event store's snapshot serializer: the store writes the bytes made
@@ -78,6 +79,7 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
         this.serializer = serializer;
         this.transactionManager = transactionManager;
         this.storing = storing;
+        this.noMetaData = serializer.serialize(MetaData.emptyInstance(), byte[].class);
     }
 
     @Override
@@ -115,11 +117,13 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
         // either ever missing, the replaying snapshotter would still take the snapshot.
         if (!CurrentUnitOfWork.isStarted()) {
             replaying.scheduleSnapshot(aggregateType, identifier);
-        } else if (aggregate == null) {
-            CurrentUnitOfWork.get().onCleanup(u -> replaying.scheduleSnapshot(aggregateType, identifier));
-        } else if (CurrentUnitOfWork.get().root().resources().putIfAbsent(TAKEN + identifier, Boolean.TRUE) == null) {
+            return;
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
+        if (aggregate == null) {
+            unitOfWork.onCleanup(u -> replaying.scheduleSnapshot(aggregateType, identifier));
+        } else if (unitOfWork.root().resources().putIfAbsent(TAKEN + identifier, Boolean.TRUE) == null) {
             // Loading a long stretch of events may reach the count more than once: one snapshot will do.
-            UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
             unitOfWork.afterCommit(u -> takeFrom(aggregate));
             unitOfWork.onRollback(u -> replaying.scheduleSnapshot(aggregateType, identifier));
         }
@@ -152,7 +156,6 @@ public final class LiveSnapshots implements SnapshotTriggerDefinition {
         DomainEventMessage<?> snapshot;
         try {
             SerializedObject<byte[]> state = serializer.serialize(aggregate.getAggregateRoot(), byte[].class);
-            SerializedObject<byte[]> noMetaData = serializer.serialize(MetaData.emptyInstance(), byte[].class);
             snapshot = new GenericDomainEventMessage<>(
                     aggregate.type(),
                     aggregate.identifierAsString(),
