@@ -48,10 +48,7 @@ class LiveSnapshotsIT {
             save(candidate, 1, 9);
             savesDone.countDown();
 
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(snapshotSequence(delivery))
-                            .as("the last snapshot, after events 3 and 7 reached the count")
-                            .isEqualTo(7));
+            awaitSnapshotAt(delivery, 7, "the last snapshot, after events 3 and 7 reached the count");
             SessionView fromSnapshot =
                     delivery.latestSnapshot(SESSION, ExamSession.class).handle(new DescribeSession(SESSION), clock);
             assertThat(fromSnapshot.highestSaveNumber()).isEqualTo(7);
@@ -79,10 +76,8 @@ class LiveSnapshotsIT {
             save(candidate, 11, 11);
             savesDone.countDown();
 
-            await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(snapshotSequence(second))
-                            .as("the session as the save that loaded it left it, not as the store held it later")
-                            .isEqualTo(10));
+            awaitSnapshotAt(
+                    second, 10, "the session as the save that loaded it left it, not as the store held it later");
             assertThat(second.latestSnapshot(SESSION, ExamSession.class).handle(new DescribeSession(SESSION), clock))
                     .as("read later, so only its clock differs")
                     .usingRecursiveComparison()
@@ -137,6 +132,12 @@ class LiveSnapshotsIT {
 
     private SessionView describe(RunningDelivery delivery) {
         return delivery.bean(CommandGateway.class).sendAndWait(new DescribeSession(SESSION));
+    }
+
+    private static void awaitSnapshotAt(RunningDelivery delivery, long sequence, String why) {
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(snapshotSequence(delivery)).as(why).isEqualTo(sequence));
     }
 
     private static Long snapshotSequence(RunningDelivery delivery) {
